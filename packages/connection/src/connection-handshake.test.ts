@@ -1,0 +1,128 @@
+import { CloseCode, type Welcome } from '@orrery/protocol'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createConnection } from './connection.js'
+import type { ConnectionError } from './connection-error.js'
+import type { Connection, ConnectionOptions } from './connection-types.js'
+import { FakeWebSocket } from './test-utils/fake-websocket.js'
+
+const welcome: Welcome = {
+  type: 'Welcome',
+  identity: 'me',
+  token: 'tok',
+  sessionId: 's',
+  tickRate: 20,
+  schema: { components: [], reducers: [] },
+  seq: 0,
+  resumed: false,
+}
+const challenge = { type: 'Challenge', nonce: new Uint8Array(32), methods: ['anonymous'] } as const
+
+let connection: Connection
+let errors: ConnectionError[]
+
+function start(options: Partial<ConnectionOptions> = {}): Promise<Welcome> {
+  connection = createConnection({ url: 'ws://fake', WebSocket: FakeWebSocket, pingIntervalMs: 0, reconnect: { initialDelayMs: 10, maxDelayMs: 10 }, ...options })
+  errors = []
+  connection.on('error', (e) => errors.push(e))
+  const opening = connection.open()
+  opening.catch(() => undefined)
+  return opening
+}
+
+async function openSocket(): Promise<FakeWebSocket> {
+  await vi.advanceTimersByTimeAsync(0)
+  const socket = FakeWebSocket.latest()
+  if (socket === undefined) throw new Error('no socket')
+  socket.serverOpen()
+  return socket
+}
+
+describe('handshake edge cases (fake socket)', () => {
+  beforeEach(() => {
+    FakeWebSocket.instances.length = 0
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] })
+  })
+  afterEach(async () => {
+    await connection.close()
+    vi.useRealTimers()
+  })
+
+  it('treats a Welcome before the Challenge as a protocol error and reconnects', async () => {
+    void start()
+    const socket = await openSocket()
+    socket.serverSend(welcome)
+    expect(errors.map((e) => e.code)).toEqual(['ERR_PROTOCOL'])
+    expect(socket.closedByClient?.code).toBe(CloseCode.ProtocolError)
+    expect(connection.state).toBe('reconnecting')
+    await vi.advanceTimersByTimeAsync(10)
+    expect(FakeWebSocket.instances.length).toBe(2)
+  })
+
+  it('refuses text frames and frames that do not decode', async () => {
+    void start()
+    const socket = await openSocket()
+    socket.onmessage?.({ data: 'hello' })
+    expect(errors[0]?.code).toBe('ERR_PROTOCOL')
+    const second = await (async () => {
+      await vi.advanceTimersByTimeAsync(10)
+      return openSocket()
+    })()
+    second.onmessage?.({ data: new Uint8Array([0x91, 0xd4, 0, 0]).buffer })
+    expect(errors[1]?.code).toBe('ERR_PROTOCOL')
+    expect(errors[1]?.cause).toMatchObject({ code: 'ERR_MALFORMED_FRAME' })
+  })
+
+  it('reports an Error frame during the handshake and fails on UnsupportedVersion', async () => {
+    const opening = start()
+    const socket = await openSocket()
+    socket.serverSend({ type: 'Error', code: 'ERR_UNSUPPORTED_VERSION', message: 'speak 2.x', requestId: null })
+    expect(errors[0]).toMatchObject({ code: 'ERR_HANDSHAKE', remoteCode: 'ERR_UNSUPPORTED_VERSION' })
+    socket.serverClose(CloseCode.UnsupportedVersion, 'version')
+    await expect(opening).rejects.toMatchObject({ code: 'ERR_HANDSHAKE', closeCode: CloseCode.UnsupportedVersion })
+    expect(connection.state).toBe('failed')
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(FakeWebSocket.instances.length).toBe(1)
+  })
+
+  it('ends without reconnecting when the server closes with Normal', async () => {
+    void start()
+    const socket = await openSocket()
+    socket.serverSend(challenge)
+    await vi.advanceTimersByTimeAsync(0)
+    socket.serverSend(welcome)
+    expect(connection.state).toBe('connected')
+    socket.serverClose(CloseCode.Normal, 'done')
+    expect(connection.state).toBe('disconnected')
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(FakeWebSocket.instances.length).toBe(1)
+  })
+
+  it('treats a Challenge after the Welcome as a protocol error', async () => {
+    void start()
+    const socket = await openSocket()
+    socket.serverSend(challenge)
+    await vi.advanceTimersByTimeAsync(0)
+    socket.serverSend(welcome)
+    socket.serverSend(challenge)
+    expect(errors.map((e) => e.code)).toEqual(['ERR_PROTOCOL'])
+    expect(connection.state).toBe('reconnecting')
+  })
+
+  it('fails when the resume option throws', async () => {
+    const opening = start({
+      resume: () => {
+        throw new Error('storage broken')
+      },
+    })
+    await openSocket()
+    await expect(opening).rejects.toMatchObject({ code: 'ERR_HANDSHAKE' })
+    expect(connection.state).toBe('failed')
+  })
+
+  it('sends Hello with the token and the resume point', async () => {
+    void start({ token: 'old', resume: () => ({ sessionId: 's9', lastSeq: 12 }) })
+    const socket = await openSocket()
+    expect(socket.sent[0]).toEqual({ type: 'Hello', protocolVersion: '1.0', token: 'old', resume: { sessionId: 's9', lastSeq: 12 } })
+    expect(socket.binaryType).toBe('arraybuffer')
+  })
+})

@@ -1,0 +1,126 @@
+import type { AuthMethod, ClientMessage, DecodeLimits, ServerMessage, Welcome } from '@orrery/protocol'
+import type { Emitter } from 'mitt'
+import type { ReconnectOptions } from './backoff.js'
+import type { ConnectionError } from './connection-error.js'
+import type { WebSocketConstructorLike } from './websocket-like.js'
+
+/**
+ * Where a connection is:
+ * - 'disconnected': not started, or closed by `close()` or a Normal (1000) close from the server;
+ * - 'connecting': the first socket is opening or handshaking;
+ * - 'connected': Welcome received, messages flow;
+ * - 'reconnecting': dropped, waiting for the backoff delay or handshaking again;
+ * - 'failed': gave up (UnsupportedVersion, AuthFailed, SessionReplaced, attempts exhausted, auth seam threw).
+ */
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'failed'
+
+/** What the server's Challenge offers the auth seam. */
+export interface AuthChallenge {
+  /** 32 random bytes to sign for method 'signature'. */
+  readonly nonce: Uint8Array
+  /** The methods the server accepts. */
+  readonly methods: readonly string[]
+  /** The token known to the connection (from options or the last Welcome), if any. */
+  readonly token: string | null
+}
+
+/** The client's answer to a Challenge, sent as Authenticate. */
+export interface AuthAnswer {
+  readonly method: AuthMethod
+  readonly credential: string | Uint8Array | null
+}
+
+/** Where to resume: the session of the last Welcome and the last applied seq. */
+export interface ResumeInfo {
+  readonly sessionId: string
+  readonly lastSeq: number
+}
+
+/** Traffic counters since the connection was created (all sockets). */
+export interface ConnectionStats {
+  /** Bytes of binary frames sent. */
+  readonly bytesSent: number
+  /** Bytes of binary frames received. */
+  readonly bytesReceived: number
+  readonly messagesSent: number
+  readonly messagesReceived: number
+}
+
+/** Options of `createConnection`. Durations in milliseconds. */
+export interface ConnectionOptions {
+  /** `ws://` or `wss://` URL of the server. */
+  readonly url: string
+  /** Token presented in Hello; replaced by each Welcome and TokenRefreshed. */
+  readonly token?: string | null
+  /** The auth seam: answers the Challenge. Default: 'token' with the known token, else 'anonymous'. */
+  readonly auth?: (challenge: AuthChallenge) => Promise<AuthAnswer> | AuthAnswer
+  /** Asked before each Hello; `null` for a fresh session. */
+  readonly resume?: () => ResumeInfo | null
+  /** Reconnect backoff; defaults 250 ms initial, 10 000 ms max, ×2, jitter 0.5, unlimited attempts. */
+  readonly reconnect?: ReconnectOptions
+  /** Default timeout of `request`. Default 10 000. */
+  readonly requestTimeoutMs?: number
+  /** Time allowed from socket creation to Welcome. Default 10 000. */
+  readonly handshakeTimeoutMs?: number
+  /** WebSocket class. Default: `globalThis.WebSocket`, else the `ws` package (Node). */
+  readonly WebSocket?: WebSocketConstructorLike
+  /** Interval of Ping frames while connected; 0 disables them. Default 2 000. */
+  readonly pingIntervalMs?: number
+  /** A connected socket that receives nothing for this long is dropped and reconnected. Default 3 × pingIntervalMs + 1 000 (off when pings are off). */
+  readonly heartbeatTimeoutMs?: number
+  /** Limits for decoding server frames. Default: 64 MiB frames, other limits as in `@orrery/protocol`. */
+  readonly decodeLimits?: DecodeLimits
+  /** Uniform random source in [0, 1) for the backoff jitter. Default `Math.random`. */
+  readonly random?: () => number
+}
+
+/** Events of a connection (mitt). */
+export type ConnectionEvents = {
+  /** Every state change. */
+  state: ConnectionState
+  /** Every completed handshake (first connect and each reconnect). */
+  welcome: Welcome
+  /** Server messages not consumed by the handshake or by `request`: TransactionUpdate, Error without a pending requestId, late answers... */
+  message: ServerMessage
+  /** Every socket close, with the close code and reason. */
+  close: { readonly code: number; readonly reason: string }
+  /** Problems that do not belong to a call: protocol errors, handshake failures, giving up. */
+  error: ConnectionError
+}
+
+/** A WebSocket session to an Orrery server that handshakes, stays up and correlates requests. */
+export interface Connection {
+  /** The current {@link ConnectionState}. */
+  readonly state: ConnectionState
+  /** The last Welcome, or `null` before the first. */
+  readonly welcome: Welcome | null
+  /** The token to present next (from options, the last Welcome or TokenRefreshed). */
+  readonly token: string | null
+  /** Smoothed RTT from Ping/Pong in milliseconds, `null` before the first Pong. */
+  readonly rttMs: number | null
+  /** Reconnect attempts since the last Welcome (0 while connected). */
+  readonly attempt: number
+  /** Traffic counters. */
+  readonly stats: ConnectionStats
+  /**
+   * Starts connecting (if not already) and resolves on the first Welcome, retrying through drops.
+   * @throws ConnectionError `ERR_FAILED` / `ERR_HANDSHAKE` when the connection gives up, `ERR_CLOSED` when `close()` is called first, `ERR_NO_WEBSOCKET`
+   */
+  open(): Promise<Welcome>
+  /** Closes the socket (default code 1000) and stops reconnecting; resolves once the socket is closed. */
+  close(code?: number, reason?: string): Promise<void>
+  /**
+   * Sends one message.
+   * @throws ConnectionError `ERR_NOT_CONNECTED` when the state is not 'connected'
+   */
+  send(message: ClientMessage): void
+  /**
+   * Sends a request built with a fresh requestId and resolves with the server message carrying that id.
+   * @throws ConnectionError (as a rejection) `ERR_NOT_CONNECTED`, `ERR_TIMEOUT`, `ERR_REMOTE` (Error frame, see `remoteCode`), `ERR_DISCONNECTED`, `ERR_CLOSED`
+   */
+  request<T extends ServerMessage = ServerMessage>(build: (requestId: number) => ClientMessage, timeoutMs?: number): Promise<T>
+  /** Subscribes to an event. */
+  on: Emitter<ConnectionEvents>['on']
+  /** Unsubscribes from an event. */
+  off: Emitter<ConnectionEvents>['off']
+}
