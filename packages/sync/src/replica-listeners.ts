@@ -1,0 +1,113 @@
+import type { Component, Entity, Row, Schema } from '@orrery/ecs'
+
+/**
+ * Called when a row enters the replica.
+ *
+ * @example
+ * ```ts
+ * const spawn: InsertListener<typeof Body.schema> = (e, body) => sprites.set(e, makeSprite(body.x, body.y))
+ * ```
+ */
+export type InsertListener<S extends Schema = Schema> = (e: Entity, row: Row<S>) => void
+/**
+ * Called when a row of the replica changes; `mask` bit i = `component.fields[i]` changed.
+ *
+ * @example
+ * ```ts
+ * const move: UpdateListener<typeof Body.schema> = (e, body, previous, mask) => {
+ *   if (mask & 0b11) sprites.get(e)?.moveTo(body.x, body.y)
+ * }
+ * ```
+ */
+export type UpdateListener<S extends Schema = Schema> = (e: Entity, row: Row<S>, previous: Row<S>, mask: number) => void
+/**
+ * Called when a row leaves the replica, with its last values.
+ *
+ * @example
+ * ```ts
+ * const despawn: DeleteListener<typeof Body.schema> = (e) => sprites.delete(e)
+ * ```
+ */
+export type DeleteListener<S extends Schema = Schema> = (e: Entity, row: Row<S>) => void
+
+/** A row change waiting to be announced once the whole message is applied. */
+export type RowNotice =
+  | { readonly kind: 'insert'; readonly component: Component; readonly e: Entity; readonly row: Row<Schema> }
+  | {
+      readonly kind: 'update'
+      readonly component: Component
+      readonly e: Entity
+      readonly row: Row<Schema>
+      readonly previous: Row<Schema>
+      readonly mask: number
+    }
+  | { readonly kind: 'delete'; readonly component: Component; readonly e: Entity; readonly row: Row<Schema> }
+
+function addTo<F>(map: Map<string, Set<F>>, key: string, fn: F): () => void {
+  let set = map.get(key)
+  if (set === undefined) {
+    set = new Set()
+    map.set(key, set)
+  }
+  const listeners = set
+  listeners.add(fn)
+  return () => {
+    listeners.delete(fn)
+  }
+}
+
+function hasAny<F>(map: Map<string, Set<F>>, key: string): boolean {
+  const set = map.get(key)
+  return set !== undefined && set.size > 0
+}
+
+/** The per-component row listeners of a replica, keyed by component name. */
+export class RowListeners {
+  private readonly inserts = new Map<string, Set<InsertListener>>()
+  private readonly updates = new Map<string, Set<UpdateListener>>()
+  private readonly deletes = new Map<string, Set<DeleteListener>>()
+
+  /** Registers an insert listener; returns its removal. */
+  onInsert(component: Component, fn: InsertListener): () => void {
+    return addTo(this.inserts, component.name, fn)
+  }
+
+  /** Registers an update listener; returns its removal. */
+  onUpdate(component: Component, fn: UpdateListener): () => void {
+    return addTo(this.updates, component.name, fn)
+  }
+
+  /** Registers a delete listener; returns its removal. */
+  onDelete(component: Component, fn: DeleteListener): () => void {
+    return addTo(this.deletes, component.name, fn)
+  }
+
+  /** Whether anyone listens to inserts of the component (rows are only copied when someone does). */
+  wantsInsert(component: Component): boolean {
+    return hasAny(this.inserts, component.name)
+  }
+
+  /** Whether anyone listens to updates of the component. */
+  wantsUpdate(component: Component): boolean {
+    return hasAny(this.updates, component.name)
+  }
+
+  /** Whether anyone listens to deletes of the component. */
+  wantsDelete(component: Component): boolean {
+    return hasAny(this.deletes, component.name)
+  }
+
+  /** Calls the listeners of each notice, in order. */
+  dispatch(notices: readonly RowNotice[]): void {
+    for (const notice of notices) {
+      const name = notice.component.name
+      if (notice.kind === 'insert') {
+        for (const fn of this.inserts.get(name) ?? []) fn(notice.e, notice.row)
+      } else if (notice.kind === 'update') {
+        for (const fn of this.updates.get(name) ?? []) fn(notice.e, notice.row, notice.previous, notice.mask)
+      } else {
+        for (const fn of this.deletes.get(name) ?? []) fn(notice.e, notice.row)
+      }
+    }
+  }
+}
