@@ -1,1 +1,48 @@
-export {}
+export {
+  ALLOWED_SPLIT_CIRCLE_OVERLAP_PCT,
+  CONSUME_ANIMATION_MS,
+  DECAY_FACTOR,
+  DECAY_INTERVAL_MS,
+  FOOD_MASS_MAX,
+  FOOD_MASS_MIN,
+  INPUT_RATE_HZ,
+  INTERPOLATION_WINDOW_MS,
+  MAX_CIRCLES_PER_PLAYER,
+  MAX_NAME_LENGTH,
+  MIN_MASS_TO_SPLIT,
+  MINIMUM_SAFE_MASS_RATIO,
+  MOVE_INTERVAL_MS,
+  SELF_COLLISION_SPEED,
+  SPAWN_FOOD_INTERVAL_MS,
+  SPLIT_GRAV_PULL_BEFORE_RECOMBINE_SEC,
+  SPLIT_RECOMBINE_DELAY_SEC,
+  START_PLAYER_MASS,
+  START_PLAYER_SPEED,
+  TARGET_FOOD_COUNT,
+  WORLD_SIZE,
+} from './constants.js'
+export {
+  BODY_GRID_CELL_SIZE,
+  Body,
+  Circle,
+  Food,
+  LoggedOutCircle,
+  LoggedOutPlayer,
+  liveComponents,
+  loggedOutComponents,
+  Player,
+} from './components.js'
+export {
+  cameraSize,
+  canConsume,
+  canSplit,
+  hasRoomToSplit,
+  isOverlapping,
+  massToMaxMoveSpeed,
+  massToRadius,
+  pointerToDirection,
+} from './formulas.js'
+export { reducers } from './reducers.js'
+export type { BlackholioReducers } from './reducers.js'
+export type { ConsumeEvent } from './events.js'
+export { CONSUME_EVENT, isConsumeEvent } from './events.js'

@@ -1,0 +1,261 @@
+import { connect, type ConnectOptions, type OrreryClient } from '@orrery/client'
+import type { Entity, World } from '@orrery/ecs'
+import {
+  Body,
+  Circle,
+  Food,
+  INPUT_RATE_HZ,
+  liveComponents,
+  MAX_CIRCLES_PER_PLAYER,
+  Player,
+  reducers,
+} from '@orrery/demo-shared'
+import { chooseDirection, type SeenBody, type Steering } from './steering.js'
+
+/** A client of the Blackholio schema. */
+export type BlackholioClient = OrreryClient<typeof liveComponents, typeof reducers>
+
+/** Options of {@link Bot}. */
+export interface BotOptions {
+  /** The server's WebSocket URL, e.g. `ws://127.0.0.1:3000`. */
+  readonly url: string
+  /** The name the bot enters the game with (≤ 32 characters). */
+  readonly name: string
+  /** A token from an earlier run, to come back as the same identity. */
+  readonly token?: string | null
+  /** Input messages per second, at most 20 (the reference client's rate). Default 20. */
+  readonly inputRateHz?: number
+  /** Wait before respawning once all the bot's circles are eaten, ms. Default 1 000. */
+  readonly respawnDelayMs?: number
+  /** Mass of its biggest circle from which a chasing bot splits toward its prey. Default 120. */
+  readonly splitMass?: number
+  /** Distance around its centre within which the bot looks at bodies, world units. Default 200. */
+  readonly sightRadius?: number
+  /** WebSocket implementation; default `globalThis.WebSocket`, else `ws`. */
+  readonly WebSocket?: ConnectOptions<typeof liveComponents, typeof reducers>['WebSocket']
+}
+
+/** What a bot did, for reports. */
+export interface BotStats {
+  /** The bot's name. */
+  readonly name: string
+  /** Its identity, '' before the first Welcome. */
+  readonly identity: string
+  /** Whether it is connected now. */
+  readonly connected: boolean
+  /** Whether it ever completed a handshake and entered the game. */
+  readonly entered: boolean
+  /** updatePlayerInput calls sent. */
+  readonly inputsSent: number
+  /** Reducer calls that failed (rejected or timed out). */
+  readonly reducerErrors: number
+  /** Respawns after being eaten. */
+  readonly respawns: number
+  /** Split calls made. */
+  readonly splits: number
+  /** Largest total mass its circles reached. */
+  readonly maxMass: number
+  /** Bytes sent on its connection. */
+  readonly bytesSent: number
+  /** Bytes received on its connection. */
+  readonly bytesReceived: number
+  /** The last error's message, or null. */
+  readonly lastError: string | null
+}
+
+/** Distance a steering must change (per component) before the bot sends it again. */
+const INPUT_EPSILON = 0.05
+/** The bot re-sends an unchanged input at least this often, ms. */
+const INPUT_REFRESH_MS = 1000
+/** Reducer calls in flight above which the bot skips sending input (it never builds a backlog). */
+const MAX_IN_FLIGHT = 4
+/** Least time between two splits of one bot, ms. */
+const SPLIT_COOLDOWN_MS = 2000
+
+/**
+ * A headless Blackholio player over a real connection: enters the game, steers toward food and smaller
+ * circles and away from bigger ones, sends its input at most 20 times a second, and respawns when eaten.
+ *
+ * @example
+ * const bot = new Bot({ url: 'ws://127.0.0.1:3000', name: 'bot-1' })
+ * await bot.start()
+ * // ... later
+ * await bot.stop()
+ * console.log(bot.stats.maxMass)
+ */
+export class Bot {
+  private readonly options: BotOptions
+  private client: BlackholioClient | null = null
+  private timer: ReturnType<typeof setInterval> | null = null
+  private readonly own: SeenBody[] = []
+  private readonly others: SeenBody[] = []
+  private readonly food: SeenBody[] = []
+  private readonly nearby: Entity[] = []
+  private last: Steering = { dirX: 0, dirY: 0, goal: 'idle' }
+  private lastSentAt = 0
+  private lastRespawnAt = 0
+  private lastSplitAt = 0
+  private inFlight = 0
+  private entered = false
+  private counts = { inputsSent: 0, reducerErrors: 0, respawns: 0, splits: 0, maxMass: 0 }
+  private lastError: string | null = null
+
+  /**
+   * @param options - server URL, name and behaviour, see {@link BotOptions}
+   */
+  constructor(options: BotOptions) {
+    this.options = options
+  }
+
+  /**
+   * Connects, enters the game and starts steering.
+   *
+   * @returns once the bot has entered the game
+   * @throws ClientError 'ERR_CONNECT_FAILED' when the server cannot be reached; 'ERR_REMOTE' when enterGame fails
+   */
+  async start(): Promise<void> {
+    const options: ConnectOptions<typeof liveComponents, typeof reducers> = {
+      url: this.options.url,
+      components: liveComponents,
+      reducers,
+      token: this.options.token ?? null,
+      ...(this.options.WebSocket === undefined ? {} : { WebSocket: this.options.WebSocket }),
+    }
+    this.client = await connect(options)
+    await this.client.reducers.enterGame({ name: this.options.name })
+    this.entered = true
+    const rate = Math.min(INPUT_RATE_HZ, Math.max(1, this.options.inputRateHz ?? INPUT_RATE_HZ))
+    this.timer = setInterval(() => this.step(), 1000 / rate)
+  }
+
+  /** Stops steering and closes the connection (the server keeps the player for a later return). */
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+    const client = this.client
+    if (client !== null) await client.disconnect()
+  }
+
+  /** The token to come back as the same identity, or null before connecting. */
+  get token(): string | null {
+    return this.client?.token ?? null
+  }
+
+  /** What the bot has done so far. */
+  get stats(): BotStats {
+    const c = this.client
+    return {
+      name: this.options.name,
+      identity: c?.identity ?? '',
+      connected: c?.connection.state === 'connected',
+      entered: this.entered,
+      ...this.counts,
+      bytesSent: c?.connection.stats.bytesSent ?? 0,
+      bytesReceived: c?.connection.stats.bytesReceived ?? 0,
+      lastError: this.lastError,
+    }
+  }
+
+  private call(run: () => Promise<unknown>): void {
+    this.inFlight++
+    run()
+      .catch((error: unknown) => {
+        this.counts.reducerErrors++
+        this.lastError = error instanceof Error ? error.message : String(error)
+      })
+      .finally(() => {
+        this.inFlight--
+      })
+  }
+
+  private step(): void {
+    const client = this.client
+    if (client === null || client.connection.state !== 'connected') return
+    const world = client.replica.world
+    const player = world.findUnique(Player, 'identity', client.identity)
+    if (player === undefined) return
+    const now = Date.now()
+    const circles = world.findAll(Circle, 'playerId', player)
+    if (circles.length === 0) {
+      if (now - this.lastRespawnAt >= (this.options.respawnDelayMs ?? 1000) && this.inFlight < MAX_IN_FLIGHT) {
+        this.lastRespawnAt = now
+        this.counts.respawns++
+        this.call(() => client.reducers.respawn())
+      }
+      return
+    }
+    this.look(world, player, circles)
+    let total = 0
+    let biggest = 0
+    for (const c of this.own) {
+      total += c.mass
+      biggest = Math.max(biggest, c.mass)
+    }
+    this.counts.maxMass = Math.max(this.counts.maxMass, total)
+    const steering = chooseDirection({ own: this.own, others: this.others, food: this.food })
+    if (this.inFlight >= MAX_IN_FLIGHT) return
+    const changed =
+      steering.goal !== this.last.goal ||
+      Math.abs(steering.dirX - this.last.dirX) > INPUT_EPSILON ||
+      Math.abs(steering.dirY - this.last.dirY) > INPUT_EPSILON
+    if (changed || now - this.lastSentAt >= INPUT_REFRESH_MS) {
+      this.last = steering
+      this.lastSentAt = now
+      this.counts.inputsSent++
+      this.call(() => client.reducers.updatePlayerInput({ dirX: steering.dirX, dirY: steering.dirY }))
+    }
+    if (
+      steering.goal === 'chase' &&
+      biggest >= (this.options.splitMass ?? 120) &&
+      circles.length < MAX_CIRCLES_PER_PLAYER &&
+      now - this.lastSplitAt >= SPLIT_COOLDOWN_MS
+    ) {
+      this.lastSplitAt = now
+      this.counts.splits++
+      this.call(() => client.reducers.playerSplit())
+    }
+  }
+
+  /** Fills `own`, `others` and `food` from the replica around the bot's centre of mass. */
+  private look(world: World, player: Entity, circles: readonly Entity[]): void {
+    this.own.length = 0
+    this.others.length = 0
+    this.food.length = 0
+    let total = 0
+    let cx = 0
+    let cy = 0
+    for (const e of circles) {
+      const b = world.get(e, Body)
+      if (b === undefined) continue
+      this.own.push(b)
+      total += b.mass
+      cx += b.x * b.mass
+      cy += b.y * b.mass
+    }
+    if (total === 0) return
+    cx /= total
+    cy /= total
+    this.nearby.length = 0
+    world.queryRadius(Body, cx, cy, this.options.sightRadius ?? 200, this.nearby)
+    for (const e of this.nearby) this.classify(world, player, e)
+    if (this.food.length === 0) {
+      // Nothing in sight: consider all the food so the bot still has somewhere to go.
+      world.query([Food, Body]).forEach((e) => {
+        const b = world.get(e, Body)
+        if (b !== undefined) this.food.push(b)
+      })
+    }
+  }
+
+  private classify(world: World, player: Entity, e: Entity): void {
+    if (world.has(e, Food)) {
+      const b = world.get(e, Body)
+      if (b !== undefined) this.food.push(b)
+      return
+    }
+    const owner = world.has(e, Circle) ? world.read(e, Circle, 'playerId') : undefined
+    if (owner === undefined || owner === player) return
+    const b = world.get(e, Body)
+    if (b !== undefined) this.others.push(b)
+  }
+}

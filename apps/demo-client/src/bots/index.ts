@@ -1,0 +1,6 @@
+export { Bot } from './bot.js'
+export type { BlackholioClient, BotOptions, BotStats } from './bot.js'
+export { runBots } from './run-bots.js'
+export type { BotGroup, RunBotsOptions } from './run-bots.js'
+export { chooseDirection } from './steering.js'
+export type { SeenBody, Steering, SteeringOptions, SteeringView } from './steering.js'

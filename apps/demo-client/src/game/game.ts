@@ -1,0 +1,245 @@
+import { connect } from '@orrery/client'
+import type { Entity, World } from '@orrery/ecs'
+import {
+  Body,
+  CONSUME_EVENT,
+  Circle,
+  Food,
+  isConsumeEvent,
+  liveComponents,
+  Player,
+  reducers,
+} from '@orrery/demo-shared'
+import type { BlackholioClient } from '../bots/bot.js'
+import { type Camera, type FollowedCircle, followCamera } from './camera.js'
+import { type LeaderboardEntry, leaderboard } from './leaderboard.js'
+import { RenderState } from './render-state.js'
+
+/** Options of {@link Game.connect}. */
+export interface GameOptions {
+  /** The server's WebSocket URL. */
+  readonly url: string
+  /** A token from an earlier visit, to come back as the same identity. */
+  readonly token: string | null
+  /** Called with each new token (persist it). */
+  readonly onTokenChange: (token: string) => void
+}
+
+/** A snapshot of the figures the status line shows. */
+export interface GameStatus {
+  /** Connection state ('connected', 'reconnecting', …). */
+  readonly connection: string
+  /** Smoothed round-trip time, ms, or null before the first Pong. */
+  readonly rttMs: number | null
+  /** Bytes received per second. */
+  readonly bytesReceivedPerSec: number
+  /** Bytes sent per second. */
+  readonly bytesSentPerSec: number
+  /** Total mass of the local player's circles. */
+  readonly mass: number
+  /** Number of the local player's circles. */
+  readonly circles: number
+  /** Food in the world. */
+  readonly food: number
+  /** Connected players. */
+  readonly players: number
+}
+
+/**
+ * The client-side game: the connection and replica, the drawn state fed by the replica's row callbacks and
+ * consume events, the local player and the camera that follows it.
+ *
+ * @example
+ * const game = await Game.connect({ url: 'ws://localhost:3000', token: null, onTokenChange: save })
+ * await game.enter('Ada')
+ */
+export class Game {
+  /** The connected client. */
+  readonly client: BlackholioClient
+  /** Drawn bodies. */
+  readonly state = new RenderState()
+  /** The camera, in world units. */
+  readonly camera: Camera = { x: 500, y: 500, size: 50 }
+  private readonly offs: (() => void)[] = []
+  private readonly followed: FollowedCircle[] = []
+
+  private constructor(client: BlackholioClient) {
+    this.client = client
+  }
+
+  /**
+   * Connects and starts mirroring the replica into the drawn state.
+   *
+   * @param options - URL and token handling
+   * @returns the game, once the first snapshot is applied
+   * @throws ClientError 'ERR_CONNECT_FAILED' when the server cannot be reached
+   */
+  static async connect(options: GameOptions): Promise<Game> {
+    const client = await connect({
+      url: options.url,
+      components: liveComponents,
+      reducers,
+      token: options.token,
+      onTokenChange: options.onTokenChange,
+    })
+    const game = new Game(client)
+    game.attach()
+    return game
+  }
+
+  private get world(): World {
+    return this.client.replica.world
+  }
+
+  private attach(): void {
+    // Row callbacks through the replica: they are typed by the component descriptors.
+    const replica = this.client.replica
+    const now = (): number => performance.now()
+    this.syncAll()
+    this.offs.push(
+      replica.onInsert(Body, (e, b) => this.state.upsert(e, b.x, b.y, b.mass, now())),
+      replica.onUpdate(Body, (e, b) => this.state.upsert(e, b.x, b.y, b.mass, now())),
+      replica.onDelete(Body, (e) => this.state.remove(e, now())),
+      replica.onInsert(Circle, (e, c) => this.state.classify(e, 'circle', c.playerId)),
+      replica.onInsert(Food, (e) => this.state.classify(e, 'food', 0)),
+      this.client.onEvent((name, payload) => {
+        if (name === CONSUME_EVENT && isConsumeEvent(payload)) this.state.consumed(payload.consumed, payload.consumer)
+      }),
+    )
+  }
+
+  /** Re-reads every body from the replica (at start, and whenever the drawn state drifted from it). */
+  private syncAll(): void {
+    const t = performance.now()
+    const world = this.world
+    world.query([Body]).forEach((e) => {
+      const b = world.get(e, Body)
+      if (b !== undefined) this.state.upsert(e, b.x, b.y, b.mass, t)
+    })
+  }
+
+  /** The local player's entity, or undefined before the server created it. */
+  get player(): Entity | undefined {
+    return this.world.findUnique(Player, 'identity', this.client.identity)
+  }
+
+  /** The local player's name ('' before entering). */
+  get playerName(): string {
+    const p = this.player
+    return p === undefined ? '' : (this.world.get(p, Player)?.name ?? '')
+  }
+
+  /** The local player's live circles. */
+  ownCircles(): readonly Entity[] {
+    const p = this.player
+    return p === undefined ? [] : this.world.findAll(Circle, 'playerId', p)
+  }
+
+  /** Mass-weighted centre of the local player's circles at their server positions, or null without circles. */
+  playerCentre(): { x: number; y: number } | null {
+    let total = 0
+    let x = 0
+    let y = 0
+    for (const e of this.ownCircles()) {
+      const b = this.world.get(e, Body)
+      if (b === undefined) continue
+      total += b.mass
+      x += b.x * b.mass
+      y += b.y * b.mass
+    }
+    return total > 0 ? { x: x / total, y: y / total } : null
+  }
+
+  /**
+   * Enters the game with a name (or respawns under the current name).
+   *
+   * @param name - the display name (≤ 32 characters)
+   * @throws ClientError 'ERR_REDUCER_FAILED' (e.g. remote ERR_INVALID_NAME)
+   */
+  async enter(name: string): Promise<void> {
+    if (name === this.playerName && name !== '') await this.client.reducers.respawn()
+    else await this.client.reducers.enterGame({ name })
+  }
+
+  /**
+   * Advances the drawn state and the camera for one frame.
+   *
+   * @param now - current time, ms
+   * @param dtMs - time since the previous frame, ms
+   */
+  frame(now: number, dtMs: number): void {
+    const world = this.world
+    for (const [e, b] of this.state.bodies) {
+      if (!world.isAlive(e as Entity) || !world.has(e as Entity, Body)) {
+        this.state.remove(e, now)
+        continue
+      }
+      if (b.kind === 'unknown') {
+        if (world.has(e as Entity, Circle)) this.state.classify(e, 'circle', world.read(e as Entity, Circle, 'playerId'))
+        else if (world.has(e as Entity, Food)) this.state.classify(e, 'food', 0)
+      }
+    }
+    if (this.state.bodies.size !== world.count(Body)) this.syncAll()
+    this.state.advance(now, dtMs)
+    this.followed.length = 0
+    for (const e of this.ownCircles()) {
+      const drawn = this.state.bodies.get(e)
+      const mass = world.get(e, Body)?.mass ?? 0
+      if (drawn !== undefined) this.followed.push({ x: drawn.x, y: drawn.y, mass })
+    }
+    followCamera(this.camera, this.followed, dtMs)
+  }
+
+  /** Display name by player entity. */
+  names(): Map<number, string> {
+    const out = new Map<number, string>()
+    const world = this.world
+    world.query([Player]).forEach((p) => {
+      out.set(p, world.read(p, Player, 'name'))
+    })
+    return out
+  }
+
+  /**
+   * The heaviest players.
+   *
+   * @param limit - most lines
+   * @returns ranked players with their total mass
+   */
+  leaderboard(limit = 10): LeaderboardEntry[] {
+    const world = this.world
+    const players: { player: number; name: string }[] = []
+    world.query([Player]).forEach((p) => {
+      players.push({ player: p, name: world.read(p, Player, 'name') })
+    })
+    const circles: { owner: number; mass: number }[] = []
+    world.query([Circle, Body]).forEach((e) => {
+      circles.push({ owner: world.read(e, Circle, 'playerId'), mass: world.read(e, Body, 'mass') })
+    })
+    return leaderboard(players, circles, limit)
+  }
+
+  /** Figures for the status line. */
+  status(): GameStatus {
+    const s = this.client.stats()
+    let mass = 0
+    const own = this.ownCircles()
+    for (const e of own) mass += this.world.get(e, Body)?.mass ?? 0
+    return {
+      connection: this.client.connection.state,
+      rttMs: s.rttMs,
+      bytesReceivedPerSec: s.bytesReceivedPerSec,
+      bytesSentPerSec: s.bytesSentPerSec,
+      mass,
+      circles: own.length,
+      food: this.world.count(Food),
+      players: this.world.count(Player),
+    }
+  }
+
+  /** Stops mirroring and closes the connection. */
+  async close(): Promise<void> {
+    for (const off of this.offs.splice(0)) off()
+    await this.client.disconnect()
+  }
+}

@@ -1,0 +1,46 @@
+// The bot process: runs a group of bots against a server and reports to the launcher over IPC.
+// Messages to the parent: { type: 'ready' | 'stats' | 'stopped', summary }. From the parent: { type: 'stop' }.
+import { parseArgs } from 'node:util'
+import { runBots } from '@orrery/demo-client/bots'
+import { summarizeBots } from './bot-summary.js'
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    count: { type: 'string', default: '8' },
+    prefix: { type: 'string', default: 'bot-' },
+    'report-ms': { type: 'string', default: '1000' },
+  },
+})
+
+function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof summarizeBots>): void {
+  if (process.send !== undefined) process.send({ type, summary })
+}
+
+async function main(): Promise<void> {
+  if (values.url === undefined) throw new Error('--url is required')
+  const group = await runBots({ url: values.url, count: Number(values.count), namePrefix: values.prefix })
+  report('ready', summarizeBots(group.stats(), group.failures))
+  const timer = setInterval(() => report('stats', summarizeBots(group.stats(), group.failures)), Number(values['report-ms']))
+  let stopping = false
+  const stop = async (): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    clearInterval(timer)
+    const before = summarizeBots(group.stats(), group.failures)
+    await group.stop()
+    report('stopped', before)
+    process.disconnect?.()
+  }
+  process.on('message', (message: unknown) => {
+    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stop') void stop()
+  })
+  process.on('disconnect', () => void stop())
+  process.on('SIGINT', () => void stop())
+  process.on('SIGTERM', () => void stop())
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bots: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 1
+})

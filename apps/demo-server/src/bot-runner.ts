@@ -1,0 +1,117 @@
+import { type ChildProcess, fork } from 'node:child_process'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { BotSummary } from './bot-summary.js'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+
+/** Options of {@link forkBots}. */
+export interface ForkBotsOptions {
+  /** The server's WebSocket URL. */
+  readonly url: string
+  /** Number of bots. */
+  readonly count: number
+  /** Name prefix of the bots. Default 'bot-'. */
+  readonly namePrefix?: string
+  /** How often the bot process reports, ms. Default 1 000. */
+  readonly reportMs?: number
+  /** Where the bot process's output goes; default: the launcher's stderr. */
+  readonly output?: NodeJS.WritableStream
+}
+
+/** A running bot process. */
+export interface BotProcess {
+  /** The child process. */
+  readonly child: ChildProcess
+  /** Resolves when every bot has started (or failed to). */
+  readonly ready: Promise<BotSummary>
+  /** The latest report, or null before the first. */
+  latest(): BotSummary | null
+  /**
+   * Stops the bots (they disconnect) and resolves with their stats taken just before.
+   * @param timeoutMs - after this, the process is killed and the latest report is returned. Default 5 000.
+   */
+  stop(timeoutMs?: number): Promise<BotSummary | null>
+}
+
+/**
+ * Runs bots in a separate Node process (same source conditions and TypeScript loader as this one), so
+ * they load the server like remote players, and collects their reports.
+ *
+ * @param options - URL, count and reporting, see {@link ForkBotsOptions}
+ * @returns the running process
+ * @throws Error when the bot process exits before it is ready (`ready` rejects)
+ * @example
+ * const bots = forkBots({ url: 'ws://127.0.0.1:3000', count: 8 })
+ * await bots.ready
+ * const summary = await bots.stop()
+ */
+export function forkBots(options: ForkBotsOptions): BotProcess {
+  const child = fork(
+    join(HERE, 'bot-process.ts'),
+    [
+      '--url',
+      options.url,
+      '--count',
+      String(options.count),
+      '--prefix',
+      options.namePrefix ?? 'bot-',
+      '--report-ms',
+      String(options.reportMs ?? 1000),
+    ],
+    {
+      cwd: resolve(HERE, '..'),
+      execArgv: ['--conditions=@orrery/source', '--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  )
+  const output = options.output ?? process.stderr
+  child.stdout?.pipe(output, { end: false })
+  child.stderr?.pipe(output, { end: false })
+  let latest: BotSummary | null = null
+  let onStopped: ((summary: BotSummary | null) => void) | null = null
+  let resolveReady: (summary: BotSummary) => void = () => undefined
+  let rejectReady: (error: Error) => void = () => undefined
+  const ready = new Promise<BotSummary>((res, rej) => {
+    resolveReady = res
+    rejectReady = rej
+  })
+  child.on('message', (message: unknown) => {
+    if (typeof message !== 'object' || message === null) return
+    const m = message as { type?: unknown; summary?: BotSummary }
+    if (m.summary === undefined) return
+    latest = m.summary
+    if (m.type === 'ready') resolveReady(m.summary)
+    if (m.type === 'stopped') onStopped?.(m.summary)
+  })
+  const exited = new Promise<void>((res) => {
+    child.on('exit', (code) => {
+      rejectReady(new Error(`the bot process exited (code ${code}) before it was ready`))
+      onStopped?.(latest)
+      res()
+    })
+  })
+  return {
+    child,
+    ready,
+    latest: () => latest,
+    stop: async (timeoutMs = 5000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return latest
+      const stopped = new Promise<BotSummary | null>((res) => {
+        onStopped = res
+      })
+      if (child.connected) child.send({ type: 'stop' })
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timeout = new Promise<BotSummary | null>((res) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL')
+          res(latest)
+        }, timeoutMs)
+      })
+      const summary = await Promise.race([stopped, timeout])
+      await Promise.race([exited, timeout])
+      clearTimeout(timer)
+      return summary
+    },
+  }
+}

@@ -1,0 +1,160 @@
+// The Blackholio launcher: `pnpm demo [--port N] [--bots N] [--seed N] [--headless --duration S]`.
+import { parseArgs } from 'node:util'
+import { Body, Circle, Player } from '@orrery/demo-shared'
+import type { World } from '@orrery/ecs'
+import { createServer, type OrreryServer, type ServerMetrics } from '@orrery/server'
+import { pino } from 'pino'
+import { type BotProcess, forkBots } from './bot-runner.js'
+import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
+import { buildHeadlessReport } from './headless-report.js'
+import { type BlackholioStats, createBlackholioModule } from './module.js'
+import { createStaticHandler } from './static-files.js'
+
+const USAGE = `usage: pnpm demo [options]
+  --port N        port of the game and the web page (default: PORT or 3000; headless: an ephemeral port)
+  --host H        interface to bind (default 0.0.0.0; headless 127.0.0.1)
+  --bots N        bots to start in a separate process (default 8)
+  --seed N        world seed: the same seed gives the same food layout (default: random)
+  --headless      no web client; print progress on stderr and one JSON report line on stdout
+  --duration S    stop after S seconds (required with --headless)
+  --no-build      serve the existing web client build without checking it
+  --help          this text`
+
+// `pnpm demo -- --flag` forwards the `--` separator; drop it so the flags after it are parsed.
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    bots: { type: 'string', default: '8' },
+    seed: { type: 'string' },
+    headless: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+})
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`)
+  process.exit(2)
+}
+
+function integer(name: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer ≥ ${min}, got '${raw}'`)
+  return n
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[demo] ${line}\n`)
+}
+
+/** Largest total mass of one live player now. */
+function largestPlayerMass(world: World): number {
+  const totals = new Map<number, number>()
+  world.query([Circle, Body]).forEach((e) => {
+    const owner = world.read(e, Circle, 'playerId')
+    totals.set(owner, (totals.get(owner) ?? 0) + world.read(e, Body, 'mass'))
+  })
+  let max = 0
+  for (const m of totals.values()) max = Math.max(max, m)
+  return max
+}
+
+async function main(): Promise<void> {
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  const headless = values.headless
+  const bots = integer('bots', values.bots, 0) ?? 8
+  const duration = values.duration === undefined ? undefined : Number(values.duration)
+  if (duration !== undefined && !(duration > 0)) fail(`--duration must be a positive number of seconds, got '${values.duration}'`)
+  if (headless && duration === undefined) fail('--headless needs --duration S')
+  const seed = integer('seed', values.seed, 0) ?? Math.floor(Math.random() * 0x7fffffff)
+  const port = integer('port', values.port ?? (headless ? undefined : (process.env.PORT ?? '3000')), 0) ?? 0
+  const host = values.host ?? (headless ? '127.0.0.1' : '0.0.0.0')
+
+  const distDir = headless
+    ? null
+    : values['no-build']
+      ? CLIENT_DIST_DIR
+      : (await ensureClientBuilt({ log })).distDir
+  const game: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+  const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
+  const server: OrreryServer = createServer({
+    module: createBlackholioModule({ stats: game }),
+    port,
+    host,
+    seed,
+    logger,
+    ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
+  })
+  const address = await server.listen()
+  const startedAt = performance.now()
+  const start: ServerMetrics = server.metrics()
+  const wsUrl = `ws://127.0.0.1:${address.port}`
+  if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s`)
+  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots) — Ctrl-C stops`)
+
+  let botProcess: BotProcess | null = null
+  if (bots > 0) {
+    botProcess = forkBots({ url: wsUrl, count: bots })
+    botProcess.ready.then(
+      (s) => log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`),
+      (error: unknown) => log(error instanceof Error ? error.message : String(error)),
+    )
+  }
+
+  let maxMass = 0
+  const progress = setInterval(() => {
+    maxMass = Math.max(maxMass, largestPlayerMass(server.world))
+    if (!headless) return
+    const m = server.metrics()
+    const s = botProcess?.latest()
+    log(
+      `${((performance.now() - startedAt) / 1000).toFixed(1)}s ticks=${m.ticks - start.ticks} clients=${m.clients}` +
+        ` bots=${s?.connected ?? 0}/${bots} players=${server.world.count(Player)} food eaten=${game.foodEaten}` +
+        ` circles eaten=${game.circlesEaten} tick p99=${m.tickDurationsMs.p99.toFixed(2)}ms`,
+    )
+  }, 1000)
+
+  let finished = false
+  const finish = async (): Promise<void> => {
+    if (finished) return
+    finished = true
+    clearInterval(progress)
+    const endedAt = performance.now()
+    const end = server.metrics()
+    maxMass = Math.max(maxMass, largestPlayerMass(server.world))
+    const summary = botProcess === null ? null : await botProcess.stop()
+    await server.close()
+    if (headless) {
+      const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots: summary, botCount: bots, seed, maxMass })
+      process.stdout.write(`${JSON.stringify(report)}\n`)
+    } else {
+      log('stopped')
+    }
+  }
+  const onSignal = (): void => {
+    if (finished) process.exit(130)
+    log('shutting down…')
+    void finish()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  if (duration !== undefined) {
+    await new Promise((resolve) => setTimeout(resolve, duration * 1000))
+    await finish()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,111 @@
+import type { ServerMetrics } from '@orrery/server'
+import type { BotSummary } from './bot-summary.js'
+import type { BlackholioStats } from './module.js'
+
+/** The one JSON line a headless run prints on stdout. */
+export interface HeadlessReport {
+  /** Wall-clock length of the measured window, s. */
+  readonly durationSec: number
+  /** The world seed. */
+  readonly seed: number
+  /** Ticks run in the window. */
+  readonly ticks: number
+  /** Ticks per second over the window (target 20). */
+  readonly tickRateHz: number
+  /** Median time to compute one tick (systems, replication, encoding), ms. */
+  readonly tickP50Ms: number
+  /** 99th percentile of the time to compute one tick, ms. */
+  readonly tickP99Ms: number
+  /** Longest tick, ms. */
+  readonly tickMaxMs: number
+  /** Schedule slots the tick loop skipped because it fell behind. */
+  readonly skippedTicks: number
+  /** Bots started. */
+  readonly bots: number
+  /** Bots connected at the end of the window. */
+  readonly botsConnected: number
+  /** Food entities eaten. */
+  readonly foodEaten: number
+  /** Circles eaten by other players' circles. */
+  readonly circlesEaten: number
+  /** Circles created by splits. */
+  readonly splits: number
+  /** Largest total mass one player reached. */
+  readonly maxMass: number
+  /** Bytes the server sent per connected client per second. */
+  readonly bytesSentPerClientPerSec: number
+  /** Bytes the server received per connected client per second. */
+  readonly bytesReceivedPerClientPerSec: number
+  /** Reducer calls answered by the server in the window. */
+  readonly reducerCalls: number
+  /** Server errors + failed reducer calls + bots that failed to start or to stay connected. */
+  readonly errors: number
+  /** Where the errors came from. */
+  readonly errorDetails: {
+    readonly server: number
+    readonly reducerErrors: number
+    readonly botFailures: number
+    readonly botsDisconnected: number
+    readonly messages: readonly string[]
+  }
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits))
+
+/**
+ * Builds the headless report from server metrics at the start and end of the window, the module's counters
+ * and the bots' last summary.
+ *
+ * @param input - window bounds (ms), metrics at both ends, game counters, bot summary, seed and largest mass seen
+ * @returns the report
+ * @example
+ * const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots, seed, maxMass })
+ * process.stdout.write(`${JSON.stringify(report)}\n`)
+ */
+export function buildHeadlessReport(input: {
+  readonly startedAt: number
+  readonly endedAt: number
+  readonly start: ServerMetrics
+  readonly end: ServerMetrics
+  readonly game: BlackholioStats
+  readonly bots: BotSummary | null
+  readonly botCount: number
+  readonly seed: number
+  readonly maxMass: number
+}): HeadlessReport {
+  const seconds = Math.max(0.001, (input.endedAt - input.startedAt) / 1000)
+  const ticks = input.end.ticks - input.start.ticks
+  const clients = Math.max(1, input.bots?.connected ?? input.end.clients)
+  const reducerErrors = Math.max(input.end.reducerErrors - input.start.reducerErrors, input.bots?.reducerErrors ?? 0)
+  const server = input.end.errors - input.start.errors
+  const botFailures = input.bots === null ? input.botCount : input.bots.failures.length
+  const botsConnected = input.bots?.connected ?? 0
+  const botsDisconnected = Math.max(0, input.botCount - botsConnected - botFailures)
+  return {
+    durationSec: round(seconds, 3),
+    seed: input.seed,
+    ticks,
+    tickRateHz: round(ticks / seconds, 3),
+    tickP50Ms: round(input.end.tickDurationsMs.p50, 3),
+    tickP99Ms: round(input.end.tickDurationsMs.p99, 3),
+    tickMaxMs: round(input.end.tickDurationsMs.max, 3),
+    skippedTicks: input.end.skippedTicks - input.start.skippedTicks,
+    bots: input.botCount,
+    botsConnected,
+    foodEaten: input.game.foodEaten,
+    circlesEaten: input.game.circlesEaten,
+    splits: input.game.splits,
+    maxMass: Math.max(input.maxMass, input.bots?.maxMass ?? 0),
+    bytesSentPerClientPerSec: Math.round((input.end.bytesSent - input.start.bytesSent) / clients / seconds),
+    bytesReceivedPerClientPerSec: Math.round((input.end.bytesReceived - input.start.bytesReceived) / clients / seconds),
+    reducerCalls: input.end.reducerCalls - input.start.reducerCalls,
+    errors: server + reducerErrors + botFailures + botsDisconnected,
+    errorDetails: {
+      server,
+      reducerErrors,
+      botFailures,
+      botsDisconnected,
+      messages: input.bots?.errors ?? [],
+    },
+  }
+}

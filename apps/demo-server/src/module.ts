@@ -1,0 +1,156 @@
+import { createRng, type World } from '@orrery/ecs'
+import { defineModule, defineReducer, type ModuleDef, type ReducerContext, type SystemDef } from '@orrery/server'
+import {
+  type BlackholioReducers,
+  DECAY_INTERVAL_MS,
+  liveComponents,
+  MOVE_INTERVAL_MS,
+  reducers,
+  SPAWN_FOOD_INTERVAL_MS,
+} from '@orrery/demo-shared'
+import { FoodSpawner } from './components.js'
+import { circleDecay } from './rules/decay.js'
+import { spawnFood } from './rules/food.js'
+import { moveAllPlayers } from './rules/move.js'
+import { enterGame, requirePlayer, respawn, suicide } from './rules/player.js'
+import { runDueRecombines } from './rules/recombine.js'
+import { playerConnected, playerDisconnected } from './rules/session.js'
+import { playerSplit } from './rules/split.js'
+import { updatePlayerInput } from './rules/input.js'
+
+/** Counters a running Blackholio module adds to (for the headless report and metrics). */
+export interface BlackholioStats {
+  /** Food entities eaten since start. */
+  foodEaten: number
+  /** Circles eaten by other players' circles since start. */
+  circlesEaten: number
+  /** Circles created by splits since start. */
+  splits: number
+}
+
+/** Options of {@link createBlackholioModule}. */
+export interface BlackholioModuleOptions {
+  /** Counters to add to; pass your own object to read them while the server runs. */
+  readonly stats?: BlackholioStats
+}
+
+/** Mixed into the world seed so the food stream differs from `ctx.rng` but follows the same seed. */
+const FOOD_STREAM_SALT = 0x5eedf00d
+
+/** Open connections per identity, so a replaced or duplicate connection does not log a live player out. */
+const connectionsByWorld = new WeakMap<World, Map<string, Set<string>>>()
+
+function connectionsOf(world: World): Map<string, Set<string>> {
+  let map = connectionsByWorld.get(world)
+  if (map === undefined) {
+    map = new Map()
+    connectionsByWorld.set(world, map)
+  }
+  return map
+}
+
+function ensureFoodSpawner(ctx: ReducerContext): void {
+  if (ctx.world.count(FoodSpawner) > 0) return
+  const seed = (ctx.rng.seed ^ FOOD_STREAM_SALT) >>> 0
+  ctx.world.add(ctx.world.create(), FoodSpawner, { rngState: createRng(seed).getState() })
+}
+
+function runSpawnFood(ctx: ReducerContext): void {
+  ensureFoodSpawner(ctx)
+  const spawner = ctx.world.query([FoodSpawner]).toArray()[0]
+  if (spawner === undefined) return
+  const rng = createRng(0)
+  rng.setState(ctx.world.read(spawner, FoodSpawner, 'rngState'))
+  if (spawnFood(ctx.world, rng) > 0) ctx.world.set(spawner, FoodSpawner, 'rngState', rng.getState())
+}
+
+/**
+ * Builds the Blackholio server module: the replicated components, the five reducers, the systems
+ * (move every 50 ms, recombine timers every tick, food every 500 ms, decay every 5 s) and the
+ * connect/disconnect hooks that keep a player for its return.
+ *
+ * @param options - `stats`: counters the module adds to
+ * @returns a module for `createServer({ module })`
+ * @example
+ * const stats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+ * const server = createServer({ module: createBlackholioModule({ stats }), port: 3000 })
+ * @see https://github.com/clockworklabs/SpacetimeDB/blob/master/demo/Blackholio/server-rust/src/lib.rs
+ */
+export function createBlackholioModule(options: BlackholioModuleOptions = {}): ModuleDef<BlackholioReducers> {
+  const stats = options.stats ?? { foodEaten: 0, circlesEaten: 0, splits: 0 }
+  const systems: SystemDef[] = [
+    {
+      name: 'moveAllPlayers',
+      everyMs: MOVE_INTERVAL_MS,
+      run(ctx) {
+        const eaten = moveAllPlayers(ctx.world, ctx.timestamp)
+        stats.foodEaten += eaten.foodEaten
+        stats.circlesEaten += eaten.circlesEaten
+      },
+    },
+    {
+      name: 'circleRecombine',
+      run(ctx) {
+        runDueRecombines(ctx.world, ctx.timestamp)
+      },
+    },
+    { name: 'spawnFood', everyMs: SPAWN_FOOD_INTERVAL_MS, run: runSpawnFood },
+    {
+      name: 'circleDecay',
+      everyMs: DECAY_INTERVAL_MS,
+      run(ctx) {
+        circleDecay(ctx.world)
+      },
+    },
+  ]
+  return defineModule<BlackholioReducers>({
+    name: 'blackholio',
+    components: liveComponents,
+    reducers: {
+      enterGame: defineReducer(reducers.enterGame, (ctx, { name }) => {
+        enterGame(ctx.world, ctx.sender, name, ctx.timestamp)
+      }),
+      updatePlayerInput: defineReducer(reducers.updatePlayerInput, (ctx, { dirX, dirY }) => {
+        updatePlayerInput(ctx.world, requirePlayer(ctx.world, ctx.sender), dirX, dirY)
+      }),
+      playerSplit: defineReducer(reducers.playerSplit, (ctx) => {
+        stats.splits += playerSplit(ctx.world, requirePlayer(ctx.world, ctx.sender), ctx.timestamp)
+      }),
+      suicide: defineReducer(reducers.suicide, (ctx) => {
+        suicide(ctx.world, ctx.sender)
+      }),
+      respawn: defineReducer(reducers.respawn, (ctx) => {
+        respawn(ctx.world, ctx.sender, ctx.timestamp)
+      }),
+    },
+    systems,
+    init(ctx) {
+      ensureFoodSpawner(ctx)
+    },
+    onConnect(ctx) {
+      const open = connectionsOf(ctx.world)
+      const set = open.get(ctx.sender) ?? new Set<string>()
+      set.add(ctx.connectionId ?? '')
+      open.set(ctx.sender, set)
+      playerConnected(ctx.world, ctx.sender)
+    },
+    onDisconnect(ctx) {
+      const open = connectionsOf(ctx.world)
+      const set = open.get(ctx.sender)
+      if (set !== undefined) {
+        set.delete(ctx.connectionId ?? '')
+        if (set.size > 0) return
+        open.delete(ctx.sender)
+      }
+      playerDisconnected(ctx.world, ctx.sender)
+    },
+  })
+}
+
+/**
+ * The Blackholio module with its own counters (use {@link createBlackholioModule} to read them).
+ *
+ * @example
+ * createServer({ module: blackholioModule })
+ */
+export const blackholioModule: ModuleDef<BlackholioReducers> = createBlackholioModule()

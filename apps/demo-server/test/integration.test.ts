@@ -1,0 +1,181 @@
+import { connect } from '@orrery/client'
+import { Bot, type BlackholioClient } from '@orrery/demo-client/bots'
+import {
+  Body,
+  CONSUME_EVENT,
+  Circle,
+  type ConsumeEvent,
+  isConsumeEvent,
+  LoggedOutPlayer,
+  liveComponents,
+  Player,
+  reducers,
+} from '@orrery/demo-shared'
+import type { Entity } from '@orrery/ecs'
+import { createServer, type OrreryServer } from '@orrery/server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BlackholioStats } from '../src/module.js'
+import { createTestModule } from './test-module.js'
+import { waitFor } from './wait-for.js'
+
+let server: OrreryServer
+let url: string
+const stats: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+const clients: BlackholioClient[] = []
+
+async function join(token: string | null = null): Promise<BlackholioClient> {
+  const client = await connect({ url, components: liveComponents, reducers, token })
+  clients.push(client)
+  return client
+}
+
+function playerOf(client: BlackholioClient, identity = client.identity): Entity | undefined {
+  return client.replica.world.findUnique(Player, 'identity', identity)
+}
+
+function circlesOf(client: BlackholioClient, player: Entity): Entity[] {
+  return client.replica.world
+    .findAll(Circle, 'playerId', player)
+    .slice()
+    .sort((a, b) => a - b)
+}
+
+function bodyOf(client: BlackholioClient, e: Entity): { x: number; y: number; mass: number } | undefined {
+  return client.replica.world.get(e, Body)
+}
+
+beforeAll(async () => {
+  server = createServer({ module: createTestModule(stats), port: 0, seed: 7, logger: false })
+  const { port } = await server.listen()
+  url = `ws://127.0.0.1:${port}`
+})
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)))
+  await server.close()
+})
+
+describe('Blackholio over WebSockets', () => {
+  it('two players see each other move, eat, split, and one comes back after a disconnect', async () => {
+    const alice = await join()
+    const bob = await join()
+    await alice.reducers.enterGame({ name: 'alice' })
+    await bob.reducers.enterGame({ name: 'bob' })
+
+    // Bob's replica shows Alice's player and circle.
+    const alicePlayer = await waitFor('alice in her replica', () => playerOf(alice))
+    expect(await waitFor('alice in bob’s replica', () => playerOf(bob, alice.identity))).toBe(alicePlayer)
+    const [aliceCircle] = await waitFor('alice’s circle in bob’s replica', () => {
+      const c = circlesOf(bob, alicePlayer)
+      return c.length === 1 ? c : undefined
+    })
+    if (aliceCircle === undefined) throw new Error('no circle')
+    expect(bob.replica.world.read(alicePlayer, Player, 'name')).toBe('alice')
+
+    // Alice steers; Bob's replica follows her circle.
+    const start = bodyOf(bob, aliceCircle)
+    if (start === undefined) throw new Error('no body')
+    const dirX = start.x < 500 ? 1 : -1
+    await alice.reducers.updatePlayerInput({ dirX, dirY: 0 })
+    await waitFor('bob to see alice move 30 units', () => {
+      const now = bodyOf(bob, aliceCircle)
+      return now !== undefined && (now.x - start.x) * dirX > 30
+    })
+    await alice.reducers.updatePlayerInput({ dirX: 0, dirY: 0 })
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    const serverBody = server.world.get(aliceCircle, Body)
+    expect(serverBody).toBeDefined()
+    await waitFor('bob’s replica to match the server', () => {
+      const b = bodyOf(bob, aliceCircle)
+      return b !== undefined && b.x === serverBody?.x && b.y === serverBody.y
+    })
+
+    // Food placed against Alice's circle is eaten at the next move step.
+    const events: ConsumeEvent[] = []
+    alice.onEvent((name, payload) => {
+      if (name === CONSUME_EVENT && isConsumeEvent(payload)) events.push(payload)
+    })
+    const here = server.world.get(aliceCircle, Body)
+    if (here === undefined) throw new Error('no body')
+    const food = server.call('placeFood', { x: here.x + 1, y: here.y, mass: 3 }) as Entity
+    await waitFor('the consume event', () => events.find((e) => e.consumed === food))
+    expect(events.find((e) => e.consumed === food)?.consumer).toBe(aliceCircle)
+    expect(server.world.isAlive(food)).toBe(false)
+    await waitFor('bob to see the food gone', () => !bob.replica.world.isAlive(food) || !bob.replica.world.has(food, Body))
+    expect(bodyOf(alice, aliceCircle)?.mass).toBeGreaterThanOrEqual(here.mass + 3)
+    expect(stats.foodEaten).toBeGreaterThan(0)
+
+    // With mass 100, a split makes two circles of 50.
+    server.call('feed', { mass: 100 }, alice.identity)
+    await waitFor('alice’s mass 100', () => (bodyOf(alice, aliceCircle)?.mass ?? 0) >= 100)
+    await alice.reducers.playerSplit()
+    const split = await waitFor('two circles in bob’s replica', () => {
+      const c = circlesOf(bob, alicePlayer)
+      return c.length === 2 ? c : undefined
+    })
+    for (const e of split) expect(bodyOf(bob, e)?.mass).toBeGreaterThanOrEqual(50)
+
+    // Alice leaves: her player and circles leave the live world (Bob sees them go) but are kept.
+    const token = alice.token
+    await alice.disconnect()
+    await waitFor('bob to see alice leave', () => playerOf(bob, alice.identity) === undefined && circlesOf(bob, alicePlayer).length === 0)
+    expect(server.world.has(alicePlayer, LoggedOutPlayer)).toBe(true)
+
+    // She comes back with her token: same identity, same player, same circles.
+    const again = await join(token)
+    expect(again.identity).toBe(alice.identity)
+    const back = await waitFor('alice back in her replica', () => playerOf(again))
+    expect(back).toBe(alicePlayer)
+    expect(circlesOf(again, back)).toEqual(split)
+    expect(again.replica.world.read(back, Player, 'name')).toBe('alice')
+    await waitFor('bob to see alice back', () => circlesOf(bob, alicePlayer).length === 2)
+  })
+
+  it('a replaced session keeps the player in the live world', async () => {
+    const first = await join()
+    await first.reducers.enterGame({ name: 'twice' })
+    const player = await waitFor('the player', () => playerOf(first))
+    const second = await join(first.token)
+    expect(second.identity).toBe(first.identity)
+    await waitFor('the first session to be replaced', () => first.connection.state !== 'connected')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(server.world.findUnique(Player, 'identity', first.identity)).toBe(player)
+    expect(server.world.findAll(Circle, 'playerId', player).length).toBeGreaterThan(0)
+    expect(playerOf(second)).toBe(player)
+  })
+
+  it('with duplicate sessions allowed, the player stays live until the last one closes', async () => {
+    const host = createServer({ module: createTestModule(), port: 0, logger: false, duplicateIdentity: 'allow' })
+    const { port } = await host.listen()
+    const local = `ws://127.0.0.1:${port}`
+    try {
+      const first = await connect({ url: local, components: liveComponents, reducers })
+      const second = await connect({ url: local, components: liveComponents, reducers, token: first.token })
+      expect(second.identity).toBe(first.identity)
+      await first.reducers.enterGame({ name: 'two tabs' })
+      const player = await waitFor('the player', () => playerOf(second, first.identity))
+      await first.disconnect()
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(host.world.findUnique(Player, 'identity', first.identity)).toBe(player)
+      await second.disconnect()
+      await waitFor('the player to be logged out', () => host.world.has(player, LoggedOutPlayer))
+      expect(host.world.findUnique(Player, 'identity', first.identity)).toBeUndefined()
+    } finally {
+      await host.close()
+    }
+  })
+
+  it('a bot enters the game over its own connection and steers', async () => {
+    const bot = new Bot({ url, name: 'bot-test' })
+    await bot.start()
+    try {
+      await waitFor('the bot to send input', () => bot.stats.inputsSent > 0, 5000)
+      const watcher = await join()
+      const player = await waitFor('the bot’s player', () => playerOf(watcher, bot.stats.identity))
+      expect(watcher.replica.world.read(player, Player, 'name')).toBe('bot-test')
+      expect(bot.stats).toMatchObject({ connected: true, entered: true, reducerErrors: 0 })
+    } finally {
+      await bot.stop()
+    }
+  })
+})
