@@ -1,1 +1,7 @@
-export {}
+export type { ClientStats, ComponentList, ConnectOptions, Db, OrreryClient, Subscription } from './client-types.js'
+export { connect } from './client.js'
+export type { ClientErrorCode } from './client-error.js'
+export { ClientError } from './client-error.js'
+export type { ReducerCaller, Reducers } from './reducer-proxy.js'
+export { SlidingRate } from './sliding-rate.js'
+export type { Table } from './table.js'

@@ -1,0 +1,111 @@
+import type { Connection, ConnectionOptions } from '@orrery/connection'
+import type { Component } from '@orrery/ecs'
+import type { ArgsSchema } from '@orrery/protocol'
+import type { Replica } from '@orrery/sync'
+import type { ClientError } from './client-error.js'
+import type { Reducers } from './reducer-proxy.js'
+import type { Table } from './table.js'
+
+/** The schema of a component type. */
+type SchemaOf<K> = K extends Component<infer S> ? S : never
+
+/** The components a client replicates: an array, or a record keyed by component name (`{ Body, Player }`). */
+export type ComponentList = readonly Component[] | { readonly [name: string]: Component }
+
+/** `client.db`: one typed {@link Table} per component, keyed by component name. */
+export type Db<C extends ComponentList> = C extends readonly Component[]
+  ? { readonly [K in C[number] as K['name']]: Table<SchemaOf<K>> }
+  : { readonly [K in keyof C & string]: Table<SchemaOf<C[K]>> }
+
+/** Options of {@link connect}. */
+export interface ConnectOptions<C extends ComponentList, R extends Record<string, ArgsSchema>> {
+  /** The server's WebSocket URL, e.g. `ws://localhost:3000`. */
+  readonly url: string
+  /** The components the client replicates (the same descriptors the server module uses), as an array or a record by name. */
+  readonly components: C
+  /** The reducers' arg schemas by name (the same object the server module uses). */
+  readonly reducers: R
+  /** A token from an earlier session (see `onTokenChange`) to come back as the same identity. */
+  readonly token?: string | null
+  /** Components to subscribe to at connect: names, or 'all' (every component in `components`). Default 'all'. */
+  readonly subscribe?: readonly string[] | 'all'
+  /** Called with each new token (first Welcome, a changed token on reconnect, `refreshToken()`); persist it. */
+  readonly onTokenChange?: (token: string) => void
+  /** WebSocket implementation; default `globalThis.WebSocket`, else `ws` in Node. */
+  readonly WebSocket?: ConnectionOptions['WebSocket']
+  /** Reconnect backoff, see `@orrery/connection`. */
+  readonly reconnect?: ConnectionOptions['reconnect']
+  /** The auth seam, see `@orrery/connection`; default answers with the token when one is known, else 'anonymous'. */
+  readonly auth?: ConnectionOptions['auth']
+  /** Request (reducer call, subscription) timeout in ms. Default 10 000. */
+  readonly requestTimeoutMs?: number
+  /** Handshake timeout in ms. Default 10 000. */
+  readonly handshakeTimeoutMs?: number
+  /** Ping interval in ms for RTT. Default 2 000. */
+  readonly pingIntervalMs?: number
+  /** Window of the bytes-per-second figures of `stats()`, ms. Default 5 000. */
+  readonly statsWindowMs?: number
+}
+
+/** A live subscription, see {@link OrreryClient.subscribe}. */
+export interface Subscription {
+  /** The client-chosen id of the subscription. */
+  readonly queryId: number
+  /** The component names it covers. */
+  readonly components: readonly string[]
+  /** Ends it; rows of components no other subscription covers leave the tables (onDelete fires). */
+  unsubscribe(): Promise<void>
+}
+
+/** Figures of {@link OrreryClient.stats}. */
+export interface ClientStats {
+  /** Smoothed round-trip time from Ping/Pong, ms, or null before the first Pong. */
+  readonly rttMs: number | null
+  /** Bytes received per second over the stats window. */
+  readonly bytesReceivedPerSec: number
+  /** Bytes sent per second over the stats window. */
+  readonly bytesSentPerSec: number
+  /** The seq of the last applied snapshot or update. */
+  readonly seq: number
+}
+
+/** A connected client, see {@link connect}. */
+export interface OrreryClient<C extends ComponentList, R extends Record<string, ArgsSchema>> {
+  /** Who the server says this client is (stable across reconnects with the token). */
+  readonly identity: string
+  /** The current token; present it later (option `token`) to be the same identity. */
+  readonly token: string
+  /** The underlying connection (state, events, raw requests). */
+  readonly connection: Connection
+  /** The replica world the tables read from. */
+  readonly replica: Replica
+  /** Typed tables by component name. */
+  readonly db: Db<C>
+  /** Typed reducer callers by name. */
+  readonly reducers: Reducers<R>
+  /**
+   * Subscribes to more components; resolves when their snapshot is applied.
+   * @param components - component names
+   * @returns the subscription
+   * @throws {ClientError} `ERR_SUBSCRIBE_FAILED` (remoteCode `ERR_UNKNOWN_COMPONENT`, `ERR_TOO_MANY_SUBSCRIPTIONS`), `ERR_TIMEOUT`, `ERR_DISCONNECTED`, `ERR_NOT_CONNECTED`
+   */
+  subscribe(components: readonly string[]): Promise<Subscription>
+  /** Calls `fn` for each event of each applied update; returns the unsubscribe function. */
+  onEvent(fn: (name: string, payload: unknown) => void): () => void
+  /**
+   * Calls `fn` for failures that no call of yours awaits: `ERR_SYNC_FAILED` (an update could not be applied and the
+   * client re-syncs, or one of your row/event listeners threw), `ERR_SCHEMA_MISMATCH` (after a reconnect the server's
+   * tables differ; the client disconnects). Returns the unsubscribe function.
+   */
+  onError(fn: (error: ClientError) => void): () => void
+  /**
+   * Asks the server for a fresh token (also passed to `onTokenChange`).
+   * @returns the new token
+   * @throws {ClientError} `ERR_REMOTE`, `ERR_TIMEOUT`, `ERR_DISCONNECTED`, `ERR_NOT_CONNECTED`
+   */
+  refreshToken(): Promise<string>
+  /** @returns RTT, bytes per second in and out, and the replica's seq */
+  stats(): ClientStats
+  /** Closes the connection for good (no reconnect). */
+  disconnect(): Promise<void>
+}

@@ -1,0 +1,335 @@
+import { randomBytes } from 'node:crypto'
+import {
+  type CallReducer,
+  type ClientMessage,
+  CloseCode,
+  decodeClientMessage,
+  encodeServerMessage,
+  type Hello,
+  isCompatibleVersion,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type ServerMessage,
+  type Subscribe,
+  type Unsubscribe,
+} from '@orrery/protocol'
+import { TokenBucket } from 'limiter'
+import type { Logger } from 'pino'
+import type { RawData, WebSocket } from 'ws'
+import type { Authenticator, AuthMethod, AuthResult, Identity } from './authenticator.js'
+import type { ResolvedLimits } from './options.js'
+import { messageOf } from './reducer-dispatcher.js'
+import { ServerError } from './server-error.js'
+
+/** Counters a session adds to (shared by all sessions of a server). */
+export interface SessionCounters {
+  bytesSent: number
+  bytesReceived: number
+  messagesReceived: number
+  errors: number
+  rateLimited: number
+}
+
+/** What a session asks of the server it belongs to. */
+export interface SessionHost {
+  readonly limits: ResolvedLimits
+  readonly authenticator: Authenticator
+  readonly counters: SessionCounters
+  /** The handshake succeeded: register the client, send Welcome, run onConnect. */
+  admit(session: ClientSession, auth: AuthResult): void
+  callReducer(session: ClientSession, message: CallReducer): void
+  subscribe(session: ClientSession, message: Subscribe): void
+  unsubscribe(session: ClientSession, message: Unsubscribe): void
+  /** The session ended (called once); `admitted` tells whether Welcome was sent. */
+  ended(session: ClientSession, admitted: boolean): void
+}
+
+type SessionState = 'hello' | 'challenged' | 'authenticating' | 'ready' | 'closed'
+
+/** Time to wait for the peer's close handshake before dropping the socket, ms. */
+const CLOSE_GRACE_MS = 2_000
+
+/**
+ * One WebSocket connection: enforces frame kind, rate and outbox limits,
+ * decodes untrusted frames, runs the Hello → Challenge → Authenticate →
+ * Welcome handshake and routes requests to its server. Any failure closes
+ * this connection only.
+ */
+export class ClientSession {
+  /** A server-unique id for this connection (`ctx.connectionId`). */
+  readonly id: string
+  /** Resolves when the underlying socket has closed. */
+  readonly closed: Promise<void>
+  /** The child logger of this connection. */
+  readonly log: Logger
+  private readonly ws: WebSocket
+  private readonly host: SessionHost
+  private readonly bucket: TokenBucket
+  private readonly strikes: TokenBucket
+  private state: SessionState = 'hello'
+  private identityValue: Identity | null = null
+  private nonce: Uint8Array | null = null
+  private hello: Hello | null = null
+  private handshakeTimer: ReturnType<typeof setTimeout> | null
+  private terminateTimer: ReturnType<typeof setTimeout> | null = null
+
+  /**
+   * @param id - connection id
+   * @param ws - the accepted socket
+   * @param host - the server
+   * @param log - this connection's logger
+   * @param remoteAddress - peer address for the authenticator
+   */
+  constructor(id: string, ws: WebSocket, host: SessionHost, log: Logger, readonly remoteAddress: string | undefined) {
+    this.id = id
+    this.ws = ws
+    this.host = host
+    this.log = log
+    const { limits } = host
+    this.bucket = new TokenBucket({ bucketSize: limits.messageBurst, tokensPerInterval: limits.messagesPerSecond, interval: 1000 })
+    this.bucket.content = limits.messageBurst
+    this.strikes = new TokenBucket({
+      bucketSize: limits.rateLimitStrikes,
+      tokensPerInterval: limits.rateLimitStrikes,
+      interval: limits.strikeWindowMs,
+    })
+    this.strikes.content = limits.rateLimitStrikes
+    this.closed = new Promise((resolve) => {
+      ws.once('close', (code: number, reason: Buffer) => {
+        this.clearTimers()
+        this.log.debug({ code, reason: reason.toString() }, 'connection closed')
+        this.teardown()
+        resolve()
+      })
+    })
+    ws.on('error', (error: Error) => {
+      this.host.counters.errors++
+      this.log.warn({ err: error }, 'socket error')
+    })
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary))
+    this.handshakeTimer = setTimeout(() => {
+      this.handshakeTimer = null
+      this.host.counters.errors++
+      this.log.info('handshake timeout')
+      this.end(CloseCode.HandshakeTimeout, 'handshake timeout')
+    }, limits.handshakeTimeoutMs)
+  }
+
+  /** The authenticated identity, or null before Welcome. */
+  get identity(): Identity | null {
+    return this.identityValue
+  }
+
+  /** Whether the handshake completed and the session is not closed. */
+  get isReady(): boolean {
+    return this.state === 'ready'
+  }
+
+  /** Encodes and sends one message (dropped once the session is closing). */
+  send(message: ServerMessage): void {
+    if (this.state === 'closed') return
+    this.sendFrame(encodeServerMessage(message))
+  }
+
+  /**
+   * Sends an encoded frame; past `maxOutboxBytes` queued on the socket the
+   * session is closed with CloseCode.SlowConsumer (deferred to a microtask, so
+   * a replicator flush in progress is not disturbed).
+   */
+  sendFrame(frame: Uint8Array): void {
+    if (this.state === 'closed' || this.ws.readyState !== 1) return
+    this.ws.send(frame)
+    this.host.counters.bytesSent += frame.byteLength
+    if (this.ws.bufferedAmount > this.host.limits.maxOutboxBytes) {
+      const queued = this.ws.bufferedAmount
+      this.state = 'closed'
+      queueMicrotask(() => {
+        this.log.warn({ queued }, 'slow consumer')
+        this.closeSocket(CloseCode.SlowConsumer, 'outbox overflow')
+        this.teardown()
+      })
+    }
+  }
+
+  /** Sends an Error frame. */
+  sendError(code: string, message: string, requestId: number | null = null): void {
+    this.send({ type: 'Error', code, message, requestId })
+  }
+
+  /**
+   * Ends the session: closes the socket with `code` and runs the server's
+   * teardown (onDisconnect) now, not when the peer acknowledges.
+   */
+  end(code: number, reason: string): void {
+    if (this.state === 'closed') return
+    this.closeSocket(code, reason)
+    this.teardown()
+  }
+
+  /** Sends an Error frame, then ends the session with `closeCode`. */
+  fail(code: string, message: string, closeCode: number, requestId: number | null = null): void {
+    if (this.state === 'closed') return
+    this.host.counters.errors++
+    this.log.info({ code, closeCode }, message)
+    this.sendError(code, message, requestId)
+    this.end(closeCode, code)
+  }
+
+  private closeSocket(code: number, reason: string): void {
+    this.state = 'closed'
+    this.clearHandshakeTimer()
+    if (this.ws.readyState === 0 || this.ws.readyState === 1) this.ws.close(code, reason)
+    if (this.terminateTimer === null && this.ws.readyState !== 3) {
+      this.terminateTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS)
+    }
+  }
+
+  private teardownDone = false
+  private teardown(): void {
+    if (this.teardownDone) return
+    this.teardownDone = true
+    const admitted = this.identityValue !== null
+    this.state = 'closed'
+    this.clearHandshakeTimer()
+    this.host.ended(this, admitted)
+  }
+
+  private clearHandshakeTimer(): void {
+    if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer)
+    this.handshakeTimer = null
+  }
+
+  private clearTimers(): void {
+    this.clearHandshakeTimer()
+    if (this.terminateTimer !== null) clearTimeout(this.terminateTimer)
+    this.terminateTimer = null
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (this.state === 'closed') return
+    const bytes = toBytes(data)
+    const counters = this.host.counters
+    counters.bytesReceived += bytes.byteLength
+    counters.messagesReceived++
+    if (!isBinary) {
+      this.fail('ERR_MALFORMED_FRAME', 'text frames are not accepted; send binary msgpack frames', CloseCode.ProtocolError)
+      return
+    }
+    let message: ClientMessage
+    try {
+      message = decodeClientMessage(bytes, { maxFrameBytes: this.host.limits.maxFrameBytes })
+    } catch (error) {
+      const code = error instanceof ProtocolError ? error.code : 'ERR_MALFORMED_FRAME'
+      this.fail(code, messageOf(error), CloseCode.ProtocolError)
+      return
+    }
+    const requestId = 'requestId' in message ? message.requestId : null
+    if (!this.bucket.tryRemoveTokens(1)) {
+      counters.rateLimited++
+      if (!this.strikes.tryRemoveTokens(1)) {
+        this.fail('ERR_RATE_LIMITED', 'message rate limit exceeded repeatedly', CloseCode.RateLimited, requestId)
+      } else {
+        counters.errors++
+        this.sendError('ERR_RATE_LIMITED', 'message rate limit exceeded; message dropped', requestId)
+      }
+      return
+    }
+    this.route(message, requestId)
+  }
+
+  private route(message: ClientMessage, requestId: number | null): void {
+    if (this.state === 'hello' && message.type === 'Hello') {
+      this.onHello(message)
+      return
+    }
+    if (this.state === 'challenged' && message.type === 'Authenticate') {
+      void this.onAuthenticate(message.method, message.credential)
+      return
+    }
+    if (this.state === 'ready') {
+      switch (message.type) {
+        case 'CallReducer':
+          this.host.callReducer(this, message)
+          return
+        case 'Subscribe':
+          this.host.subscribe(this, message)
+          return
+        case 'Unsubscribe':
+          this.host.unsubscribe(this, message)
+          return
+        case 'Ping':
+          this.send({ type: 'Pong', clientTime: message.clientTime, serverTime: Date.now() })
+          return
+        case 'RefreshToken':
+          void this.onRefreshToken(message.requestId)
+          return
+        default:
+          break
+      }
+    }
+    this.fail(
+      'ERR_UNEXPECTED_MESSAGE',
+      `${message.type} is not allowed ${this.state === 'ready' ? 'after the handshake' : 'before the handshake completes'}`,
+      CloseCode.UnexpectedMessage,
+      requestId,
+    )
+  }
+
+  private onHello(hello: Hello): void {
+    if (!isCompatibleVersion(hello.protocolVersion)) {
+      this.fail(
+        'ERR_UNSUPPORTED_VERSION',
+        `protocol version ${hello.protocolVersion} is not supported (server speaks ${PROTOCOL_VERSION})`,
+        CloseCode.UnsupportedVersion,
+      )
+      return
+    }
+    this.hello = hello
+    this.nonce = randomBytes(32)
+    this.state = 'challenged'
+    this.send({ type: 'Challenge', nonce: this.nonce, methods: this.host.authenticator.methods })
+  }
+
+  private async onAuthenticate(method: AuthMethod, credential: string | Uint8Array | null): Promise<void> {
+    this.state = 'authenticating'
+    const hello = this.hello as Hello
+    let auth: AuthResult
+    try {
+      if (!this.host.authenticator.methods.includes(method)) {
+        throw new ServerError('ERR_AUTH_FAILED', `method '${method}' is not offered`)
+      }
+      auth = await this.host.authenticator.authenticate({
+        method,
+        credential,
+        nonce: this.nonce as Uint8Array,
+        helloToken: hello.token,
+        remoteAddress: this.remoteAddress,
+      })
+    } catch (error) {
+      this.fail('ERR_AUTH_FAILED', messageOf(error), CloseCode.AuthFailed)
+      return
+    }
+    if (this.state !== 'authenticating') return
+    this.clearHandshakeTimer()
+    this.identityValue = auth.identity
+    this.state = 'ready'
+    this.host.admit(this, auth)
+  }
+
+  private async onRefreshToken(requestId: number): Promise<void> {
+    const identity = this.identityValue as Identity
+    try {
+      const token = await this.host.authenticator.issueToken(identity)
+      this.send({ type: 'TokenRefreshed', requestId, token })
+    } catch (error) {
+      this.host.counters.errors++
+      this.sendError('ERR_AUTH_FAILED', messageOf(error), requestId)
+    }
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data)
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return data
+}

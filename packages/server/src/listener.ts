@@ -1,0 +1,83 @@
+import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from 'pino'
+import { type WebSocket, WebSocketServer } from 'ws'
+
+/** Options of {@link Listener}. */
+export interface ListenerOptions {
+  /** Attach to this server instead of creating one. */
+  readonly httpServer: HttpServer | undefined
+  /** Plain HTTP requests on a created server; default answer 426 Upgrade Required. */
+  readonly httpHandler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined
+  /** Largest accepted frame, bytes (ws `maxPayload`; larger frames close the socket with 1009). */
+  readonly maxPayload: number
+  /** Called for each accepted WebSocket. */
+  readonly onConnection: (ws: WebSocket, remoteAddress: string | undefined) => void
+  readonly log: Logger
+}
+
+/**
+ * The network side of a server: an HTTP server (created, or given) with a
+ * WebSocket server on it. Owns the HTTP server only when it started it.
+ */
+export class Listener {
+  private readonly http: HttpServer
+  private readonly wss: WebSocketServer
+  private owned = false
+  private httpClosed: Promise<void> = Promise.resolve()
+
+  /** @param options - see {@link ListenerOptions} */
+  constructor(options: ListenerOptions) {
+    const handler = options.httpHandler
+    this.http =
+      options.httpServer ??
+      createHttpServer((request, response) => {
+        if (handler !== undefined) {
+          handler(request, response)
+          return
+        }
+        response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
+        response.end('Upgrade Required: connect with a WebSocket client')
+      })
+    this.wss = new WebSocketServer({ server: this.http, maxPayload: options.maxPayload })
+    this.wss.on('connection', (ws, request) => options.onConnection(ws, request.socket.remoteAddress))
+    this.wss.on('error', (error) => options.log.error({ err: error }, 'websocket server error'))
+  }
+
+  /**
+   * Binds the HTTP server unless it is already listening.
+   * @param port - TCP port (0 = any free one)
+   * @param host - interface to bind
+   * @returns the bound address
+   */
+  async listen(port: number, host: string): Promise<AddressInfo> {
+    const http = this.http
+    if (!http.listening) {
+      this.owned = true
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error): void => reject(error)
+        http.once('error', onError)
+        http.listen(port, host, () => {
+          http.off('error', onError)
+          resolve()
+        })
+      })
+    }
+    return http.address() as AddressInfo
+  }
+
+  /** Stops accepting new connections (an owned HTTP server stops listening). */
+  stopAccepting(): void {
+    if (this.owned && this.http.listening) {
+      this.httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()))
+    }
+  }
+
+  /** Detaches the WebSocket server and closes an owned HTTP server with its remaining connections. */
+  async close(): Promise<void> {
+    this.stopAccepting()
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()))
+    if (this.owned) this.http.closeAllConnections()
+    await this.httpClosed
+  }
+}

@@ -1,0 +1,161 @@
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http'
+import type { ArgsSchema } from '@orrery/protocol'
+import type { Logger, LoggerOptions } from 'pino'
+import * as v from 'valibot'
+import type { Authenticator } from './authenticator.js'
+import type { Clock } from './clock.js'
+import type { ModuleDef } from './module.js'
+import { ServerError } from './server-error.js'
+
+/** Per-connection limits; every one is enforced, see the package README for what a client gets when it crosses one. */
+export interface ServerLimits {
+  /** Largest accepted frame in bytes (ws `maxPayload`; larger → close 1009). Default 65 536. */
+  readonly maxFrameBytes?: number
+  /** Sustained messages per second per connection (token bucket refill). Default 60. */
+  readonly messagesPerSecond?: number
+  /** Token bucket size: messages accepted in a burst. Default 120. */
+  readonly messageBurst?: number
+  /** Over-limit messages tolerated within {@link ServerLimits.strikeWindowMs} before the close with CloseCode.RateLimited. Default 60. */
+  readonly rateLimitStrikes?: number
+  /** Window in ms over which strikes are forgiven (strikes refill at `rateLimitStrikes` per window). Default 10 000. */
+  readonly strikeWindowMs?: number
+  /** Active subscriptions per client (more → Error ERR_TOO_MANY_SUBSCRIPTIONS). Default 16. */
+  readonly maxSubscriptionsPerClient?: number
+  /** Bytes queued on a socket (ws `bufferedAmount`) above which the client is closed with CloseCode.SlowConsumer. Default 4 MiB. */
+  readonly maxOutboxBytes?: number
+  /** Time in ms from the socket opening to Welcome before the close with CloseCode.HandshakeTimeout. Default 10 000. */
+  readonly handshakeTimeoutMs?: number
+}
+
+/** What to do when an identity connects while a connection with the same identity is open. */
+export type DuplicateIdentityPolicy = 'replace' | 'allow'
+
+/** Options of `createServer`. */
+export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<string, ArgsSchema>> {
+  /** The module to host: components, reducers, systems and hooks. */
+  readonly module: ModuleDef<R>
+  /** TCP port; 0 picks a free one (see the `listen()` result). Default 0. Ignored with `httpServer`. */
+  readonly port?: number
+  /** Interface to bind. Default '127.0.0.1'; use '0.0.0.0' to accept remote clients. Ignored with `httpServer`. */
+  readonly host?: string
+  /** Ticks per second (Hz). Default 20. */
+  readonly tickRate?: number
+  /** Start the tick loop in `listen()`; with false, ticks run only through `server.step()`. Default true. */
+  readonly autoStart?: boolean
+  /** Ticks run back to back at most when the loop is late; older missed ticks are skipped. Default 4. */
+  readonly maxCatchUpTicks?: number
+  /** Seed of the world's random number generator (`ctx.rng`). Default: random. */
+  readonly seed?: number
+  /** A pino logger, pino options, or false to log nothing. Default: pino at level 'info'. */
+  readonly logger?: Logger | LoggerOptions | false
+  /** Connection limits, see {@link ServerLimits}. */
+  readonly limits?: ServerLimits
+  /** Serves plain HTTP requests (e.g. static files of a web client) on the same port. Default: 426 Upgrade Required. */
+  readonly httpHandler?: (request: IncomingMessage, response: ServerResponse) => void
+  /** Attach to this existing HTTP server instead of creating one; `listen()` starts it when not listening, `close()` leaves it open. */
+  readonly httpServer?: HttpServer
+  /** The auth seam. Default: `createAnonymousAuthenticator()` (random secret per process). */
+  readonly authenticator?: Authenticator
+  /** A second connection with an open identity: 'replace' closes the first with CloseCode.SessionReplaced; 'allow' keeps both. Default 'replace'. */
+  readonly duplicateIdentity?: DuplicateIdentityPolicy
+  /** Updates kept in the replicator's history ring, in ticks. Default 256. */
+  readonly historySize?: number
+  /** Time source and timers of the tick loop (inject a fake one in tests). Default: the system clock. */
+  readonly clock?: Clock
+}
+
+/** {@link ServerLimits} with every default applied. */
+export type ResolvedLimits = { readonly [K in keyof ServerLimits]-?: NonNullable<ServerLimits[K]> }
+
+const VALUE_TYPES = ['f32', 'f64', 'i8', 'i16', 'i32', 'u8', 'u16', 'u32', 'bool', 'string', 'entity', 'json'] as const
+
+const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1))
+const isObject = (x: unknown): boolean => typeof x === 'object' && x !== null
+
+const moduleSchema = v.object({
+  name: v.pipe(v.string(), v.minLength(1)),
+  components: v.array(
+    v.looseObject({ name: v.pipe(v.string(), v.minLength(1)), fields: v.array(v.string()) }),
+  ),
+  reducers: v.record(
+    v.string(),
+    v.looseObject({ args: v.record(v.string(), v.picklist(VALUE_TYPES)), run: v.function() }),
+  ),
+  systems: v.optional(
+    v.array(
+      v.looseObject({
+        name: v.pipe(v.string(), v.minLength(1)),
+        everyMs: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())),
+        run: v.function(),
+      }),
+    ),
+  ),
+  init: v.optional(v.function()),
+  onConnect: v.optional(v.function()),
+  onDisconnect: v.optional(v.function()),
+})
+
+const optionsSchema = v.strictObject({
+  module: moduleSchema,
+  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65_535))),
+  host: v.optional(v.pipe(v.string(), v.minLength(1))),
+  tickRate: v.optional(v.pipe(v.number(), v.minValue(0.1), v.maxValue(1000))),
+  autoStart: v.optional(v.boolean()),
+  maxCatchUpTicks: v.optional(positiveInt),
+  seed: v.optional(v.pipe(v.number(), v.finite())),
+  logger: v.optional(v.union([v.literal(false), v.custom<object>(isObject, 'Invalid type: Expected a pino logger, pino options or false')])),
+  limits: v.optional(
+    v.strictObject({
+      maxFrameBytes: v.optional(v.pipe(positiveInt, v.minValue(64))),
+      messagesPerSecond: v.optional(v.pipe(v.number(), v.minValue(0.001), v.finite())),
+      messageBurst: v.optional(positiveInt),
+      rateLimitStrikes: v.optional(positiveInt),
+      strikeWindowMs: v.optional(positiveInt),
+      maxSubscriptionsPerClient: v.optional(positiveInt),
+      maxOutboxBytes: v.optional(positiveInt),
+      handshakeTimeoutMs: v.optional(positiveInt),
+    }),
+  ),
+  httpHandler: v.optional(v.function()),
+  httpServer: v.optional(v.custom<object>(isObject, 'Invalid type: Expected an http.Server')),
+  authenticator: v.optional(
+    v.looseObject({ methods: v.array(v.picklist(['anonymous', 'token', 'signature'])), authenticate: v.function(), issueToken: v.function() }),
+  ),
+  duplicateIdentity: v.optional(v.picklist(['replace', 'allow'])),
+  historySize: v.optional(positiveInt),
+  clock: v.optional(v.looseObject({ now: v.function(), setTimeout: v.function(), clearTimeout: v.function() })),
+})
+
+/**
+ * Checks `createServer` options and fills in the limit defaults.
+ * @param options - the options as given
+ * @returns the validated options and the limits with defaults applied
+ * @throws {ServerError} `ERR_INVALID_OPTIONS` listing every invalid field and its path
+ */
+export function validateOptions<R extends Record<string, ArgsSchema>>(
+  options: ServerOptions<R>,
+): { options: ServerOptions<R>; limits: ResolvedLimits } {
+  const result = v.safeParse(optionsSchema, options)
+  if (!result.success) {
+    throw new ServerError('ERR_INVALID_OPTIONS', `invalid server options:\n${v.summarize(result.issues)}`)
+  }
+  const names = new Set<string>()
+  for (const c of options.module.components) {
+    if (names.has(c.name)) {
+      throw new ServerError('ERR_INVALID_OPTIONS', `invalid server options: component '${c.name}' is listed twice`)
+    }
+    names.add(c.name)
+  }
+  const l = options.limits ?? {}
+  const limits: ResolvedLimits = {
+    maxFrameBytes: l.maxFrameBytes ?? 64 * 1024,
+    messagesPerSecond: l.messagesPerSecond ?? 60,
+    messageBurst: l.messageBurst ?? 120,
+    rateLimitStrikes: l.rateLimitStrikes ?? 60,
+    strikeWindowMs: l.strikeWindowMs ?? 10_000,
+    maxSubscriptionsPerClient: l.maxSubscriptionsPerClient ?? 16,
+    maxOutboxBytes: l.maxOutboxBytes ?? 4 * 1024 * 1024,
+    handshakeTimeoutMs: l.handshakeTimeoutMs ?? 10_000,
+  }
+  return { options, limits }
+}

@@ -1,0 +1,82 @@
+import type { World } from '@orrery/ecs'
+import type { SchemaDescription } from '@orrery/protocol'
+import type { Logger } from 'pino'
+import type { Identity } from './authenticator.js'
+import type { DurationSummary } from './duration-stats.js'
+
+/** Counters and tick timings of a running server, see `OrreryServer.metrics`. */
+export interface ServerMetrics {
+  /** Ticks run so far. */
+  readonly ticks: number
+  /** Schedule slots skipped because the loop fell more than `maxCatchUpTicks` behind. */
+  readonly skippedTicks: number
+  /** Duration of recent ticks (systems + replication + encoding), ms, over the last 1024 ticks. */
+  readonly tickDurationsMs: DurationSummary
+  /** Connections that completed the handshake and are open. */
+  readonly clients: number
+  /** Open sockets, including those still in the handshake. */
+  readonly connections: number
+  /** The last committed seq. */
+  readonly seq: number
+  /** Bytes written to sockets (all frames). */
+  readonly bytesSent: number
+  /** Bytes read from sockets. */
+  readonly bytesReceived: number
+  /** Frames received. */
+  readonly messagesReceived: number
+  /** Reducer calls answered (successes and failures). */
+  readonly reducerCalls: number
+  /** Reducer calls answered with an error. */
+  readonly reducerErrors: number
+  /** Messages dropped by the rate limit. */
+  readonly rateLimited: number
+  /** Protocol violations, failed systems and hooks, socket errors. */
+  readonly errors: number
+}
+
+/** A running Orrery host, see {@link createServer}. */
+export interface OrreryServer {
+  /** The authoritative world (write to it only inside `world.transaction` or through `call`). */
+  readonly world: World
+  /** The number of the last tick run. */
+  readonly tick: number
+  /** The last committed seq. */
+  readonly seq: number
+  /** The schema sent in Welcome. */
+  readonly schema: SchemaDescription
+  /** The server's logger. */
+  readonly log: Logger
+  /**
+   * Starts accepting WebSocket connections (and the tick loop unless `autoStart` is false).
+   * @returns the bound port and host
+   * @throws {ServerError} `ERR_ALREADY_LISTENING`, `ERR_CLOSED`; the listen error of the HTTP server (e.g. EADDRINUSE)
+   */
+  listen(): Promise<{ port: number; host: string }>
+  /** Starts the tick loop (idempotent); `listen()` does it unless `autoStart` is false. */
+  start(): void
+  /** Stops the tick loop; ticks run only through `step()` afterwards. */
+  stop(): void
+  /**
+   * Runs one tick now: the due systems, each in its own transaction, then the replicator flush.
+   * @throws {ServerError} `ERR_CLOSED` after `close()`
+   */
+  step(): void
+  /**
+   * Calls a reducer in-process as one transaction and returns its result.
+   * @param reducer - reducer name
+   * @param args - arguments by name, checked against the arg schema
+   * @param sender - identity for `ctx.sender`; default `MODULE_IDENTITY`
+   * @returns what the reducer returned
+   * @throws {ServerError} `ERR_UNKNOWN_REDUCER`, `ERR_INVALID_ARGUMENTS`, or `ERR_REDUCER_FAILED` (rolled back; `cause` holds the thrown value)
+   */
+  call(reducer: string, args: Readonly<Record<string, unknown>>, sender?: Identity): unknown
+  /** @returns counters and tick timings, see {@link ServerMetrics} */
+  metrics(): ServerMetrics
+  /**
+   * Graceful shutdown: stop accepting, stop ticking, run a final flush, close every client with
+   * CloseCode.ServerShutdown, close the HTTP server. Idempotent: later calls return the same promise.
+   */
+  close(): Promise<void>
+  /** Makes SIGINT and SIGTERM call `close()`; a second signal during the shutdown exits at once. */
+  installSignalHandlers(): void
+}

@@ -1,0 +1,49 @@
+/**
+ * The codes a {@link ServerError} carries.
+ *
+ * - `ERR_INVALID_OPTIONS`: `createServer` options failed validation.
+ * - `ERR_INIT_FAILED`: the module's `init` hook threw (nothing was committed).
+ * - `ERR_UNKNOWN_REDUCER`: `server.call` named a reducer the module does not define.
+ * - `ERR_INVALID_ARGUMENTS`: `server.call` arguments do not match the reducer's arg schema.
+ * - `ERR_REDUCER_FAILED`: the reducer threw; its transaction was rolled back.
+ * - `ERR_AUTH_FAILED`: an authenticator refused a credential.
+ * - `ERR_ALREADY_LISTENING`: `listen()` was called twice.
+ * - `ERR_CLOSED`: the server was closed; it cannot listen or tick again.
+ */
+export type ServerErrorCode =
+  | 'ERR_INVALID_OPTIONS'
+  | 'ERR_INIT_FAILED'
+  | 'ERR_UNKNOWN_REDUCER'
+  | 'ERR_INVALID_ARGUMENTS'
+  | 'ERR_REDUCER_FAILED'
+  | 'ERR_AUTH_FAILED'
+  | 'ERR_ALREADY_LISTENING'
+  | 'ERR_CLOSED'
+
+/**
+ * The one error class of `@orrery/server`; `code` says what went wrong.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   server.call('move', { dx: 'left' })
+ * } catch (error) {
+ *   if (error instanceof ServerError && error.code === 'ERR_INVALID_ARGUMENTS') console.warn(error.message)
+ * }
+ * ```
+ */
+export class ServerError extends Error {
+  /** The machine-readable reason, one of {@link ServerErrorCode}. */
+  readonly code: ServerErrorCode
+  override readonly name = 'ServerError'
+
+  /**
+   * @param code - the reason, one of {@link ServerErrorCode}
+   * @param message - a human-readable explanation
+   * @param options - `cause`: the underlying error, if any
+   */
+  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}

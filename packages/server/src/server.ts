@@ -1,0 +1,352 @@
+import { randomUUID } from 'node:crypto'
+import { createWorld, type World } from '@orrery/ecs'
+import { type ArgsSchema, type CallReducer, CloseCode, describeSchema, encodeArgs, type SchemaDescription, type Subscribe, type Unsubscribe } from '@orrery/protocol'
+import { createReplicator, type Replicator, SyncError } from '@orrery/sync'
+import type { Logger } from 'pino'
+import type { WebSocket } from 'ws'
+import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
+import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
+import { systemClock } from './clock.js'
+import { DurationStats } from './duration-stats.js'
+import { Listener } from './listener.js'
+import { resolveLogger } from './logger.js'
+import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
+import { type ResolvedLimits, type ServerOptions, validateOptions } from './options.js'
+import type { OrreryServer, ServerMetrics } from './orrery-server.js'
+import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
+import { ServerError } from './server-error.js'
+import { TickLoop } from './tick-loop.js'
+import { type TransactionCaller, TransactionRunner } from './transaction-runner.js'
+
+/**
+ * Creates an Orrery server hosting `options.module`; runs `init` now, in a transaction.
+ *
+ * @param options - the module, network, tick and limit settings, see {@link ServerOptions}
+ * @returns the server, not yet listening
+ * @throws {ServerError} `ERR_INVALID_OPTIONS` when an option is invalid; `ERR_INIT_FAILED` when `init` throws
+ * @example
+ * ```ts
+ * const server = createServer({ module: counterModule, port: 3000, tickRate: 20 })
+ * const { port } = await server.listen()
+ * server.installSignalHandlers()
+ * ```
+ */
+export function createServer<R extends Record<string, ArgsSchema>>(options: ServerOptions<R>): OrreryServer {
+  return new Host(options as unknown as ServerOptions)
+}
+
+const SHUTDOWN_REASON = 'server shutting down'
+
+class Host implements OrreryServer, SessionHost {
+  readonly world: World
+  readonly schema: SchemaDescription
+  readonly log: Logger
+  readonly limits: ResolvedLimits
+  readonly authenticator: Authenticator
+  readonly counters: SessionCounters = { bytesSent: 0, bytesReceived: 0, messagesReceived: 0, errors: 0, rateLimited: 0 }
+  private readonly options: ServerOptions
+  private readonly module: ModuleDef
+  private readonly replicator: Replicator
+  private readonly runner: TransactionRunner
+  private readonly dispatcher: ReducerDispatcher
+  private readonly loop: TickLoop
+  private readonly systems: readonly { def: SystemDef; everyTicks: number }[]
+  private readonly tickStats = new DurationStats(1024)
+  private readonly sessions = new Map<string, ClientSession>()
+  private readonly byIdentity = new Map<Identity, Set<ClientSession>>()
+  private readonly moduleCaller: TransactionCaller
+  private tickCount = 0
+  private reducerCalls = 0
+  private reducerErrors = 0
+  private nextConnection = 1
+  private listener: Listener | null = null
+  private closing: Promise<void> | null = null
+  private signalHandler: ((signal: NodeJS.Signals) => void) | null = null
+
+  constructor(input: ServerOptions) {
+    const { options, limits } = validateOptions(input)
+    this.options = options
+    this.limits = limits
+    this.module = options.module
+    this.log = resolveLogger(options.logger, `orrery:${options.module.name}`)
+    this.moduleCaller = { sender: MODULE_IDENTITY, connectionId: null, log: this.log }
+    this.authenticator = options.authenticator ?? createAnonymousAuthenticator()
+    const components = options.module.components
+    this.world = createWorld({ components, seed: options.seed ?? Math.floor(Math.random() * 0x7fffffff) })
+    this.replicator = createReplicator({
+      world: this.world,
+      components,
+      historySize: options.historySize ?? 256,
+      maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
+    })
+    const reducerSchemas: Record<string, ArgsSchema> = {}
+    for (const [name, def] of Object.entries(options.module.reducers)) reducerSchemas[name] = def.args
+    this.schema = describeSchema({ components, reducers: reducerSchemas })
+    this.runner = new TransactionRunner(this.world, this.replicator, () => this.tickCount)
+    this.dispatcher = new ReducerDispatcher(options.module, this.runner)
+    const tickRate = options.tickRate ?? 20
+    const periodMs = 1000 / tickRate
+    this.systems = (options.module.systems ?? []).map((def) => ({
+      def,
+      everyTicks: Math.max(1, Math.round((def.everyMs ?? periodMs) / periodMs)),
+    }))
+    this.loop = new TickLoop({
+      periodMs,
+      maxCatchUpTicks: options.maxCatchUpTicks ?? 4,
+      clock: options.clock ?? systemClock,
+      onTick: () => this.step(),
+      onError: (error) => {
+        this.counters.errors++
+        this.log.error({ err: error }, 'tick failed')
+      },
+    })
+    const init = options.module.init
+    if (init !== undefined) {
+      try {
+        this.runner.run(this.moduleCaller, (ctx) => init.call(options.module, ctx))
+      } catch (error) {
+        throw new ServerError('ERR_INIT_FAILED', `module init failed: ${messageOf(error)}`, { cause: error })
+      }
+    }
+  }
+
+  get tick(): number {
+    return this.tickCount
+  }
+
+  get seq(): number {
+    return this.replicator.seq
+  }
+
+  async listen(): Promise<{ port: number; host: string }> {
+    if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
+    if (this.listener !== null) throw new ServerError('ERR_ALREADY_LISTENING', 'listen() was already called')
+    const listener = new Listener({
+      httpServer: this.options.httpServer,
+      httpHandler: this.options.httpHandler,
+      maxPayload: this.limits.maxFrameBytes,
+      onConnection: (ws, remoteAddress) => this.accept(ws, remoteAddress),
+      log: this.log,
+    })
+    this.listener = listener
+    const address = await listener.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1')
+    this.log.info({ port: address.port, host: address.address, module: this.module.name }, 'listening')
+    if (this.options.autoStart ?? true) this.start()
+    return { port: address.port, host: address.address }
+  }
+
+  start(): void {
+    if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
+    this.loop.start()
+  }
+
+  stop(): void {
+    this.loop.stop()
+  }
+
+  step(): void {
+    if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
+    const started = performance.now()
+    const tick = ++this.tickCount
+    for (const { def, everyTicks } of this.systems) {
+      if (tick % everyTicks !== 0) continue
+      try {
+        this.runner.run(this.moduleCaller, (ctx) => def.run(ctx))
+      } catch (error) {
+        this.counters.errors++
+        this.log.error({ err: error, system: def.name, tick }, 'system failed; its transaction was rolled back')
+      }
+    }
+    try {
+      this.replicator.flush(tick, Date.now())
+    } finally {
+      this.tickStats.record(performance.now() - started)
+    }
+  }
+
+  call(reducer: string, args: Readonly<Record<string, unknown>>, sender: Identity = MODULE_IDENTITY): unknown {
+    const def = this.dispatcher.get(reducer)
+    if (def === undefined) throw new ServerError('ERR_UNKNOWN_REDUCER', `no reducer named '${reducer}'`)
+    let positional: unknown[]
+    try {
+      positional = encodeArgs(def.args, args as never)
+    } catch (error) {
+      throw new ServerError('ERR_INVALID_ARGUMENTS', messageOf(error), { cause: error })
+    }
+    const outcome = this.dispatcher.dispatch(reducer, positional, { sender, connectionId: null, log: this.log })
+    if (outcome.ok) return outcome.value
+    throw new ServerError(outcome.code, outcome.message, { cause: outcome.cause })
+  }
+
+  metrics(): ServerMetrics {
+    let clients = 0
+    for (const session of this.sessions.values()) if (session.isReady) clients++
+    return {
+      ticks: this.tickCount,
+      skippedTicks: this.loop.skipped,
+      tickDurationsMs: this.tickStats.summary(),
+      clients,
+      connections: this.sessions.size,
+      seq: this.replicator.seq,
+      bytesSent: this.counters.bytesSent,
+      bytesReceived: this.counters.bytesReceived,
+      messagesReceived: this.counters.messagesReceived,
+      reducerCalls: this.reducerCalls,
+      reducerErrors: this.reducerErrors,
+      rateLimited: this.counters.rateLimited,
+      errors: this.counters.errors,
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown()
+    return this.closing
+  }
+
+  installSignalHandlers(): void {
+    if (this.signalHandler !== null) return
+    const handler = (signal: NodeJS.Signals): void => {
+      if (this.closing !== null) {
+        this.log.warn({ signal }, 'second signal during shutdown; exiting now')
+        process.exit(1)
+      }
+      this.log.info({ signal }, 'shutting down')
+      this.close().catch((error: unknown) => this.log.error({ err: error }, 'shutdown failed'))
+    }
+    this.signalHandler = handler
+    process.on('SIGINT', handler)
+    process.on('SIGTERM', handler)
+  }
+
+  // SessionHost
+
+  admit(session: ClientSession, auth: AuthResult): void {
+    if ((this.options.duplicateIdentity ?? 'replace') === 'replace') {
+      const previous = this.byIdentity.get(auth.identity)
+      if (previous !== undefined) {
+        for (const old of [...previous]) {
+          old.log.info('replaced by a new connection with the same identity')
+          old.end(CloseCode.SessionReplaced, 'session replaced')
+        }
+      }
+    }
+    let set = this.byIdentity.get(auth.identity)
+    if (set === undefined) this.byIdentity.set(auth.identity, (set = new Set()))
+    set.add(session)
+    this.replicator.addClient(session.id, (frame) => session.sendFrame(frame))
+    session.send({
+      type: 'Welcome',
+      identity: auth.identity,
+      token: auth.token,
+      sessionId: randomUUID(),
+      tickRate: this.options.tickRate ?? 20,
+      schema: this.schema,
+      seq: this.replicator.flushedSeq,
+      resumed: false,
+    })
+    session.log.info({ identity: auth.identity }, 'client connected')
+    this.runHook('onConnect', session)
+  }
+
+  callReducer(session: ClientSession, message: CallReducer): void {
+    this.reducerCalls++
+    const outcome = this.dispatcher.dispatch(message.reducer, message.args, {
+      sender: session.identity as Identity,
+      connectionId: session.id,
+      log: session.log,
+    })
+    if (outcome.ok) {
+      try {
+        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
+      } catch (error) {
+        this.reducerErrors++
+        this.counters.errors++
+        session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
+        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
+      }
+      return
+    }
+    this.reducerErrors++
+    session.log.debug({ reducer: message.reducer, code: outcome.code, message: outcome.message }, 'reducer call failed')
+    session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
+  }
+
+  subscribe(session: ClientSession, message: Subscribe): void {
+    try {
+      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components)
+    } catch (error) {
+      this.requestFailed(session, error, message.requestId)
+    }
+  }
+
+  unsubscribe(session: ClientSession, message: Unsubscribe): void {
+    try {
+      this.replicator.unsubscribe(session.id, message.requestId, message.queryId)
+    } catch (error) {
+      this.requestFailed(session, error, message.requestId)
+    }
+  }
+
+  ended(session: ClientSession, admitted: boolean): void {
+    this.sessions.delete(session.id)
+    if (!admitted) return
+    this.replicator.removeClient(session.id)
+    const identity = session.identity as Identity
+    const set = this.byIdentity.get(identity)
+    set?.delete(session)
+    if (set?.size === 0) this.byIdentity.delete(identity)
+    session.log.info('client disconnected')
+    this.runHook('onDisconnect', session)
+  }
+
+  private accept(ws: WebSocket, remoteAddress: string | undefined): void {
+    const id = `c${this.nextConnection++}`
+    const log = this.log.child({ connectionId: id })
+    if (this.closing !== null) {
+      ws.close(CloseCode.ServerShutdown, SHUTDOWN_REASON)
+      return
+    }
+    const session = new ClientSession(id, ws, this, log, remoteAddress)
+    this.sessions.set(id, session)
+    log.debug({ remoteAddress }, 'connection opened')
+  }
+
+  private runHook(hook: 'onConnect' | 'onDisconnect', session: ClientSession): void {
+    const fn = this.module[hook]
+    if (fn === undefined) return
+    try {
+      this.runner.run({ sender: session.identity as Identity, connectionId: session.id, log: session.log }, (ctx) => fn.call(this.module, ctx))
+    } catch (error) {
+      this.counters.errors++
+      session.log.error({ err: error }, `${hook} failed; its transaction was rolled back`)
+    }
+  }
+
+  private requestFailed(session: ClientSession, error: unknown, requestId: number): void {
+    this.counters.errors++
+    const code = error instanceof SyncError ? error.code : 'ERR_INTERNAL'
+    session.sendError(code, messageOf(error), requestId)
+  }
+
+  private async shutdown(): Promise<void> {
+    this.loop.stop()
+    if (this.signalHandler !== null) {
+      process.off('SIGINT', this.signalHandler)
+      process.off('SIGTERM', this.signalHandler)
+      this.signalHandler = null
+    }
+    const listener = this.listener
+    listener?.stopAccepting()
+    try {
+      this.replicator.flush(this.tickCount, Date.now())
+    } catch (error) {
+      this.counters.errors++
+      this.log.error({ err: error }, 'final flush failed')
+    }
+    const sessions = [...this.sessions.values()]
+    for (const session of sessions) session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
+    await Promise.all(sessions.map((s) => s.closed))
+    await listener?.close()
+    this.log.info({ ticks: this.tickCount, seq: this.replicator.seq }, 'server closed')
+  }
+}

@@ -1,0 +1,125 @@
+import { connect, type OrreryClient } from '@orrery/client'
+import type { Entity } from '@orrery/ecs'
+import fc from 'fast-check'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { OrreryServer } from '../src/index.js'
+import { components, dump, eventually, Position, reducerSchemas, startServer, stepUntil, Tag } from './helpers.js'
+
+type TestClient = OrreryClient<typeof components, typeof reducerSchemas>
+
+let server: OrreryServer | undefined
+const clients: TestClient[] = []
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.disconnect()))
+  await server?.close()
+  server = undefined
+})
+
+async function setup(count: number): Promise<{ server: OrreryServer; clients: TestClient[]; url: string }> {
+  const started = await startServer()
+  server = started.server
+  const made: TestClient[] = []
+  for (let i = 0; i < count; i++) {
+    const client = await stepUntil(started.server, connect({ url: started.url, components, reducers: reducerSchemas }))
+    clients.push(client)
+    made.push(client)
+  }
+  return { server: started.server, clients: made, url: started.url }
+}
+
+/** Ticks until the client has applied everything the server committed. */
+async function caughtUp(s: OrreryServer, client: TestClient): Promise<void> {
+  s.step()
+  await eventually(s, () => client.stats().seq === s.seq)
+}
+
+describe('replication', () => {
+  it('one client calls a reducer; the other replica follows after the next tick, with callbacks and events', async () => {
+    const { server: s, clients: [a, b] } = await setup(2)
+    if (a === undefined || b === undefined) throw new Error('setup')
+    const inserted: [number, number][] = []
+    const events: string[] = []
+    b.db.Position.onInsert((e, row) => inserted.push([e, row.x]))
+    b.onEvent((name) => events.push(name))
+    const e = (await a.reducers.spawn({ x: 11, y: 0 })) as Entity
+    expect(b.db.Position.get(e)).toBeUndefined()
+    s.step()
+    await eventually(null, () => b.db.Position.get(e) !== undefined)
+    expect(b.db.Position.get(e)).toEqual(s.world.get(e, Position))
+    expect(b.db.Position.get(e)?.x).toBe(11)
+    expect(b.db.Tag.findBy('owner', a.identity).map(([entity]) => entity)).toEqual([e])
+    expect(inserted).toEqual([[e, 11]])
+    expect(events).toEqual(['spawned'])
+  })
+
+  it('rejects reducer failures with ClientError codes and remote codes, validating arguments locally first', async () => {
+    const { server: s, clients: [a] } = await setup(1)
+    if (a === undefined) throw new Error('setup')
+    const seq = s.seq
+    await expect(a.reducers.spawnThenFail({ x: 1 })).rejects.toMatchObject({
+      name: 'ClientError',
+      code: 'ERR_REDUCER_FAILED',
+      remoteCode: 'ERR_REDUCER_FAILED',
+      message: 'spawnThenFail always fails',
+    })
+    await expect(a.reducers.spawn({ x: 'left' as never, y: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENTS', remoteCode: undefined })
+    await expect(a.reducers.move({ e: 123456, dx: 1 })).rejects.toMatchObject({ code: 'ERR_REDUCER_FAILED' })
+    expect(s.seq).toBe(seq)
+    expect(s.metrics().reducerErrors).toBe(2)
+  })
+
+  it('subscribes to more components later and stops receiving rows after unsubscribe', async () => {
+    const started = await startServer()
+    server = started.server
+    const c = await stepUntil(started.server, connect({ url: started.url, components, reducers: reducerSchemas, subscribe: ['Position'] }))
+    clients.push(c)
+    const e = (await c.reducers.spawn({ x: 1, y: 2 })) as Entity
+    await caughtUp(started.server, c)
+    expect(c.db.Position.count()).toBe(1)
+    expect(c.db.Tag.count()).toBe(0)
+    const sub = await stepUntil(started.server, c.subscribe(['Tag']))
+    expect(c.db.Tag.get(e)?.owner).toBe(c.identity)
+    const deleted: number[] = []
+    c.db.Tag.onDelete((entity) => deleted.push(entity))
+    await stepUntil(started.server, sub.unsubscribe())
+    expect(c.db.Tag.count()).toBe(0)
+    expect(deleted).toEqual([e])
+    await expect(stepUntil(started.server, c.subscribe(['Nope']))).rejects.toMatchObject({
+      code: 'ERR_SUBSCRIBE_FAILED',
+      remoteCode: 'ERR_UNKNOWN_COMPONENT',
+    })
+  })
+
+  it('property: after any sequence of reducer calls and ticks, the replica equals the server world', async () => {
+    const { server: s, clients: [client, other] } = await setup(2)
+    if (client === undefined || other === undefined) throw new Error('setup')
+    const command = fc.oneof(
+      fc.record({ kind: fc.constant('spawn' as const), x: fc.double({ noNaN: true, noDefaultInfinity: true }), y: fc.integer() }),
+      fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), dx: fc.integer({ min: -100, max: 100 }) }),
+      fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('label' as const), pick: fc.nat(), label: fc.string({ maxLength: 12 }) }),
+      fc.record({ kind: fc.constant('fail' as const) }),
+      fc.record({ kind: fc.constant('tick' as const), n: fc.integer({ min: 1, max: 3 }) }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { maxLength: 25 }), fc.boolean(), async (commands, viaOther) => {
+        const caller = viaOther ? other : client
+        for (const c of commands) {
+          const alive = s.world.query([Position]).toArray()
+          const pick = (n: number): Entity | undefined => alive[n % Math.max(1, alive.length)]
+          if (c.kind === 'spawn') await caller.reducers.spawn({ x: c.x, y: c.y })
+          else if (c.kind === 'move' && pick(c.pick) !== undefined) await caller.reducers.move({ e: pick(c.pick) as Entity, dx: c.dx })
+          else if (c.kind === 'remove' && pick(c.pick) !== undefined) await caller.reducers.remove({ e: pick(c.pick) as Entity })
+          else if (c.kind === 'label' && pick(c.pick) !== undefined)
+            await caller.reducers.label({ e: pick(c.pick) as Entity, label: c.label })
+          else if (c.kind === 'fail') await expect(caller.reducers.spawnThenFail({ x: 0 })).rejects.toMatchObject({ code: 'ERR_REDUCER_FAILED' })
+          else if (c.kind === 'tick') for (let i = 0; i < c.n; i++) s.step()
+        }
+        await caughtUp(s, client)
+        expect(dump(client.replica.world, [Position, Tag])).toEqual(dump(s.world, [Position, Tag]))
+      }),
+      { numRuns: 40 },
+    )
+  })
+})
