@@ -1,0 +1,132 @@
+import type { ComponentChanges } from './change-set.js'
+import type { Entity } from './entity.js'
+import type { NumericColumn } from './schema.js'
+import type { ComponentStore } from './store.js'
+import { PAGE, STRIDE, type UndoLog } from './undo-log.js'
+
+// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
+/** = store.ts PAGE_SHIFT */
+const PAGE_SHIFT = 6
+/** = store.ts PAGE_SIZE */
+const PAGE_SIZE = 64
+
+/** An entity id read from a Float64Array, as a small integer when it fits (V8 Smi). */
+function smallId(e: number): Entity {
+  const small = e | 0
+  return (small === e ? small : e) as Entity
+}
+
+/** Per-row changed-field masks of the page being scanned. */
+const pageMasks = new Int32Array(PAGE_SIZE)
+
+/**
+ * Builds the net per-component changes of a committed outermost transaction: diffs every page
+ * the log copied against the committed values (updates with field masks), and compares each
+ * structurally changed row's owner before and after (inserts, deletes). Resets the stores'
+ * per-transaction marks.
+ *
+ * @param log - the undo log of the whole transaction
+ * @param stores - all stores, by id
+ * @param touched - the stores with log entries, any order (sorted here)
+ * @returns changes of the components that changed, in registration order
+ */
+export function buildComponentChanges(
+  log: UndoLog,
+  stores: readonly ComponentStore[],
+  touched: ComponentStore[],
+): ComponentChanges[] {
+  for (let k = 0; k < touched.length; k++) (touched[k] as ComponentStore).updatedCount = 0
+  const ops = log.ops
+  for (let k = 0; k < log.opsLen; k += STRIDE) {
+    if (ops[k] !== PAGE) continue
+    const s = stores[ops[k + 1] as number] as ComponentStore
+    const p = ops[k + 2] as number
+    s.pageMark[p] = 0
+    scanPage(log, s, p, ops[k + 4] as number, ops[k + 5] as number)
+  }
+  touched.sort((a, b) => a.id - b.id)
+  const result: ComponentChanges[] = []
+  for (let k = 0; k < touched.length; k++) {
+    const changes = collect(touched[k] as ComponentStore)
+    if (changes !== undefined) result.push(changes)
+  }
+  return result
+}
+
+function scanPage(log: UndoLog, s: ComponentStore, p: number, numOff: number, objOff: number): void {
+  const base = p << PAGE_SHIFT
+  const pm = pageMasks
+  for (let r = 0; r < PAGE_SIZE; r++) pm[r] = 0
+  // Field by field, so each inner loop reads one column of one type (monomorphic and tight).
+  const numFields = s.numFields
+  const num = log.num
+  for (let q = 0; q < numFields.length; q++) {
+    const f = numFields[q] as number
+    const bit = 1 << f
+    const col = s.cols[f] as NumericColumn
+    const at = numOff + q * PAGE_SIZE
+    for (let r = 0; r < PAGE_SIZE; r++) {
+      const now = col[base + r] as number
+      const was = num[at + r] as number
+      // NaN (possible through typed-array conversion in Field.set) equals itself here.
+      if (now !== was && !(Number.isNaN(now) && Number.isNaN(was))) pm[r] = (pm[r] as number) | bit
+    }
+  }
+  const objFields = s.objFields
+  const obj = log.obj
+  for (let q = 0; q < objFields.length; q++) {
+    const f = objFields[q] as number
+    const bit = 1 << f
+    const col = s.cols[f] as unknown[]
+    const at = objOff + q * PAGE_SIZE
+    for (let r = 0; r < PAGE_SIZE; r++) if (col[base + r] !== obj[at + r]) pm[r] = (pm[r] as number) | bit
+  }
+  const owner = s.owner
+  const structMark = s.structMark
+  const prevOwner = s.prevOwner
+  if (s.updatedEntities.length < s.updatedCount + PAGE_SIZE) s.growUpdated()
+  const up = s.updatedEntities
+  const masks = s.updatedMaskBits
+  let n = s.updatedCount
+  for (let r = 0; r < PAGE_SIZE; r++) {
+    const mask = pm[r] as number
+    if (mask === 0) continue
+    const i = base + r
+    const e = owner[i] as number
+    // Rows that did not exist before and after the transaction are inserts or deletes.
+    if (e <= 0 || (structMark[i] === 1 && prevOwner[i] !== e)) continue
+    up[n] = e
+    masks[n] = mask
+    n++
+  }
+  s.updatedCount = n
+}
+
+function collect(s: ComponentStore): ComponentChanges | undefined {
+  const inserted: Entity[] = []
+  const deleted: Entity[] = []
+  const rows = s.structRows
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k] as number
+    s.structMark[i] = 0
+    const before = s.prevOwner[i] as number
+    const now = s.owner[i] as number
+    if (before === now) continue
+    if (before !== 0) deleted.push(smallId(before))
+    if (now !== 0) inserted.push(smallId(now))
+  }
+  rows.length = 0
+  s.touched = false
+  // Exact-size arrays copied from the typed scratch lists (cheaper than growing by push).
+  const n = s.updatedCount
+  const updated = new Array<Entity>(n)
+  const updatedMasks = new Array<number>(n)
+  const ue = s.updatedEntities
+  const um = s.updatedMaskBits
+  for (let k = 0; k < n; k++) {
+    updated[k] = smallId(ue[k] as number)
+    updatedMasks[k] = um[k] as number
+  }
+  if (inserted.length + n + deleted.length === 0) return undefined
+  return { component: s.component, inserted, updated, updatedMasks, deleted }
+}

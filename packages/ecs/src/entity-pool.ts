@@ -1,0 +1,76 @@
+import { type Entity, MAX_INDEX, MAX_VERSION, makeEntity } from './entity.js'
+import { EcsError } from './errors.js'
+
+// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
+/** = entity.ts INDEX_MASK */
+const INDEX_MASK = 0x3fffff
+
+/**
+ * Allocation of generational entity ids: `ids[i]` is the live entity at index i (0 when free),
+ * `versions[i]` the version the next entity at index i gets, and a LIFO free list of indexes.
+ * LIFO order makes every operation undoable exactly, so a rollback restores the next id too.
+ */
+export class EntityPool {
+  ids: Float64Array
+  versions: Float64Array
+  readonly free: number[] = []
+  nextIndex = 1
+  alive = 0
+
+  constructor(capacity: number) {
+    this.ids = new Float64Array(capacity)
+    this.ids[0] = -1
+    this.versions = new Float64Array(capacity)
+  }
+
+  /** Grows the per-index arrays to `capacity`. */
+  grow(capacity: number): void {
+    const ids = new Float64Array(capacity)
+    ids.set(this.ids)
+    this.ids = ids
+    const versions = new Float64Array(capacity)
+    versions.set(this.versions)
+    this.versions = versions
+  }
+
+  /** Whether `e` is alive (0 and stale ids are not). */
+  isAlive(e: Entity): boolean {
+    return this.ids[e & INDEX_MASK] === e
+  }
+
+  /**
+   * Picks the index for the next entity: the top of the free list (skipping indexes revived by
+   * `createWithId`), else a fresh one. Returns a negative index for a fresh one, -(index).
+   * @throws EcsError ERR_INVALID_VALUE when all 4,194,303 indexes are alive
+   */
+  take(): number {
+    const free = this.free
+    while (free.length > 0) {
+      const i = free.pop() as number
+      if (this.ids[i] === 0) return i
+    }
+    if (this.nextIndex > MAX_INDEX) {
+      throw new EcsError('ERR_INVALID_VALUE', `entity capacity exhausted (${MAX_INDEX} entities)`)
+    }
+    return -this.nextIndex++
+  }
+
+  /** Makes index `i` alive with its current version and returns the entity. */
+  activate(i: number): Entity {
+    const e = makeEntity(i, this.versions[i] as number)
+    this.ids[i] = e
+    this.alive++
+    return e
+  }
+
+  /** Frees index `i`; returns whether it went on the free list (false once its versions ran out). */
+  release(i: number): boolean {
+    this.ids[i] = 0
+    this.alive--
+    const v = (this.versions[i] as number) + 1
+    this.versions[i] = v
+    if (v > MAX_VERSION) return false
+    this.free.push(i)
+    return true
+  }
+}

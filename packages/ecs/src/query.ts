@@ -1,0 +1,177 @@
+import type { Component } from './component.js'
+import type { Entity } from './entity.js'
+import type { ComponentStore } from './store.js'
+
+// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
+/** = entity.ts INDEX_MASK */
+const INDEX_MASK = 0x3fffff
+
+/**
+ * A live, cached set of the entities that have every `all` component and no `none` component.
+ *
+ * @example
+ * ```ts
+ * const moving = world.query([Body, Velocity])
+ * moving.forEach((e) => { ... })
+ * ```
+ */
+export interface Query {
+  /** The `all` components, in the order given. */
+  readonly components: readonly Component[]
+  /** Number of matching entities now. */
+  readonly count: number
+  /**
+   * Calls `fn` for each matching entity without allocating per entity. Entities added during
+   * the loop are not visited; entities that stop matching during the loop are skipped.
+   */
+  forEach(fn: (e: Entity) => void): void
+  /** A fresh array of the matching entities. */
+  toArray(): Entity[]
+  /**
+   * The matching entities as a read-only array, without copying: the fastest loop is
+   * `for (const e of query.snapshot())`. The array is a snapshot: a later structural change
+   * copies the query's array first, so this one never changes (it keeps entities destroyed
+   * after the call; check `world.isAlive` / `world.has` before touching others you destroyed).
+   */
+  snapshot(): readonly Entity[]
+  /**
+   * `for (const e of query)`: walks the same snapshot as {@link Query.snapshot} (the entities that
+   * matched when the loop started, including ones destroyed during the loop).
+   */
+  [Symbol.iterator](): IterableIterator<Entity>
+}
+
+/**
+ * The query implementation: a sparse set of entities (dense `Float64Array` of ids, `pos` by
+ * entity index), kept up to date on every add and remove of a component it reads. A structural
+ * change during `forEach` copies the dense array once (copy on write), so running loops are safe.
+ */
+export class QueryImpl implements Query {
+  readonly components: readonly Component[]
+  readonly key: string
+  private readonly all: readonly ComponentStore[]
+  private readonly none: readonly ComponentStore[]
+  /** Dense entity ids (read by iterators); a plain array so small ids stay small integers. */
+  ents: number[]
+  private pos: Int32Array
+  private n = 0
+  /** Number of running loops over this query. */
+  iterating = 0
+  private iterToken = 0
+  private copiedFor = -1
+  /** The dense array was handed to a `for...of` loop: copy it before the next change. */
+  private escaped = false
+
+  constructor(
+    key: string,
+    components: readonly Component[],
+    all: readonly ComponentStore[],
+    none: readonly ComponentStore[],
+    capacity: number,
+  ) {
+    this.key = key
+    this.components = components
+    this.all = all
+    this.none = none
+    this.ents = []
+    this.pos = new Int32Array(capacity).fill(-1)
+  }
+
+  get count(): number {
+    return this.n
+  }
+
+  /** Grows the position array to `capacity` entity indexes. */
+  grow(capacity: number): void {
+    const pos = new Int32Array(capacity).fill(-1)
+    pos.set(this.pos)
+    this.pos = pos
+  }
+
+  /** Whether entity index `i` matches now (owner columns are 0 for absent rows). */
+  matches(i: number): boolean {
+    const all = this.all
+    for (let k = 0; k < all.length; k++) if ((all[k] as ComponentStore).owner[i] === 0) return false
+    const none = this.none
+    for (let k = 0; k < none.length; k++) if ((none[k] as ComponentStore).owner[i] !== 0) return false
+    return true
+  }
+
+  /** Re-checks entity `e` (index `i`) after one of its components was added or removed. */
+  refresh(i: number, e: Entity): void {
+    const inside = (this.pos[i] as number) >= 0
+    if (this.matches(i)) {
+      if (!inside) this.insert(i, e)
+    } else if (inside) {
+      this.delete(i)
+    }
+  }
+
+  private beforeMutation(): void {
+    if (this.escaped || (this.iterating > 0 && this.copiedFor !== this.iterToken)) {
+      this.ents = this.ents.slice()
+      this.copiedFor = this.iterToken
+      this.escaped = false
+    }
+  }
+
+  private insert(i: number, e: Entity): void {
+    this.beforeMutation()
+    this.pos[i] = this.n++
+    // Ids below 2^31 go in as small integers: a double would turn the array into a double
+    // array and every loop over it into double-to-index conversions.
+    const small = e | 0
+    this.ents.push(small === e ? small : e)
+  }
+
+  private delete(i: number): void {
+    this.beforeMutation()
+    const at = this.pos[i] as number
+    const last = this.ents.pop() as number
+    this.n--
+    if (at < this.n) {
+      this.ents[at] = last
+      this.pos[last & INDEX_MASK] = at
+    }
+    this.pos[i] = -1
+  }
+
+  /** Whether `e` is in the query now. */
+  contains(e: Entity): boolean {
+    const at = this.pos[e & INDEX_MASK] as number
+    return at >= 0 && this.ents[at] === e
+  }
+
+  forEach(fn: (e: Entity) => void): void {
+    const ents = this.ents
+    const n = this.n
+    this.iterating++
+    this.iterToken++
+    try {
+      for (let k = 0; k < n; k++) {
+        const e = ents[k] as Entity
+        if (ents !== this.ents && !this.contains(e)) continue
+        fn(e)
+      }
+    } finally {
+      this.iterating--
+    }
+  }
+
+  toArray(): Entity[] {
+    const out = new Array<Entity>(this.n)
+    for (let k = 0; k < this.n; k++) out[k] = this.ents[k] as Entity
+    return out
+  }
+
+  snapshot(): readonly Entity[] {
+    this.escaped = true
+    return this.ents as Entity[]
+  }
+
+  [Symbol.iterator](): IterableIterator<Entity> {
+    // Walks the dense array itself; it becomes a snapshot like `snapshot()`.
+    this.escaped = true
+    return (this.ents as Entity[])[Symbol.iterator]()
+  }
+}

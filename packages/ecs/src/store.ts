@@ -1,0 +1,294 @@
+import type { Component } from './component.js'
+import type { Entity } from './entity.js'
+import { EcsError } from './errors.js'
+import type { QueryImpl } from './query.js'
+import {
+  type Column,
+  type FieldType,
+  INVALID,
+  type NumericColumn,
+  allocateColumn,
+  defaultStored,
+  fromStored,
+  growColumn,
+  isTypedField,
+  toStored,
+} from './schema.js'
+import { type SortKey, SortedIndex } from './sorted-index.js'
+import { SpatialGrid } from './spatial-grid.js'
+import { UniqueIndex } from './unique-index.js'
+
+/** Rows per page of the undo log: a first write to a page copies its 64 rows once per transaction. */
+export const PAGE_SHIFT = 6
+/** Rows per page. */
+export const PAGE_SIZE = 1 << PAGE_SHIFT
+
+/** Something that must see a store's new arrays after it grows (field accessors). */
+export interface GrowListener {
+  refresh(): void
+}
+
+/**
+ * The storage of one component in one world: one column per field indexed by entity
+ * index (structure of arrays), an owner column (the entity holding each row, 0 = none),
+ * the indexes, and the per-row and per-page marks the undo log and change tracking use.
+ */
+export class ComponentStore {
+  readonly id: number
+  readonly component: Component
+  readonly names: readonly string[]
+  readonly types: readonly FieldType[]
+  readonly fieldIndex: ReadonlyMap<string, number>
+  /** Field indexes whose column is a typed array. */
+  readonly numFields: readonly number[]
+  /** Field indexes whose column is a plain array. */
+  readonly objFields: readonly number[]
+  cols: Column[]
+  /** owner[i] = the entity whose row i is, or 0; owner[0] = -1 so that 0 never matches. */
+  owner: Float64Array
+  /** Undo-log level that last copied each page (0 = none). */
+  pageMark: Int32Array
+  /** 1 when the row was added or removed in the current transaction. */
+  structMark: Uint8Array
+  /** The row's owner before its first structural change in the current transaction. */
+  prevOwner: Float64Array
+  structRows: number[] = []
+  touched = false
+  /** Scratch lists of the change set being built at commit: updated entities and their masks. */
+  updatedEntities = new Float64Array(PAGE_SIZE * 4)
+  updatedMaskBits = new Uint32Array(PAGE_SIZE * 4)
+  updatedCount = 0
+  count = 0
+  readonly queries: QueryImpl[] = []
+  readonly uniques: (UniqueIndex | undefined)[]
+  readonly sorted: (SortedIndex | undefined)[]
+  readonly spatial: SpatialGrid | undefined
+  readonly spatialX: number
+  readonly spatialY: number
+  /** Per field: whether any index reads it. */
+  readonly indexedField: readonly boolean[]
+  readonly hasIndexes: boolean
+  readonly listeners: GrowListener[] = []
+  private readonly staged: unknown[]
+
+  constructor(id: number, component: Component, capacity: number) {
+    this.id = id
+    this.component = component
+    this.names = component.fields
+    this.types = component.fields.map((f) => component.schema[f] as FieldType)
+    this.fieldIndex = new Map(component.fields.map((f, i) => [f, i]))
+    this.numFields = this.types.flatMap((t, i) => (isTypedField(t) ? [i] : []))
+    this.objFields = this.types.flatMap((t, i) => (isTypedField(t) ? [] : [i]))
+    this.cols = this.types.map((t) => allocateColumn(t, capacity))
+    this.owner = new Float64Array(capacity)
+    this.owner[0] = -1
+    this.pageMark = new Int32Array(capacity >>> PAGE_SHIFT)
+    this.structMark = new Uint8Array(capacity)
+    this.prevOwner = new Float64Array(capacity)
+    this.staged = this.types.map(defaultStored)
+    const opts = component.options
+    const at = (f: string): number => this.fieldIndex.get(f) as number
+    this.uniques = this.names.map(() => undefined)
+    this.sorted = this.names.map(() => undefined)
+    for (const f of opts.unique ?? []) this.uniques[at(f)] = new UniqueIndex()
+    for (const f of opts.index ?? []) this.sorted[at(f)] = new SortedIndex()
+    if (opts.spatial !== undefined) {
+      this.spatial = new SpatialGrid(opts.spatial.cellSize, capacity)
+      this.spatialX = at(opts.spatial.x)
+      this.spatialY = at(opts.spatial.y)
+    } else {
+      this.spatial = undefined
+      this.spatialX = -1
+      this.spatialY = -1
+    }
+    this.indexedField = this.names.map(
+      (_, f) => this.uniques[f] !== undefined || this.sorted[f] !== undefined || f === this.spatialX || f === this.spatialY,
+    )
+    this.hasIndexes = this.indexedField.includes(true)
+  }
+
+  /** Grows every per-row array to `capacity` rows (a multiple of {@link PAGE_SIZE}). */
+  grow(capacity: number): void {
+    this.cols = this.cols.map((col, f) => growColumn(this.types[f] as FieldType, col, capacity))
+    const owner = new Float64Array(capacity)
+    owner.set(this.owner)
+    this.owner = owner
+    const pageMark = new Int32Array(capacity >>> PAGE_SHIFT)
+    pageMark.set(this.pageMark)
+    this.pageMark = pageMark
+    const structMark = new Uint8Array(capacity)
+    structMark.set(this.structMark)
+    this.structMark = structMark
+    const prevOwner = new Float64Array(capacity)
+    prevOwner.set(this.prevOwner)
+    this.prevOwner = prevOwner
+    this.spatial?.grow(capacity)
+    for (const l of this.listeners) l.refresh()
+  }
+
+  /** Doubles the change-set scratch lists, keeping their contents. */
+  growUpdated(): void {
+    const e = new Float64Array(this.updatedEntities.length * 2)
+    e.set(this.updatedEntities)
+    this.updatedEntities = e
+    const m = new Uint32Array(this.updatedMaskBits.length * 2)
+    m.set(this.updatedMaskBits)
+    this.updatedMaskBits = m
+  }
+
+  /** The field index of `name`. @throws EcsError ERR_UNKNOWN_FIELD */
+  field(name: unknown): number {
+    const f = this.fieldIndex.get(name as string)
+    if (f === undefined) {
+      throw new EcsError('ERR_UNKNOWN_FIELD', `component ${this.component.name} has no field ${String(name)}`)
+    }
+    return f
+  }
+
+  /** Validates `value` for field `f` and returns its stored form. @throws EcsError ERR_INVALID_VALUE */
+  encode(f: number, value: unknown): unknown {
+    const stored = toStored(this.types[f] as FieldType, value)
+    if (stored === INVALID) {
+      throw new EcsError(
+        'ERR_INVALID_VALUE',
+        `${this.component.name}.${this.names[f]} (${this.types[f]}) cannot hold ${String(value)}`,
+      )
+    }
+    return stored
+  }
+
+  /** The public value of field `f` in row `i`. */
+  value(f: number, i: number): unknown {
+    return fromStored(this.types[f] as FieldType, (this.cols[f] as Column)[i])
+  }
+
+  /** A fresh object with every field of row `i`. */
+  row(i: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    const names = this.names
+    for (let f = 0; f < names.length; f++) out[names[f] as string] = this.value(f, i)
+    return out
+  }
+
+  /**
+   * Validates `values` (defaults for missing fields) into the staging row and checks unique
+   * indexes, without changing anything.
+   * @throws EcsError ERR_UNKNOWN_FIELD, ERR_INVALID_VALUE, ERR_UNIQUE_VIOLATION
+   */
+  stage(i: number, values: object | undefined): void {
+    const staged = this.staged
+    for (let f = 0; f < staged.length; f++) staged[f] = defaultStored(this.types[f] as FieldType)
+    if (values !== undefined) {
+      for (const key of Object.keys(values)) {
+        const v = (values as Record<string, unknown>)[key]
+        const f = this.field(key)
+        if (v !== undefined) staged[f] = this.encode(f, v)
+      }
+    }
+    if (this.hasIndexes) {
+      for (let f = 0; f < staged.length; f++) this.checkUnique(f, i, staged[f])
+    }
+  }
+
+  /** Throws when writing `stored` into field `f` of row `i` would break a unique index. */
+  checkUnique(f: number, i: number, stored: unknown): void {
+    const u = this.uniques[f]
+    if (u?.conflicts(i, stored)) {
+      throw new EcsError(
+        'ERR_UNIQUE_VIOLATION',
+        `${this.component.name}.${this.names[f]} = ${String(stored)} is already used by another entity`,
+      )
+    }
+  }
+
+  /** Writes the staged row into row `i`, gives it to `e`, indexes it and updates queries. */
+  insertStaged(i: number, e: Entity): void {
+    const staged = this.staged
+    const cols = this.cols
+    for (let f = 0; f < staged.length; f++) (cols[f] as unknown[])[i] = staged[f]
+    this.attach(i, e)
+    if (this.hasIndexes) this.indexAdd(i)
+  }
+
+  /** Un-indexes row `i`, frees it and updates queries (values stay for the undo log). */
+  delete(i: number): void {
+    if (this.hasIndexes) this.indexRemove(i)
+    this.detach(i)
+  }
+
+  /** Gives row `i` to `e` and updates queries (no values, no indexes). */
+  attach(i: number, e: Entity): void {
+    this.owner[i] = e
+    this.count++
+    const qs = this.queries
+    for (let k = 0; k < qs.length; k++) (qs[k] as QueryImpl).refresh(i, e)
+  }
+
+  /** Frees row `i` and updates queries (no values, no indexes). */
+  detach(i: number): void {
+    const e = this.owner[i] as Entity
+    this.owner[i] = 0
+    this.count--
+    const qs = this.queries
+    for (let k = 0; k < qs.length; k++) (qs[k] as QueryImpl).refresh(i, e)
+  }
+
+  /** Writes a stored value into field `f` of row `i`, keeping indexes (the page must be captured). */
+  write(f: number, i: number, stored: unknown): void {
+    if (this.indexedField[f]) {
+      this.checkUnique(f, i, stored)
+      ;(this.cols[f] as unknown[])[i] = stored
+      this.uniques[f]?.update(i, stored)
+      this.sorted[f]?.update(i, stored as SortKey)
+      if (f === this.spatialX || f === this.spatialY) this.spatialMove(i)
+    } else {
+      ;(this.cols[f] as unknown[])[i] = stored
+    }
+  }
+
+  private spatialMove(i: number): void {
+    const x = (this.cols[this.spatialX] as NumericColumn)[i] as number
+    const y = (this.cols[this.spatialY] as NumericColumn)[i] as number
+    ;(this.spatial as SpatialGrid).move(i, x, y)
+  }
+
+  /** Adds row `i` to every index (no-op for indexes already holding it). */
+  indexAdd(i: number): void {
+    const cols = this.cols
+    for (let f = 0; f < cols.length; f++) {
+      const v = (cols[f] as unknown[])[i]
+      this.uniques[f]?.add(i, v)
+      this.sorted[f]?.add(i, v as SortKey)
+    }
+    if (this.spatial !== undefined) {
+      const x = (cols[this.spatialX] as NumericColumn)[i] as number
+      const y = (cols[this.spatialY] as NumericColumn)[i] as number
+      this.spatial.add(i, x, y)
+    }
+  }
+
+  /** Re-keys row `i` in every index where its value changed (adds it where missing). */
+  indexRefresh(i: number): void {
+    const cols = this.cols
+    for (let f = 0; f < cols.length; f++) {
+      const v = (cols[f] as unknown[])[i]
+      this.uniques[f]?.refresh(i, v)
+      this.sorted[f]?.refresh(i, v as SortKey)
+    }
+    if (this.spatial !== undefined) {
+      const x = (cols[this.spatialX] as NumericColumn)[i] as number
+      const y = (cols[this.spatialY] as NumericColumn)[i] as number
+      if (this.spatial.has(i)) this.spatial.move(i, x, y)
+      else this.spatial.add(i, x, y)
+    }
+  }
+
+  /** Removes row `i` from every index (no-op for indexes not holding it). */
+  indexRemove(i: number): void {
+    for (let f = 0; f < this.cols.length; f++) {
+      this.uniques[f]?.remove(i)
+      this.sorted[f]?.remove(i)
+    }
+    this.spatial?.remove(i)
+  }
+}

@@ -1,0 +1,289 @@
+import type { ChangeSet } from './change-set.js'
+import type { Component } from './component.js'
+import { type Entity, MAX_INDEX, entityVersion } from './entity.js'
+import { EntityPool } from './entity-pool.js'
+import { EcsError } from './errors.js'
+import { type Field, NumericField, ValueField } from './field.js'
+import { findSorted, findUnique, spatialScan } from './index-queries.js'
+import { type Query, QueryImpl } from './query.js'
+import { type Rng, createRng } from './rng.js'
+import type { FieldType, FieldValue, Row, Schema } from './schema.js'
+import { isTypedField } from './schema.js'
+import { ComponentStore } from './store.js'
+import { TransactionEngine } from './transactions.js'
+import type { QueryOptions, World, WorldOptions } from './world.js'
+
+// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
+/** = entity.ts INDEX_MASK */
+const INDEX_MASK = 0x3fffff
+/** = store.ts PAGE_SHIFT */
+const PAGE_SHIFT = 6
+/** = store.ts PAGE_SIZE */
+const PAGE_SIZE = 64
+
+/** The {@link World} implementation (see world.ts for the documented interface). */
+export class WorldImpl implements World {
+  readonly rng: Rng
+  readonly trackChanges: boolean
+  readonly stores: ComponentStore[] = []
+  private readonly byComponent = new Map<Component, ComponentStore>()
+  private readonly byName = new Map<string, ComponentStore>()
+  private readonly queries = new Map<string, QueryImpl>()
+  private readonly fieldCache = new Map<ComponentStore, Map<string, Field<unknown>>>()
+  private readonly pool: EntityPool
+  private readonly tx: TransactionEngine
+  private capacity: number
+
+  constructor(options: WorldOptions) {
+    const wanted = Math.max(PAGE_SIZE, Math.min(options.initialCapacity ?? 1024, MAX_INDEX + 1))
+    this.capacity = 2 ** Math.ceil(Math.log2(wanted))
+    this.trackChanges = options.trackChanges ?? true
+    this.rng = createRng(options.seed ?? 0)
+    this.pool = new EntityPool(this.capacity)
+    this.tx = new TransactionEngine(this.stores, this.pool, this.rng, this.trackChanges)
+    for (const c of options.components ?? []) this.register(c)
+  }
+
+  get inTransaction(): boolean {
+    return this.tx.depth > 0
+  }
+
+  get entityCount(): number {
+    return this.pool.alive
+  }
+
+  register(c: Component): void {
+    this.store(c)
+  }
+
+  /** The store of `c`, registering it on first use. */
+  store(c: Component): ComponentStore {
+    const found = this.byComponent.get(c)
+    if (found !== undefined) return found
+    if (this.byName.has(c.name)) {
+      throw new EcsError('ERR_SCHEMA', `another component named ${JSON.stringify(c.name)} is registered`)
+    }
+    const s = new ComponentStore(this.stores.length, c, this.capacity)
+    this.stores.push(s)
+    this.byComponent.set(c, s)
+    this.byName.set(c.name, s)
+    return s
+  }
+
+  private ensureCapacity(i: number): void {
+    if (i < this.capacity) return
+    let cap = this.capacity
+    while (cap <= i) cap *= 2
+    this.capacity = cap
+    this.pool.grow(cap)
+    for (const s of this.stores) s.grow(cap)
+    for (const q of this.queries.values()) q.grow(cap)
+  }
+
+  private alive(e: Entity): number {
+    const i = e & INDEX_MASK
+    if (typeof e !== 'number' || this.pool.ids[i] !== e) {
+      throw new EcsError('ERR_DEAD_ENTITY', `entity ${String(e)} is not alive`)
+    }
+    return i
+  }
+
+  private row(e: Entity, c: Component): { s: ComponentStore; i: number } {
+    const s = this.store(c)
+    const i = e & INDEX_MASK
+    if (s.owner[i] !== e) {
+      this.alive(e)
+      throw new EcsError('ERR_MISSING_COMPONENT', `entity ${e} has no ${c.name}`)
+    }
+    return { s, i }
+  }
+
+  create(): Entity {
+    this.tx.guard()
+    const taken = this.pool.take()
+    const i = taken < 0 ? -taken : taken
+    this.ensureCapacity(i)
+    const e = this.pool.activate(i)
+    this.tx.logCreate(i, taken > 0)
+    return e
+  }
+
+  createWithId(e: Entity): Entity {
+    this.tx.guard()
+    const i = e & INDEX_MASK
+    if (typeof e !== 'number' || !Number.isSafeInteger(e) || e <= 0 || i === 0) {
+      throw new EcsError('ERR_INVALID_VALUE', `${String(e)} is not an entity id`)
+    }
+    this.ensureCapacity(i)
+    const pool = this.pool
+    if ((pool.ids[i] as number) !== 0) throw new EcsError('ERR_ID_IN_USE', `entity index ${i} is alive`)
+    const prevVersion = pool.versions[i] as number
+    const prevNext = pool.nextIndex
+    const prevFreeLen = pool.free.length
+    for (let k = pool.nextIndex; k < i; k++) pool.free.push(k)
+    if (i >= pool.nextIndex) pool.nextIndex = i + 1
+    pool.versions[i] = entityVersion(e)
+    pool.activate(i)
+    this.tx.logCreateWithId(i, prevVersion, prevNext, prevFreeLen)
+    return e
+  }
+
+  destroy(e: Entity): void {
+    const i = this.alive(e)
+    this.tx.guard()
+    for (const s of this.stores) {
+      if (s.owner[i] === e) {
+        this.tx.logRow(s, i, false)
+        s.delete(i)
+      }
+    }
+    const pushed = this.pool.release(i)
+    this.tx.logDestroy(i, e, pushed)
+  }
+
+  isAlive(e: Entity): boolean {
+    return typeof e === 'number' && e > 0 && this.pool.ids[e & INDEX_MASK] === e
+  }
+
+  add<S extends Schema>(e: Entity, c: Component<S>, values?: Partial<Row<S>>): void {
+    const i = this.alive(e)
+    const s = this.store(c)
+    if (s.owner[i] === e) throw new EcsError('ERR_DUPLICATE_COMPONENT', `entity ${e} already has ${c.name}`)
+    this.tx.guard()
+    s.stage(i, values)
+    const p = i >>> PAGE_SHIFT
+    if (this.tx.depth > 0 && s.pageMark[p] !== this.tx.epoch) this.tx.capture(s, p)
+    this.tx.logRow(s, i, true)
+    s.insertStaged(i, e)
+  }
+
+  remove<S extends Schema>(e: Entity, c: Component<S>): void {
+    const { s, i } = this.row(e, c)
+    this.tx.guard()
+    this.tx.logRow(s, i, false)
+    s.delete(i)
+  }
+
+  has(e: Entity, c: Component): boolean {
+    return typeof e === 'number' && e > 0 && this.store(c).owner[e & INDEX_MASK] === e
+  }
+
+  get<S extends Schema>(e: Entity, c: Component<S>): Row<S> | undefined {
+    if (!this.has(e, c)) return undefined
+    return this.store(c).row(e & INDEX_MASK) as Row<S>
+  }
+
+  read<S extends Schema, K extends keyof S & string>(e: Entity, c: Component<S>, field: K): FieldValue<S[K]> {
+    const { s, i } = this.row(e, c)
+    return s.value(s.field(field), i) as FieldValue<S[K]>
+  }
+
+  set<S extends Schema, K extends keyof S & string>(e: Entity, c: Component<S>, field: K, value: FieldValue<S[K]>): void {
+    const { s, i } = this.row(e, c)
+    const f = s.field(field)
+    const stored = s.encode(f, value)
+    this.writeStored(s, f, i, stored)
+  }
+
+  private writeStored(s: ComponentStore, f: number, i: number, stored: unknown): void {
+    if ((s.cols[f] as unknown[])[i] === stored) return
+    if (s.indexedField[f]) s.checkUnique(f, i, stored)
+    const p = i >>> PAGE_SHIFT
+    if (s.pageMark[p] !== this.tx.epoch) this.tx.capture(s, p)
+    s.write(f, i, stored)
+  }
+
+  update<S extends Schema>(e: Entity, c: Component<S>, values: Partial<Row<S>>): void {
+    const { s, i } = this.row(e, c)
+    const keys = Object.keys(values)
+    const fs = keys.map((k) => s.field(k))
+    const stored = keys.map((k, n) => s.encode(fs[n] as number, (values as Record<string, unknown>)[k]))
+    for (let n = 0; n < keys.length; n++) this.writeStored(s, fs[n] as number, i, stored[n])
+  }
+
+  field<S extends Schema, K extends keyof S & string>(c: Component<S>, field: K): Field<FieldValue<S[K]>> {
+    const s = this.store(c)
+    let cache = this.fieldCache.get(s)
+    if (cache === undefined) {
+      cache = new Map()
+      this.fieldCache.set(s, cache)
+    }
+    let acc = cache.get(field)
+    if (acc === undefined) {
+      const f = s.field(field)
+      const type = s.types[f] as FieldType
+      acc =
+        isTypedField(type) && type !== 'bool'
+          ? (new NumericField(s, f, this.tx) as Field<unknown>)
+          : new ValueField<unknown>(s, f, this.tx)
+      cache.set(field, acc)
+    }
+    return acc as Field<FieldValue<S[K]>>
+  }
+
+  query(all: readonly Component[], options?: QueryOptions): Query {
+    const allStores = all.map((c) => this.store(c))
+    const noneStores = (options?.none ?? []).map((c) => this.store(c))
+    const ids = (list: ComponentStore[]): string => [...new Set(list.map((s) => s.id))].sort((a, b) => a - b).join(',')
+    const key = `${ids(allStores)}|${ids(noneStores)}`
+    let q = this.queries.get(key)
+    if (q !== undefined) return q
+    q = new QueryImpl(key, all.slice(), allStores, noneStores, this.capacity)
+    for (const s of new Set([...allStores, ...noneStores])) s.queries.push(q)
+    const ids2 = this.pool.ids
+    for (let i = 1; i < this.pool.nextIndex; i++) {
+      const e = ids2[i] as number
+      if (e > 0 && q.matches(i)) q.refresh(i, e as Entity)
+    }
+    this.queries.set(key, q)
+    return q
+  }
+
+  count(c: Component): number {
+    return this.store(c).count
+  }
+
+  findUnique<S extends Schema>(c: Component<S>, field: keyof S & string, value: unknown): Entity | undefined {
+    return findUnique(this.store(c), field, value)
+  }
+
+  findAll<S extends Schema>(c: Component<S>, field: keyof S & string, value: unknown): readonly Entity[] {
+    return findSorted(this.store(c), field, value, value)
+  }
+
+  findRange<S extends Schema>(c: Component<S>, field: keyof S & string, min: number, max: number): Entity[] {
+    return findSorted(this.store(c), field, min, max)
+  }
+
+  queryRect<S extends Schema>(c: Component<S>, minX: number, minY: number, maxX: number, maxY: number, out: Entity[] = []): Entity[] {
+    return spatialScan(this.store(c), minX, minY, maxX, maxY, Number.POSITIVE_INFINITY, 0, 0, out)
+  }
+
+  queryRadius<S extends Schema>(c: Component<S>, x: number, y: number, radius: number, out: Entity[] = []): Entity[] {
+    return spatialScan(this.store(c), x - radius, y - radius, x + radius, y + radius, radius * radius, x, y, out)
+  }
+
+  emit(name: string, payload: unknown): void {
+    this.tx.emit(name, payload)
+  }
+
+  transaction<T>(fn: () => T): { result: T; changes: ChangeSet } {
+    this.tx.begin()
+    let result: T
+    try {
+      result = fn()
+    } catch (err) {
+      this.tx.rollback()
+      throw err
+    }
+    return { result, changes: this.tx.commit() }
+  }
+
+  *entities(): IterableIterator<Entity> {
+    // Reads the live arrays each step, so entities created or destroyed meanwhile are seen.
+    for (let i = 1; i < this.pool.nextIndex; i++) {
+      const e = this.pool.ids[i] as number
+      if (e > 0) yield ((e | 0) === e ? e | 0 : e) as Entity
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest'
+import { defineComponent } from './component.js'
+import { type Entity, entityIndex, entityVersion } from './entity.js'
+import { codeOf } from './test-utils/codes.js'
+import { createWorld } from './world.js'
+
+const Body = defineComponent('Body', { x: 'f64', y: 'f64', mass: 'u32' })
+const Tag = defineComponent('Tag', { label: 'string', on: 'bool', data: 'json', owner: 'entity' })
+
+describe('entities', () => {
+  it('creates ids from index 1, recycles indexes with a higher version', () => {
+    const w = createWorld({ trackChanges: false })
+    const a = w.create()
+    expect(entityIndex(a)).toBe(1)
+    expect(entityVersion(a)).toBe(0)
+    w.destroy(a)
+    expect(w.isAlive(a)).toBe(false)
+    const b = w.create()
+    expect(entityIndex(b)).toBe(1)
+    expect(entityVersion(b)).toBe(1)
+    expect(w.isAlive(b)).toBe(true)
+    expect(w.isAlive(0 as Entity)).toBe(false)
+    expect(codeOf(() => w.destroy(a))).toBe('ERR_DEAD_ENTITY')
+    expect([...w.entities()]).toEqual([b])
+    expect(w.entityCount).toBe(1)
+  })
+
+  it('createWithId takes a given id and refuses a live index', () => {
+    const w = createWorld({ trackChanges: false })
+    const id = (5 + 3 * 2 ** 22) as Entity
+    expect(w.createWithId(id)).toBe(id)
+    expect(w.isAlive(id)).toBe(true)
+    expect(codeOf(() => w.createWithId(id))).toBe('ERR_ID_IN_USE')
+    expect(codeOf(() => w.createWithId(0 as Entity))).toBe('ERR_INVALID_VALUE')
+    const fresh = new Set(Array.from({ length: 6 }, () => entityIndex(w.create())))
+    expect(fresh.has(5)).toBe(false)
+    expect([...fresh].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 6, 7])
+  })
+
+  it('grows past the initial capacity and keeps values', () => {
+    const w = createWorld({ trackChanges: false, initialCapacity: 64 })
+    const x = w.field(Body, 'x')
+    const es: Entity[] = []
+    for (let i = 0; i < 1000; i++) {
+      const e = w.create()
+      w.add(e, Body, { x: i })
+      es.push(e)
+    }
+    es.forEach((e, i) => {
+      expect(x.get(e)).toBe(i)
+    })
+    x.set(es[999] as Entity, -1)
+    expect(w.read(es[999] as Entity, Body, 'x')).toBe(-1)
+    expect(w.query([Body]).count).toBe(1000)
+  })
+})
+
+describe('field accessors', () => {
+  it('read and write every kind of field, validate non-numeric values, and are cached', () => {
+    const w = createWorld({ trackChanges: false })
+    const e = w.create()
+    w.add(e, Tag)
+    w.add(e, Body)
+    const on = w.field(Tag, 'on')
+    const label = w.field(Tag, 'label')
+    const mass = w.field(Body, 'mass')
+    expect(w.field(Tag, 'on')).toBe(on)
+    on.set(e, true)
+    label.set(e, 'x')
+    mass.set(e, 7)
+    expect([on.get(e), label.get(e), mass.get(e)]).toEqual([true, 'x', 7])
+    expect(w.get(e, Tag)?.on).toBe(true)
+    expect(codeOf(() => label.set(e, 5 as unknown as string))).toBe('ERR_INVALID_VALUE')
+    expect(codeOf(() => on.set(e, 1 as unknown as boolean))).toBe('ERR_INVALID_VALUE')
+    expect(codeOf(() => w.field(Tag, 'nope' as 'on'))).toBe('ERR_UNKNOWN_FIELD')
+    expect(on.component).toBe(Tag)
+    expect(on.name).toBe('on')
+  })
+})
+
+describe('rows', () => {
+  it('adds with defaults, reads, writes, updates and removes', () => {
+    const w = createWorld({ trackChanges: false })
+    const e = w.create()
+    w.add(e, Tag)
+    expect(w.get(e, Tag)).toEqual({ label: '', on: false, data: null, owner: 0 })
+    w.add(e, Body, { x: 1.5, mass: 3 })
+    expect(w.get(e, Body)).toEqual({ x: 1.5, y: 0, mass: 3 })
+    w.set(e, Tag, 'on', true)
+    w.update(e, Tag, { label: 'hi', data: { a: [1] }, owner: e })
+    expect(w.get(e, Tag)).toEqual({ label: 'hi', on: true, data: { a: [1] }, owner: e })
+    expect(w.read(e, Tag, 'on')).toBe(true)
+    expect(w.has(e, Body)).toBe(true)
+    expect(w.count(Body)).toBe(1)
+    w.remove(e, Body)
+    expect(w.has(e, Body)).toBe(false)
+    expect(w.get(e, Body)).toBeUndefined()
+    expect(w.count(Body)).toBe(0)
+  })
+
+  it('returns copies from get', () => {
+    const w = createWorld({ trackChanges: false })
+    const e = w.create()
+    w.add(e, Body, { x: 1 })
+    const row = w.get(e, Body) as { x: number }
+    row.x = 99
+    expect(w.read(e, Body, 'x')).toBe(1)
+  })
+
+  it('throws the documented codes', () => {
+    const w = createWorld({ trackChanges: false })
+    const e = w.create()
+    w.add(e, Body)
+    expect(codeOf(() => w.add(e, Body))).toBe('ERR_DUPLICATE_COMPONENT')
+    expect(codeOf(() => w.remove(e, Tag))).toBe('ERR_MISSING_COMPONENT')
+    expect(codeOf(() => w.read(e, Tag, 'label'))).toBe('ERR_MISSING_COMPONENT')
+    expect(codeOf(() => w.set(e, Body, 'z' as 'x', 1))).toBe('ERR_UNKNOWN_FIELD')
+    expect(codeOf(() => w.add(w.create(), Body, { z: 1 } as never))).toBe('ERR_UNKNOWN_FIELD')
+    expect(codeOf(() => w.set(e, Body, 'mass', -1))).toBe('ERR_INVALID_VALUE')
+    expect(codeOf(() => w.set(e, Body, 'mass', 1.5))).toBe('ERR_INVALID_VALUE')
+    expect(codeOf(() => w.set(e, Body, 'x', Number.NaN))).toBe('ERR_INVALID_VALUE')
+    expect(codeOf(() => w.set(e, Body, 'x', '1' as unknown as number))).toBe('ERR_INVALID_VALUE')
+    expect(codeOf(() => w.update(e, Body, { x: 2, mass: -5 }))).toBe('ERR_INVALID_VALUE')
+    expect(w.read(e, Body, 'x')).toBe(0)
+    w.destroy(e)
+    expect(codeOf(() => w.read(e, Body, 'x'))).toBe('ERR_DEAD_ENTITY')
+    expect(codeOf(() => w.add(e, Tag))).toBe('ERR_DEAD_ENTITY')
+    expect(codeOf(() => w.emit('x', 1))).toBe('ERR_NO_TRANSACTION')
+    expect(codeOf(() => w.findUnique(Body, 'x', 1))).toBe('ERR_NO_INDEX')
+    expect(codeOf(() => w.queryRadius(Body, 0, 0, 1))).toBe('ERR_NO_INDEX')
+    expect(codeOf(() => w.register(defineComponent('Body', { other: 'u8' })))).toBe('ERR_SCHEMA')
+  })
+
+  it('needs a transaction for every write when tracking is on', () => {
+    const w = createWorld()
+    expect(codeOf(() => w.create())).toBe('ERR_NO_TRANSACTION')
+    const e = w.transaction(() => {
+      const e = w.create()
+      w.add(e, Body)
+      return e
+    }).result
+    expect(codeOf(() => w.set(e, Body, 'x', 1))).toBe('ERR_NO_TRANSACTION')
+    expect(codeOf(() => w.field(Body, 'x').set(e, 1))).toBe('ERR_NO_TRANSACTION')
+    expect(codeOf(() => w.remove(e, Body))).toBe('ERR_NO_TRANSACTION')
+    expect(codeOf(() => w.destroy(e))).toBe('ERR_NO_TRANSACTION')
+    expect(w.read(e, Body, 'x')).toBe(0)
+    expect(w.inTransaction).toBe(false)
+  })
+})
