@@ -9,7 +9,8 @@ import { ensureClientBuilt } from '../src/client-build.js'
 import { createBlackholioModule } from '../src/module.js'
 import { createStaticHandler } from '../src/static-files.js'
 
-const CHROMIUM = '/usr/bin/chromium'
+/** Debian's Chromium, or the browser named by CHROMIUM_PATH. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

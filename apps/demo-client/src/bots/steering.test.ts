@@ -29,11 +29,21 @@ describe('chooseDirection', () => {
   it('chases a circle it can eat', () => {
     const s = chooseDirection({
       own: [{ x: 500, y: 500, mass: 100 }],
-      others: [{ x: 500, y: 600, mass: 20 }],
+      others: [{ x: 500, y: 530, mass: 20 }],
       food: [{ x: 400, y: 500, mass: 2 }],
     })
     expect(s.goal).toBe('chase')
     expect(s.dirY).toBeCloseTo(1, 9)
+  })
+
+  it('leaves a small circle alone beyond the chase radius', () => {
+    const s = chooseDirection({
+      own: [{ x: 500, y: 500, mass: 100 }],
+      others: [{ x: 500, y: 600, mass: 20 }],
+      food: [{ x: 400, y: 500, mass: 2 }],
+    })
+    expect(s.goal).toBe('food')
+    expect(s.dirX).toBeCloseTo(-1, 9)
   })
 
   it('ignores a circle of similar mass and steers in from the edge', () => {

@@ -24,7 +24,7 @@ export interface SteeringView {
 export interface SteeringOptions {
   /** Distance (world units, from the bot's centre of mass) within which a bigger circle makes the bot flee. Default 90. */
   readonly dangerRadius?: number
-  /** Distance within which the bot chases a smaller circle it can eat. Default 160. */
+  /** Distance within which the bot chases a smaller circle it can eat (kept short, about what a new player sees on screen, so a human who just spawned has a chance). Default 40. */
   readonly chaseRadius?: number
   /** Distance from the world's edge at which the bot steers back inward. Default 40. */
   readonly wallMargin?: number
@@ -53,7 +53,7 @@ export interface Steering {
  */
 export function chooseDirection(view: SteeringView, options: SteeringOptions = {}): Steering {
   const dangerRadius = options.dangerRadius ?? 90
-  const chaseRadius = options.chaseRadius ?? 160
+  const chaseRadius = options.chaseRadius ?? 40
   const wallMargin = options.wallMargin ?? 40
   let total = 0
   let cx = 0
