@@ -58,6 +58,17 @@ describe('handshake edge cases (fake socket)', () => {
     expect(FakeWebSocket.instances.length).toBe(2)
   })
 
+  it('reconnects after an error event that no close event follows (Node 22 built-in WebSocket)', async () => {
+    void start()
+    await vi.advanceTimersByTimeAsync(0)
+    const refused = FakeWebSocket.latest()
+    refused?.onerror?.({})
+    expect(connection.state).toBe('reconnecting')
+    refused?.onclose?.({ code: 1006, reason: '' })
+    await vi.advanceTimersByTimeAsync(10)
+    expect(FakeWebSocket.instances.length).toBe(2)
+  })
+
   it('refuses text frames and frames that do not decode', async () => {
     void start()
     const socket = await openSocket()

@@ -18,6 +18,9 @@ import { PendingRequests } from './pending-requests.js'
 import { RttEstimator } from './rtt-estimator.js'
 import { OPEN, resolveWebSocket, type WebSocketLike } from './websocket-like.js'
 
+/** Close code reported locally for a connection that failed without a close frame (RFC 6455 §7.4.1). */
+const ABNORMAL_CLOSURE = 1006
+
 /** Server close codes after which reconnecting cannot help. */
 const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.UnsupportedVersion, CloseCode.AuthFailed, CloseCode.SessionReplaced])
 /** How long `close()` waits for the socket's close event before letting go of it. */
@@ -184,8 +187,10 @@ class OrreryConnection implements Connection {
     socket.onopen = () => this.onOpen(socket)
     socket.onmessage = (event) => this.onFrame(socket, event.data)
     socket.onclose = (event) => this.socketGone(socket, event.code, event.reason)
-    // An error event is always followed by a close event, which does the work.
-    socket.onerror = () => undefined
+    // Browsers and `ws` follow an error event with a close event, but Node 22's built-in WebSocket
+    // (undici) fires only the error when the connection is refused; so an error ends the socket
+    // here and the close event that may follow finds it already gone.
+    socket.onerror = () => this.socketFailed(socket)
   }
 
   private onOpen(socket: WebSocketLike): void {
@@ -343,6 +348,17 @@ class OrreryConnection implements Connection {
       // Closing a socket that is already closing may throw in some implementations.
     }
     this.socketGone(socket, code, reason)
+  }
+
+  private socketFailed(socket: WebSocketLike): void {
+    if (socket !== this.socket) return
+    socket.onerror = null
+    try {
+      socket.close()
+    } catch {
+      // A socket that never opened may refuse to close; it is dropped either way.
+    }
+    this.socketGone(socket, ABNORMAL_CLOSURE, 'the WebSocket failed')
   }
 
   private socketGone(socket: WebSocketLike, code: number, reason: string): void {
