@@ -22,32 +22,28 @@ export function packed5(count: number, step: 'double' | 'increment'): () => void
     addComponent(world, e, D)
     addComponent(world, e, E)
   }
-  // One system per component, written out like the suite does.
-  const double = () => {
-    const a = query(world, [A])
-    for (let i = 0; i < a.length; i++) (A.value[a[i] as number] as number) *= 2
-    const b = query(world, [B])
-    for (let i = 0; i < b.length; i++) (B.value[b[i] as number] as number) *= 2
-    const c = query(world, [C])
-    for (let i = 0; i < c.length; i++) (C.value[c[i] as number] as number) *= 2
-    const d = query(world, [D])
-    for (let i = 0; i < d.length; i++) (D.value[d[i] as number] as number) *= 2
-    const e = query(world, [E])
-    for (let i = 0; i < e.length; i++) (E.value[e[i] as number] as number) *= 2
+  // One system per component, one function each, as the suite writes its bitECS case.
+  const doubler = (C: { value: Int32Array }) => (): void => {
+    const ents = query(world, [C])
+    for (let i = 0; i < ents.length; i++) (C.value[ents[i] as number] as number) *= 2
   }
-  const increment = () => {
-    const a = query(world, [A])
-    for (let i = 0; i < a.length; i++) (A.value[a[i] as number] as number) += 1
-    const b = query(world, [B])
-    for (let i = 0; i < b.length; i++) (B.value[b[i] as number] as number) += 1
-    const c = query(world, [C])
-    for (let i = 0; i < c.length; i++) (C.value[c[i] as number] as number) += 1
-    const d = query(world, [D])
-    for (let i = 0; i < d.length; i++) (D.value[d[i] as number] as number) += 1
-    const e = query(world, [E])
-    for (let i = 0; i < e.length; i++) (E.value[e[i] as number] as number) += 1
+  const incrementer = (C: { value: Int32Array }) => (): void => {
+    const ents = query(world, [C])
+    for (let i = 0; i < ents.length; i++) (C.value[ents[i] as number] as number) += 1
   }
-  return step === 'double' ? double : increment
+  const make = step === 'double' ? doubler : incrementer
+  const sA = make(A)
+  const sB = make(B)
+  const sC = make(C)
+  const sD = make(D)
+  const sE = make(E)
+  return () => {
+    sA()
+    sB()
+    sC()
+    sD()
+    sE()
+  }
 }
 
 export function simpleIter(count: number): () => void {
@@ -66,28 +62,22 @@ export function simpleIter(count: number): () => void {
     make([A, 0], [B, 1], [C, 2], [D, 3])
     make([A, 0], [B, 1], [C, 2], [E, 3])
   }
+  const swapper = (X: { value: Int32Array }, Y: { value: Int32Array }) => (): void => {
+    const ents = query(world, [X, Y])
+    for (let i = 0; i < ents.length; i++) {
+      const eid = ents[i] as number
+      const t = X.value[eid] as number
+      X.value[eid] = Y.value[eid] as number
+      Y.value[eid] = t
+    }
+  }
+  const sAB = swapper(A, B)
+  const sCD = swapper(C, D)
+  const sCE = swapper(C, E)
   return () => {
-    const ab = query(world, [A, B])
-    for (let i = 0; i < ab.length; i++) {
-      const eid = ab[i] as number
-      const t = A.value[eid] as number
-      A.value[eid] = B.value[eid] as number
-      B.value[eid] = t
-    }
-    const cd = query(world, [C, D])
-    for (let i = 0; i < cd.length; i++) {
-      const eid = cd[i] as number
-      const t = C.value[eid] as number
-      C.value[eid] = D.value[eid] as number
-      D.value[eid] = t
-    }
-    const ce = query(world, [C, E])
-    for (let i = 0; i < ce.length; i++) {
-      const eid = ce[i] as number
-      const t = C.value[eid] as number
-      C.value[eid] = E.value[eid] as number
-      E.value[eid] = t
-    }
+    sAB()
+    sCD()
+    sCE()
   }
 }
 
@@ -103,11 +93,15 @@ export function fragIter(count: number): () => void {
       addComponent(world, e, c)
     }
   }
+  const doubler = (C: { value: Int32Array }) => (): void => {
+    const ents = query(world, [C])
+    for (let i = 0; i < ents.length; i++) (C.value[ents[i] as number] as number) *= 2
+  }
+  const sData = doubler(Data)
+  const sZ = doubler(Z)
   return () => {
-    const data = query(world, [Data])
-    for (let i = 0; i < data.length; i++) (Data.value[data[i] as number] as number) *= 2
-    const zs = query(world, [Z])
-    for (let i = 0; i < zs.length; i++) (Z.value[zs[i] as number] as number) *= 2
+    sData()
+    sZ()
   }
 }
 
@@ -120,15 +114,21 @@ export function entityCycle(count: number): () => void {
     addComponent(world, e, A)
     A.value[e] = i
   }
-  return () => {
+  const spawnB = (): void => {
     const as = query(world, [A])
     for (let i = 0; i < as.length; i++) {
       const e = addEntity(world)
       addComponent(world, e, B)
       B.value[e] = A.value[as[i] as number] as number
     }
+  }
+  const destroyB = (): void => {
     const bs = query(world, [B])
     for (let i = 0; i < bs.length; i++) removeEntity(world, bs[i] as number)
+  }
+  return () => {
+    spawnB()
+    destroyB()
   }
 }
 
@@ -137,10 +137,16 @@ export function addRemove(count: number): () => void {
   const A = {}
   const B = {}
   for (let i = 0; i < count; i++) addComponent(world, addEntity(world), A)
-  return () => {
+  const addB = (): void => {
     const as = query(world, [A])
     for (let i = 0; i < as.length; i++) addComponent(world, as[i] as number, B)
+  }
+  const removeB = (): void => {
     const bs = query(world, [B])
     for (let i = 0; i < bs.length; i++) removeComponent(world, bs[i] as number, B)
+  }
+  return () => {
+    addB()
+    removeB()
   }
 }

@@ -1,14 +1,19 @@
 /**
  * The five ecs-benchmark scenarios (noctjs/ecs-benchmark) written against @orrery/ecs the
- * idiomatic way: a cached query, `for (const e of query.snapshot())`, and `world.field()`
- * accessors. With `tracked`, each operation is one `world.transaction` on a world with
+ * idiomatic way: a cached query, an indexed loop over `query.snapshot()` (the fastest loop;
+ * `for...of` over it costs about 15 % more on Node 20) and `world.field()` accessors. With `tracked`, each operation is one `world.transaction` on a world with
  * `trackChanges: true`, as the server runs systems; without, the world has
  * `trackChanges: false` and no transaction is opened. Values start as in the suite's bitECS
  * case (0, so the doubling scenarios write equal values), the same on both sides.
  */
-import { type Component, type World, createWorld, defineComponent } from '../src/index.js'
+import { type Component, type Entity, type World, createWorld, defineComponent } from '../src/index.js'
 
 const value = { value: 'i32' } as const
+
+// One system per loop, as the suite writes its bitECS case: a system is a small function whose
+// whole body has run before V8 optimizes it. Each system first reads its accessors into locals:
+// when V8 inlines a system into the transaction's try block it reloads closure variables on every
+// loop iteration; locals stay in registers.
 
 function runner(world: World, tracked: boolean, step: () => void): () => void {
   return tracked ? () => void world.transaction(step) : step
@@ -38,28 +43,108 @@ export function packed5(count: number, tracked: boolean, step: 'double' | 'incre
   })
   // One system per component, written out like the suite does.
   const qA = world.query([A])
-  const a = world.field(A, 'value')
+  const accA = world.field(A, 'value')
   const qB = world.query([B])
-  const b = world.field(B, 'value')
+  const accB = world.field(B, 'value')
   const qC = world.query([C])
-  const c = world.field(C, 'value')
+  const accC = world.field(C, 'value')
   const qD = world.query([D])
-  const d = world.field(D, 'value')
+  const accD = world.field(D, 'value')
   const qE = world.query([E])
-  const v = world.field(E, 'value')
+  const accE = world.field(E, 'value')
+  const doubleA = () => {
+    const f = accA
+    const ents = qA.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) * 2)
+    }
+  }
+  const doubleB = () => {
+    const f = accB
+    const ents = qB.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) * 2)
+    }
+  }
+  const doubleC = () => {
+    const f = accC
+    const ents = qC.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) * 2)
+    }
+  }
+  const doubleD = () => {
+    const f = accD
+    const ents = qD.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) * 2)
+    }
+  }
+  const doubleE = () => {
+    const f = accE
+    const ents = qE.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) * 2)
+    }
+  }
+  const incrementA = () => {
+    const f = accA
+    const ents = qA.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) + 1)
+    }
+  }
+  const incrementB = () => {
+    const f = accB
+    const ents = qB.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) + 1)
+    }
+  }
+  const incrementC = () => {
+    const f = accC
+    const ents = qC.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) + 1)
+    }
+  }
+  const incrementD = () => {
+    const f = accD
+    const ents = qD.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) + 1)
+    }
+  }
+  const incrementE = () => {
+    const f = accE
+    const ents = qE.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) + 1)
+    }
+  }
   const double = () => {
-    for (const e of qA.snapshot()) a.set(e, a.get(e) * 2)
-    for (const e of qB.snapshot()) b.set(e, b.get(e) * 2)
-    for (const e of qC.snapshot()) c.set(e, c.get(e) * 2)
-    for (const e of qD.snapshot()) d.set(e, d.get(e) * 2)
-    for (const e of qE.snapshot()) v.set(e, v.get(e) * 2)
+    doubleA()
+    doubleB()
+    doubleC()
+    doubleD()
+    doubleE()
   }
   const increment = () => {
-    for (const e of qA.snapshot()) a.set(e, a.get(e) + 1)
-    for (const e of qB.snapshot()) b.set(e, b.get(e) + 1)
-    for (const e of qC.snapshot()) c.set(e, c.get(e) + 1)
-    for (const e of qD.snapshot()) d.set(e, d.get(e) + 1)
-    for (const e of qE.snapshot()) v.set(e, v.get(e) + 1)
+    incrementA()
+    incrementB()
+    incrementC()
+    incrementD()
+    incrementE()
   }
   return runner(world, tracked, step === 'double' ? double : increment)
 }
@@ -88,27 +173,48 @@ export function simpleIter(count: number, tracked: boolean): () => void {
   const qAB = world.query([A, B])
   const qCD = world.query([C, D])
   const qCE = world.query([C, E])
-  const a = world.field(A, 'value')
-  const b = world.field(B, 'value')
-  const c = world.field(C, 'value')
-  const d = world.field(D, 'value')
-  const v = world.field(E, 'value')
+  const accA = world.field(A, 'value')
+  const accB = world.field(B, 'value')
+  const accC = world.field(C, 'value')
+  const accD = world.field(D, 'value')
+  const accE = world.field(E, 'value')
+  const swapAB = () => {
+    const x = accA
+    const y = accB
+    const ents = qAB.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      const t = x.get(e)
+      x.set(e, y.get(e))
+      y.set(e, t)
+    }
+  }
+  const swapCD = () => {
+    const x = accC
+    const y = accD
+    const ents = qCD.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      const t = x.get(e)
+      x.set(e, y.get(e))
+      y.set(e, t)
+    }
+  }
+  const swapCE = () => {
+    const x = accC
+    const y = accE
+    const ents = qCE.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      const t = x.get(e)
+      x.set(e, y.get(e))
+      y.set(e, t)
+    }
+  }
   return runner(world, tracked, () => {
-    for (const e of qAB.snapshot()) {
-      const t = a.get(e)
-      a.set(e, b.get(e))
-      b.set(e, t)
-    }
-    for (const e of qCD.snapshot()) {
-      const t = c.get(e)
-      c.set(e, d.get(e))
-      d.set(e, t)
-    }
-    for (const e of qCE.snapshot()) {
-      const t = c.get(e)
-      c.set(e, v.get(e))
-      v.set(e, t)
-    }
+    swapAB()
+    swapCD()
+    swapCE()
   })
 }
 
@@ -127,12 +233,28 @@ export function fragIter(count: number, tracked: boolean): () => void {
     }
   })
   const qData = world.query([Data])
-  const data = world.field(Data, 'value')
+  const accData = world.field(Data, 'value')
   const qZ = world.query([Z])
-  const z = world.field(Z, 'value')
+  const accZ = world.field(Z, 'value')
+  const doubleData = () => {
+    const f = accData
+    const ents = qData.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) * 2)
+    }
+  }
+  const doubleZ = () => {
+    const f = accZ
+    const ents = qZ.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
+      f.set(e, f.get(e) * 2)
+    }
+  }
   return runner(world, tracked, () => {
-    for (const e of qData.snapshot()) data.set(e, data.get(e) * 2)
-    for (const e of qZ.snapshot()) z.set(e, z.get(e) * 2)
+    doubleData()
+    doubleZ()
   })
 }
 
@@ -147,8 +269,14 @@ export function entityCycle(count: number, tracked: boolean): () => void {
   const qB = world.query([B])
   const a = world.field(A, 'value')
   return runner(world, tracked, () => {
-    for (const e of qA.snapshot()) world.add(world.create(), B, { value: a.get(e) })
-    for (const e of qB.snapshot()) world.destroy(e)
+    for (let k = 0, ents = qA.snapshot(); k < ents.length; k++) {
+      const e = ents[k] as Entity
+      world.add(world.create(), B, { value: a.get(e) })
+    }
+    for (let k = 0, ents = qB.snapshot(); k < ents.length; k++) {
+      const e = ents[k] as Entity
+      world.destroy(e)
+    }
   })
 }
 
@@ -162,7 +290,13 @@ export function addRemove(count: number, tracked: boolean): () => void {
   const qA = world.query([A])
   const qB = world.query([B])
   return runner(world, tracked, () => {
-    for (const e of qA.snapshot()) world.add(e, B)
-    for (const e of qB.snapshot()) world.remove(e, B)
+    for (let k = 0, ents = qA.snapshot(); k < ents.length; k++) {
+      const e = ents[k] as Entity
+      world.add(e, B)
+    }
+    for (let k = 0, ents = qB.snapshot(); k < ents.length; k++) {
+      const e = ents[k] as Entity
+      world.remove(e, B)
+    }
   })
 }

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { type MeasureOptions, measure } from '@orrery/tooling-bench'
-import { type World, createWorld, defineComponent } from '../src/index.js'
+import { type Entity, type World, createWorld, defineComponent } from '../src/index.js'
 
 const COUNT = 10_000
 
@@ -34,7 +34,9 @@ function makeWorld(tracked: boolean, spatial: boolean) {
   let dir = 1
   const move = () => {
     dir = -dir
-    for (const e of q.snapshot()) {
+    const ents = q.snapshot()
+    for (let k = 0; k < ents.length; k++) {
+      const e = ents[k] as Entity
       x.set(e, x.get(e) + dir * vx.get(e))
       y.set(e, y.get(e) + dir * vy.get(e))
     }

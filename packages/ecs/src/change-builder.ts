@@ -10,12 +10,6 @@ const PAGE_SHIFT = 6
 /** = store.ts PAGE_SIZE */
 const PAGE_SIZE = 64
 
-/** An entity id read from a Float64Array, as a small integer when it fits (V8 Smi). */
-function smallId(e: number): Entity {
-  const small = e | 0
-  return (small === e ? small : e) as Entity
-}
-
 /** Per-row changed-field masks of the page being scanned. */
 const pageMasks = new Int32Array(PAGE_SIZE)
 
@@ -56,20 +50,37 @@ export function buildComponentChanges(
 function scanPage(log: UndoLog, s: ComponentStore, p: number, numOff: number, objOff: number): void {
   const base = p << PAGE_SHIFT
   const pm = pageMasks
-  for (let r = 0; r < PAGE_SIZE; r++) pm[r] = 0
   // Field by field, so each inner loop reads one column of one type (monomorphic and tight).
   const numFields = s.numFields
   const num = log.num
+  if (numFields.length > 0) {
+    // The first integer field sets the masks (no separate clearing pass).
+    const f = numFields[0] as number
+    if (s.floatField[f] === true) for (let r = 0; r < PAGE_SIZE; r++) pm[r] = 0
+    else {
+      const bit = 1 << f
+      const col = s.cols[f] as NumericColumn
+      for (let r = 0; r < PAGE_SIZE; r++) pm[r] = col[base + r] !== num[numOff + r] ? bit : 0
+    }
+  } else {
+    for (let r = 0; r < PAGE_SIZE; r++) pm[r] = 0
+  }
   for (let q = 0; q < numFields.length; q++) {
     const f = numFields[q] as number
+    if (q === 0 && s.floatField[f] !== true) continue
     const bit = 1 << f
     const col = s.cols[f] as NumericColumn
     const at = numOff + q * PAGE_SIZE
-    for (let r = 0; r < PAGE_SIZE; r++) {
-      const now = col[base + r] as number
-      const was = num[at + r] as number
-      // NaN (possible through typed-array conversion in Field.set) equals itself here.
-      if (now !== was && !(Number.isNaN(now) && Number.isNaN(was))) pm[r] = (pm[r] as number) | bit
+    if (s.floatField[f] === true) {
+      for (let r = 0; r < PAGE_SIZE; r++) {
+        const now = col[base + r] as number
+        const was = num[at + r] as number
+        // NaN (possible through typed-array conversion in Field.set) equals itself here.
+        if (now !== was && !(Number.isNaN(now) && Number.isNaN(was))) pm[r] = (pm[r] as number) | bit
+      }
+    } else {
+      // Integer columns never hold NaN: one compare per row.
+      for (let r = 0; r < PAGE_SIZE; r++) if (col[base + r] !== num[at + r]) pm[r] = (pm[r] as number) | bit
     }
   }
   const objFields = s.objFields
@@ -112,8 +123,8 @@ function collect(s: ComponentStore): ComponentChanges | undefined {
     const before = s.prevOwner[i] as number
     const now = s.owner[i] as number
     if (before === now) continue
-    if (before !== 0) deleted.push(smallId(before))
-    if (now !== 0) inserted.push(smallId(now))
+    if (before !== 0) deleted.push(before as Entity)
+    if (now !== 0) inserted.push(now as Entity)
   }
   rows.length = 0
   s.touched = false
@@ -124,7 +135,7 @@ function collect(s: ComponentStore): ComponentChanges | undefined {
   const ue = s.updatedEntities
   const um = s.updatedMaskBits
   for (let k = 0; k < n; k++) {
-    updated[k] = smallId(ue[k] as number)
+    updated[k] = ue[k] as Entity
     updatedMasks[k] = um[k] as number
   }
   if (inserted.length + n + deleted.length === 0) return undefined

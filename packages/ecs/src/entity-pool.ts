@@ -11,24 +11,24 @@ const INDEX_MASK = 0x3fffff
  * LIFO order makes every operation undoable exactly, so a rollback restores the next id too.
  */
 export class EntityPool {
-  ids: Float64Array
-  versions: Float64Array
+  ids: Int32Array
+  versions: Int32Array
   readonly free: number[] = []
   nextIndex = 1
   alive = 0
 
   constructor(capacity: number) {
-    this.ids = new Float64Array(capacity)
+    this.ids = new Int32Array(capacity)
     this.ids[0] = -1
-    this.versions = new Float64Array(capacity)
+    this.versions = new Int32Array(capacity)
   }
 
   /** Grows the per-index arrays to `capacity`. */
   grow(capacity: number): void {
-    const ids = new Float64Array(capacity)
+    const ids = new Int32Array(capacity)
     ids.set(this.ids)
     this.ids = ids
-    const versions = new Float64Array(capacity)
+    const versions = new Int32Array(capacity)
     versions.set(this.versions)
     this.versions = versions
   }
@@ -63,7 +63,10 @@ export class EntityPool {
     return e
   }
 
-  /** Frees index `i`; returns whether it went on the free list (false once its versions ran out). */
+  /**
+   * Frees index `i`; returns whether it went on the free list (false once its versions ran out:
+   * the index is retired, so ids never pass 2^31 and never alias a stale id).
+   */
   release(i: number): boolean {
     this.ids[i] = 0
     this.alive--

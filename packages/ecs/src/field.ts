@@ -43,21 +43,30 @@ const INDEX_MASK = 0x3fffff
 /** = store.ts PAGE_SHIFT */
 const PAGE_SHIFT = 6
 
-/** Accessor of a numeric or entity field: one typed-array column. */
+/**
+ * Accessor of a numeric or entity field: one typed-array column.
+ *
+ * Its properties are `declare`d and written once, in the constructor (no class-field
+ * definitions that would first set them to `undefined`): V8 then treats them as constant for an
+ * accessor held in a `const`, and a hot loop reads the column like a plain typed array. Only a
+ * world that grows past its capacity rewrites them (`refresh`).
+ */
 export class NumericField implements Field<number>, GrowListener {
-  readonly component: Component
-  readonly name: string
-  private col: NumericColumn
-  private pageMark: Int32Array
-  private readonly indexed: boolean
+  declare readonly component: Component
+  declare readonly name: string
+  declare protected col: NumericColumn
+  declare protected pageMark: Int32Array
+  declare private readonly indexed: boolean
   /** The transaction engine, or a never-matching clock for indexed fields. */
-  private readonly clock: { readonly epoch: number }
+  declare protected readonly clock: { readonly epoch: number }
+  declare private readonly store: ComponentStore
+  declare private readonly f: number
+  declare private readonly tx: TransactionEngine
 
-  constructor(
-    private readonly store: ComponentStore,
-    private readonly f: number,
-    private readonly tx: TransactionEngine,
-  ) {
+  constructor(store: ComponentStore, f: number, tx: TransactionEngine) {
+    this.store = store
+    this.f = f
+    this.tx = tx
     this.component = store.component
     this.name = store.names[f] as string
     this.col = store.cols[f] as NumericColumn
@@ -78,22 +87,47 @@ export class NumericField implements Field<number>, GrowListener {
 
   set(e: Entity, value: number): void {
     const i = e & INDEX_MASK
-    const col = this.col
-    // An equal value is not a change (and after a `get` of the same row this load is shared).
-    if (col[i] === value) return
     const epoch = this.clock.epoch
-    // Write at once when no log is kept (no transaction, no tracking) or the page is already in
-    // the log at this level. Otherwise (first write to the page, a tracking world outside a
-    // transaction, or an indexed field, whose clock is NaN) take the slow path.
-    if (epoch === 0 || this.pageMark[i >>> PAGE_SHIFT] === epoch) col[i] = value
+    // No log is kept (a world without tracking, outside a transaction; never for an indexed
+    // field, whose clock is NaN): store at once. While no transaction has changed the level, V8
+    // folds this compare away and the write is a plain store.
+    if (epoch === 0) {
+      this.col[i] = value
+      return
+    }
+    const col = this.col
+    // An equal value is not a change.
+    if (col[i] === value) return
+    // The page is already in the log at this level: store. Otherwise (first write to the page,
+    // an indexed field) take the slow path.
+    if (this.pageMark[i >>> PAGE_SHIFT] === epoch) col[i] = value
     else this.slowSet(i, value)
   }
 
-  private slowSet(i: number, value: number): void {
+  protected slowSet(i: number, value: number): void {
     const p = i >>> PAGE_SHIFT
     if (this.pageMark[p] !== this.tx.epoch) this.tx.capture(this.store, p)
     if (this.indexed) this.store.write(this.f, i, value)
     else this.col[i] = value
+  }
+}
+
+/**
+ * The numeric accessor of a world that tracks changes: the level is never 0 there (-1 outside a
+ * transaction, 1.. inside), so a write starts with the equality compare, which shares its load
+ * with a preceding `get` of the row, and a write of an equal value (a common case in systems
+ * that clamp or recompute) reads nothing else.
+ */
+export class TrackedNumericField extends NumericField {
+  override set(e: Entity, value: number): void {
+    const i = e & INDEX_MASK
+    const col = this.col
+    if (col[i] === value) return
+    const epoch = this.clock.epoch
+    // The page is already in the log at this level: store. Otherwise (first write to the page,
+    // no open transaction, which throws, or an indexed field, whose clock is NaN) the slow path.
+    if (this.pageMark[i >>> PAGE_SHIFT] === epoch) col[i] = value
+    else this.slowSet(i, value)
   }
 }
 

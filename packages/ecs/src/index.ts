@@ -1,6 +1,6 @@
 export { EMPTY_CHANGE_SET } from './change-set.js'
 export { defineComponent } from './component.js'
-export { INDEX_BITS, MAX_INDEX, MAX_VERSION, entityIndex, entityVersion, makeEntity } from './entity.js'
+export { INDEX_BITS, MAX_INDEX, MAX_VERSION, VERSION_BITS, entityIndex, entityVersion, makeEntity } from './entity.js'
 export { EcsError } from './errors.js'
 export { createRng } from './rng.js'
 export { createWorld } from './world.js'

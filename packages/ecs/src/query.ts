@@ -42,25 +42,28 @@ export interface Query {
 }
 
 /**
- * The query implementation: a sparse set of entities (dense `Float64Array` of ids, `pos` by
+ * The query implementation: a sparse set of entities (dense array of small-integer ids, `pos` by
  * entity index), kept up to date on every add and remove of a component it reads. A structural
  * change during `forEach` copies the dense array once (copy on write), so running loops are safe.
  */
 export class QueryImpl implements Query {
-  readonly components: readonly Component[]
-  readonly key: string
-  private readonly all: readonly ComponentStore[]
-  private readonly none: readonly ComponentStore[]
-  /** Dense entity ids (read by iterators); a plain array so small ids stay small integers. */
-  ents: number[]
-  private pos: Int32Array
-  private n = 0
+  // Properties are `declare`d and first written in the constructor with their final types (no
+  // class-field definitions that would first set them to `undefined`), so V8 keeps precise field
+  // types for the hot paths.
+  declare readonly components: readonly Component[]
+  declare readonly key: string
+  declare private readonly all: readonly ComponentStore[]
+  declare private readonly none: readonly ComponentStore[]
+  /** Dense entity ids (read by iterators): a plain array of small integers. */
+  declare ents: number[]
+  declare private pos: Int32Array
+  declare private n: number
   /** Number of running loops over this query. */
-  iterating = 0
-  private iterToken = 0
-  private copiedFor = -1
+  declare iterating: number
+  declare private iterToken: number
+  declare private copiedFor: number
   /** The dense array was handed to a `for...of` loop: copy it before the next change. */
-  private escaped = false
+  declare private escaped: boolean
 
   constructor(
     key: string,
@@ -75,6 +78,11 @@ export class QueryImpl implements Query {
     this.none = none
     this.ents = []
     this.pos = new Int32Array(capacity).fill(-1)
+    this.n = 0
+    this.iterating = 0
+    this.iterToken = 0
+    this.copiedFor = -1
+    this.escaped = false
   }
 
   get count(): number {
@@ -118,10 +126,8 @@ export class QueryImpl implements Query {
   private insert(i: number, e: Entity): void {
     this.beforeMutation()
     this.pos[i] = this.n++
-    // Ids below 2^31 go in as small integers: a double would turn the array into a double
-    // array and every loop over it into double-to-index conversions.
-    const small = e | 0
-    this.ents.push(small === e ? small : e)
+    // Ids are 31-bit integers: the array stays an array of small integers (V8 Smis).
+    this.ents.push(e)
   }
 
   private delete(i: number): void {

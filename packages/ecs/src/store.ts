@@ -45,17 +45,17 @@ export class ComponentStore {
   readonly objFields: readonly number[]
   cols: Column[]
   /** owner[i] = the entity whose row i is, or 0; owner[0] = -1 so that 0 never matches. */
-  owner: Float64Array
+  owner: Int32Array
   /** Undo-log level that last copied each page (0 = none). */
   pageMark: Int32Array
   /** 1 when the row was added or removed in the current transaction. */
   structMark: Uint8Array
   /** The row's owner before its first structural change in the current transaction. */
-  prevOwner: Float64Array
+  prevOwner: Int32Array
   structRows: number[] = []
   touched = false
   /** Scratch lists of the change set being built at commit: updated entities and their masks. */
-  updatedEntities = new Float64Array(PAGE_SIZE * 4)
+  updatedEntities = new Int32Array(PAGE_SIZE * 4)
   updatedMaskBits = new Uint32Array(PAGE_SIZE * 4)
   updatedCount = 0
   count = 0
@@ -65,6 +65,8 @@ export class ComponentStore {
   readonly spatial: SpatialGrid | undefined
   readonly spatialX: number
   readonly spatialY: number
+  /** Per field: whether its column holds floating-point values (`f32`, `f64`: NaN is possible). */
+  readonly floatField: readonly boolean[]
   /** Per field: whether any index reads it. */
   readonly indexedField: readonly boolean[]
   readonly hasIndexes: boolean
@@ -77,14 +79,15 @@ export class ComponentStore {
     this.names = component.fields
     this.types = component.fields.map((f) => component.schema[f] as FieldType)
     this.fieldIndex = new Map(component.fields.map((f, i) => [f, i]))
+    this.floatField = this.types.map((t) => t === 'f32' || t === 'f64')
     this.numFields = this.types.flatMap((t, i) => (isTypedField(t) ? [i] : []))
     this.objFields = this.types.flatMap((t, i) => (isTypedField(t) ? [] : [i]))
     this.cols = this.types.map((t) => allocateColumn(t, capacity))
-    this.owner = new Float64Array(capacity)
+    this.owner = new Int32Array(capacity)
     this.owner[0] = -1
     this.pageMark = new Int32Array(capacity >>> PAGE_SHIFT)
     this.structMark = new Uint8Array(capacity)
-    this.prevOwner = new Float64Array(capacity)
+    this.prevOwner = new Int32Array(capacity)
     this.staged = this.types.map(defaultStored)
     const opts = component.options
     const at = (f: string): number => this.fieldIndex.get(f) as number
@@ -110,7 +113,7 @@ export class ComponentStore {
   /** Grows every per-row array to `capacity` rows (a multiple of {@link PAGE_SIZE}). */
   grow(capacity: number): void {
     this.cols = this.cols.map((col, f) => growColumn(this.types[f] as FieldType, col, capacity))
-    const owner = new Float64Array(capacity)
+    const owner = new Int32Array(capacity)
     owner.set(this.owner)
     this.owner = owner
     const pageMark = new Int32Array(capacity >>> PAGE_SHIFT)
@@ -119,7 +122,7 @@ export class ComponentStore {
     const structMark = new Uint8Array(capacity)
     structMark.set(this.structMark)
     this.structMark = structMark
-    const prevOwner = new Float64Array(capacity)
+    const prevOwner = new Int32Array(capacity)
     prevOwner.set(this.prevOwner)
     this.prevOwner = prevOwner
     this.spatial?.grow(capacity)
@@ -128,7 +131,7 @@ export class ComponentStore {
 
   /** Doubles the change-set scratch lists, keeping their contents. */
   growUpdated(): void {
-    const e = new Float64Array(this.updatedEntities.length * 2)
+    const e = new Int32Array(this.updatedEntities.length * 2)
     e.set(this.updatedEntities)
     this.updatedEntities = e
     const m = new Uint32Array(this.updatedMaskBits.length * 2)

@@ -24,8 +24,12 @@ const FRAME = 5
  * plus the rows whose owner changed; a write of an equal value never reaches the log.
  */
 export class TransactionEngine {
-  /** Current level: 1.. in a transaction, 0 outside without tracking, -1 outside with tracking. */
-  epoch: number
+  /**
+   * Current level: 1.. in a transaction, 0 outside without tracking, -1 outside with tracking.
+   * `declare`d and first written in the constructor (a small integer, never `undefined`), so V8
+   * keeps it an untagged small-integer field that every accessor write reads without a type check.
+   */
+  declare epoch: number
   depth = 0
   private readonly outside: number
   private readonly log = new UndoLog()
@@ -118,13 +122,16 @@ export class TransactionEngine {
       return EMPTY_CHANGE_SET
     }
     this.epoch = this.outside
+    const events = this.events
+    // A transaction that logged nothing (and emitted nothing) costs nothing more here.
+    if (this.log.opsLen === 0 && this.touched.length === 0 && events.length === 0) return EMPTY_CHANGE_SET
     let components: ReturnType<typeof buildComponentChanges> = []
     if (this.track) components = buildComponentChanges(this.log, this.stores, this.touched)
     else this.clearPageMarks()
     for (const s of this.touched) s.touched = false
     this.touched.length = 0
     this.log.truncate(0, 0, 0)
-    const events = this.events
+    if (events.length === 0) return makeChangeSet(components, EMPTY_CHANGE_SET.events)
     this.events = []
     return makeChangeSet(components, events)
   }

@@ -1,10 +1,11 @@
 import type { ChangeSet } from './change-set.js'
 import type { Component } from './component.js'
-import { type Entity, MAX_INDEX, entityVersion } from './entity.js'
+import { type Entity, MAX_INDEX, MAX_VERSION, VERSION_STEP, entityVersion } from './entity.js'
 import { EntityPool } from './entity-pool.js'
 import { EcsError } from './errors.js'
-import { type Field, NumericField, ValueField } from './field.js'
+import { type Field, NumericField, TrackedNumericField, ValueField } from './field.js'
 import { findSorted, findUnique, spatialScan } from './index-queries.js'
+import { SpatialField } from './spatial-field.js'
 import { type Query, QueryImpl } from './query.js'
 import { type Rng, createRng } from './rng.js'
 import type { FieldType, FieldValue, Row, Schema } from './schema.js'
@@ -20,6 +21,8 @@ const INDEX_MASK = 0x3fffff
 const PAGE_SHIFT = 6
 /** = store.ts PAGE_SIZE */
 const PAGE_SIZE = 64
+/** The largest entity id: index MAX_INDEX at version MAX_VERSION (2^31 - 1). */
+const MAX_ENTITY = MAX_VERSION * VERSION_STEP + MAX_INDEX
 
 /** The {@link World} implementation (see world.ts for the documented interface). */
 export class WorldImpl implements World {
@@ -111,7 +114,7 @@ export class WorldImpl implements World {
   createWithId(e: Entity): Entity {
     this.tx.guard()
     const i = e & INDEX_MASK
-    if (typeof e !== 'number' || !Number.isSafeInteger(e) || e <= 0 || i === 0) {
+    if (typeof e !== 'number' || !Number.isInteger(e) || e <= 0 || e > MAX_ENTITY || i === 0) {
       throw new EcsError('ERR_INVALID_VALUE', `${String(e)} is not an entity id`)
     }
     this.ensureCapacity(i)
@@ -212,10 +215,15 @@ export class WorldImpl implements World {
     if (acc === undefined) {
       const f = s.field(field)
       const type = s.types[f] as FieldType
-      acc =
-        isTypedField(type) && type !== 'bool'
-          ? (new NumericField(s, f, this.tx) as Field<unknown>)
-          : new ValueField<unknown>(s, f, this.tx)
+      const gridOnly =
+        (f === s.spatialX || f === s.spatialY) && s.spatialX !== s.spatialY && s.uniques[f] === undefined && s.sorted[f] === undefined
+      acc = !isTypedField(type) || type === 'bool'
+        ? new ValueField<unknown>(s, f, this.tx)
+        : gridOnly
+          ? (new SpatialField(s, f, this.tx) as Field<unknown>)
+          : this.trackChanges
+            ? (new TrackedNumericField(s, f, this.tx) as Field<unknown>)
+            : (new NumericField(s, f, this.tx) as Field<unknown>)
       cache.set(field, acc)
     }
     return acc as Field<FieldValue<S[K]>>
@@ -283,7 +291,7 @@ export class WorldImpl implements World {
     // Reads the live arrays each step, so entities created or destroyed meanwhile are seen.
     for (let i = 1; i < this.pool.nextIndex; i++) {
       const e = this.pool.ids[i] as number
-      if (e > 0) yield ((e | 0) === e ? e | 0 : e) as Entity
+      if (e > 0) yield e as Entity
     }
   }
 }

@@ -22,7 +22,7 @@ type Op =
   | { kind: 'destroy'; pick: number }
   | { kind: 'add'; pick: number; comp: number; values: Record<string, unknown> }
   | { kind: 'remove'; pick: number; comp: number }
-  | { kind: 'set'; pick: number; comp: number; field: number; value: unknown }
+  | { kind: 'set'; pick: number; comp: number; field: number; value: unknown; viaField: boolean }
 
 const noNegZero = (v: number) => (Object.is(v, -0) ? 0 : v)
 const valueArb: Record<string, fc.Arbitrary<unknown>> = {
@@ -47,8 +47,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .tuple(fc.nat(), fc.integer({ min: 0, max: 1 }), fc.nat())
-      .chain(([pick, comp, f]) => {
+      .tuple(fc.nat(), fc.integer({ min: 0, max: 1 }), fc.nat(), fc.boolean())
+      .chain(([pick, comp, f, viaField]) => {
         const field = f % fieldsOf(comp).length
         return (valueArb[fieldsOf(comp)[field] as string] as fc.Arbitrary<unknown>).map<Op>((value) => ({
           kind: 'set',
@@ -56,6 +56,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
           comp,
           field,
           value,
+          viaField,
         }))
       }),
   },
@@ -98,7 +99,9 @@ function apply(w: World, m: Model, op: Op): boolean {
   const row = rows.get(c.name)
   if (row === undefined) return false
   const field = c.fields[op.field] as string
-  w.set(e, c, field, op.value as never)
+  // Half the writes go through the fast accessor (numeric, grid-only and indexed fields alike).
+  if (op.viaField) w.field(c, field).set(e, op.value as never)
+  else w.set(e, c, field, op.value as never)
   row[field] = op.value
   return true
 }
@@ -124,6 +127,11 @@ function expectEqual(w: World, m: Model): void {
   const withP = live(m).filter((e) => (m.get(e) as Rows).has('P'))
   const inRect = w.queryRect(P, -1e7, -(2 ** 32), 1e7, 2 ** 32)
   expect(inRect.sort((a, b) => a - b)).toEqual(withP)
+  // Each row sits in the grid cell of its current position (a one-point query finds it).
+  for (const e of withP) {
+    const { x, n } = (m.get(e) as Rows).get('P') as { x: number; n: number }
+    expect(w.queryRect(P, x, n, x, n)).toContain(e)
+  }
 }
 
 function expectChanges(changes: ChangeSet, before: Model, after: Model): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defineComponent } from './component.js'
-import { type Entity, entityIndex, entityVersion } from './entity.js'
+import { type Entity, MAX_INDEX, MAX_VERSION, entityIndex, entityVersion, makeEntity } from './entity.js'
 import { codeOf } from './test-utils/codes.js'
 import { createWorld } from './world.js'
 
@@ -35,6 +35,40 @@ describe('entities', () => {
     const fresh = new Set(Array.from({ length: 6 }, () => entityIndex(w.create())))
     expect(fresh.has(5)).toBe(false)
     expect([...fresh].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 6, 7])
+  })
+
+  it('keeps every id a 31-bit integer and retires an index after its last version', () => {
+    const w = createWorld()
+    const seen: Entity[] = []
+    for (let v = 0; v <= MAX_VERSION; v++) {
+      const e = w.transaction(() => w.create()).result
+      expect(entityIndex(e)).toBe(1)
+      expect(entityVersion(e)).toBe(v)
+      expect(e).toBe(e | 0)
+      expect(e).toBeGreaterThan(0)
+      seen.push(e)
+      w.transaction(() => w.destroy(e))
+    }
+    expect(seen.at(-1)).toBe(makeEntity(1, MAX_VERSION))
+    expect(makeEntity(MAX_INDEX, MAX_VERSION)).toBe(2 ** 31 - 1)
+    // Index 1 is retired: the next entity takes a fresh index, and no old id comes back to life.
+    const next = w.transaction(() => w.create()).result
+    expect(entityIndex(next)).toBe(2)
+    expect(entityVersion(next)).toBe(0)
+    expect(seen.some((e) => w.isAlive(e))).toBe(false)
+    // A rolled-back destroy of a last-version entity keeps it alive; a committed one retires it.
+    const last = w.transaction(() => w.createWithId(makeEntity(3, MAX_VERSION))).result
+    expect(() =>
+      w.transaction(() => {
+        w.destroy(last)
+        throw new Error('undo')
+      }),
+    ).toThrow('undo')
+    expect(w.isAlive(last)).toBe(true)
+    w.transaction(() => w.destroy(last))
+    const after = [0, 1, 2].map(() => entityIndex(w.transaction(() => w.create()).result))
+    expect(after).not.toContain(3)
+    expect(codeOf(() => w.transaction(() => w.createWithId((2 ** 31) as Entity)))).toBe('ERR_INVALID_VALUE')
   })
 
   it('grows past the initial capacity and keeps values', () => {
@@ -75,6 +109,57 @@ describe('field accessors', () => {
     expect(codeOf(() => w.field(Tag, 'nope' as 'on'))).toBe('ERR_UNKNOWN_FIELD')
     expect(on.component).toBe(Tag)
     expect(on.name).toBe('on')
+  })
+
+  it('write through outside transactions and roll back inside them, with and without tracking', () => {
+    const Pos = defineComponent('Pos', { x: 'f64', y: 'i32', hp: 'u8' }, { spatial: { x: 'x', y: 'y', cellSize: 10 } })
+    for (const trackChanges of [false, true]) {
+      const w = createWorld({ trackChanges })
+      const run = (fn: () => void) => (trackChanges ? w.transaction(fn) : fn())
+      const es: Entity[] = []
+      run(() => {
+        for (let i = 0; i < 100; i++) {
+          const e = w.create()
+          w.add(e, Pos, { x: i, y: 0, hp: 1 })
+          es.push(e)
+        }
+      })
+      const x = w.field(Pos, 'x')
+      const y = w.field(Pos, 'y')
+      const hp = w.field(Pos, 'hp')
+      run(() => {
+        for (const e of es) {
+          x.set(e, x.get(e) + 5)
+          hp.set(e, 2)
+        }
+      })
+      expect(es.map((e) => w.read(e, Pos, 'x'))).toEqual(es.map((_, i) => i + 5))
+      expect(() =>
+        w.transaction(() => {
+          for (const e of es) {
+            x.set(e, -1000)
+            y.set(e, 77)
+            hp.set(e, 9)
+          }
+          throw new Error('undo')
+        }),
+      ).toThrow('undo')
+      expect(es.map((e) => [w.read(e, Pos, 'x'), w.read(e, Pos, 'y'), w.read(e, Pos, 'hp')])).toEqual(
+        es.map((_, i) => [i + 5, 0, 2]),
+      )
+      expect(() =>
+        w.transaction(() => {
+          for (const e of es) hp.set(e, 3)
+          throw new Error('undo')
+        }),
+      ).toThrow('undo')
+      expect(es.every((e) => w.read(e, Pos, 'hp') === 2)).toBe(true)
+      // The grid follows accessor writes and their rollback.
+      expect(w.queryRect(Pos, -1001, 76, -999, 78)).toEqual([])
+      expect(w.queryRect(Pos, 4.5, -1, 5.5, 1)).toEqual([es[0]])
+      run(() => y.set(es[3] as Entity, 500))
+      expect(w.queryRadius(Pos, 8, 500, 0.5)).toEqual([es[3]])
+    }
   })
 })
 

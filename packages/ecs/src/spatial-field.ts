@@ -1,0 +1,66 @@
+import type { Component } from './component.js'
+import type { Entity } from './entity.js'
+import type { Field } from './field.js'
+import type { NumericColumn } from './schema.js'
+import type { SpatialGrid } from './spatial-grid.js'
+import type { ComponentStore, GrowListener } from './store.js'
+import type { TransactionEngine } from './transactions.js'
+
+// Module-local literals: V8 folds these into the hot loops, imported bindings it reloads.
+/** = entity.ts INDEX_MASK */
+const INDEX_MASK = 0x3fffff
+/** = store.ts PAGE_SHIFT */
+const PAGE_SHIFT = 6
+
+/**
+ * Accessor of the x or y field of a spatial grid (a field no other index reads): a write is the
+ * plain numeric write plus one cell-coordinate compare; the row is re-bucketed only when its cell
+ * changes. Same contract as {@link Field}. Properties are written once, in the constructor (see
+ * `NumericField`).
+ */
+export class SpatialField implements Field<number>, GrowListener {
+  declare readonly component: Component
+  declare readonly name: string
+  declare private col: NumericColumn
+  declare private pageMark: Int32Array
+  declare private readonly isX: boolean
+  declare private readonly grid: SpatialGrid
+  declare private readonly store: ComponentStore
+  declare private readonly f: number
+  declare private readonly tx: TransactionEngine
+
+  constructor(store: ComponentStore, f: number, tx: TransactionEngine) {
+    this.store = store
+    this.f = f
+    this.tx = tx
+    this.component = store.component
+    this.name = store.names[f] as string
+    this.col = store.cols[f] as NumericColumn
+    this.pageMark = store.pageMark
+    this.isX = f === store.spatialX
+    this.grid = store.spatial as SpatialGrid
+    store.listeners.push(this)
+  }
+
+  refresh(): void {
+    this.col = this.store.cols[this.f] as NumericColumn
+    this.pageMark = this.store.pageMark
+  }
+
+  get(e: Entity): number {
+    return this.col[e & INDEX_MASK] as number
+  }
+
+  set(e: Entity, value: number): void {
+    const i = e & INDEX_MASK
+    const col = this.col
+    if (col[i] === value) return
+    const epoch = this.tx.epoch
+    // First write to the page at this level (or a tracking world outside a transaction, which throws).
+    if (epoch !== 0 && this.pageMark[i >>> PAGE_SHIFT] !== epoch) this.tx.capture(this.store, i >>> PAGE_SHIFT)
+    col[i] = value
+    // The stored value (typed-array conversion) decides the cell.
+    if (this.isX) this.grid.moveX(i, col[i] as number)
+    else this.grid.moveY(i, col[i] as number)
+  }
+}
