@@ -88,6 +88,17 @@ describe('frame size and structure', () => {
     expect(client(hex('94 05 01 a1 66 91 81 a1 6b 01'))).toBe('no error')
   })
 
+  it('refuses strings that are not well-formed UTF-8 and accepts those that are', () => {
+    // CallReducer named "f" with one string argument: a lone continuation byte, a truncated
+    // two-byte sequence, an overlong encoding of '/', a surrogate half; then "é" and "😀"
+    expect(client(hex('94 05 01 a1 66 91 a1 80'))).toBe('ERR_MALFORMED_FRAME')
+    expect(client(hex('94 05 01 a1 66 91 a1 c3'))).toBe('ERR_MALFORMED_FRAME')
+    expect(client(hex('94 05 01 a1 66 91 a2 c0 af'))).toBe('ERR_MALFORMED_FRAME')
+    expect(client(hex('94 05 01 a1 66 91 a3 ed a0 80'))).toBe('ERR_MALFORMED_FRAME')
+    expect(client(hex('94 05 01 a1 66 91 a2 c3 a9'))).toBe('no error')
+    expect(client(hex('94 05 01 a1 66 91 a4 f0 9f 98 80'))).toBe('no error')
+  })
+
   it('accepts 64-bit integers in the safe range and refuses the others', () => {
     expect(client(hex('92 06 cf 001fffffffffffff'))).toBe('no error')
     expect(client(hex('92 06 d3 ffe0000000000001'))).toBe('no error')

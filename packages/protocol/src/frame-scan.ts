@@ -3,6 +3,24 @@ import { ProtocolError } from './protocol-error.js'
 
 const TWO_32 = 4294967296
 
+// Fatal: a string that is not well-formed UTF-8 would decode to U+FFFD replacement characters
+// and re-encode to different bytes, so it is refused instead.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+function isWellFormedUtf8(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    if ((bytes[i] as number) >= 0x80) {
+      try {
+        utf8.decode(bytes.subarray(i, end))
+        return true
+      } catch {
+        return false
+      }
+    }
+  }
+  return true
+}
+
 function malformed(message: string): never {
   throw new ProtocolError('ERR_MALFORMED_FRAME', message)
 }
@@ -14,7 +32,8 @@ function tooLong(message: string): never {
 /**
  * Walks the msgpack bytes of one frame without building values, and refuses anything the
  * codec must never hand to the msgpack decoder: truncated input, trailing bytes, the reserved
- * byte 0xc1, extension types (ext 8/16/32, fixext), map keys that are not strings, 64-bit
+ * byte 0xc1, extension types (ext 8/16/32, fixext), map keys that are not strings, strings
+ * that are not well-formed UTF-8 (RFC 3629), 64-bit
  * integers outside the safe-integer range, and lengths or nesting over the limits. Because
  * every declared length is checked against the bytes that remain, the decoder never
  * allocates more than the frame size suggests.
@@ -56,6 +75,7 @@ export function scanFrame(bytes: Uint8Array, limits: Readonly<Required<DecodeLim
   const string = (length: number): void => {
     if (length > limits.maxStringLength) tooLong(`string of ${length} bytes exceeds maxStringLength ${limits.maxStringLength}`)
     need(length)
+    if (!isWellFormedUtf8(bytes, pos, pos + length)) malformed('a string is not well-formed UTF-8')
     pos += length
   }
 
