@@ -49,6 +49,10 @@ export function buildComponentChanges(
 
 function scanPage(log: UndoLog, s: ComponentStore, p: number, numOff: number, objOff: number): void {
   const base = p << PAGE_SHIFT
+  if (s.numFields.length === 1 && s.objFields.length === 0 && s.floatField[s.numFields[0] as number] !== true) {
+    scanSingleIntPage(log, s, base, numOff)
+    return
+  }
   const pm = pageMasks
   // Field by field, so each inner loop reads one column of one type (monomorphic and tight).
   const numFields = s.numFields
@@ -107,6 +111,32 @@ function scanPage(log: UndoLog, s: ComponentStore, p: number, numOff: number, ob
     // Rows that did not exist before and after the transaction are inserts or deletes.
     if (e <= 0 || (structMark[i] === 1 && prevOwner[i] !== e)) continue
     up[n] = e
+    // Unsigned: bit 31 (a 32nd field) stays a positive mask.
+    masks[n] = mask >>> 0
+    n++
+  }
+  s.updatedCount = n
+}
+
+/** {@link scanPage} for a component with one integer field: one pass, no mask scratch. */
+function scanSingleIntPage(log: UndoLog, s: ComponentStore, base: number, numOff: number): void {
+  const f = s.numFields[0] as number
+  const mask = (1 << f) >>> 0
+  const col = s.cols[f] as NumericColumn
+  const num = log.num
+  const owner = s.owner
+  const structMark = s.structMark
+  const prevOwner = s.prevOwner
+  if (s.updatedEntities.length < s.updatedCount + PAGE_SIZE) s.growUpdated()
+  const up = s.updatedEntities
+  const masks = s.updatedMaskBits
+  let n = s.updatedCount
+  for (let r = 0; r < PAGE_SIZE; r++) {
+    const i = base + r
+    if (col[i] === num[numOff + r]) continue
+    const e = owner[i] as number
+    if (e <= 0 || (structMark[i] === 1 && prevOwner[i] !== e)) continue
+    up[n] = e
     masks[n] = mask
     n++
   }
@@ -128,16 +158,10 @@ function collect(s: ComponentStore): ComponentChanges | undefined {
   }
   rows.length = 0
   s.touched = false
-  // Exact-size arrays copied from the typed scratch lists (cheaper than growing by push).
   const n = s.updatedCount
-  const updated = new Array<Entity>(n)
-  const updatedMasks = new Array<number>(n)
-  const ue = s.updatedEntities
-  const um = s.updatedMaskBits
-  for (let k = 0; k < n; k++) {
-    updated[k] = ue[k] as Entity
-    updatedMasks[k] = um[k] as number
-  }
   if (inserted.length + n + deleted.length === 0) return undefined
+  // Exact-size arrays: one block copy each from the packed scratch lists.
+  const updated = s.updatedEntities.slice(0, n) as Entity[]
+  const updatedMasks = s.updatedMaskBits.slice(0, n)
   return { component: s.component, inserted, updated, updatedMasks, deleted }
 }

@@ -54,6 +54,24 @@ describe('change sets', () => {
     expect(w.transaction(() => w.set(e, Body, 'x', 1)).changes.isEmpty).toBe(true)
   })
 
+  it('reports the 32nd field as a positive mask bit', () => {
+    const schema: Record<string, 'u8'> = {}
+    for (let f = 0; f < 32; f++) schema[`f${f}`] = 'u8'
+    const Wide = defineComponent('Wide', schema)
+    const w = createWorld({ components: [Wide] })
+    const e = w.transaction(() => {
+      const created = w.create()
+      w.add(created, Wide)
+      return created
+    }).result
+    const { changes } = w.transaction(() => {
+      w.set(e, Wide, 'f31', 1)
+      w.set(e, Wide, 'f0', 1)
+    })
+    expect(changes.components[0]?.updated).toEqual([e])
+    expect(changes.components[0]?.updatedMasks).toEqual([2 ** 31 + 1])
+  })
+
   it('nets insert+delete to nothing and remove+add to an update of the differing fields', () => {
     const { w, e } = setup()
     const first = w.transaction(() => {

@@ -68,8 +68,7 @@ export class UndoLog {
     const num = this.num
     for (let q = 0; q < s.numFields.length; q++) {
       const col = s.cols[s.numFields[q] as number] as NumericColumn
-      const at = numOff + q * PAGE_SIZE
-      for (let r = 0; r < PAGE_SIZE; r++) num[at + r] = col[base + r] as number
+      num.set(col.subarray(base, base + PAGE_SIZE), numOff + q * PAGE_SIZE)
     }
     this.numLen = need
     const objOff = this.obj.length
@@ -132,7 +131,7 @@ export class UndoLog {
     for (let q = 0; q < s.numFields.length; q++) {
       const col = s.cols[s.numFields[q] as number] as NumericColumn
       const at = numOff + q * PAGE_SIZE
-      for (let r = 0; r < PAGE_SIZE; r++) col[base + r] = this.num[at + r] as number
+      col.set(this.num.subarray(at, at + PAGE_SIZE), base)
     }
     for (let q = 0; q < s.objFields.length; q++) {
       const col = s.cols[s.objFields[q] as number] as unknown[]

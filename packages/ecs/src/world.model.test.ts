@@ -12,7 +12,9 @@ import { type World, createWorld } from './world.js'
 const P = defineComponent('P', { x: 'f64', n: 'i32', s: 'string', b: 'bool' }, { spatial: { x: 'x', y: 'n', cellSize: 16 } })
 const Q = defineComponent('Q', { v: 'u8', who: 'entity' }, { index: ['v'] })
 const R = defineComponent('R', {})
-const COMPONENTS: readonly Component[] = [P, Q, R]
+// One integer field and nothing else: the change builder's single-column path.
+const S = defineComponent('S', { k: 'i32' })
+const COMPONENTS: readonly Component[] = [P, Q, R, S]
 
 type Rows = Map<string, Record<string, unknown>>
 type Model = Map<number, Rows>
@@ -32,6 +34,7 @@ const valueArb: Record<string, fc.Arbitrary<unknown>> = {
   b: fc.boolean(),
   v: fc.integer({ min: 0, max: 4 }),
   who: fc.constantFrom(0, 1, 2, 3),
+  k: fc.oneof(fc.constantFrom(0, 1), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
 }
 const fieldsOf = (c: number): readonly string[] => (COMPONENTS[c] as Component).fields
 const rowArb = (c: number) =>
@@ -41,13 +44,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.constant<Op>({ kind: 'create' }),
   { arbitrary: fc.nat().map<Op>((pick) => ({ kind: 'destroy', pick })), weight: 1 },
   fc
-    .tuple(fc.nat(), fc.integer({ min: 0, max: 2 }))
+    .tuple(fc.nat(), fc.integer({ min: 0, max: 3 }))
     .chain(([pick, comp]) => rowArb(comp).map<Op>((values) => ({ kind: 'add', pick, comp, values }))),
-  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 })).map<Op>(([pick, comp]) => ({ kind: 'remove', pick, comp })),
+  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 })).map<Op>(([pick, comp]) => ({ kind: 'remove', pick, comp })),
   {
     weight: 4,
     arbitrary: fc
-      .tuple(fc.nat(), fc.integer({ min: 0, max: 1 }), fc.nat(), fc.boolean())
+      .tuple(fc.nat(), fc.constantFrom(0, 1, 3), fc.nat(), fc.boolean())
       .chain(([pick, comp, f, viaField]) => {
         const field = f % fieldsOf(comp).length
         return (valueArb[fieldsOf(comp)[field] as string] as fc.Arbitrary<unknown>).map<Op>((value) => ({
@@ -62,7 +65,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 )
 
-const DEFAULTS: Record<string, unknown> = { x: 0, n: 0, s: '', b: false, v: 0, who: 0 }
+const DEFAULTS: Record<string, unknown> = { x: 0, n: 0, s: '', b: false, v: 0, who: 0, k: 0 }
 
 function live(m: Model): number[] {
   return [...m.keys()].sort((a, b) => a - b)
@@ -165,7 +168,7 @@ interface Real {
   w: World
 }
 
-/** A world and model with 8 entities holding P and Q (some R), so commands find rows to update. */
+/** A world and model with 8 entities holding P and Q (some R, most S), so commands find rows to update. */
 function seeded(): { model: { m: Model }; real: Real } {
   const w = createWorld({ components: COMPONENTS, initialCapacity: 64 })
   const m: Model = new Map()
@@ -175,6 +178,7 @@ function seeded(): { model: { m: Model }; real: Real } {
       apply(w, m, { kind: 'add', pick: i, comp: 0, values: { x: i, s: `e${i}` } })
       apply(w, m, { kind: 'add', pick: i, comp: 1, values: { v: i % 5 } })
       if (i % 2 === 0) apply(w, m, { kind: 'add', pick: i, comp: 2, values: {} })
+      if (i % 3 !== 0) apply(w, m, { kind: 'add', pick: i, comp: 3, values: { k: i } })
     }
   })
   return { model: { m }, real: { w } }
