@@ -1,27 +1,15 @@
-import type { ProtocolEvent, TableUpdate, TransactionUpdate } from '@orrery/protocol'
+import type { TableUpdate, TransactionUpdate } from '@orrery/protocol'
 
 /**
- * One flushed, merged update as the history keeps it: every changed table (not filtered to any view) and every event.
+ * One flushed, merged update as the history keeps it: a `TransactionUpdate` without its `type` tag, holding
+ * every changed table (not filtered to any view) and every event of the window.
  *
  * @example
  * ```ts
  * const entry: HistoryEntry = { prevSeq: 0, seq: 2, tick: 1, serverTime: Date.now(), tables: [], events: [] }
  * ```
  */
-export interface HistoryEntry {
-  /** The seq the update follows (the previous flush's seq). */
-  readonly prevSeq: number
-  /** The last seq folded into this update. */
-  readonly seq: number
-  /** The server tick of the flush. */
-  readonly tick: number
-  /** Server wall-clock time of the flush, ms since the Unix epoch. */
-  readonly serverTime: number
-  /** Per changed table its flat inserts, updates and deletes, ascending table id. */
-  readonly tables: readonly TableUpdate[]
-  /** Events emitted by the transactions of the window, in commit order. */
-  readonly events: readonly ProtocolEvent[]
-}
+export type HistoryEntry = Omit<TransactionUpdate, 'type'>
 
 /**
  * A bounded ring of the most recent flushed updates, so a client that comes back can be sent what it missed.

@@ -33,6 +33,9 @@ interface MoveScratch {
   py: Float64Array
   radius: Float64Array
   tbr: Float64Array
+  /** Offset of the last pair measured by {@link separation}, world units. */
+  sepX: number
+  sepY: number
   circles: Entity[]
   candidates: Entity[]
 }
@@ -52,6 +55,8 @@ function scratchFor(world: World): MoveScratch {
       py: new Float64Array(32),
       radius: new Float64Array(32),
       tbr: new Float64Array(32),
+      sepX: 0,
+      sepY: 0,
       circles: [],
       candidates: [],
     }
@@ -94,24 +99,13 @@ function applySelfForces(world: World, s: MoveScratch, circles: readonly Entity[
     const ii = entityIndex(circles[i] as Entity)
     for (let j = 0; j < n; j++) {
       if (j === i) continue
-      let dx = (s.px[i] as number) - (s.px[j] as number)
-      let dy = (s.py[i] as number) - (s.py[j] as number)
-      let d2 = dx * dx + dy * dy
-      if (d2 <= 0.0001) {
-        dx = 1
-        dy = 0
-        d2 = 1
-      }
+      const d2 = separation(s, i, j)
       const rsum = (s.radius[i] as number) + (s.radius[j] as number)
       if (d2 > rsum * rsum) {
         const dist = Math.sqrt(d2)
         const k =
           ((rsum - dist) * (1 - tbr / SPLIT_GRAV_PULL_BEFORE_RECOMBINE_SEC) * SELF_COLLISION_SPEED) / n / dist / 2
-        const jj = entityIndex(circles[j] as Entity)
-        s.dirX[ii] = (s.dirX[ii] as number) + dx * k
-        s.dirY[ii] = (s.dirY[ii] as number) + dy * k
-        s.dirX[jj] = (s.dirX[jj] as number) - dx * k
-        s.dirY[jj] = (s.dirY[jj] as number) - dy * k
+        pushPair(s, ii, entityIndex(circles[j] as Entity), k)
       }
     }
   }
@@ -119,27 +113,43 @@ function applySelfForces(world: World, s: MoveScratch, circles: readonly Entity[
   for (let i = 0; i < n; i++) {
     const ii = entityIndex(circles[i] as Entity)
     for (let j = i + 1; j < n; j++) {
-      let dx = (s.px[i] as number) - (s.px[j] as number)
-      let dy = (s.py[i] as number) - (s.py[j] as number)
-      let d2 = dx * dx + dy * dy
-      if (d2 <= 0.0001) {
-        dx = 1
-        dy = 0
-        d2 = 1
-      }
+      const d2 = separation(s, i, j)
       const rsum = (s.radius[i] as number) + (s.radius[j] as number)
       const allowed = rsum * ALLOWED_SPLIT_CIRCLE_OVERLAP_PCT
       if (d2 < allowed * allowed) {
         const dist = Math.sqrt(d2)
         const k = ((rsum - dist) * SELF_COLLISION_SPEED) / dist / 2
-        const jj = entityIndex(circles[j] as Entity)
-        s.dirX[ii] = (s.dirX[ii] as number) + dx * k
-        s.dirY[ii] = (s.dirY[ii] as number) + dy * k
-        s.dirX[jj] = (s.dirX[jj] as number) - dx * k
-        s.dirY[jj] = (s.dirY[jj] as number) - dy * k
+        pushPair(s, ii, entityIndex(circles[j] as Entity), k)
       }
     }
   }
+}
+
+/**
+ * Measures circle `i` from circle `j` (slots of `s.px` / `s.py`): writes the offset to `s.sepX` /
+ * `s.sepY` and returns the squared distance. Coincident circles are treated as one unit apart
+ * along +x, so they still push apart.
+ */
+function separation(s: MoveScratch, i: number, j: number): number {
+  const dx = (s.px[i] as number) - (s.px[j] as number)
+  const dy = (s.py[i] as number) - (s.py[j] as number)
+  const d2 = dx * dx + dy * dy
+  if (d2 <= 0.0001) {
+    s.sepX = 1
+    s.sepY = 0
+    return 1
+  }
+  s.sepX = dx
+  s.sepY = dy
+  return d2
+}
+
+/** Adds `k` × the last separation to entity index `ii`'s direction and subtracts it from `jj`'s. */
+function pushPair(s: MoveScratch, ii: number, jj: number, k: number): void {
+  s.dirX[ii] = (s.dirX[ii] as number) + s.sepX * k
+  s.dirY[ii] = (s.dirY[ii] as number) + s.sepY * k
+  s.dirX[jj] = (s.dirX[jj] as number) - s.sepX * k
+  s.dirY[jj] = (s.dirY[jj] as number) - s.sepY * k
 }
 
 /**
