@@ -16,8 +16,11 @@ afterEach(async () => {
   server = undefined
 })
 
-async function setup(count: number): Promise<{ server: OrreryServer; clients: TestClient[]; url: string }> {
-  const started = await startServer()
+async function setup(
+  count: number,
+  overrides: Parameters<typeof startServer>[0] = {},
+): Promise<{ server: OrreryServer; clients: TestClient[]; url: string }> {
+  const started = await startServer(overrides)
   server = started.server
   const made: TestClient[] = []
   for (let i = 0; i < count; i++) {
@@ -92,7 +95,9 @@ describe('replication', () => {
   })
 
   it('property: after any sequence of reducer calls and ticks, the replica equals the server world', async () => {
-    const { server: s, clients: [client, other] } = await setup(2)
+    // Up to 40 runs of 25 calls plus shrinking go through two connections in a few hundred ms: far
+    // over the default 60 messages/s, whose enforcement has its own tests (lifecycle.test.ts).
+    const { server: s, clients: [client, other] } = await setup(2, { limits: { messagesPerSecond: 100_000, messageBurst: 100_000 } })
     if (client === undefined || other === undefined) throw new Error('setup')
     const command = fc.oneof(
       fc.record({ kind: fc.constant('spawn' as const), x: fc.double({ noNaN: true, noDefaultInfinity: true }), y: fc.integer() }),
