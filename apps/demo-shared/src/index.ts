@@ -42,6 +42,7 @@ export {
   massToRadius,
   pointerToDirection,
 } from './formulas.js'
+export { moveCircles, steerCircles } from './movement.js'
 export { reducers } from './reducers.js'
 export type { BlackholioReducers } from './reducers.js'
 export type { ConsumeEvent } from './events.js'
