@@ -1,0 +1,458 @@
+import { createWorld, type Entity, type World } from '@orrery/ecs'
+import { checkRange, PredictionError } from './errors.js'
+import { InputBuffer } from './input-buffer.js'
+import { PredictionMetrics } from './metrics.js'
+import { DrawnSet } from './drawn-set.js'
+import { type Creation, matchCreations } from './predicted-creation.js'
+import type { AuthoritativeState, PredictedBody, PredictionModel, ReconcileReport, StepContext } from './prediction-model.js'
+import { clearWorld, RowCopier } from './row-copier.js'
+import { type InputSeq, seqAfter } from './sequence.js'
+import { ErrorSmoother, type SmoothingOptions } from './smoothing.js'
+import { TickHistory } from './tick-history.js'
+
+/** Options of {@link Predictor}. */
+export interface PredictorOptions {
+  /** The server's tick rate, Hz (default 20: one tick = 50 ms). */
+  readonly tickRateHz?: number
+  /** Most unacknowledged inputs kept (default 256); see {@link InputBuffer} for the overflow rule. */
+  readonly inputCapacity?: number
+  /** Most predicted entities (default 64). */
+  readonly maxEntities?: number
+  /** Ticks of predicted positions kept to compare with late authoritative states (default 128: 6.4 s at 20 Hz). */
+  readonly historyTicks?: number
+  /** Visual smoothing of corrections (default 150 ms, snap beyond 100 world units). */
+  readonly smoothing?: SmoothingOptions
+  /** A correction longer than this is a misprediction, world units (default 0.01). */
+  readonly mispredictionThreshold?: number
+  /** Farthest a predicted creation and the server's entity may be apart to be matched, world units (default: any). */
+  readonly matchDistance?: number
+  /** Where to record the accuracy metrics (default: a new {@link PredictionMetrics}). */
+  readonly metrics?: PredictionMetrics
+}
+
+/**
+ * Client-side prediction by rewind and replay over the game's own ECS step.
+ *
+ * The predictor keeps a predicted world holding only the client's own entities. Each local input gets
+ * a sequence number and is applied at once at the current predicted tick. Each authoritative state
+ * (the own entities as of a server tick, with the highest input sequence number it includes) rewinds
+ * the predicted world to it and replays the inputs it does not include, tick by tick, up to the
+ * predicted tick; the distance between what had been predicted for that tick and what the server says
+ * is the misprediction, and the drawn positions blend the correction away ({@link ErrorSmoother}).
+ * Entities an input creates appear at once under negative local keys; when the state that includes the
+ * input arrives they are matched to the server's new entities (nearest first), which take over their
+ * drawn position, and those left unmatched fade out.
+ *
+ * Ticks: the predicted tick time is a real number on the server's tick count ({@link advance}); the
+ * predicted world holds the state after tick `floor(tickTime) + 1` (the upcoming one), and
+ * {@link display} interpolates between that tick and the one before. An input applies before the
+ * upcoming tick's step.
+ *
+ * @typeParam I - the input's type
+ * @example
+ * ```ts
+ * import { createWorld, defineComponent, type Entity } from '@orrery/ecs'
+ * import { Predictor, type PredictionModel } from '@orrery/prediction'
+ * const Body = defineComponent('Body', { x: 'f64', y: 'f64', vx: 'f64' })
+ * const model: PredictionModel<number> = {
+ *   components: [Body],
+ *   applyInput: (world, vx) => world.query([Body]).forEach((e) => world.set(e, Body, 'vx', vx)),
+ *   step: (world) =>
+ *     world.query([Body]).forEach((e) => world.set(e, Body, 'x', world.read(e, Body, 'x') + world.read(e, Body, 'vx'))),
+ *   position(world, e: Entity, out) {
+ *     if (!world.has(e, Body)) return false
+ *     out[0] = world.read(e, Body, 'x')
+ *     out[1] = world.read(e, Body, 'y')
+ *     return true
+ *   },
+ * }
+ * const replica = createWorld({ components: [Body], trackChanges: false })
+ * const me = replica.create()
+ * replica.add(me, Body, { x: 0, y: 0, vx: 0 })
+ * const predictor = new Predictor(model)
+ * predictor.reconcile({ world: replica, entities: [me], tick: 10, serverTime: 500 }, 0)
+ * predictor.advance(12, 0) // predicted world is at tick 13
+ * predictor.input(1, 5, 0) // at once: x = 5 at tick 13
+ * predictor.world.read(me, Body, 'x') // 5
+ * ```
+ * @see Gambetta, "Client-Side Prediction and Server Reconciliation", https://www.gabrielgambetta.com/client-side-prediction-server-reconciliation.html
+ * @see Valve, "Source Multiplayer Networking" (input prediction), https://developer.valvesoftware.com/wiki/Source_Multiplayer_Networking
+ * @see Fiedler, "State Synchronization" (smoothing), https://gafferongames.com/post/state_synchronization/
+ */
+export class Predictor<I> {
+  /** The predicted world: the own entities at the upcoming predicted tick. Read it; do not write it. */
+  readonly world: World
+  /** The unacknowledged inputs. */
+  readonly inputs: InputBuffer<I>
+  /** Where the accuracy metrics go. */
+  readonly metrics: PredictionMetrics
+  /** The visual smoothing of corrections. */
+  readonly smoother: ErrorSmoother
+  /** Length of one tick, ms. */
+  readonly tickMs: number
+  /** A correction longer than this is a misprediction, world units. */
+  readonly mispredictionThreshold: number
+  private readonly matchDistance: number
+  private readonly base: World
+  private readonly history: TickHistory
+  private readonly context = { tick: 0, time: 0 }
+  private readonly pos = new Float64Array(3)
+  private readonly prev = new Float64Array(3)
+  private readonly offset = new Float64Array(2)
+  private readonly scratch: Entity[] = []
+  private readonly baseEntities: Entity[] = []
+  private readonly keyOf = new Map<Entity, number>()
+  private readonly entityOf = new Map<number, Entity>()
+  private readonly creations = new Map<string, Creation>()
+  private readonly fading: PredictedBody[] = []
+  private readonly fadingSince: number[] = []
+  private readonly shown: PredictedBody[] = []
+  private readonly pool: PredictedBody[] = []
+  private readonly before: DrawnSet
+  private readonly after: DrawnSet
+  private toBase: RowCopier | undefined
+  private readonly toPredicted: RowCopier
+  private baseTick = -1
+  private baseTime = 0
+  private ack: InputSeq | undefined = undefined
+  private tickTime = 0
+  private simulated = -1
+  private nextLocal = -1
+  private ackNow = 0
+  private ackMispredicted = false
+
+  /**
+   * @param model - the game's rules: components, input effect, step, position
+   * @param options - see {@link PredictorOptions}
+   * @throws {@link PredictionError} `ERR_INVALID_OPTION` on an option out of range
+   */
+  constructor(
+    readonly model: PredictionModel<I>,
+    options: PredictorOptions = {},
+  ) {
+    this.tickMs = 1000 / checkRange('tickRateHz', options.tickRateHz ?? 20, 0.001, 10_000)
+    this.inputs = new InputBuffer<I>({ capacity: options.inputCapacity ?? 256 })
+    this.metrics = options.metrics ?? new PredictionMetrics()
+    this.smoother = new ErrorSmoother(options.smoothing)
+    this.mispredictionThreshold = checkRange('mispredictionThreshold', options.mispredictionThreshold ?? 0.01, 0)
+    this.matchDistance = checkRange('matchDistance', options.matchDistance ?? Number.POSITIVE_INFINITY, 0)
+    const maxEntities = Math.floor(checkRange('maxEntities', options.maxEntities ?? 64, 1, 1 << 16))
+    const historyTicks = Math.floor(checkRange('historyTicks', options.historyTicks ?? 128, 2, 1 << 16))
+    this.history = new TickHistory(historyTicks, maxEntities)
+    this.before = new DrawnSet(maxEntities)
+    this.after = new DrawnSet(maxEntities)
+    this.world = createWorld({ components: model.components, trackChanges: false })
+    this.base = createWorld({ components: model.components, trackChanges: false })
+    this.toPredicted = new RowCopier(model.components, this.base, this.world)
+  }
+
+  /** The upcoming predicted tick: the predicted world holds the state after its step. */
+  get tick(): number {
+    return Math.floor(this.tickTime) + 1
+  }
+
+  /** The tick of the last authoritative state, or -1 before the first. */
+  get authoritativeTick(): number {
+    return this.baseTick
+  }
+
+  /** The highest acknowledged input sequence number, or undefined. */
+  get acknowledged(): InputSeq | undefined {
+    return this.ack
+  }
+
+  /**
+   * Records a local input and applies it at once (before the upcoming tick's step), by rewinding to
+   * the last authoritative state and replaying. Before the first authoritative state it is only kept.
+   *
+   * @param seq - its sequence number, a u32 after the previous input's (use the reducer call's `requestId`)
+   * @param input - the input
+   * @param now - current time, ms (for the input-to-acknowledgement latency)
+   * @throws {@link PredictionError} `ERR_SEQUENCE_ORDER` when `seq` is not after the previous input's
+   */
+  input(seq: InputSeq, input: I, now: number): void {
+    this.inputs.push(seq, input, this.tick, now)
+    if (this.baseTick >= 0) this.simulate()
+  }
+
+  /**
+   * Moves the predicted tick time forward and steps the predicted world up to tick `floor(tickTime) + 1`.
+   * A time before the current one is ignored (predicted time never goes back).
+   *
+   * @param tickTime - predicted time on the server's tick count, in ticks (e.g. from {@link ServerClock.predictedTick})
+   * @param _now - current time, ms (unused; kept for symmetry with the other calls)
+   */
+  advance(tickTime: number, _now = 0): void {
+    if (!(tickTime > this.tickTime)) return
+    this.tickTime = tickTime
+    if (this.baseTick < 0) return
+    const target = this.tick
+    for (let t = this.simulated + 1; t <= target; t++) this.stepTo(t, false)
+  }
+
+  /**
+   * Reconciles with an authoritative state: measures the misprediction at its tick, drops the inputs it
+   * acknowledges, rewinds the predicted world to it, replays the rest, smooths the drawn correction and
+   * matches predicted creations to the server's entities.
+   *
+   * @param state - the own entities as of a server tick, with the acknowledgement
+   * @param now - current time, ms (smoothing and metrics)
+   * @returns what changed, see {@link ReconcileReport}
+   * @throws {@link PredictionError} `ERR_OUT_OF_ORDER` when the tick or the acknowledgement goes back;
+   *   `ERR_TOO_MANY_ENTITIES` past `maxEntities`
+   */
+  reconcile(state: AuthoritativeState, now: number): ReconcileReport {
+    if (state.tick < this.baseTick) {
+      throw new PredictionError('ERR_OUT_OF_ORDER', `state of tick ${state.tick} after tick ${this.baseTick}`)
+    }
+    if (state.ack !== undefined && this.ack !== undefined && seqAfter(this.ack, state.ack)) {
+      throw new PredictionError('ERR_OUT_OF_ORDER', `acknowledgement ${state.ack} after ${this.ack}`)
+    }
+    // 1. The misprediction: what was predicted for this tick against what the server says.
+    let correction = 0
+    let compared = false
+    for (let i = 0; i < state.entities.length; i++) {
+      const e = state.entities[i] as Entity
+      if (!this.model.position(state.world, e, this.pos) || !this.history.find(state.tick, e, this.prev)) continue
+      compared = true
+      correction = Math.max(correction, Math.hypot((this.pos[0] as number) - (this.prev[0] as number), (this.pos[1] as number) - (this.prev[1] as number)))
+    }
+    const mispredicted = compared && this.metrics.recordCorrection(correction, this.mispredictionThreshold, now)
+    let acknowledged = 0
+    if (state.ack !== undefined) {
+      this.ackNow = now
+      this.ackMispredicted = mispredicted
+      acknowledged = this.inputs.acknowledge(state.ack, this.onAcknowledged)
+      this.ack = state.ack
+    }
+    // 2. What is drawn now, to blend from.
+    this.collect(this.before, now)
+    // 3. Rewind: the authoritative rows become the base; replay up to the predicted tick.
+    if (this.toBase === undefined || this.toBase.source !== state.world) {
+      this.toBase = new RowCopier(this.model.components, state.world, this.base)
+    }
+    clearWorld(this.base, this.scratch)
+    this.baseEntities.length = 0
+    for (let i = 0; i < state.entities.length; i++) {
+      const e = state.entities[i] as Entity
+      if (this.toBase.copy(e)) this.baseEntities.push(e)
+    }
+    this.baseTick = state.tick
+    this.baseTime = state.serverTime
+    if (this.tick <= state.tick) this.tickTime = state.tick
+    this.pruneCreations()
+    this.simulate()
+    // 4. Smoothing and predicted creation.
+    this.collect(this.after, now)
+    const result = matchCreations(this.before, this.after, this.matchDistance)
+    this.blend(result.matched, now)
+    for (const key of result.rejected) this.startFading(key, now)
+    return { acknowledged, correction, mispredicted, matched: result.matched, rejected: result.rejected }
+  }
+
+  /**
+   * The own entities as drawn at `now`: interpolated between the last two predicted ticks by the
+   * fraction of the tick time, plus each one's decaying visual offset; then rejected creations fading
+   * out. The array and its objects are reused by the next call.
+   *
+   * @param now - current time, ms (smoothing and fading)
+   * @returns the drawn bodies, see {@link PredictedBody}
+   */
+  display(now: number): readonly PredictedBody[] {
+    const shown = this.shown
+    shown.length = 0
+    const p = this.tick
+    const f = this.tickTime - Math.floor(this.tickTime)
+    const n = this.history.count(p)
+    for (let i = 0; i < n; i++) {
+      const key = this.history.keyAt(p, i)
+      this.history.find(p, key, this.pos)
+      let x = this.pos[0] as number
+      let y = this.pos[1] as number
+      if (this.history.find(p - 1, key, this.prev)) {
+        x = (this.prev[0] as number) + (x - (this.prev[0] as number)) * f
+        y = (this.prev[1] as number) + (y - (this.prev[1] as number)) * f
+      }
+      this.smoother.offset(key, now, this.offset)
+      const body = this.pool[shown.length] ?? this.newBody()
+      body.key = key
+      body.entity = this.entityOf.get(key) ?? (0 as Entity)
+      body.x = x + (this.offset[0] as number)
+      body.y = y + (this.offset[1] as number)
+      body.size = this.pos[2] as number
+      body.opacity = 1
+      shown.push(body)
+    }
+    const fadeMs = this.smoother.durationMs
+    for (let i = this.fading.length - 1; i >= 0; i--) {
+      const body = this.fading[i] as PredictedBody
+      body.opacity = fadeMs === 0 ? 0 : 1 - (now - (this.fadingSince[i] as number)) / fadeMs
+      if (body.opacity <= 0) {
+        this.fading.splice(i, 1)
+        this.fadingSince.splice(i, 1)
+      }
+    }
+    for (const body of this.fading) shown.push(body)
+    return shown
+  }
+
+  /** Forgets every state, input, offset and creation (after a resynchronization); the sequence order is kept. */
+  reset(): void {
+    clearWorld(this.world, this.scratch)
+    clearWorld(this.base, this.scratch)
+    this.inputs.clear()
+    this.history.clear()
+    this.smoother.clear()
+    this.creations.clear()
+    this.keyOf.clear()
+    this.entityOf.clear()
+    this.fading.length = 0
+    this.fadingSince.length = 0
+    this.baseTick = -1
+    this.simulated = -1
+  }
+
+  private readonly onAcknowledged = (_seq: InputSeq, sentAt: number): void => {
+    this.metrics.recordAcknowledged(this.ackNow - sentAt, this.ackMispredicted)
+  }
+
+  /** Rewind to the base and replay the unacknowledged inputs up to the upcoming tick. */
+  private simulate(): void {
+    clearWorld(this.world, this.scratch)
+    this.keyOf.clear()
+    this.entityOf.clear()
+    for (let i = 0; i < this.baseEntities.length; i++) {
+      const e = this.baseEntities[i] as Entity
+      this.toPredicted.copy(e)
+      this.keyOf.set(e, e)
+      this.entityOf.set(e, e)
+    }
+    this.simulated = this.baseTick
+    this.record(this.baseTick)
+    const target = this.tick
+    for (let t = this.baseTick + 1; t <= target; t++) this.stepTo(t, t === this.baseTick + 1)
+  }
+
+  /** Applies the inputs due at tick `t` (and, on the first replayed tick, every earlier one), steps, records. */
+  private stepTo(t: number, first: boolean): void {
+    const ctx = this.context
+    ctx.tick = t
+    ctx.time = this.baseTime + (t - this.baseTick) * this.tickMs
+    for (let i = 0; i < this.inputs.size; i++) {
+      const due = this.inputs.tickAt(i)
+      if (due !== t && !(first && due < t)) continue
+      const count = this.world.entityCount
+      try {
+        this.world.transaction(() => this.model.applyInput(this.world, this.inputs.inputAt(i), ctx as StepContext))
+      } catch {
+        // Rolled back and skipped, as the server does with a reducer that throws.
+      }
+      if (this.world.entityCount !== count) this.keyCreations(`${this.inputs.seqAt(i)}`, this.inputs.seqAt(i))
+    }
+    const count = this.world.entityCount
+    try {
+      this.world.transaction(() => this.model.step(this.world, ctx as StepContext))
+    } catch {
+      // Rolled back, as the server does with a system that throws.
+    }
+    if (this.world.entityCount !== count) this.keyCreations(`t${t}`, undefined)
+    this.simulated = t
+    this.record(t)
+  }
+
+  /** Gives the entities created since the last call stable negative keys, by creator and order. */
+  private keyCreations(creator: string, seq: InputSeq | undefined): void {
+    let k = 0
+    for (const e of this.world.entities()) {
+      if (this.keyOf.has(e)) continue
+      const id = `${creator}:${k++}`
+      let creation = this.creations.get(id)
+      if (creation === undefined) {
+        creation = { key: this.nextLocal--, seq, tick: this.context.tick }
+        this.creations.set(id, creation)
+      }
+      this.keyOf.set(e, creation.key)
+      this.entityOf.set(creation.key, e)
+    }
+  }
+
+  /** Forgets creations that can no longer be replayed (their input is acknowledged, their tick is past). */
+  private pruneCreations(): void {
+    for (const [id, c] of this.creations) {
+      const gone = c.seq === undefined ? c.tick <= this.baseTick : this.ack !== undefined && !seqAfter(c.seq, this.ack)
+      if (gone) this.creations.delete(id)
+    }
+  }
+
+  private record(t: number): void {
+    this.history.begin(t)
+    for (const e of this.world.entities()) {
+      const key = this.keyOf.get(e)
+      if (key === undefined) continue
+      this.pos[2] = 0
+      if (this.model.position(this.world, e, this.pos)) {
+        this.history.add(t, key, this.pos[0] as number, this.pos[1] as number, this.pos[2] as number)
+      }
+    }
+  }
+
+  private newBody(): PredictedBody {
+    const body: PredictedBody = { key: 0, entity: 0 as Entity, x: 0, y: 0, size: 0, opacity: 1 }
+    this.pool.push(body)
+    return body
+  }
+
+  /** Drawn and simulated positions of every shown entity (not the fading ones). */
+  private collect(into: DrawnSet, now: number): void {
+    into.size = 0
+    const p = this.tick
+    const f = this.tickTime - Math.floor(this.tickTime)
+    const n = this.history.count(p)
+    for (let i = 0; i < n; i++) {
+      const key = this.history.keyAt(p, i)
+      this.history.find(p, key, this.pos)
+      let x = this.pos[0] as number
+      let y = this.pos[1] as number
+      if (this.history.find(p - 1, key, this.prev)) {
+        x = (this.prev[0] as number) + (x - (this.prev[0] as number)) * f
+        y = (this.prev[1] as number) + (y - (this.prev[1] as number)) * f
+      }
+      this.smoother.offset(key, now, this.offset)
+      into.add(key, x + (this.offset[0] as number), y + (this.offset[1] as number), x, y, this.pos[2] as number)
+    }
+  }
+
+  /** Keeps each entity where it was drawn: the change of its simulated position becomes a decaying offset. */
+  private blend(matched: readonly (readonly [number, Entity])[], now: number): void {
+    const { before, after } = this
+    for (let i = 0; i < before.size; i++) {
+      const key = before.keys[i] as number
+      const j = after.indexOf(key)
+      if (j < 0) {
+        this.smoother.delete(key)
+        continue
+      }
+      this.smoother.correct(
+        key,
+        (before.simX[i] as number) - (after.simX[j] as number),
+        (before.simY[i] as number) - (after.simY[j] as number),
+        now,
+      )
+    }
+    for (const [local, server] of matched) {
+      const i = before.indexOf(local)
+      const j = after.indexOf(server)
+      if (i < 0 || j < 0) continue
+      this.smoother.set(server, (before.x[i] as number) - (after.simX[j] as number), (before.y[i] as number) - (after.simY[j] as number), now)
+    }
+  }
+
+  private startFading(key: number, now: number): void {
+    const i = this.before.indexOf(key)
+    this.smoother.delete(key)
+    if (i < 0) return
+    const b = this.before
+    this.fading.push({ key, entity: 0 as Entity, x: b.x[i] as number, y: b.y[i] as number, size: b.sizes[i] as number, opacity: 1 })
+    this.fadingSince.push(now)
+  }
+}
