@@ -17,8 +17,8 @@ interface Offset {
 /**
  * Visual error smoothing: when reconciliation moves a predicted entity, its drawn position keeps where
  * it was and the difference (the visual offset) decays linearly to zero over `durationMs`, after which
- * the drawn position is exactly the predicted one. Corrections add up: a new one restarts the decay from
- * the offset left at that moment. An offset longer than `snapDistance` is dropped (the entity snaps).
+ * the drawn position is exactly the predicted one. Corrections add up: a new (non-zero) one restarts the
+ * decay from the offset left at that moment plus itself. An offset longer than `snapDistance` is dropped (the entity snaps).
  *
  * @example
  * ```ts
@@ -54,6 +54,7 @@ export class ErrorSmoother {
    * @returns true when the offset snapped (longer than `snapDistance`)
    */
   correct(key: number, dx: number, dy: number, now: number): boolean {
+    if (dx === 0 && dy === 0) return false
     let o = this.offsets.get(key)
     const k = this.remaining(o, now)
     const x = (o?.x ?? 0) * k + dx
