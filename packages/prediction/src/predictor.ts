@@ -71,7 +71,7 @@ export interface PredictorOptions {
  * replica.add(me, Body, { x: 0, y: 0, vx: 0 })
  * const predictor = new Predictor(model)
  * predictor.reconcile({ world: replica, entities: [me], tick: 10, serverTime: 500 }, 0)
- * predictor.advance(12, 0) // predicted world is at tick 13
+ * predictor.advance(12) // the predicted world is at tick 13
  * predictor.input(1, 5, 0) // at once: x = 5 at tick 13
  * predictor.world.read(me, Body, 'x') // 5
  * ```
@@ -109,6 +109,7 @@ export class Predictor<I> {
   private readonly shown: PredictedBody[] = []
   private readonly pool: PredictedBody[] = []
   private readonly before: DrawnSet
+  private readonly frame: DrawnSet
   private readonly after: DrawnSet
   private toBase: RowCopier | undefined
   private readonly toPredicted: RowCopier
@@ -140,6 +141,7 @@ export class Predictor<I> {
     const historyTicks = Math.floor(checkRange('historyTicks', options.historyTicks ?? 128, 2, 1 << 16))
     this.history = new TickHistory(historyTicks, maxEntities)
     this.before = new DrawnSet(maxEntities)
+    this.frame = new DrawnSet(maxEntities)
     this.after = new DrawnSet(maxEntities)
     this.world = createWorld({ components: model.components, trackChanges: false })
     this.base = createWorld({ components: model.components, trackChanges: false })
@@ -180,9 +182,8 @@ export class Predictor<I> {
    * A time before the current one is ignored (predicted time never goes back).
    *
    * @param tickTime - predicted time on the server's tick count, in ticks (e.g. from {@link ServerClock.predictedTick})
-   * @param _now - current time, ms (unused; kept for symmetry with the other calls)
    */
-  advance(tickTime: number, _now = 0): void {
+  advance(tickTime: number): void {
     if (!(tickTime > this.tickTime)) return
     this.tickTime = tickTime
     if (this.baseTick < 0) return
@@ -261,25 +262,16 @@ export class Predictor<I> {
   display(now: number): readonly PredictedBody[] {
     const shown = this.shown
     shown.length = 0
-    const p = this.tick
-    const f = this.tickTime - Math.floor(this.tickTime)
-    const n = this.history.count(p)
-    for (let i = 0; i < n; i++) {
-      const key = this.history.keyAt(p, i)
-      this.history.find(p, key, this.pos)
-      let x = this.pos[0] as number
-      let y = this.pos[1] as number
-      if (this.history.find(p - 1, key, this.prev)) {
-        x = (this.prev[0] as number) + (x - (this.prev[0] as number)) * f
-        y = (this.prev[1] as number) + (y - (this.prev[1] as number)) * f
-      }
-      this.smoother.offset(key, now, this.offset)
+    const frame = this.frame
+    this.collect(frame, now)
+    for (let i = 0; i < frame.size; i++) {
+      const key = frame.keys[i] as number
       const body = this.pool[shown.length] ?? this.newBody()
       body.key = key
       body.entity = this.entityOf.get(key) ?? (0 as Entity)
-      body.x = x + (this.offset[0] as number)
-      body.y = y + (this.offset[1] as number)
-      body.size = this.pos[2] as number
+      body.x = frame.x[i] as number
+      body.y = frame.y[i] as number
+      body.size = frame.sizes[i] as number
       body.opacity = 1
       shown.push(body)
     }

@@ -99,7 +99,7 @@ export class NetworkSim {
       this.deliverCalls()
       if (this.now >= nextTick) this.tickServer()
       this.deliverUpdates()
-      this.predictor.advance(this.tickTime(), this.now)
+      this.predictor.advance(this.tickTime())
     }
   }
 
@@ -151,7 +151,7 @@ export class NetworkSim {
         this.replica.add(row.e, Body, row.body)
         this.replica.add(row.e, Unit, row.unit)
       }
-      this.predictor.advance(this.tickTime(), this.now)
+      this.predictor.advance(this.tickTime())
       this.predictor.reconcile(
         { world: this.replica, entities: u.rows.map((r) => r.e), tick: u.tick, serverTime: u.serverTime, ack: u.ack },
         this.now,
