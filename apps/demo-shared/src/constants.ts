@@ -122,9 +122,3 @@ export const INPUT_RATE_HZ = 20
  * @see reference client `EntityController` (despawn lerp over 200 ms)
  */
 export const CONSUME_ANIMATION_MS = 200
-
-/**
- * Time over which a client moves a rendered entity onto its latest server position, in milliseconds.
- * @see reference client `EntityController` (lerp t = min(1, Δ / 100 ms))
- */
-export const INTERPOLATION_WINDOW_MS = 100

@@ -2,28 +2,34 @@ import { describe, expect, it } from 'vitest'
 import { RenderState } from './render-state.js'
 
 describe('RenderState', () => {
-  it('moves a body from where it was drawn to the server position over 100 ms', () => {
+  it('draws a body 100 ms in the past, between the two server positions around that time', () => {
     const s = new RenderState()
+    expect(s.interpolationDelayMs).toBe(100)
     s.upsert(1, 0, 0, 16, 0)
-    s.upsert(1, 10, 20, 16, 1000)
-    s.advance(1050, 16)
+    s.upsert(1, 10, 20, 16, 50)
+    s.advance(100, 16)
+    expect(s.bodies.get(1)).toMatchObject({ x: 0, y: 0 })
+    s.advance(125, 16)
     expect(s.bodies.get(1)).toMatchObject({ x: 5, y: 10 })
-    s.advance(1100, 16)
-    expect(s.bodies.get(1)).toMatchObject({ x: 10, y: 20 })
-    s.advance(1500, 16)
+    s.advance(150, 16)
     expect(s.bodies.get(1)).toMatchObject({ x: 10, y: 20 })
   })
 
-  it('restarts the move from the drawn position on each update', () => {
+  it('extrapolates at most 100 ms when updates are late, then holds', () => {
     const s = new RenderState()
     s.upsert(1, 0, 0, 16, 0)
-    s.upsert(1, 100, 0, 16, 0)
-    s.advance(50, 16)
-    s.upsert(1, 100, 100, 16, 50)
-    s.advance(100, 16)
-    const b = s.bodies.get(1)
-    expect(b?.x).toBeCloseTo(75, 9)
-    expect(b?.y).toBeCloseTo(50, 9)
+    s.upsert(1, 10, 20, 16, 50)
+    s.advance(175, 16)
+    expect(s.bodies.get(1)).toMatchObject({ x: 15, y: 30 })
+    s.advance(1000, 16)
+    expect(s.bodies.get(1)).toMatchObject({ x: 30, y: 60 })
+  })
+
+  it('shows a new body at once where the server put it', () => {
+    const s = new RenderState()
+    s.upsert(1, 30, 40, 16, 500)
+    s.advance(500, 16)
+    expect(s.bodies.get(1)).toMatchObject({ x: 30, y: 40 })
   })
 
   it('eases the radius toward the mass', () => {

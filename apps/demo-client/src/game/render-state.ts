@@ -1,9 +1,10 @@
-import { CONSUME_ANIMATION_MS, INTERPOLATION_WINDOW_MS, massToRadius } from '@orrery/demo-shared'
+import { CONSUME_ANIMATION_MS, MOVE_INTERVAL_MS, massToRadius } from '@orrery/demo-shared'
+import { defaultInterpolationDelayMs, type PredictionMetrics, SnapshotInterpolator } from '@orrery/prediction'
 
 /** What a body is, for drawing: food, a player's circle, or not known yet. */
 export type BodyKind = 'food' | 'circle' | 'unknown'
 
-/** A body as drawn: where it is on screen now, and where the server last put it. */
+/** A body as drawn: where it is on screen now. */
 export interface RenderedBody {
   /** Drawn centre x, world units. */
   x: number
@@ -11,22 +12,22 @@ export interface RenderedBody {
   y: number
   /** Drawn radius, world units. */
   radius: number
-  /** Server x the body moves toward, world units. */
-  targetX: number
-  /** Server y the body moves toward, world units. */
-  targetY: number
   /** Radius of the server mass, world units. */
   targetRadius: number
-  /** Drawn x when the move toward the target started. */
-  startX: number
-  /** Drawn y when the move toward the target started. */
-  startY: number
-  /** When the move toward the target started, ms (the caller's clock). */
-  since: number
   /** Food, circle, or not known yet (its Circle/Food row may arrive after its Body row). */
   kind: BodyKind
   /** Owning player's entity for circles, 0 otherwise. */
   owner: number
+}
+
+/** Options of {@link RenderState}. */
+export interface RenderStateOptions {
+  /** How far in the past bodies are drawn, ms (default two move steps: 100 ms at 20 Hz). */
+  readonly interpolationDelayMs?: number
+  /** Longest extrapolation past the newest snapshot when updates are late, ms (default 100). */
+  readonly maxExtrapolationMs?: number
+  /** Where to record interpolation buffer depth and extrapolated time. */
+  readonly metrics?: PredictionMetrics
 }
 
 /** A body that left the world and is being animated out. */
@@ -54,22 +55,41 @@ export interface DyingBody {
 }
 
 /**
- * The drawn state of every body: interpolates each body from where it was drawn toward its latest server
- * position over 100 ms (t = min(1, Δ / 100 ms)), eases radii toward their mass, and animates eaten bodies
- * into their eater over 200 ms.
+ * The drawn state of every body: snapshot interpolation from `@orrery/prediction` (each body drawn an
+ * interpolation delay in the past, between the two positions the server gave it around that time, with
+ * bounded extrapolation when updates are late), radii eased toward their mass, and eaten bodies animated
+ * into their eater over 200 ms. Snapshot times are the caller's clock at reception.
+ *
+ * A departure from the reference client, which moves each entity toward its latest server position over
+ * 100 ms: snapshot interpolation draws the positions a body really had, at an even pace under jitter.
  *
  * @example
  * const state = new RenderState()
  * state.upsert(e, 10, 20, 15, performance.now())
  * state.advance(performance.now(), 16)
- * @see reference client `EntityController` (LERP_DURATION_SEC = 0.1, despawn over 0.2 s)
+ * @see Valve, "Source Multiplayer Networking" (entity interpolation, 100 ms at 20 updates per second)
  */
 export class RenderState {
   /** Bodies in the world, by entity. */
   readonly bodies = new Map<number, RenderedBody>()
   /** Bodies being animated out, by entity. */
   readonly dying = new Map<number, DyingBody>()
+  /** How far in the past bodies are drawn, ms. */
+  readonly interpolationDelayMs: number
   private readonly pendingConsumes = new Map<number, number>()
+  private readonly snapshots: SnapshotInterpolator
+  private readonly snapshot = new Float64Array(2)
+  private readonly sampled = new Float64Array(2)
+
+  /** @param options - interpolation delay, extrapolation bound, metrics */
+  constructor(options: RenderStateOptions = {}) {
+    this.interpolationDelayMs = options.interpolationDelayMs ?? defaultInterpolationDelayMs(1000 / MOVE_INTERVAL_MS)
+    this.snapshots = new SnapshotInterpolator({
+      fields: 2,
+      maxExtrapolationMs: options.maxExtrapolationMs ?? 100,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    })
+  }
 
   /**
    * Records a body's server position and mass (on insert or update).
@@ -81,31 +101,17 @@ export class RenderState {
    * @param now - current time, ms
    */
   upsert(e: number, x: number, y: number, mass: number, now: number): void {
+    this.snapshot[0] = x
+    this.snapshot[1] = y
+    this.snapshots.push(e, now, this.snapshot)
     const b = this.bodies.get(e)
     const radius = massToRadius(mass)
     if (b === undefined) {
       this.dying.delete(e)
-      this.bodies.set(e, {
-        x,
-        y,
-        radius,
-        targetX: x,
-        targetY: y,
-        targetRadius: radius,
-        startX: x,
-        startY: y,
-        since: now,
-        kind: 'unknown',
-        owner: 0,
-      })
+      this.bodies.set(e, { x, y, radius, targetRadius: radius, kind: 'unknown', owner: 0 })
       return
     }
-    b.startX = b.x
-    b.startY = b.y
-    b.targetX = x
-    b.targetY = y
     b.targetRadius = radius
-    b.since = now
   }
 
   /**
@@ -132,6 +138,7 @@ export class RenderState {
     const b = this.bodies.get(e)
     if (b === undefined) return
     this.bodies.delete(e)
+    this.snapshots.delete(e)
     const consumer = this.pendingConsumes.get(e) ?? null
     this.pendingConsumes.delete(e)
     this.dying.set(e, {
@@ -168,10 +175,12 @@ export class RenderState {
    */
   advance(now: number, dtMs: number): void {
     const ease = Math.min(1, (dtMs / 1000) * 8)
-    for (const b of this.bodies.values()) {
-      const t = Math.min(1, (now - b.since) / INTERPOLATION_WINDOW_MS)
-      b.x = b.startX + (b.targetX - b.startX) * t
-      b.y = b.startY + (b.targetY - b.startY) * t
+    const renderTime = now - this.interpolationDelayMs
+    for (const [e, b] of this.bodies) {
+      if (this.snapshots.sample(e, renderTime, this.sampled) !== 'none') {
+        b.x = this.sampled[0] as number
+        b.y = this.sampled[1] as number
+      }
       b.radius += (b.targetRadius - b.radius) * ease
     }
     for (const [e, d] of this.dying) {
@@ -195,5 +204,6 @@ export class RenderState {
     this.bodies.clear()
     this.dying.clear()
     this.pendingConsumes.clear()
+    this.snapshots.clear()
   }
 }
