@@ -43,6 +43,7 @@ export {
 } from './formulas.js'
 export { moveCircles, steerCircles } from './movement.js'
 export { reducers } from './reducers.js'
+export { spawnCircleAt, splitCircles } from './split.js'
 export type { BlackholioReducers } from './reducers.js'
 export type { ConsumeEvent } from './events.js'
 export { CONSUME_EVENT, isConsumeEvent } from './events.js'

@@ -1,35 +1,7 @@
 import type { Entity, World } from '@orrery/ecs'
-import { Body, Circle, massToRadius, START_PLAYER_MASS, WORLD_SIZE } from '@orrery/demo-shared'
+import { Circle, massToRadius, START_PLAYER_MASS, spawnCircleAt, WORLD_SIZE } from '@orrery/demo-shared'
 
-/**
- * Creates a circle of a player at a position: a new entity with a {@link Body} and a {@link Circle}
- * heading (0, 1) at speed 0.
- *
- * @param world - the server world, inside a transaction
- * @param playerId - the owning player's entity
- * @param mass - mass of the new circle
- * @param x - x of the centre, in world units
- * @param y - y of the centre, in world units
- * @param timestamp - the split time to record, in ms since epoch
- * @returns the new circle's entity
- * @throws EcsError 'ERR_NO_TRANSACTION' when called outside a transaction of a tracking world
- * @example
- * spawnCircleAt(world, player, 15, 500, 500, Date.now())
- * @see reference `spawn_circle_at`
- */
-export function spawnCircleAt(
-  world: World,
-  playerId: Entity,
-  mass: number,
-  x: number,
-  y: number,
-  timestamp: number,
-): Entity {
-  const e = world.create()
-  world.add(e, Body, { x, y, mass })
-  world.add(e, Circle, { playerId, dirX: 0, dirY: 1, speed: 0, lastSplitAt: timestamp })
-  return e
-}
+export { spawnCircleAt }
 
 /**
  * Spawns a player's first circle (mass 15) at a uniform random position in [r, 1000 − r) from `world.rng`.
