@@ -145,9 +145,10 @@ export class InputBuffer<I> {
     return this.inputs[this.slot(i)] as I
   }
 
-  /** Forgets every input (after a resynchronization); the sequence order is kept. */
+  /** Forgets every input and the sequence order (a new session may number its inputs from anywhere). */
   clear(): void {
     while (this.count > 0) this.shift()
+    this.last = undefined
   }
 
   private slot(i: number): number {

@@ -288,7 +288,10 @@ export class Predictor<I> {
     return shown
   }
 
-  /** Forgets every state, input, offset and creation (after a resynchronization); the sequence order is kept. */
+  /**
+   * Forgets every state, input, offset and creation, the acknowledgement and the sequence order (after a
+   * resynchronization or a new session); the next {@link reconcile} starts afresh.
+   */
   reset(): void {
     clearWorld(this.world, this.scratch)
     clearWorld(this.base, this.scratch)
@@ -302,6 +305,8 @@ export class Predictor<I> {
     this.fadingSince.length = 0
     this.baseTick = -1
     this.simulated = -1
+    this.tickTime = 0
+    this.ack = undefined
   }
 
   private readonly onAcknowledged = (_seq: InputSeq, sentAt: number): void => {

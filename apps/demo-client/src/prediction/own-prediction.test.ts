@@ -1,0 +1,209 @@
+import { createWorld, type Entity, type World } from '@orrery/ecs'
+import {
+  Body,
+  Circle,
+  liveComponents,
+  MOVE_INTERVAL_MS,
+  moveCircles,
+  Player,
+  splitCircles,
+  steerCircles,
+} from '@orrery/demo-shared'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { OwnCirclePrediction } from './own-prediction.js'
+import type { PredictedCall, PredictionLink, UpdateInfo } from './prediction-link.js'
+
+const T0 = 1_700_000_000_000
+const ONE_WAY_MS = 75
+
+interface Pending<T> {
+  readonly at: number
+  readonly what: T
+}
+
+/**
+ * A Blackholio server running the shared rules (steering, splitting, the movement step; no food, so no
+ * collisions) and a link to it with a fixed one-way delay, on a fake clock.
+ */
+class Harness implements PredictionLink {
+  readonly server: World = createWorld({ components: liveComponents, trackChanges: false })
+  readonly world: World = createWorld({ components: liveComponents, trackChanges: false })
+  now = 0
+  tick = 0
+  private nextId = 1
+  private lastApplied: number | undefined = undefined
+  private readonly up: Pending<{ id: number; call: PredictedCall }>[] = []
+  private readonly down: Pending<{ info: UpdateInfo; rows: [Entity, unknown, unknown][] }>[] = []
+  private listener: ((u: UpdateInfo) => void) | null = null
+  private readonly playerId: Entity
+
+  constructor(
+    mass: number,
+    readonly sendAck = true,
+  ) {
+    const p = this.server.create()
+    this.server.add(p, Player, { identity: 'me', name: 'me' })
+    const c = this.server.create()
+    this.server.add(c, Body, { x: 500, y: 500, mass })
+    this.server.add(c, Circle, { playerId: p, dirX: 0, dirY: 1, speed: 0, lastSplitAt: 0 })
+    this.playerId = p
+  }
+
+  player(): Entity | undefined {
+    return this.world.isAlive(this.playerId) ? this.playerId : undefined
+  }
+
+  ownEntities(out: Entity[]): Entity[] {
+    out.length = 0
+    if (!this.world.isAlive(this.playerId)) return out
+    out.push(this.playerId, ...this.world.findAll(Circle, 'playerId', this.playerId))
+    return out
+  }
+
+  call(call: PredictedCall): number {
+    const id = this.nextId++
+    this.up.push({ at: this.now + ONE_WAY_MS, what: { id, call } })
+    return id
+  }
+
+  onUpdate(fn: (u: UpdateInfo) => void): () => void {
+    this.listener = fn
+    return () => {
+      this.listener = null
+    }
+  }
+
+  rttMs(): number {
+    return 2 * ONE_WAY_MS
+  }
+
+  connected(): boolean {
+    return true
+  }
+
+  /** Runs the fake clock to `until` ms in 1 ms steps: calls arrive, the server ticks every 50 ms, updates arrive. */
+  runTo(until: number): void {
+    while (this.now < until) {
+      this.now++
+      while (this.up.length > 0 && (this.up[0] as Pending<unknown>).at <= this.now) {
+        const { id, call } = (this.up.shift() as Pending<{ id: number; call: PredictedCall }>).what
+        const time = T0 + (this.tick + 1) * MOVE_INTERVAL_MS
+        if (call.reducer === 'updatePlayerInput') steerCircles(this.server, this.playerId, call.dirX, call.dirY)
+        else splitCircles(this.server, this.playerId, time)
+        this.lastApplied = id
+      }
+      if (this.now % MOVE_INTERVAL_MS === 0) {
+        this.tick++
+        moveCircles(this.server, T0 + this.tick * MOVE_INTERVAL_MS)
+        const rows: [Entity, unknown, unknown][] = []
+        for (const e of this.server.entities()) rows.push([e, this.server.get(e, Body), this.server.get(e, Circle) ?? this.server.get(e, Player)])
+        const info = { tick: this.tick, serverTime: T0 + this.tick * MOVE_INTERVAL_MS, ack: this.sendAck ? (this.lastApplied ?? 0) : undefined }
+        this.down.push({ at: this.now + ONE_WAY_MS, what: { info, rows } })
+      }
+      while (this.down.length > 0 && (this.down[0] as Pending<unknown>).at <= this.now) {
+        const { info, rows } = (this.down.shift() as Pending<{ info: UpdateInfo; rows: [Entity, unknown, unknown][] }>).what
+        for (const e of [...this.world.entities()]) this.world.destroy(e)
+        for (const [e, body, other] of rows) {
+          this.world.createWithId(e)
+          if (body !== undefined) {
+            this.world.add(e, Body, body as { x: number; y: number; mass: number })
+            this.world.add(e, Circle, other as never)
+          } else {
+            this.world.add(e, Player, other as never)
+          }
+        }
+        this.listener?.(info)
+      }
+    }
+  }
+
+  serverCircles(): string[] {
+    return this.server.query([Body, Circle]).toArray().map((e) => circleRow(this.server, e)).sort()
+  }
+}
+
+function circleRow(world: World, e: Entity): string {
+  return `${e} ${world.read(e, Body, 'x')} ${world.read(e, Body, 'y')} ${world.read(e, Body, 'mass')}`
+}
+
+function setup(mass: number, sendAck = true) {
+  const h = new Harness(mass, sendAck)
+  const prediction = new OwnCirclePrediction(h, { now: () => h.now, smoothing: { durationMs: 100, snapDistance: 100 } })
+  h.runTo(300)
+  return { h, prediction }
+}
+
+describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
+  it('moves the own circle in the first frame after an input, 150 ms before the server answers', () => {
+    const { h, prediction } = setup(15)
+    expect(prediction.active).toBe(true)
+    const before = prediction.frame()[0]
+    const x0 = before?.x ?? Number.NaN
+    prediction.steer(1, 0)
+    h.runTo(h.now + 16)
+    const after = prediction.frame()[0]
+    expect((after?.x ?? Number.NaN) - x0).toBeGreaterThan(0)
+  })
+
+  it('splits at once, then draws exactly the circles the server has, each continuing from where it was drawn', () => {
+    const { h, prediction } = setup(120)
+    prediction.steer(1, 0)
+    h.runTo(h.now + 200)
+    prediction.split()
+    const first = prediction.frame().map((b) => ({ ...b }))
+    expect(first.length).toBe(2)
+    let previous = first
+    for (let t = 0; t < 400; t += 2) {
+      h.runTo(h.now + 2)
+      const drawn = prediction.frame().map((b) => ({ ...b }))
+      expect(drawn.filter((b) => b.opacity === 1).length).toBe(2)
+      for (const b of drawn) {
+        const nearest = Math.min(...previous.map((p) => Math.hypot(p.x - b.x, p.y - b.y)))
+        expect(nearest).toBeLessThan(1) // ≤ 20 world units per 50 ms tick → 0.8 per 2 ms frame
+      }
+      previous = drawn
+    }
+    expect(previous.every((b) => b.key > 0)).toBe(true)
+    expect(h.serverCircles().length).toBe(2)
+  })
+
+  it('converges to the server state once every input is acknowledged (random steering and splits)', () => {
+    const action = fc.oneof(
+      fc.record({ dirX: fc.double({ min: -2, max: 2, noNaN: true }), dirY: fc.double({ min: -2, max: 2, noNaN: true }), gap: fc.integer({ min: 0, max: 120 }) }),
+      fc.record({ split: fc.constant(true), gap: fc.integer({ min: 0, max: 120 }) }),
+    )
+    fc.assert(
+      fc.property(fc.array(action, { minLength: 1, maxLength: 12 }), (actions) => {
+        const { h, prediction } = setup(240)
+        for (const a of actions) {
+          if ('split' in a) prediction.split()
+          else prediction.steer(a.dirX, a.dirY)
+          h.runTo(h.now + a.gap)
+          prediction.frame()
+        }
+        h.runTo(h.now + 400)
+        prediction.frame()
+        const predicted = prediction.predictor.world.query([Body, Circle]).toArray()
+        const tick = prediction.predictor.tick
+        while (h.tick < tick) {
+          h.tick++
+          moveCircles(h.server, T0 + h.tick * MOVE_INTERVAL_MS)
+        }
+        expect(h.tick).toBe(tick)
+        expect(predicted.map((e) => circleRow(prediction.predictor.world, e)).sort()).toEqual(h.serverCircles())
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('stays off while the server sends no acknowledgement, and when switched off', () => {
+    const { prediction } = setup(15, false)
+    expect(prediction.active).toBe(false)
+    expect(prediction.frame()).toEqual([])
+    const on = setup(15)
+    on.prediction.setEnabled(false)
+    expect(on.prediction.active).toBe(false)
+    expect(on.prediction.frame()).toEqual([])
+  })
+})

@@ -1,0 +1,92 @@
+import type { Entity, World } from '@orrery/ecs'
+import { Circle, Player, reducers } from '@orrery/demo-shared'
+import { encodeArgs, type ServerMessage } from '@orrery/protocol'
+import type { BlackholioClient } from '../bots/bot.js'
+
+/** What the client learns from one applied state update. */
+export interface UpdateInfo {
+  /** The server tick of the update. */
+  readonly tick: number
+  /** Server time of the update, ms since epoch. */
+  readonly serverTime: number
+  /** Highest requestId of this session's reducer calls the state includes, or undefined when the server sends none. */
+  readonly ack: number | undefined
+}
+
+/** The reducer calls prediction sends. */
+export type PredictedCall = { readonly reducer: 'updatePlayerInput'; readonly dirX: number; readonly dirY: number } | { readonly reducer: 'playerSplit' }
+
+/**
+ * What own-circle prediction needs from a connection: the replica, the own entities, reducer calls that
+ * tell their requestId, applied updates with their acknowledgement, and the RTT.
+ */
+export interface PredictionLink {
+  /** The replica world. */
+  readonly world: World
+  /** The local player's entity, or undefined. */
+  player(): Entity | undefined
+  /** Fills `out` with the player's entity then its circles; returns it. */
+  ownEntities(out: Entity[]): Entity[]
+  /** Sends a reducer call and returns its requestId (the input's sequence number). */
+  call(call: PredictedCall): number
+  /** Calls `fn` after each state update is applied to the replica; returns the unsubscribe. */
+  onUpdate(fn: (update: UpdateInfo) => void): () => void
+  /** Smoothed RTT, ms (0 before the first measurement). */
+  rttMs(): number
+  /** Whether the connection is up. */
+  connected(): boolean
+}
+
+/**
+ * A {@link PredictionLink} over an `@orrery/client` connection: reducer calls go through
+ * `connection.request` so their requestId is known, and updates are read from the connection's
+ * messages after the client applied them (its own listener is registered first).
+ *
+ * @param client - a connected Blackholio client
+ * @param onError - called with a failed call's error (the call is still acknowledged in order)
+ * @returns the link
+ * @example
+ * const prediction = new OwnCirclePrediction(clientLink(client))
+ */
+export function clientLink(client: BlackholioClient, onError: (error: unknown) => void = () => undefined): PredictionLink {
+  const world = client.replica.world
+  const player = (): Entity | undefined => world.findUnique(Player, 'identity', client.identity)
+  return {
+    world,
+    player,
+    ownEntities(out) {
+      out.length = 0
+      const p = player()
+      if (p === undefined) return out
+      out.push(p)
+      const circles = world.findAll(Circle, 'playerId', p)
+      for (let i = 0; i < circles.length; i++) out.push(circles[i] as Entity)
+      return out
+    },
+    call(call) {
+      const args =
+        call.reducer === 'updatePlayerInput'
+          ? encodeArgs(reducers.updatePlayerInput, { dirX: call.dirX, dirY: call.dirY })
+          : encodeArgs(reducers.playerSplit, {})
+      let seq = -1
+      client.connection
+        .request((requestId) => {
+          seq = requestId
+          return { type: 'CallReducer', requestId, reducer: call.reducer, args }
+        })
+        .catch(onError)
+      return seq
+    },
+    onUpdate(fn) {
+      const listener = (message: ServerMessage): void => {
+        if (message.type !== 'TransactionUpdate') return
+        const ack = (message as { readonly ack?: unknown }).ack
+        fn({ tick: message.tick, serverTime: message.serverTime, ack: typeof ack === 'number' ? ack : undefined })
+      }
+      client.connection.on('message', listener)
+      return () => client.connection.off('message', listener)
+    },
+    rttMs: () => client.stats().rttMs ?? 0,
+    connected: () => client.connection.state === 'connected',
+  }
+}
