@@ -67,12 +67,9 @@ async function main(): Promise<void> {
 
   const input = new InputController(window, {
     canSteer: () => g.ownCircles().length > 0,
-    steer: (dirX, dirY) => {
-      g.client.reducers.updatePlayerInput({ dirX, dirY }).catch(() => undefined)
-    },
-    split: () => {
-      g.client.reducers.playerSplit().catch(() => undefined)
-    },
+    steer: (dirX, dirY) => g.prediction.steer(dirX, dirY),
+    split: () => g.prediction.split(),
+    togglePrediction: () => g.prediction.setEnabled(!g.prediction.enabled),
     suicide: () => {
       g.client.reducers.suicide().catch(() => undefined)
     },

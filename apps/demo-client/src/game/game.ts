@@ -13,6 +13,8 @@ import {
 import type { BlackholioClient } from '../bots/bot.js'
 import { type Camera, type FollowedCircle, followCamera } from './camera.js'
 import { type LeaderboardEntry, leaderboard } from './leaderboard.js'
+import { OwnCirclePrediction } from '../prediction/own-prediction.js'
+import { clientLink } from '../prediction/prediction-link.js'
 import { RenderState } from './render-state.js'
 
 /** Options of {@link Game.connect}. */
@@ -39,6 +41,10 @@ export interface GameStatus {
   readonly mass: number
   /** Number of the local player's circles. */
   readonly circles: number
+  /** Own-circle prediction: 'on', 'off' (key P), or 'unavailable' (the server sends no input acknowledgement). */
+  readonly prediction: 'on' | 'off' | 'unavailable'
+  /** Mispredictions over the last second. */
+  readonly predictionErrorsPerSec: number
   /** Food in the world. */
   readonly food: number
   /** Connected players. */
@@ -58,6 +64,8 @@ export class Game {
   readonly client: BlackholioClient
   /** Drawn bodies. */
   readonly state = new RenderState()
+  /** Prediction of the own circles (inputs go through it). */
+  readonly prediction: OwnCirclePrediction
   /** The camera, in world units. */
   readonly camera: Camera = { x: 500, y: 500, size: 50 }
   private readonly offs: (() => void)[] = []
@@ -65,6 +73,7 @@ export class Game {
 
   private constructor(client: BlackholioClient) {
     this.client = client
+    this.prediction = new OwnCirclePrediction(clientLink(client))
   }
 
   /**
@@ -181,6 +190,7 @@ export class Game {
     }
     if (this.state.bodies.size !== world.count(Body)) this.syncAll()
     this.state.advance(now, dtMs)
+    this.drawPredicted()
     this.followed.length = 0
     for (const e of this.ownCircles()) {
       const drawn = this.state.bodies.get(e)
@@ -188,6 +198,22 @@ export class Game {
       if (drawn !== undefined) this.followed.push({ x: drawn.x, y: drawn.y, mass })
     }
     followCamera(this.camera, this.followed, dtMs)
+  }
+
+  /** Puts the predicted own circles over their interpolated positions; predicted creations go to `state.predicted`. */
+  private drawPredicted(): void {
+    const extras = this.state.predicted
+    extras.length = 0
+    const owner = this.player ?? 0
+    for (const body of this.prediction.frame()) {
+      const drawn = body.key > 0 && body.opacity === 1 ? this.state.bodies.get(body.key) : undefined
+      if (drawn !== undefined) {
+        drawn.x = body.x
+        drawn.y = body.y
+      } else {
+        extras.push({ x: body.x, y: body.y, radius: body.size, owner, opacity: body.opacity })
+      }
+    }
   }
 
   /** Display name by player entity. */
@@ -232,6 +258,8 @@ export class Game {
       bytesSentPerSec: s.bytesSentPerSec,
       mass,
       circles: own.length,
+      prediction: !this.prediction.serverAcknowledges ? 'unavailable' : this.prediction.enabled ? 'on' : 'off',
+      predictionErrorsPerSec: this.prediction.stats().mispredictionsPerSecond,
       food: this.world.count(Food),
       players: this.world.count(Player),
     }
@@ -240,6 +268,7 @@ export class Game {
   /** Stops mirroring and closes the connection. */
   async close(): Promise<void> {
     for (const off of this.offs.splice(0)) off()
+    this.prediction.close()
     await this.client.disconnect()
   }
 }

@@ -15,18 +15,20 @@ export function formatRate(bytesPerSec: number): string {
 }
 
 /**
- * The status line text: connection state, RTT, bytes per second in and out, and the player's figures.
+ * The status line text: connection state, RTT, bytes per second in and out, the player's figures, and
+ * whether its circles are predicted (with mispredictions per second).
  *
  * @param s - the figures
  * @returns one line of text
  * @example
- * statusLine({ connection: 'connected', rttMs: 3, bytesReceivedPerSec: 3400, bytesSentPerSec: 200, mass: 15, circles: 1, food: 600, players: 2 })
+ * statusLine({ connection: 'connected', rttMs: 3, bytesReceivedPerSec: 3400, bytesSentPerSec: 200, mass: 15, circles: 1, prediction: 'on', predictionErrorsPerSec: 0, food: 600, players: 2 })
  */
 export function statusLine(s: GameStatus): string {
   const rtt = s.rttMs === null ? '–' : `${Math.round(s.rttMs)} ms`
   return (
     `${s.connection} · RTT ${rtt} · ↓ ${formatRate(s.bytesReceivedPerSec)} · ↑ ${formatRate(s.bytesSentPerSec)}` +
-    ` · mass ${s.mass} · ${s.circles} circle${s.circles === 1 ? '' : 's'} · ${s.food} food · ${s.players} players`
+    ` · mass ${s.mass} · ${s.circles} circle${s.circles === 1 ? '' : 's'} · ${s.food} food · ${s.players} players` +
+    ` · prediction ${s.prediction}${s.prediction === 'on' ? ` (${s.predictionErrorsPerSec.toFixed(1)} errors/s)` : ''} [P]`
   )
 }
 

@@ -10,6 +10,8 @@ export interface InputActions {
   split(): void
   /** S: suicide. */
   suicide(): void
+  /** P: prediction of the own circles on or off. */
+  togglePrediction(): void
 }
 
 /** Smallest change of a steering component worth sending again. */
@@ -57,6 +59,8 @@ export class InputController {
         if (!ev.repeat) this.actions.split()
       } else if (ev.key === 's' || ev.key === 'S') {
         this.actions.suicide()
+      } else if (ev.key === 'p' || ev.key === 'P') {
+        this.actions.togglePrediction()
       }
     }
     this.target.addEventListener('pointermove', move)

@@ -20,6 +20,20 @@ export interface RenderedBody {
   owner: number
 }
 
+/** A circle only prediction knows: a predicted creation not yet confirmed, or a rejected one fading out. */
+export interface PredictedExtra {
+  /** Drawn x, world units. */
+  x: number
+  /** Drawn y, world units. */
+  y: number
+  /** Drawn radius, world units. */
+  radius: number
+  /** Owning player's entity. */
+  owner: number
+  /** 1, or less while fading out. */
+  opacity: number
+}
+
 /** Options of {@link RenderState}. */
 export interface RenderStateOptions {
   /** How far in the past bodies are drawn, ms (default two move steps: 100 ms at 20 Hz). */
@@ -74,6 +88,8 @@ export class RenderState {
   readonly bodies = new Map<number, RenderedBody>()
   /** Bodies being animated out, by entity. */
   readonly dying = new Map<number, DyingBody>()
+  /** Circles only prediction knows (predicted creations), drawn with the rest; refilled every frame. */
+  readonly predicted: PredictedExtra[] = []
   /** How far in the past bodies are drawn, ms. */
   readonly interpolationDelayMs: number
   private readonly pendingConsumes = new Map<number, number>()

@@ -79,6 +79,18 @@ export function drawFrame(
     ctx.fill()
     ctx.globalAlpha = 1
   }
+  for (const c of state.predicted) {
+    const sx = origin.sx + c.x * scale
+    const sy = origin.sy + c.y * scale
+    const r = Math.max(2, c.radius * scale)
+    if (!visible(sx, sy, r)) continue
+    ctx.globalAlpha = c.opacity
+    ctx.fillStyle = colorFor(c.owner)
+    ctx.beginPath()
+    ctx.arc(sx, sy, r, 0, Math.PI * 2)
+    ctx.fill()
+    ctx.globalAlpha = 1
+  }
   circles.sort((a, b) => a.radius - b.radius)
   ctx.textAlign = 'center'
   ctx.textBaseline = 'middle'
