@@ -67,8 +67,12 @@ async function main(): Promise<void> {
 
   const input = new InputController(window, {
     canSteer: () => g.ownCircles().length > 0,
-    steer: (dirX, dirY) => g.prediction.steer(dirX, dirY),
-    split: () => g.prediction.split(),
+    steer: (dirX, dirY) => {
+      g.prediction.steer(dirX, dirY).catch(() => undefined)
+    },
+    split: () => {
+      g.prediction.split().catch(() => undefined)
+    },
     togglePrediction: () => g.prediction.setEnabled(!g.prediction.enabled),
     suicide: () => {
       g.client.reducers.suicide().catch(() => undefined)

@@ -1,7 +1,8 @@
 // The bot process: runs a group of bots against a server and reports to the launcher over IPC.
 // Messages to the parent: { type: 'ready' | 'stats' | 'stopped', summary }. From the parent: { type: 'stop' }.
 import { parseArgs } from 'node:util'
-import { runBots } from '@orrery/demo-client/bots'
+import { laggedWebSocket, runBots, type WebSocketClass } from '@orrery/demo-client/bots'
+import WebSocket from 'ws'
 import { summarizeBots } from './bot-summary.js'
 
 const { values } = parseArgs({
@@ -10,6 +11,10 @@ const { values } = parseArgs({
     count: { type: 'string', default: '8' },
     prefix: { type: 'string', default: 'bot-' },
     'report-ms': { type: 'string', default: '1000' },
+    'no-prediction': { type: 'boolean', default: false },
+    latency: { type: 'string', default: '0' },
+    jitter: { type: 'string', default: '0' },
+    loss: { type: 'string', default: '0' },
   },
 })
 
@@ -19,7 +24,19 @@ function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof 
 
 async function main(): Promise<void> {
   if (values.url === undefined) throw new Error('--url is required')
-  const group = await runBots({ url: values.url, count: Number(values.count), namePrefix: values.prefix })
+  const network = { latencyMs: Number(values.latency), jitterMs: Number(values.jitter), lossPct: Number(values.loss) }
+  const simulated = network.latencyMs > 0 || network.jitterMs > 0 || network.lossPct > 0
+  const group = await runBots({
+    url: values.url,
+    count: Number(values.count),
+    namePrefix: values.prefix,
+    bot: {
+      prediction: !values['no-prediction'],
+      WebSocket: simulated
+        ? laggedWebSocket(WebSocket as unknown as WebSocketClass, network)
+        : (WebSocket as unknown as WebSocketClass),
+    },
+  })
   report('ready', summarizeBots(group.stats(), group.failures))
   const timer = setInterval(() => report('stats', summarizeBots(group.stats(), group.failures)), Number(values['report-ms']))
   let stopping = false

@@ -15,6 +15,10 @@ export interface ForkBotsOptions {
   readonly namePrefix?: string
   /** How often the bot process reports, ms. Default 1 000. */
   readonly reportMs?: number
+  /** Whether the bots predict their own circles (default true). */
+  readonly prediction?: boolean
+  /** Simulated network between the bots and the server (default: none). */
+  readonly network?: { readonly latencyMs: number; readonly jitterMs: number; readonly lossPct: number }
   /** Where the bot process's output goes; default: the launcher's stderr. */
   readonly output?: NodeJS.WritableStream
 }
@@ -58,6 +62,13 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
       options.namePrefix ?? 'bot-',
       '--report-ms',
       String(options.reportMs ?? 1000),
+      '--latency',
+      String(options.network?.latencyMs ?? 0),
+      '--jitter',
+      String(options.network?.jitterMs ?? 0),
+      '--loss',
+      String(options.network?.lossPct ?? 0),
+      ...(options.prediction === false ? ['--no-prediction'] : []),
     ],
     {
       cwd: resolve(HERE, '..'),

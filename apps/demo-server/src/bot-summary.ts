@@ -26,6 +26,25 @@ export interface BotSummary {
   readonly bytesSent: number
   /** Distinct error messages seen (at most 10). */
   readonly errors: readonly string[]
+  /** Own-circle prediction of the bots: 'on', 'off', 'unavailable' (no input acknowledgement from the server), or 'mixed'. */
+  readonly prediction: 'on' | 'off' | 'unavailable' | 'mixed'
+  /** Inputs acknowledged while predicting, all bots. */
+  readonly acknowledgedInputs: number
+  /** Share of those whose predicted position was corrected by more than 0.01 world units, or null when none. */
+  readonly mispredictionRate: number | null
+  /** Largest of the bots' 95th percentile corrections, world units. */
+  readonly correctionP95: number
+  /** Median input-to-display latency over all bots' recent samples, ms, or null without samples. */
+  readonly inputToDisplayMsP50: number | null
+  /** 99th percentile input-to-display latency, ms, or null. */
+  readonly inputToDisplayMsP99: number | null
+}
+
+/** The `p`-quantile (0..1) of sorted samples by nearest rank, rounded to 0.1 ms; null when empty. */
+function quantile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null
+  const v = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number
+  return Math.round(v * 10) / 10
 }
 
 /**
@@ -49,7 +68,17 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
   let maxMass = 0
   let bytesReceived = 0
   let bytesSent = 0
+  let acknowledgedInputs = 0
+  let mispredictedInputs = 0
+  let correctionP95 = 0
+  const modes = new Set<BotStats['prediction']>()
+  const latencies: number[] = []
   for (const s of stats) {
+    modes.add(s.prediction)
+    acknowledgedInputs += s.acknowledgedInputs
+    mispredictedInputs += s.mispredictedInputs
+    correctionP95 = Math.max(correctionP95, s.correctionP95)
+    for (const ms of s.inputToDisplayMs) latencies.push(ms)
     if (s.connected) connected++
     if (s.entered) entered++
     inputsSent += s.inputsSent
@@ -74,5 +103,11 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
     bytesReceived,
     bytesSent,
     errors: [...errors],
+    prediction: modes.size === 1 ? ([...modes][0] as BotStats['prediction']) : modes.size === 0 ? 'off' : 'mixed',
+    acknowledgedInputs,
+    mispredictionRate: acknowledgedInputs === 0 ? null : mispredictedInputs / acknowledgedInputs,
+    correctionP95,
+    inputToDisplayMsP50: quantile(latencies.sort((a, b) => a - b), 0.5),
+    inputToDisplayMsP99: quantile(latencies, 0.99),
   }
 }

@@ -1,4 +1,4 @@
-// The Blackholio launcher: `pnpm demo [--port N] [--bots N] [--seed N] [--headless --duration S]`.
+// The Blackholio launcher: `pnpm demo [--port N] [--bots N] [--seed N] [--headless --duration S] [--latency MS ...]`.
 import { parseArgs } from 'node:util'
 import { Body, Circle, Player } from '@orrery/demo-shared'
 import type { World } from '@orrery/ecs'
@@ -17,6 +17,10 @@ const USAGE = `usage: pnpm demo [options]
   --seed N        world seed: the same seed gives the same food layout (default: random)
   --headless      no web client; print progress on stderr and one JSON report line on stdout
   --duration S    stop after S seconds (required with --headless)
+  --latency MS    simulated one-way delay between the bots and the server (the RTT grows by 2 × MS)
+  --jitter MS     simulated delay variation, ± MS per frame (frames stay in order, as over TCP)
+  --loss PCT      simulated loss, percent of frames, as a 200 ms retransmission delay (TCP)
+  --no-prediction bots interpolate their own circles instead of predicting them
   --no-build      serve the existing web client build without checking it
   --help          this text`
 
@@ -31,6 +35,10 @@ const { values } = parseArgs({
     headless: { type: 'boolean', default: false },
     duration: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    latency: { type: 'string', default: '0' },
+    jitter: { type: 'string', default: '0' },
+    loss: { type: 'string', default: '0' },
+    'no-prediction': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -45,6 +53,12 @@ function integer(name: string, raw: string | undefined, min: number): number | u
   if (raw === undefined) return undefined
   const n = Number(raw)
   if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer ≥ ${min}, got '${raw}'`)
+  return n
+}
+
+function nonNegative(name: string, raw: string | undefined): number {
+  const n = Number(raw ?? '0')
+  if (!(n >= 0 && Number.isFinite(n))) fail(`--${name} must be a number ≥ 0, got '${raw}'`)
   return n
 }
 
@@ -77,6 +91,13 @@ async function main(): Promise<void> {
   const seed = integer('seed', values.seed, 0) ?? Math.floor(Math.random() * 0x7fffffff)
   const port = integer('port', values.port ?? (headless ? undefined : (process.env.PORT ?? '3000')), 0) ?? 0
   const host = values.host ?? (headless ? '127.0.0.1' : '0.0.0.0')
+  const network = {
+    latencyMs: nonNegative('latency', values.latency),
+    jitterMs: nonNegative('jitter', values.jitter),
+    lossPct: nonNegative('loss', values.loss),
+  }
+  if (network.lossPct > 100) fail(`--loss must be a percentage ≤ 100, got '${values.loss}'`)
+  const prediction = !values['no-prediction']
 
   const distDir = headless
     ? null
@@ -102,7 +123,7 @@ async function main(): Promise<void> {
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {
-    botProcess = forkBots({ url: wsUrl, count: bots })
+    botProcess = forkBots({ url: wsUrl, count: bots, prediction, network })
     botProcess.ready.then(
       (s) => log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`),
       (error: unknown) => log(error instanceof Error ? error.message : String(error)),
@@ -133,7 +154,18 @@ async function main(): Promise<void> {
     const summary = botProcess === null ? null : await botProcess.stop()
     await server.close()
     if (headless) {
-      const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots: summary, botCount: bots, seed, maxMass })
+      const report = buildHeadlessReport({
+        startedAt,
+        endedAt,
+        start,
+        end,
+        game,
+        bots: summary,
+        botCount: bots,
+        seed,
+        maxMass,
+        network,
+      })
       process.stdout.write(`${JSON.stringify(report)}\n`)
     } else {
       log('stopped')

@@ -38,6 +38,18 @@ export interface HeadlessReport {
   readonly bytesReceivedPerClientPerSec: number
   /** Reducer calls answered by the server in the window. */
   readonly reducerCalls: number
+  /** The simulated network between the bots and the server. */
+  readonly network: { readonly latencyMs: number; readonly jitterMs: number; readonly lossPct: number }
+  /** Own-circle prediction of the bots: 'on', 'off' (--no-prediction), 'unavailable' (the server sends no input acknowledgement), 'mixed'. */
+  readonly prediction: string
+  /** Share of acknowledged inputs whose predicted position differed from the server's by more than 0.01 world units, or null without prediction. */
+  readonly mispredictionRate: number | null
+  /** 95th percentile prediction correction (largest over the bots), world units. */
+  readonly correctionP95: number
+  /** Median time from an input to the first frame drawn from a state that includes it, ms (null without samples). */
+  readonly inputToDisplayMsP50: number | null
+  /** 99th percentile of the same, ms. */
+  readonly inputToDisplayMsP99: number | null
   /** Server errors + failed reducer calls + bots that failed to start or to stay connected. */
   readonly errors: number
   /** Where the errors came from. */
@@ -72,6 +84,7 @@ export function buildHeadlessReport(input: {
   readonly botCount: number
   readonly seed: number
   readonly maxMass: number
+  readonly network?: HeadlessReport['network']
 }): HeadlessReport {
   const seconds = Math.max(0.001, (input.endedAt - input.startedAt) / 1000)
   const ticks = input.end.ticks - input.start.ticks
@@ -81,6 +94,7 @@ export function buildHeadlessReport(input: {
   const botFailures = input.bots === null ? input.botCount : input.bots.failures.length
   const botsConnected = input.bots?.connected ?? 0
   const botsDisconnected = Math.max(0, input.botCount - botsConnected - botFailures)
+  const misprediction = input.bots?.mispredictionRate ?? null
   return {
     durationSec: round(seconds, 3),
     seed: input.seed,
@@ -99,6 +113,12 @@ export function buildHeadlessReport(input: {
     bytesSentPerClientPerSec: Math.round((input.end.bytesSent - input.start.bytesSent) / clients / seconds),
     bytesReceivedPerClientPerSec: Math.round((input.end.bytesReceived - input.start.bytesReceived) / clients / seconds),
     reducerCalls: input.end.reducerCalls - input.start.reducerCalls,
+    network: input.network ?? { latencyMs: 0, jitterMs: 0, lossPct: 0 },
+    prediction: input.bots?.prediction ?? 'off',
+    mispredictionRate: misprediction === null ? null : round(misprediction, 4),
+    correctionP95: round(input.bots?.correctionP95 ?? 0, 3),
+    inputToDisplayMsP50: input.bots?.inputToDisplayMsP50 ?? null,
+    inputToDisplayMsP99: input.bots?.inputToDisplayMsP99 ?? null,
     errors: server + reducerErrors + botFailures + botsDisconnected,
     errorDetails: {
       server,

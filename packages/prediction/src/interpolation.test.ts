@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest'
 import { PredictionError } from './errors.js'
 import { defaultInterpolationDelayMs, SnapshotInterpolator } from './interpolation.js'
 import { PredictionMetrics } from './metrics.js'
-import { ServerClock } from './server-clock.js'
 
 describe('defaultInterpolationDelayMs', () => {
   it('is two tick intervals: 100 ms at 20 Hz', () => {
@@ -93,28 +92,5 @@ describe('SnapshotInterpolator', () => {
     expect(m.interpolationBufferDepth).toBe(1)
     expect(m.extrapolatedShare).toBe(0.5)
     expect(m.extrapolatedMsP95).toBe(40)
-  })
-})
-
-describe('ServerClock', () => {
-  it('estimates the offset from the least-delayed update plus half the RTT', () => {
-    const clock = new ServerClock({ tickRateHz: 20, window: 4 })
-    // True offset 10 000 ms; one-way delays 50, 80, 50 + 30 jitter.
-    clock.observe(10_000, 1, 50, 100)
-    clock.observe(10_050, 2, 130, 100)
-    clock.observe(10_100, 3, 180, 100)
-    expect(clock.offsetMs).toBe(10_000)
-    expect(clock.serverNow(200)).toBe(10_200)
-    expect(clock.tickTime(10_125)).toBe(3.5)
-    expect(clock.predictedTick(200, 100)).toBe(6)
-    expect(clock.renderTime(200, 100)).toBe(10_100)
-  })
-
-  it('forgets samples older than the window', () => {
-    const clock = new ServerClock({ window: 2 })
-    clock.observe(1000, 1, 0, 0)
-    clock.observe(1050, 2, 100, 0)
-    clock.observe(1100, 3, 150, 0)
-    expect(clock.offsetMs).toBe(950)
   })
 })

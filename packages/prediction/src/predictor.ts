@@ -166,6 +166,8 @@ export class Predictor<I> {
   /**
    * Records a local input and applies it at once (before the upcoming tick's step), by rewinding to
    * the last authoritative state and replaying. Before the first authoritative state it is only kept.
+   * Call {@link advance} with the current predicted tick time first: the input belongs to the tick
+   * predicted for the moment it is sent.
    *
    * @param seq - its sequence number, a u32 after the previous input's (use the reducer call's `requestId`)
    * @param input - the input

@@ -4,7 +4,7 @@ import { checkRange } from './errors.js'
 export interface ServerClockOptions {
   /** The server's tick rate, Hz (default 20). */
   readonly tickRateHz?: number
-  /** Updates over which the least-delayed one sets the offset (default 32: 1.6 s at 20 Hz). */
+  /** Updates whose median sets the offset and whose least-late one sets the tick schedule (default 32: 1.6 s at 20 Hz). */
   readonly window?: number
 }
 
@@ -14,9 +14,10 @@ export interface ServerClockOptions {
  * one-way trip in the future.
  *
  * Offset: each update gives `serverTime − localReceiveTime`, which is the true offset minus that update's
- * one-way delay. Queueing only ever adds delay, so the largest of the recent samples comes from the
- * least-delayed update; the estimate is that sample plus half the RTT (the one-way trip, assuming a
- * symmetric path).
+ * one-way delay. The estimate is the median of the recent samples plus half the (smoothed) RTT: the
+ * median one-way delay and half the mean RTT agree when the path is symmetric, so jitter does not bias
+ * it (taking the least-delayed sample would, by the jitter's amplitude), and a retransmitted update
+ * does not move it.
  *
  * @example
  * ```ts
@@ -34,9 +35,12 @@ export class ServerClock {
   readonly tickMs: number
   private readonly window: number
   private readonly recent: number[] = []
+  private readonly sorted: number[] = []
+  private readonly rtts: number[] = []
+  private rttMedian: number | undefined = undefined
+  private readonly phases: number[] = []
   private offset: number | undefined = undefined
-  private anchorTick = 0
-  private anchorTime = 0
+  private base = 0
 
   /** @throws {@link PredictionError} `ERR_INVALID_OPTION` on a tick rate ≤ 0 or a window < 1 */
   constructor(options: ServerClockOptions = {}) {
@@ -65,13 +69,45 @@ export class ServerClock {
   observe(serverTime: number, tick: number, localNow: number, rttMs: number): void {
     if (this.recent.length === this.window) this.recent.shift()
     this.recent.push(serverTime - localNow)
-    let best = Number.NEGATIVE_INFINITY
-    for (const s of this.recent) best = Math.max(best, s)
-    this.offset = best + Math.max(0, rttMs) / 2
-    if (tick >= this.anchorTick) {
-      this.anchorTick = tick
-      this.anchorTime = serverTime
-    }
+    const sorted = this.sorted
+    sorted.length = 0
+    for (const s of this.recent) sorted.push(s)
+    sorted.sort((a, b) => a - b)
+    const median = sorted[(sorted.length - 1) >> 1] as number
+    this.offset = median + Math.max(0, rttMs) / 2
+    // Tick n is due at base + n · tickMs and its update is stamped after the tick ran, so the smallest
+    // recent `serverTime − tick · tickMs` is the closest to the schedule.
+    if (this.phases.length === this.window) this.phases.shift()
+    this.phases.push(serverTime - tick * this.tickMs)
+    let base = Number.POSITIVE_INFINITY
+    for (const p of this.phases) base = Math.min(base, p)
+    this.base = base
+  }
+
+  /**
+   * The median of the recent round-trip samples given to {@link observeRtt}, ms, or undefined before
+   * the first. Prefer it to a smoothed estimate sampled every few seconds: every error in the RTT is an
+   * error in when an input reaches the server.
+   */
+  get rttMs(): number | undefined {
+    return this.rttMedian
+  }
+
+  /**
+   * Takes one round-trip sample (e.g. from a reducer call to its result, which the server sends as soon
+   * as it applied the call).
+   *
+   * @param sampleMs - the round trip, ms
+   */
+  observeRtt(sampleMs: number): void {
+    if (!(sampleMs >= 0)) return
+    if (this.rtts.length === this.window) this.rtts.shift()
+    this.rtts.push(sampleMs)
+    const sorted = this.sorted
+    sorted.length = 0
+    for (const r of this.rtts) sorted.push(r)
+    sorted.sort((a, b) => a - b)
+    this.rttMedian = sorted[(sorted.length - 1) >> 1] as number
   }
 
   /** Estimated server time at local time `localNow`, ms. */
@@ -79,21 +115,52 @@ export class ServerClock {
     return localNow + this.offsetMs
   }
 
-  /** The server's tick count at server time `serverTime`, as a real number (ticks). */
+  /**
+   * The server's tick count at server time `serverTime`, as a real number (ticks): tick n is due at
+   * `n · tickMs` after the schedule's origin, estimated from the least-late recent update.
+   */
   tickTime(serverTime: number): number {
-    return this.anchorTick + (serverTime - this.anchorTime) / this.tickMs
+    return (serverTime - this.base) / this.tickMs
   }
 
   /**
    * The predicted tick time: the server's tick count when an input sent now reaches it (server time now
-   * plus the one-way trip, RTT / 2). Pass it to {@link Predictor.advance}.
+   * plus the one-way trip, RTT / 2), plus `marginTicks`. Pass it to {@link Predictor.advance}.
    *
    * @param localNow - local time, ms
    * @param rttMs - round-trip time, ms
+   * @param marginTicks - how far past the arrival to predict, ticks (the landing margin of
+   *   {@link sendDelayMs}; default 0)
    * @returns ticks, real
    */
-  predictedTick(localNow: number, rttMs: number): number {
-    return this.tickTime(this.serverNow(localNow) + Math.max(0, rttMs) / 2)
+  predictedTick(localNow: number, rttMs: number, marginTicks = 0): number {
+    return this.tickTime(this.serverNow(localNow) + Math.max(0, rttMs) / 2) + marginTicks
+  }
+
+  /**
+   * How long to hold an input before sending it so that it reaches the server at least `marginTicks`
+   * after a tick starts, inside the tick interval that {@link predictedTick} with the same margin
+   * predicts (the one before tick `floor(predictedTick) + 1`). Jitter smaller than the margin then
+   * cannot move the input to another tick than the one it was predicted at, and prediction still shows
+   * it at once. The delay is at most `2 · marginTicks` ticks.
+   *
+   * @param localNow - local time, ms
+   * @param rttMs - round-trip time, ms
+   * @param marginTicks - the landing margin, ticks in [0, 0.5) (e.g. jitter / tick interval)
+   * @returns the delay, ms (0 when sending now lands safely)
+   * @example
+   * ```ts
+   * import { ServerClock } from '@orrery/prediction'
+   * const clock = new ServerClock({ tickRateHz: 20 })
+   * clock.observe(10_000, 200, 0, 0) // tick 200 at server time 10 000 = local time 0 + 10 000
+   * clock.sendDelayMs(1, 0, 0.25) // 11.5: arriving 1 ms into a tick is too close to its start
+   * clock.sendDelayMs(20, 0, 0.25) // 0
+   * ```
+   */
+  sendDelayMs(localNow: number, rttMs: number, marginTicks: number): number {
+    const arrival = this.predictedTick(localNow, rttMs)
+    const target = Math.floor(arrival + marginTicks) + 1
+    return Math.max(0, (target - 1 + marginTicks - arrival) * this.tickMs)
   }
 
   /**

@@ -7,9 +7,16 @@ import {
   INPUT_RATE_HZ,
   liveComponents,
   MAX_CIRCLES_PER_PLAYER,
+  MOVE_INTERVAL_MS,
   Player,
   reducers,
 } from '@orrery/demo-shared'
+import type { ServerMessage } from '@orrery/protocol'
+import { RenderState } from '../game/render-state.js'
+import { OwnCirclePrediction } from '../prediction/own-prediction.js'
+import { InferredAcknowledgement } from '../prediction/inferred-ack.js'
+import { clientLink } from '../prediction/prediction-link.js'
+import { InputToDisplay } from './input-to-display.js'
 import { chooseDirection, type SeenBody, type Steering } from './steering.js'
 
 /** A client of the Blackholio schema. */
@@ -31,6 +38,13 @@ export interface BotOptions {
   readonly splitMass?: number
   /** Distance around its centre within which the bot looks at bodies, world units. Default 200. */
   readonly sightRadius?: number
+  /** Predict the own circles (default true); false interpolates them like everyone else's. */
+  readonly prediction?: boolean
+  /**
+   * Infer the input acknowledgement from the order of ReducerResults and updates when the server's updates
+   * carry none (default true; needs `WebSocket`). See {@link InferredAcknowledgement}.
+   */
+  readonly inferAcknowledgement?: boolean
   /** WebSocket implementation; default `globalThis.WebSocket`, else `ws`. */
   readonly WebSocket?: ConnectOptions<typeof liveComponents, typeof reducers>['WebSocket']
 }
@@ -61,6 +75,16 @@ export interface BotStats {
   readonly bytesReceived: number
   /** The last error's message, or null. */
   readonly lastError: string | null
+  /** Own-circle prediction: 'on', 'off', or 'unavailable' (the server sends no input acknowledgement). */
+  readonly prediction: 'on' | 'off' | 'unavailable'
+  /** Inputs the server acknowledged while predicting. */
+  readonly acknowledgedInputs: number
+  /** Of those, inputs whose predicted position the server corrected by more than 0.01 world units. */
+  readonly mispredictedInputs: number
+  /** 95th percentile of the prediction corrections, world units. */
+  readonly correctionP95: number
+  /** Recent input-to-display latencies, ms (see {@link InputToDisplay}). */
+  readonly inputToDisplayMs: readonly number[]
 }
 
 /** Distance a steering must change (per component) before the bot sends it again. */
@@ -71,6 +95,8 @@ const INPUT_REFRESH_MS = 1000
 const MAX_IN_FLIGHT = 4
 /** Least time between two splits of one bot, ms. */
 const SPLIT_COOLDOWN_MS = 2000
+/** Interval of the bot's frames (what a 60 Hz display would draw), ms. */
+const FRAME_MS = 1000 / 60
 
 /**
  * A headless Blackholio player over a real connection: enters the game, steers toward food and smaller
@@ -87,6 +113,12 @@ export class Bot {
   private readonly options: BotOptions
   private client: BlackholioClient | null = null
   private timer: ReturnType<typeof setInterval> | null = null
+  private frameTimer: ReturnType<typeof setInterval> | null = null
+  private prediction: OwnCirclePrediction | null = null
+  private readonly render = new RenderState()
+  private readonly latency = new InputToDisplay()
+  private readonly offs: (() => void)[] = []
+  private lastFrameAt = 0
   private readonly own: SeenBody[] = []
   private readonly others: SeenBody[] = []
   private readonly food: SeenBody[] = []
@@ -114,24 +146,78 @@ export class Bot {
    * @throws ClientError 'ERR_CONNECT_FAILED' when the server cannot be reached; 'ERR_REMOTE' when enterGame fails
    */
   async start(): Promise<void> {
+    const inferred =
+      this.options.WebSocket !== undefined && this.options.inferAcknowledgement !== false
+        ? new InferredAcknowledgement()
+        : undefined
+    const WebSocket =
+      inferred === undefined || this.options.WebSocket === undefined ? this.options.WebSocket : inferred.wrap(this.options.WebSocket)
     const options: ConnectOptions<typeof liveComponents, typeof reducers> = {
       url: this.options.url,
       components: liveComponents,
       reducers,
       token: this.options.token ?? null,
-      ...(this.options.WebSocket === undefined ? {} : { WebSocket: this.options.WebSocket }),
+      ...(WebSocket === undefined ? {} : { WebSocket }),
     }
-    this.client = await connect(options)
-    await this.client.reducers.enterGame({ name: this.options.name })
+    const client = await connect(options)
+    this.client = client
+    this.prediction = new OwnCirclePrediction(clientLink(client, () => undefined, inferred), {
+      enabled: this.options.prediction ?? true,
+    })
+    this.watchOwnCircles(client)
+    await client.reducers.enterGame({ name: this.options.name })
     this.entered = true
     const rate = Math.min(INPUT_RATE_HZ, Math.max(1, this.options.inputRateHz ?? INPUT_RATE_HZ))
     this.timer = setInterval(() => this.step(), 1000 / rate)
+    this.lastFrameAt = performance.now()
+    this.frameTimer = setInterval(() => this.frame(), FRAME_MS)
   }
+
+  /** Feeds the own circles' server positions to the interpolation and their directions to the latency measure. */
+  private watchOwnCircles(client: BlackholioClient): void {
+    const world = client.replica.world
+    const own = (e: Entity): boolean =>
+      world.has(e, Circle) && world.read(e, Circle, 'playerId') === world.findUnique(Player, 'identity', client.identity)
+    const onBody = (e: Entity, b: { x: number; y: number; mass: number }): void => {
+      if (own(e)) this.render.upsert(e, b.x, b.y, b.mass, performance.now())
+    }
+    const onMessage = (message: ServerMessage): void => {
+      if (message.type !== 'TransactionUpdate') return
+      const player = world.findUnique(Player, 'identity', client.identity)
+      const first = player === undefined ? undefined : world.findAll(Circle, 'playerId', player)[0]
+      if (first === undefined) return
+      this.latency.stateApplied(world.read(first, Circle, 'dirX'), world.read(first, Circle, 'dirY'), performance.now())
+    }
+    client.connection.on('message', onMessage)
+    this.offs.push(
+      client.replica.onInsert(Body, onBody),
+      client.replica.onUpdate(Body, onBody),
+      client.replica.onDelete(Body, (e) => this.render.remove(e, performance.now())),
+      () => client.connection.off('message', onMessage),
+    )
+  }
+
+  /** One display frame: advances prediction or interpolation, and records which inputs it shows. */
+  private frame(): void {
+    const now = performance.now()
+    const dt = now - this.lastFrameAt
+    this.lastFrameAt = now
+    const prediction = this.prediction
+    if (prediction?.active === true) prediction.frame()
+    else this.render.advance(now, dt)
+    this.latency.frame(now, prediction?.active === true ? 0 : this.render.interpolationDelayMs, MOVE_INTERVAL_MS)
+  }
+
+
 
   /** Stops steering and closes the connection (the server keeps the player for a later return). */
   async stop(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer)
+    if (this.frameTimer !== null) clearInterval(this.frameTimer)
     this.timer = null
+    this.frameTimer = null
+    for (const off of this.offs.splice(0)) off()
+    this.prediction?.close()
     const client = this.client
     if (client !== null) await client.disconnect()
   }
@@ -144,7 +230,14 @@ export class Bot {
   /** What the bot has done so far. */
   get stats(): BotStats {
     const c = this.client
+    const p = this.prediction
+    const m = p?.stats()
     return {
+      prediction: p === null || !p.serverAcknowledges ? 'unavailable' : p.enabled ? 'on' : 'off',
+      acknowledgedInputs: m?.acknowledgedInputs ?? 0,
+      mispredictedInputs: m?.mispredictedInputs ?? 0,
+      correctionP95: m?.correctionP95 ?? 0,
+      inputToDisplayMs: this.latency.samples.slice(),
       name: this.options.name,
       identity: c?.identity ?? '',
       connected: c?.connection.state === 'connected',
@@ -202,7 +295,10 @@ export class Bot {
       this.last = steering
       this.lastSentAt = now
       this.counts.inputsSent++
-      this.call(() => client.reducers.updatePlayerInput({ dirX: steering.dirX, dirY: steering.dirY }))
+      const prediction = this.prediction
+      if (prediction === null) return
+      this.latency.sent(steering.dirX, steering.dirY, performance.now(), prediction.active)
+      this.call(() => prediction.steer(steering.dirX, steering.dirY))
     }
     if (
       steering.goal === 'chase' &&
@@ -212,7 +308,8 @@ export class Bot {
     ) {
       this.lastSplitAt = now
       this.counts.splits++
-      this.call(() => client.reducers.playerSplit())
+      const prediction = this.prediction
+      if (prediction !== null) this.call(() => prediction.split())
     }
   }
 

@@ -36,6 +36,7 @@ class Harness implements PredictionLink {
   private readonly up: Pending<{ id: number; call: PredictedCall }>[] = []
   private readonly down: Pending<{ info: UpdateInfo; rows: [Entity, unknown, unknown][] }>[] = []
   private listener: ((u: UpdateInfo) => void) | null = null
+  private readonly timers: Pending<() => void>[] = []
   private readonly playerId: Entity
 
   constructor(
@@ -61,10 +62,10 @@ class Harness implements PredictionLink {
     return out
   }
 
-  call(call: PredictedCall): number {
+  call(call: PredictedCall): { seq: number; result: Promise<unknown> } {
     const id = this.nextId++
     this.up.push({ at: this.now + ONE_WAY_MS, what: { id, call } })
-    return id
+    return { seq: id, result: Promise.resolve() }
   }
 
   onUpdate(fn: (u: UpdateInfo) => void): () => void {
@@ -82,10 +83,19 @@ class Harness implements PredictionLink {
     return true
   }
 
-  /** Runs the fake clock to `until` ms in 1 ms steps: calls arrive, the server ticks every 50 ms, updates arrive. */
+  /** Runs `fn` after `delayMs` on the fake clock. */
+  later(fn: () => void, delayMs: number): void {
+    this.timers.push({ at: this.now + Math.max(1, Math.ceil(delayMs)), what: fn })
+    this.timers.sort((a, b) => a.at - b.at)
+  }
+
+  /** Runs the fake clock to `until` ms in 1 ms steps: timers, call arrivals, server ticks every 50 ms, update arrivals. */
   runTo(until: number): void {
     while (this.now < until) {
       this.now++
+      while (this.timers.length > 0 && (this.timers[0] as Pending<unknown>).at <= this.now) {
+        ;(this.timers.shift() as Pending<() => void>).what()
+      }
       while (this.up.length > 0 && (this.up[0] as Pending<unknown>).at <= this.now) {
         const { id, call } = (this.up.shift() as Pending<{ id: number; call: PredictedCall }>).what
         const time = T0 + (this.tick + 1) * MOVE_INTERVAL_MS
@@ -129,7 +139,11 @@ function circleRow(world: World, e: Entity): string {
 
 function setup(mass: number, sendAck = true) {
   const h = new Harness(mass, sendAck)
-  const prediction = new OwnCirclePrediction(h, { now: () => h.now, smoothing: { durationMs: 100, snapDistance: 100 } })
+  const prediction = new OwnCirclePrediction(h, {
+    now: () => h.now,
+    schedule: (fn, delayMs) => h.later(fn, delayMs),
+    smoothing: { durationMs: 100, snapDistance: 100 },
+  })
   h.runTo(300)
   return { h, prediction }
 }
@@ -195,6 +209,20 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
       }),
       { numRuns: 40 },
     )
+  })
+
+  it('predicts every input at the tick the server applies it, so nothing is corrected', () => {
+    const { h, prediction } = setup(15)
+    for (let i = 0; i < 40; i++) {
+      prediction.steer(Math.cos(i), Math.sin(i))
+      h.runTo(h.now + 37)
+      prediction.frame()
+    }
+    h.runTo(h.now + 400)
+    const m = prediction.stats()
+    expect(m.acknowledgedInputs).toBe(40)
+    expect(m.mispredictedInputs).toBe(0)
+    expect(m.correctionP95).toBe(0)
   })
 
   it('stays off while the server sends no acknowledgement, and when switched off', () => {

@@ -19,6 +19,24 @@ export interface OwnCirclePredictionOptions {
   readonly smoothing?: SmoothingOptions
   /** Local clock, ms (default `performance.now`). */
   readonly now?: () => number
+  /**
+   * Landing margin, ticks (default 0.3: 15 ms at 20 Hz): each input is held until it reaches the server
+   * at least this far from a tick boundary, so that jitter up to the margin cannot move it to another
+   * tick than the one it was predicted at. 0 sends at once.
+   */
+  readonly marginTicks?: number
+  /** Runs `fn` after `delayMs` (default `setTimeout`). */
+  readonly schedule?: (fn: () => void, delayMs: number) => void
+}
+
+/** An input predicted at once and waiting for its send time. */
+interface Outgoing {
+  /** Prediction generation it was predicted in (a restart forgets older ones). */
+  readonly generation: number
+  readonly local: number
+  readonly input: BlackholioInput
+  readonly at: number
+  readonly done: (result: Promise<unknown>) => void
 }
 
 const NO_BODIES: readonly PredictedBody[] = []
@@ -47,6 +65,15 @@ export class OwnCirclePrediction {
   private readonly now: () => number
   private readonly own: Entity[] = []
   private readonly off: () => void
+  private readonly marginTicks: number
+  private readonly schedule: (fn: () => void, delayMs: number) => void
+  private readonly outgoing: Outgoing[] = []
+  /** [requestId, local sequence number] of sent inputs not yet acknowledged, in order. */
+  private readonly sent: [number, number][] = []
+  private nextLocal = 1
+  private generation = 0
+  private localAck = 0
+  private lastSendAt = 0
   private enabledFlag: boolean
   private acknowledging = false
 
@@ -58,6 +85,8 @@ export class OwnCirclePrediction {
     this.link = link
     this.now = options.now ?? (() => performance.now())
     this.enabledFlag = options.enabled ?? true
+    this.marginTicks = options.marginTicks ?? 0.3
+    this.schedule = options.schedule ?? ((fn, delayMs) => setTimeout(fn, delayMs))
     const tickRateHz = 1000 / MOVE_INTERVAL_MS
     this.clock = new ServerClock({ tickRateHz })
     this.predictor = new Predictor(
@@ -91,19 +120,99 @@ export class OwnCirclePrediction {
   setEnabled(enabled: boolean): void {
     if (enabled === this.enabledFlag) return
     this.enabledFlag = enabled
+    this.restart()
+  }
+
+  /** Starts prediction afresh (inputs still waiting are sent, but no longer predicted). */
+  private restart(): void {
     this.predictor.reset()
+    this.sent.length = 0
+    this.nextLocal = 1
+    this.localAck = 0
+    this.generation++
   }
 
-  /** Sends a steering vector and predicts it at once. */
-  steer(dirX: number, dirY: number): void {
-    const seq = this.link.call({ reducer: 'updatePlayerInput', dirX, dirY })
-    if (seq >= 0 && this.active) this.predictor.input(seq, { kind: 'steer', dirX, dirY }, this.now())
+  /**
+   * Predicts a steering vector at once and sends it (held until it lands safely inside its tick, see
+   * `marginTicks`).
+   * @returns the call's result (the server's answer)
+   */
+  steer(dirX: number, dirY: number): Promise<unknown> {
+    return this.submit({ kind: 'steer', dirX, dirY })
   }
 
-  /** Sends a split and predicts it at once. */
-  split(): void {
-    const seq = this.link.call({ reducer: 'playerSplit' })
-    if (seq >= 0 && this.active) this.predictor.input(seq, { kind: 'split' }, this.now())
+  /**
+   * Predicts a split at once and sends it.
+   * @returns the call's result (the server's answer)
+   */
+  split(): Promise<unknown> {
+    return this.submit({ kind: 'split' })
+  }
+
+  /**
+   * Inputs carry local sequence numbers: an input is predicted before it is sent, so before its
+   * requestId exists. Each requestId is paired with its local number when the call goes out (in order),
+   * and an acknowledgement (a requestId) becomes the local number of the last input sent with one at
+   * or below it.
+   */
+  private submit(input: BlackholioInput): Promise<unknown> {
+    const now = this.now()
+    if (!this.active) return this.send(input)
+    const rtt = this.rtt()
+    // The input belongs to the tick predicted for now, not for the last frame.
+    this.predictor.advance(this.clock.predictedTick(now, rtt, this.marginTicks))
+    const local = this.nextLocal++
+    this.predictor.input(local, input, now)
+    const at = Math.max(this.lastSendAt, now + this.clock.sendDelayMs(now, rtt, this.marginTicks))
+    this.lastSendAt = at
+    if (at <= now && this.outgoing.length === 0) {
+      this.sent.push([-1, local])
+      return this.send(input, local)
+    }
+    return new Promise<Promise<unknown>>((resolve) => {
+      this.outgoing.push({ generation: this.generation, local, input, at, done: resolve })
+      if (this.outgoing.length === 1) this.schedule(() => this.flush(), at - now)
+    }).then((result) => result)
+  }
+
+  private flush(): void {
+    const now = this.now()
+    while (this.outgoing.length > 0 && (this.outgoing[0] as Outgoing).at <= now + 0.5) {
+      const o = this.outgoing.shift() as Outgoing
+      if (o.generation !== this.generation) {
+        o.done(this.send(o.input))
+        continue
+      }
+      this.sent.push([-1, o.local])
+      o.done(this.send(o.input, o.local))
+    }
+    const head = this.outgoing[0]
+    if (head !== undefined) this.schedule(() => this.flush(), head.at - now)
+  }
+
+  /** The round trip: the median of the recent call-to-result times, else the connection's estimate. */
+  private rtt(): number {
+    return this.clock.rttMs ?? this.link.rttMs()
+  }
+
+  private send(input: BlackholioInput, local?: number): Promise<unknown> {
+    const sentAt = this.now()
+    const { seq, result } =
+      input.kind === 'steer'
+        ? this.link.call({ reducer: 'updatePlayerInput', dirX: input.dirX, dirY: input.dirY })
+        : this.link.call({ reducer: 'playerSplit' })
+    if (local !== undefined) {
+      const entry = this.sent.find((e) => e[1] === local)
+      if (entry !== undefined) entry[0] = seq
+      // Not sent (the connection is down): it will never be acknowledged, so prediction starts afresh.
+      if (seq < 0) this.restart()
+    }
+    // The server answers a call as soon as it applied it: call to result is one round trip.
+    result.then(
+      () => this.clock.observeRtt(this.now() - sentAt),
+      () => undefined,
+    )
+    return result
   }
 
   /**
@@ -113,7 +222,7 @@ export class OwnCirclePrediction {
   frame(): readonly PredictedBody[] {
     if (!this.active) return NO_BODIES
     const now = this.now()
-    this.predictor.advance(this.clock.predictedTick(now, this.link.rttMs()))
+    this.predictor.advance(this.clock.predictedTick(now, this.rtt(), this.marginTicks))
     return this.predictor.display(now)
   }
 
@@ -129,17 +238,25 @@ export class OwnCirclePrediction {
 
   private onUpdate(u: UpdateInfo): void {
     const now = this.now()
-    this.clock.observe(u.serverTime, u.tick, now, this.link.rttMs())
+    this.clock.observe(u.serverTime, u.tick, now, this.rtt())
     if (u.ack !== undefined) this.acknowledging = true
     if (!this.active) return
-    if (u.tick < this.predictor.authoritativeTick) this.predictor.reset()
+    if (u.tick < this.predictor.authoritativeTick) this.restart()
+    if (u.ack !== undefined) {
+      while (this.sent.length > 0) {
+        const [requestId, local] = this.sent[0] as [number, number]
+        if (requestId < 0 || requestId > u.ack) break
+        this.localAck = local
+        this.sent.shift()
+      }
+    }
     this.predictor.reconcile(
       {
         world: this.link.world,
         entities: this.link.ownEntities(this.own),
         tick: u.tick,
         serverTime: u.serverTime,
-        ack: u.ack ?? this.predictor.acknowledged,
+        ack: this.localAck,
       },
       now,
     )

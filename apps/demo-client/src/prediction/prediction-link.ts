@@ -2,6 +2,7 @@ import type { Entity, World } from '@orrery/ecs'
 import { Circle, Player, reducers } from '@orrery/demo-shared'
 import { encodeArgs, type ServerMessage } from '@orrery/protocol'
 import type { BlackholioClient } from '../bots/bot.js'
+import type { InferredAcknowledgement } from './inferred-ack.js'
 
 /** What the client learns from one applied state update. */
 export interface UpdateInfo {
@@ -27,8 +28,8 @@ export interface PredictionLink {
   player(): Entity | undefined
   /** Fills `out` with the player's entity then its circles; returns it. */
   ownEntities(out: Entity[]): Entity[]
-  /** Sends a reducer call and returns its requestId (the input's sequence number). */
-  call(call: PredictedCall): number
+  /** Sends a reducer call; returns its requestId (the input's sequence number, -1 when not sent) and its result. */
+  call(call: PredictedCall): { readonly seq: number; readonly result: Promise<unknown> }
   /** Calls `fn` after each state update is applied to the replica; returns the unsubscribe. */
   onUpdate(fn: (update: UpdateInfo) => void): () => void
   /** Smoothed RTT, ms (0 before the first measurement). */
@@ -43,12 +44,19 @@ export interface PredictionLink {
  * messages after the client applied them (its own listener is registered first).
  *
  * @param client - a connected Blackholio client
- * @param onError - called with a failed call's error (the call is still acknowledged in order)
+ * @param onError - called with a failed or rejected call's error (the call is still acknowledged in order);
+ *   the result returned by `call` rejects with it too
+ * @param inferred - where to take each update's acknowledgement from when the update carries none (see
+ *   {@link InferredAcknowledgement}); without it, such updates have no acknowledgement
  * @returns the link
  * @example
  * const prediction = new OwnCirclePrediction(clientLink(client))
  */
-export function clientLink(client: BlackholioClient, onError: (error: unknown) => void = () => undefined): PredictionLink {
+export function clientLink(
+  client: BlackholioClient,
+  onError: (error: unknown) => void = () => undefined,
+  inferred?: InferredAcknowledgement,
+): PredictionLink {
   const world = client.replica.world
   const player = (): Entity | undefined => world.findUnique(Player, 'identity', client.identity)
   return {
@@ -69,19 +77,24 @@ export function clientLink(client: BlackholioClient, onError: (error: unknown) =
           ? encodeArgs(reducers.updatePlayerInput, { dirX: call.dirX, dirY: call.dirY })
           : encodeArgs(reducers.playerSplit, {})
       let seq = -1
-      client.connection
+      const result = client.connection
         .request((requestId) => {
           seq = requestId
           return { type: 'CallReducer', requestId, reducer: call.reducer, args }
         })
-        .catch(onError)
-      return seq
+        .then((answer) => {
+          if (answer.type === 'ReducerResult' && !answer.ok) throw new Error(`${call.reducer}: ${answer.code} ${answer.message}`)
+          return answer.type === 'ReducerResult' ? answer.value : undefined
+        })
+      result.catch(onError)
+      return { seq, result }
     },
     onUpdate(fn) {
       const listener = (message: ServerMessage): void => {
         if (message.type !== 'TransactionUpdate') return
-        const ack = (message as { readonly ack?: unknown }).ack
-        fn({ tick: message.tick, serverTime: message.serverTime, ack: typeof ack === 'number' ? ack : undefined })
+        const wire = (message as { readonly ack?: unknown }).ack
+        const guess = inferred?.take()
+        fn({ tick: message.tick, serverTime: message.serverTime, ack: typeof wire === 'number' ? wire : guess })
       }
       client.connection.on('message', listener)
       return () => client.connection.off('message', listener)
