@@ -6,6 +6,8 @@ export interface ServerClockOptions {
   readonly tickRateHz?: number
   /** Updates whose median sets the offset and whose least-late one sets the tick schedule (default 32: 1.6 s at 20 Hz). */
   readonly window?: number
+  /** Round-trip samples needed before {@link ServerClock.rttMs} answers (default 5). */
+  readonly minRttSamples?: number
 }
 
 /**
@@ -38,6 +40,7 @@ export class ServerClock {
   private readonly sorted: number[] = []
   private readonly rtts: number[] = []
   private rttMedian: number | undefined = undefined
+  private readonly minRttSamples: number
   private readonly phases: number[] = []
   private offset: number | undefined = undefined
   private base = 0
@@ -46,6 +49,7 @@ export class ServerClock {
   constructor(options: ServerClockOptions = {}) {
     this.tickMs = 1000 / checkRange('tickRateHz', options.tickRateHz ?? 20, 0.001, 10_000)
     this.window = Math.floor(checkRange('window', options.window ?? 32, 1, 4096))
+    this.minRttSamples = Math.min(this.window, Math.floor(checkRange('minRttSamples', options.minRttSamples ?? 5, 1)))
   }
 
   /** Whether an update was observed. */
@@ -86,7 +90,7 @@ export class ServerClock {
 
   /**
    * The median of the recent round-trip samples given to {@link observeRtt}, ms, or undefined before
-   * the first. Prefer it to a smoothed estimate sampled every few seconds: every error in the RTT is an
+   * `minRttSamples` of them. Prefer it to a smoothed estimate sampled every few seconds: every error in the RTT is an
    * error in when an input reaches the server.
    */
   get rttMs(): number | undefined {
@@ -107,7 +111,7 @@ export class ServerClock {
     sorted.length = 0
     for (const r of this.rtts) sorted.push(r)
     sorted.sort((a, b) => a - b)
-    this.rttMedian = sorted[(sorted.length - 1) >> 1] as number
+    if (sorted.length >= this.minRttSamples) this.rttMedian = sorted[(sorted.length - 1) >> 1] as number
   }
 
   /** Estimated server time at local time `localNow`, ms. */

@@ -297,7 +297,9 @@ export class Bot {
       this.counts.inputsSent++
       const prediction = this.prediction
       if (prediction === null) return
-      this.latency.sent(steering.dirX, steering.dirY, performance.now(), prediction.active)
+      // Inputs sent while prediction warms up (the first round trips) are not measured: the report is
+      // about the mode the bot runs in.
+      if (!prediction.warmingUp) this.latency.sent(steering.dirX, steering.dirY, performance.now(), prediction.active)
       this.call(() => prediction.steer(steering.dirX, steering.dirY))
     }
     if (

@@ -33,7 +33,7 @@ class Harness implements PredictionLink {
   tick = 0
   private nextId = 1
   private lastApplied: number | undefined = undefined
-  private readonly up: Pending<{ id: number; call: PredictedCall }>[] = []
+  private readonly up: Pending<{ id: number; call: PredictedCall; answer: () => void }>[] = []
   private readonly down: Pending<{ info: UpdateInfo; rows: [Entity, unknown, unknown][] }>[] = []
   private listener: ((u: UpdateInfo) => void) | null = null
   private readonly timers: Pending<() => void>[] = []
@@ -64,8 +64,12 @@ class Harness implements PredictionLink {
 
   call(call: PredictedCall): { seq: number; result: Promise<unknown> } {
     const id = this.nextId++
-    this.up.push({ at: this.now + ONE_WAY_MS, what: { id, call } })
-    return { seq: id, result: Promise.resolve() }
+    let answer = (): void => undefined
+    const result = new Promise<unknown>((resolve) => {
+      answer = () => resolve(null)
+    })
+    this.up.push({ at: this.now + ONE_WAY_MS, what: { id, call, answer } })
+    return { seq: id, result }
   }
 
   onUpdate(fn: (u: UpdateInfo) => void): () => void {
@@ -97,7 +101,9 @@ class Harness implements PredictionLink {
         ;(this.timers.shift() as Pending<() => void>).what()
       }
       while (this.up.length > 0 && (this.up[0] as Pending<unknown>).at <= this.now) {
-        const { id, call } = (this.up.shift() as Pending<{ id: number; call: PredictedCall }>).what
+        const { id, call, answer } = (this.up.shift() as Pending<{ id: number; call: PredictedCall; answer: () => void }>)
+          .what
+        this.later(answer, ONE_WAY_MS)
         const time = T0 + (this.tick + 1) * MOVE_INTERVAL_MS
         if (call.reducer === 'updatePlayerInput') steerCircles(this.server, this.playerId, call.dirX, call.dirY)
         else splitCircles(this.server, this.playerId, time)
@@ -137,7 +143,7 @@ function circleRow(world: World, e: Entity): string {
   return `${e} ${world.read(e, Body, 'x')} ${world.read(e, Body, 'y')} ${world.read(e, Body, 'mass')}`
 }
 
-function setup(mass: number, sendAck = true) {
+async function setup(mass: number, sendAck = true) {
   const h = new Harness(mass, sendAck)
   const prediction = new OwnCirclePrediction(h, {
     now: () => h.now,
@@ -145,12 +151,22 @@ function setup(mass: number, sendAck = true) {
     smoothing: { durationMs: 100, snapDistance: 100 },
   })
   h.runTo(300)
+  // Five calls come back before prediction knows the round trip.
+  for (let i = 0; i < 5; i++) prediction.steer(0, 0)
+  for (let t = 0; t < 300; t++) {
+    h.runTo(h.now + 1)
+    await flushPromises()
+  }
   return { h, prediction }
 }
 
+async function flushPromises(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve()
+}
+
 describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
-  it('moves the own circle in the first frame after an input, 150 ms before the server answers', () => {
-    const { h, prediction } = setup(15)
+  it('moves the own circle in the first frame after an input, 150 ms before the server answers', async () => {
+    const { h, prediction } = await setup(15)
     expect(prediction.active).toBe(true)
     const before = prediction.frame()[0]
     const x0 = before?.x ?? Number.NaN
@@ -160,8 +176,8 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
     expect((after?.x ?? Number.NaN) - x0).toBeGreaterThan(0)
   })
 
-  it('splits at once, then draws exactly the circles the server has, each continuing from where it was drawn', () => {
-    const { h, prediction } = setup(120)
+  it('splits at once, then draws exactly the circles the server has, each continuing from where it was drawn', async () => {
+    const { h, prediction } = await setup(120)
     prediction.steer(1, 0)
     h.runTo(h.now + 200)
     prediction.split()
@@ -182,14 +198,14 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
     expect(h.serverCircles().length).toBe(2)
   })
 
-  it('converges to the server state once every input is acknowledged (random steering and splits)', () => {
+  it('converges to the server state once every input is acknowledged (random steering and splits)', async () => {
     const action = fc.oneof(
       fc.record({ dirX: fc.double({ min: -2, max: 2, noNaN: true }), dirY: fc.double({ min: -2, max: 2, noNaN: true }), gap: fc.integer({ min: 0, max: 120 }) }),
       fc.record({ split: fc.constant(true), gap: fc.integer({ min: 0, max: 120 }) }),
     )
-    fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 12 }), (actions) => {
-        const { h, prediction } = setup(240)
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 12 }), async (actions) => {
+        const { h, prediction } = await setup(240)
         for (const a of actions) {
           if ('split' in a) prediction.split()
           else prediction.steer(a.dirX, a.dirY)
@@ -211,8 +227,8 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
     )
   })
 
-  it('predicts every input at the tick the server applies it, so nothing is corrected', () => {
-    const { h, prediction } = setup(15)
+  it('predicts every input at the tick the server applies it, so nothing is corrected', async () => {
+    const { h, prediction } = await setup(15)
     for (let i = 0; i < 40; i++) {
       prediction.steer(Math.cos(i), Math.sin(i))
       h.runTo(h.now + 37)
@@ -225,11 +241,11 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
     expect(m.correctionP95).toBe(0)
   })
 
-  it('stays off while the server sends no acknowledgement, and when switched off', () => {
-    const { prediction } = setup(15, false)
+  it('stays off while the server sends no acknowledgement, and when switched off', async () => {
+    const { prediction } = await setup(15, false)
     expect(prediction.active).toBe(false)
     expect(prediction.frame()).toEqual([])
-    const on = setup(15)
+    const on = await setup(15)
     on.prediction.setEnabled(false)
     expect(on.prediction.active).toBe(false)
     expect(on.prediction.frame()).toEqual([])

@@ -20,7 +20,7 @@ export interface OwnCirclePredictionOptions {
   /** Local clock, ms (default `performance.now`). */
   readonly now?: () => number
   /**
-   * Landing margin, ticks (default 0.3: 15 ms at 20 Hz): each input is held until it reaches the server
+   * Landing margin, ticks (default 0.4: 20 ms at 20 Hz): each input is held until it reaches the server
    * at least this far from a tick boundary, so that jitter up to the margin cannot move it to another
    * tick than the one it was predicted at. 0 sends at once.
    */
@@ -85,7 +85,7 @@ export class OwnCirclePrediction {
     this.link = link
     this.now = options.now ?? (() => performance.now())
     this.enabledFlag = options.enabled ?? true
-    this.marginTicks = options.marginTicks ?? 0.3
+    this.marginTicks = options.marginTicks ?? 0.4
     this.schedule = options.schedule ?? ((fn, delayMs) => setTimeout(fn, delayMs))
     const tickRateHz = 1000 / MOVE_INTERVAL_MS
     this.clock = new ServerClock({ tickRateHz })
@@ -101,9 +101,17 @@ export class OwnCirclePrediction {
     this.off = link.onUpdate((u) => this.onUpdate(u))
   }
 
-  /** Whether the own circles are predicted now: prediction is on and the server acknowledges inputs. */
+  /**
+   * Whether the own circles are predicted now: prediction is on, the server acknowledges inputs, and
+   * enough calls came back to know the round trip (until then inputs are sent unpredicted).
+   */
   get active(): boolean {
-    return this.enabledFlag && this.acknowledging
+    return this.enabledFlag && this.acknowledging && this.clock.rttMs !== undefined
+  }
+
+  /** Whether prediction is on and acknowledged but still waiting for enough round trips to start. */
+  get warmingUp(): boolean {
+    return this.enabledFlag && this.acknowledging && this.clock.rttMs === undefined
   }
 
   /** Whether prediction is switched on. */
