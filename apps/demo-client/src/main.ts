@@ -3,7 +3,8 @@ import { Game } from './game/game.js'
 import { renderLeaderboard, statusLine } from './game/hud.js'
 import { InputController } from './game/input.js'
 import { drawFrame } from './game/renderer.js'
-import { installTestHook } from './game/test-hook.js'
+import { laggedWebSocket, type WebSocketClass } from './bots/lagged-socket.js'
+import { installTestHook, type RecordedFrame } from './game/test-hook.js'
 
 const TOKEN_KEY = 'blackholio.token'
 
@@ -18,6 +19,19 @@ function serverUrl(): string {
   if (param !== null) return param
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`
 }
+
+/** `?latency=MS&jitter=MS&loss=PCT` simulates a network between the page and the server. */
+function simulatedWebSocket(): WebSocketClass | undefined {
+  const params = new URLSearchParams(location.search)
+  const latencyMs = Number(params.get('latency') ?? 0)
+  const jitterMs = Number(params.get('jitter') ?? 0)
+  const lossPct = Number(params.get('loss') ?? 0)
+  if (!(latencyMs > 0 || jitterMs > 0 || lossPct > 0)) return undefined
+  return laggedWebSocket(WebSocket as unknown as WebSocketClass, { latencyMs, jitterMs, lossPct })
+}
+
+/** Frames the test hook keeps. */
+const RECORDED_FRAMES = 600
 
 function readToken(): string | null {
   try {
@@ -35,6 +49,15 @@ function saveToken(token: string): void {
   }
 }
 
+/** Keeps what this frame drew of the player and of the other circles, for the browser test. */
+function recordFrame(frames: RecordedFrame[], g: Game, now: number): void {
+  const me = g.player ?? 0
+  const remotes: [number, number, number][] = []
+  for (const [e, b] of g.state.bodies) if (b.kind === 'circle' && b.owner !== me) remotes.push([e, b.x, b.y])
+  if (frames.length >= RECORDED_FRAMES) frames.shift()
+  frames.push({ t: now, player: g.drawnPlayerCentre(), remotes })
+}
+
 async function main(): Promise<void> {
   const canvas = element('view', HTMLCanvasElement)
   const status = element('status', HTMLDivElement)
@@ -47,7 +70,13 @@ async function main(): Promise<void> {
   nameInput.maxLength = MAX_NAME_LENGTH
 
   let game: Game | null = null
+  const frames: RecordedFrame[] = []
   installTestHook(window, {
+    get predicting() {
+      return game?.prediction.active ?? false
+    },
+    frames: () => frames,
+    drawnPlayer: () => game?.drawnPlayerCentre() ?? null,
     get connected() {
       return game?.client.connection.state === 'connected'
     },
@@ -58,7 +87,13 @@ async function main(): Promise<void> {
   })
 
   try {
-    game = await Game.connect({ url: serverUrl(), token: readToken(), onTokenChange: saveToken })
+    const WebSocket = simulatedWebSocket()
+    game = await Game.connect({
+      url: serverUrl(),
+      token: readToken(),
+      onTokenChange: saveToken,
+      ...(WebSocket === undefined ? {} : { WebSocket }),
+    })
   } catch (error) {
     status.textContent = `cannot connect: ${error instanceof Error ? error.message : String(error)}`
     return
@@ -109,6 +144,7 @@ async function main(): Promise<void> {
     const dt = Math.min(250, now - last)
     last = now
     g.frame(now, dt)
+    recordFrame(frames, g, now)
     drawFrame(ctx, window.innerWidth, window.innerHeight, g.camera, g.state, g.names())
     prompt.hidden = g.ownCircles().length > 0
     if (now - hudAt >= 250) {

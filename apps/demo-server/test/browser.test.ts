@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Bot, laggedWebSocket, type WebSocketClass } from '@orrery/demo-client/bots'
 import { createServer, type OrreryServer } from '@orrery/server'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { ensureClientBuilt } from '../src/client-build.js'
 import { createBlackholioModule } from '../src/module.js'
 import { createStaticHandler } from '../src/static-files.js'
@@ -24,11 +26,24 @@ const CHROMIUM_ARGS = [
 const haveChromium = existsSync(CHROMIUM)
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
 
+interface RecordedFrame {
+  t: number
+  player: { x: number; y: number } | null
+  remotes: [number, number, number][]
+}
 interface Hook {
   connected: boolean
+  predicting: boolean
   playerCircle(): { x: number; y: number } | null
+  drawnPlayer(): { x: number; y: number } | null
+  frames(): RecordedFrame[]
 }
-declare const window: { __orrery?: Hook }
+declare const window: {
+  __orrery?: Hook
+  __lastPointerMove?: number
+  addEventListener(type: string, fn: () => void): void
+}
+declare const performance: { now(): number }
 
 const runBrowserTest = haveChromium || inCi
 if (!runBrowserTest) {
@@ -111,6 +126,76 @@ function browserSuite(): void {
     expect(to).not.toBeNull()
     expect((to?.x ?? 0) - from.x).toBeGreaterThan(0)
     expect(Buffer.compare(before, after)).not.toBe(0)
+  }, 60_000)
+
+  it('at 150 ms RTT, moves the player in the first frame after the pointer moves and draws remote circles smoothly', async () => {
+    // A remote player over the same simulated network.
+    const remote = new Bot({
+      url: url.replace('http', 'ws'),
+      name: 'remote',
+      WebSocket: laggedWebSocket(WebSocket as unknown as WebSocketClass, { latencyMs: 75, jitterMs: 0, lossPct: 0 }),
+    })
+    await remote.start()
+    try {
+      // The same identity comes back (its token is stored) with its circle, or enters again.
+      await page.goto(`${url}?latency=75`)
+      await page.waitForFunction(() => window.__orrery?.connected === true, undefined, { timeout: 15_000 })
+      await page.waitForTimeout(500)
+      if (await page.locator('#name').isVisible()) {
+        await page.locator('#name').fill('browser')
+        await page.locator('#enter').click()
+      }
+      await page.waitForFunction(() => window.__orrery?.playerCircle() != null, undefined, { timeout: 10_000 })
+      // Prediction starts once a few calls came back (it then knows the round trip).
+      for (let i = 0; i < 20 && !(await page.evaluate(() => window.__orrery?.predicting === true)); i++) {
+        await page.mouse.move(400 + (i % 2 === 0 ? 30 : -30), 300)
+        await page.waitForTimeout(120)
+      }
+      expect(await page.evaluate(() => window.__orrery?.predicting)).toBe(true)
+      // Pointer on the centre: the circle stops; wait until it is still.
+      await page.mouse.move(400, 300)
+      await page.waitForTimeout(800)
+      await page.evaluate(() => {
+        window.addEventListener('pointermove', () => {
+          window.__lastPointerMove = performance.now()
+        })
+      })
+      await page.mouse.move(700, 300)
+      await page.waitForTimeout(2000)
+      const { frames, movedAt } = await page.evaluate(() => ({
+        frames: window.__orrery?.frames() ?? [],
+        movedAt: window.__lastPointerMove ?? Number.NaN,
+      }))
+      const after = frames.findIndex((f) => f.t >= movedAt)
+      expect(after).toBeGreaterThan(0)
+      const still = frames[after - 1]?.player
+      const first = frames[after]?.player
+      if (still == null || first == null) throw new Error('the player was not drawn')
+      // The first frame after the pointer moved already shows the circle moving right.
+      expect(first.x - still.x).toBeGreaterThan(0)
+      expect(Math.abs(first.y - still.y)).toBeLessThan(0.5)
+
+      // Remote circles: no frame-to-frame jump beyond what their speed allows (10 world units per
+      // 50 ms tick at most; twice that covers the server stamping its ticks a few ms late), nor any
+      // teleport. Snapshots stamped with their arrival time instead fail this (a tick crossed in a frame).
+      let worst = 0
+      let pairs = 0
+      for (let i = 1; i < frames.length; i++) {
+        const a = frames[i - 1] as RecordedFrame
+        const b = frames[i] as RecordedFrame
+        const allowed = (10 * (b.t - a.t)) / 50
+        for (const [e, x, y] of b.remotes) {
+          const prev = a.remotes.find((r) => r[0] === e)
+          if (prev === undefined) continue
+          pairs++
+          worst = Math.max(worst, Math.hypot(x - prev[1], y - prev[2]) / Math.max(allowed, 0.1))
+        }
+      }
+      expect(pairs).toBeGreaterThan(50)
+      expect(worst).toBeLessThan(2)
+    } finally {
+      await remote.stop()
+    }
   }, 60_000)
 }
 

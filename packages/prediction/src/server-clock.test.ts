@@ -13,7 +13,9 @@ describe('ServerClock', () => {
     expect(clock.serverNow(200)).toBe(10_200)
     expect(clock.tickTime(10_125)).toBe(3.5)
     expect(clock.predictedTick(200, 100)).toBe(6)
-    expect(clock.renderTime(200, 100)).toBe(10_100)
+    // Rendering runs behind the newest state received (median one-way 50 ms), not behind the server's now.
+    expect(clock.receiveOffsetMs).toBe(9950)
+    expect(clock.renderTime(200, 100)).toBe(10_050)
   })
 
   it('is not biased by symmetric jitter', () => {

@@ -43,6 +43,7 @@ export class ServerClock {
   private readonly minRttSamples: number
   private readonly phases: number[] = []
   private offset: number | undefined = undefined
+  private receiveOffset = 0
   private base = 0
 
   /** @throws {@link PredictionError} `ERR_INVALID_OPTION` on a tick rate ≤ 0 or a window < 1 */
@@ -78,6 +79,7 @@ export class ServerClock {
     for (const s of this.recent) sorted.push(s)
     sorted.sort((a, b) => a - b)
     const median = sorted[(sorted.length - 1) >> 1] as number
+    this.receiveOffset = median
     this.offset = median + Math.max(0, rttMs) / 2
     // Tick n is due at base + n · tickMs and its update is stamped after the tick ran, so the smallest
     // recent `serverTime − tick · tickMs` is the closest to the schedule.
@@ -168,13 +170,25 @@ export class ServerClock {
   }
 
   /**
-   * The render time of remote entities: server time now minus the interpolation delay.
+   * The typical `serverTime − local receive time` of updates (their median), ms: server time minus this
+   * is when an update stamped `serverTime` typically arrives, on the local clock. Snapshots stamped this
+   * way are evenly spaced even when their arrival times jitter.
+   */
+  get receiveOffsetMs(): number {
+    return this.receiveOffset
+  }
+
+  /**
+   * The render time of remote entities: the server time of the newest state the client typically has
+   * now (server time now minus the one-way trip), minus the interpolation delay. So with the default
+   * delay of two tick intervals, the two snapshots around the render time have arrived unless an update
+   * is later than one tick interval.
    *
    * @param localNow - local time, ms
    * @param delayMs - interpolation delay, ms (see {@link defaultInterpolationDelayMs})
    * @returns server time, ms
    */
   renderTime(localNow: number, delayMs: number): number {
-    return this.serverNow(localNow) - delayMs
+    return localNow + this.receiveOffset - delayMs
   }
 }

@@ -1,5 +1,6 @@
 import { connect } from '@orrery/client'
 import type { Entity, World } from '@orrery/ecs'
+import type { ServerMessage } from '@orrery/protocol'
 import {
   Body,
   CONSUME_EVENT,
@@ -11,6 +12,8 @@ import {
   reducers,
 } from '@orrery/demo-shared'
 import type { BlackholioClient } from '../bots/bot.js'
+import type { WebSocketClass } from '../bots/lagged-socket.js'
+import { InferredAcknowledgement } from '../prediction/inferred-ack.js'
 import { type Camera, type FollowedCircle, followCamera } from './camera.js'
 import { type LeaderboardEntry, leaderboard } from './leaderboard.js'
 import { OwnCirclePrediction } from '../prediction/own-prediction.js'
@@ -25,6 +28,8 @@ export interface GameOptions {
   readonly token: string | null
   /** Called with each new token (persist it). */
   readonly onTokenChange: (token: string) => void
+  /** The WebSocket class (default `globalThis.WebSocket`), e.g. one with simulated latency. */
+  readonly WebSocket?: WebSocketClass
 }
 
 /** A snapshot of the figures the status line shows. */
@@ -69,11 +74,13 @@ export class Game {
   /** The camera, in world units. */
   readonly camera: Camera = { x: 500, y: 500, size: 50 }
   private readonly offs: (() => void)[] = []
+  /** Bodies changed by the update being applied; their snapshots are taken once its serverTime is known. */
+  private readonly changed = new Set<Entity>()
   private readonly followed: FollowedCircle[] = []
 
-  private constructor(client: BlackholioClient) {
+  private constructor(client: BlackholioClient, inferred: InferredAcknowledgement) {
     this.client = client
-    this.prediction = new OwnCirclePrediction(clientLink(client))
+    this.prediction = new OwnCirclePrediction(clientLink(client, () => undefined, inferred))
   }
 
   /**
@@ -84,14 +91,18 @@ export class Game {
    * @throws ClientError 'ERR_CONNECT_FAILED' when the server cannot be reached
    */
   static async connect(options: GameOptions): Promise<Game> {
+    // Until the server's updates carry the input acknowledgement, infer it from the order of frames.
+    const inferred = new InferredAcknowledgement()
+    const Socket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketClass }).WebSocket
     const client = await connect({
       url: options.url,
       components: liveComponents,
       reducers,
       token: options.token,
       onTokenChange: options.onTokenChange,
+      ...(Socket === undefined ? {} : { WebSocket: inferred.wrap(Socket) }),
     })
-    const game = new Game(client)
+    const game = new Game(client, inferred)
     game.attach()
     return game
   }
@@ -105,10 +116,22 @@ export class Game {
     const replica = this.client.replica
     const now = (): number => performance.now()
     this.syncAll()
+    // Snapshots are stamped with the update's serverTime on the local clock (minus the typical
+    // serverTime − arrival), so they stay evenly spaced when arrivals jitter. The row callbacks run while
+    // the update is applied, before its message reaches this listener, which then takes the snapshots.
+    const onMessage = (message: ServerMessage): void => {
+      if (message.type !== 'TransactionUpdate') return
+      this.snapshotChanged(message.serverTime - this.prediction.clock.receiveOffsetMs)
+    }
+    this.client.connection.on('message', onMessage)
     this.offs.push(
-      replica.onInsert(Body, (e, b) => this.state.upsert(e, b.x, b.y, b.mass, now())),
-      replica.onUpdate(Body, (e, b) => this.state.upsert(e, b.x, b.y, b.mass, now())),
-      replica.onDelete(Body, (e) => this.state.remove(e, now())),
+      () => this.client.connection.off('message', onMessage),
+      replica.onInsert(Body, (e) => this.changed.add(e)),
+      replica.onUpdate(Body, (e) => this.changed.add(e)),
+      replica.onDelete(Body, (e) => {
+        this.changed.delete(e)
+        this.state.remove(e, now())
+      }),
       replica.onInsert(Circle, (e, c) => this.state.classify(e, 'circle', c.playerId)),
       replica.onInsert(Food, (e) => this.state.classify(e, 'food', 0)),
       this.client.onEvent((name, payload) => {
@@ -117,11 +140,22 @@ export class Game {
     )
   }
 
-  /** Re-reads every body from the replica (at start, and whenever the drawn state drifted from it). */
+  /** Takes a snapshot of every body the last update changed, at local time `t` (ms). */
+  private snapshotChanged(t: number): void {
+    const world = this.world
+    for (const e of this.changed) {
+      if (!world.isAlive(e) || !world.has(e, Body)) continue
+      this.state.upsert(e, world.read(e, Body, 'x'), world.read(e, Body, 'y'), world.read(e, Body, 'mass'), t)
+    }
+    this.changed.clear()
+  }
+
+  /** Adds the bodies the drawn state misses (at start, and whenever it drifted from the replica). */
   private syncAll(): void {
     const t = performance.now()
     const world = this.world
     world.query([Body]).forEach((e) => {
+      if (this.state.bodies.has(e)) return
       const b = world.get(e, Body)
       if (b !== undefined) this.state.upsert(e, b.x, b.y, b.mass, t)
     })
@@ -142,6 +176,23 @@ export class Game {
   ownCircles(): readonly Entity[] {
     const p = this.player
     return p === undefined ? [] : this.world.findAll(Circle, 'playerId', p)
+  }
+
+  /** Mass-weighted centre of the local player's circles as drawn this frame, or null without circles. */
+  drawnPlayerCentre(): { x: number; y: number } | null {
+    let total = 0
+    let x = 0
+    let y = 0
+    const world = this.world
+    for (const e of this.ownCircles()) {
+      const drawn = this.state.bodies.get(e)
+      const mass = world.has(e, Body) ? world.read(e, Body, 'mass') : 0
+      if (drawn === undefined || mass === 0) continue
+      total += mass
+      x += drawn.x * mass
+      y += drawn.y * mass
+    }
+    return total > 0 ? { x: x / total, y: y / total } : null
   }
 
   /** Mass-weighted centre of the local player's circles at their server positions, or null without circles. */

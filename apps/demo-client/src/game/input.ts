@@ -19,7 +19,9 @@ const EPSILON = 0.01
 
 /**
  * Tracks the pointer and keys: sends the steering vector `(pointer − centre) / (height / 3)` at most
- * 20 times a second when it changed, Space splits and S suicides (not while typing in a text field).
+ * 20 times a second when it changed (at once on a pointer move when the rate allows, so that a predicted
+ * circle answers in the next frame), Space splits, S suicides and P switches prediction (not while typing
+ * in a text field).
  *
  * @example
  * const input = new InputController(window, actions)
@@ -33,6 +35,7 @@ export class InputController {
   private pointerY = 0
   private lastX = Number.NaN
   private lastY = Number.NaN
+  private lastSentAt = Number.NEGATIVE_INFINITY
   private timer: ReturnType<typeof setInterval> | null = null
   private readonly offs: (() => void)[] = []
 
@@ -50,6 +53,8 @@ export class InputController {
     const move = (ev: PointerEvent | MouseEvent): void => {
       this.pointerX = ev.clientX
       this.pointerY = ev.clientY
+      // Send at once when the rate allows, so a predicted circle answers in the next frame.
+      this.tick()
     }
     const key = (ev: KeyboardEvent): void => {
       const el = ev.target
@@ -81,6 +86,8 @@ export class InputController {
 
   private tick(): void {
     if (this.pointerX === null || !this.actions.canSteer()) return
+    // At most 20 sends a second, whether the pointer or the interval asks.
+    if (performance.now() - this.lastSentAt < 1000 / INPUT_RATE_HZ - 1) return
     const { dirX, dirY } = pointerToDirection(
       this.pointerX,
       this.pointerY,
@@ -90,6 +97,7 @@ export class InputController {
     if (Math.abs(dirX - this.lastX) < EPSILON && Math.abs(dirY - this.lastY) < EPSILON) return
     this.lastX = dirX
     this.lastY = dirY
+    this.lastSentAt = performance.now()
     this.actions.steer(dirX, dirY)
   }
 
