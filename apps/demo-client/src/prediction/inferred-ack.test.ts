@@ -1,0 +1,43 @@
+import { encodeServerMessage } from '@orrery/protocol'
+import { describe, expect, it } from 'vitest'
+import type { WebSocketClass } from '../bots/lagged-socket.js'
+import { InferredAcknowledgement } from './inferred-ack.js'
+
+/** A socket that only delivers what the test hands it. */
+class FakeSocket {
+  static last: FakeSocket | null = null
+  binaryType = 'arraybuffer'
+  readyState = 1
+  onopen: ((ev: unknown) => void) | null = null
+  onmessage: ((ev: { data: unknown }) => void) | null = null
+  onclose: ((ev: unknown) => void) | null = null
+  onerror: ((ev: unknown) => void) | null = null
+  constructor(_url: string) {
+    FakeSocket.last = this
+  }
+  send(_data: Uint8Array): void {}
+  close(): void {}
+}
+
+function update(seq: number) {
+  return encodeServerMessage({ type: 'TransactionUpdate', prevSeq: seq - 1, seq, tick: seq, serverTime: 1000 + seq, tables: [], events: [] })
+}
+
+function result(requestId: number) {
+  return encodeServerMessage({ type: 'ReducerResult', requestId, ok: true, value: null })
+}
+
+describe('InferredAcknowledgement', () => {
+  it('acknowledges, for each update, the highest requestId answered before it', () => {
+    const ack = new InferredAcknowledgement()
+    const Socket = ack.wrap(FakeSocket as unknown as WebSocketClass)
+    const socket = new Socket('ws://x')
+    const seen: unknown[] = []
+    socket.onmessage = (ev) => seen.push(ev.data)
+    const inner = FakeSocket.last as FakeSocket
+    const frames = [update(1), result(7), result(300), update(2), update(3), result(70_000), result(5_000_000_000 % 2 ** 32), update(4)]
+    for (const f of frames) inner.onmessage?.({ data: f })
+    expect(seen.length).toBe(frames.length)
+    expect([ack.take(), ack.take(), ack.take(), ack.take(), ack.take()]).toEqual([undefined, 300, 300, 705032704, undefined])
+  })
+})
