@@ -2,8 +2,8 @@ import { createWorld, type Entity, type World } from '@orrery/ecs'
 import { checkRange, PredictionError } from './errors.js'
 import { InputBuffer } from './input-buffer.js'
 import { PredictionMetrics } from './metrics.js'
-import { DrawnSet } from './drawn-set.js'
-import { type Creation, matchCreations } from './predicted-creation.js'
+import type { Creation } from './predicted-creation.js'
+import { PredictedView } from './predicted-view.js'
 import type { AuthoritativeState, PredictedBody, PredictionModel, ReconcileReport, StepContext } from './prediction-model.js'
 import { clearWorld, RowCopier } from './row-copier.js'
 import { type InputSeq, seqAfter } from './sequence.js'
@@ -98,19 +98,12 @@ export class Predictor<I> {
   private readonly context = { tick: 0, time: 0 }
   private readonly pos = new Float64Array(3)
   private readonly prev = new Float64Array(3)
-  private readonly offset = new Float64Array(2)
   private readonly scratch: Entity[] = []
   private readonly baseEntities: Entity[] = []
   private readonly keyOf = new Map<Entity, number>()
   private readonly entityOf = new Map<number, Entity>()
   private readonly creations = new Map<string, Creation>()
-  private readonly fading: PredictedBody[] = []
-  private readonly fadingSince: number[] = []
-  private readonly shown: PredictedBody[] = []
-  private readonly pool: PredictedBody[] = []
-  private readonly before: DrawnSet
-  private readonly frame: DrawnSet
-  private readonly after: DrawnSet
+  private readonly view: PredictedView
   private toBase: RowCopier | undefined
   private readonly toPredicted: RowCopier
   private baseTick = -1
@@ -140,9 +133,7 @@ export class Predictor<I> {
     const maxEntities = Math.floor(checkRange('maxEntities', options.maxEntities ?? 64, 1, 1 << 16))
     const historyTicks = Math.floor(checkRange('historyTicks', options.historyTicks ?? 128, 2, 1 << 16))
     this.history = new TickHistory(historyTicks, maxEntities)
-    this.before = new DrawnSet(maxEntities)
-    this.frame = new DrawnSet(maxEntities)
-    this.after = new DrawnSet(maxEntities)
+    this.view = new PredictedView(this.history, this.smoother, maxEntities)
     this.world = createWorld({ components: model.components, trackChanges: false })
     this.base = createWorld({ components: model.components, trackChanges: false })
     this.toPredicted = new RowCopier(model.components, this.base, this.world)
@@ -229,7 +220,7 @@ export class Predictor<I> {
       this.ack = state.ack
     }
     // 2. What is drawn now, to blend from.
-    this.collect(this.before, now)
+    this.view.beforeCorrection(this.tickTime, now)
     // 3. Rewind: the authoritative rows become the base; replay up to the predicted tick.
     if (this.toBase === undefined || this.toBase.source !== state.world) {
       this.toBase = new RowCopier(this.model.components, state.world, this.base)
@@ -246,10 +237,7 @@ export class Predictor<I> {
     this.pruneCreations()
     this.simulate()
     // 4. Smoothing and predicted creation.
-    this.collect(this.after, now)
-    const result = matchCreations(this.before, this.after, this.matchDistance)
-    this.blend(result.matched, now)
-    for (const key of result.rejected) this.startFading(key, now)
+    const result = this.view.afterCorrection(this.tickTime, now, this.matchDistance)
     return { acknowledged, correction, mispredicted, matched: result.matched, rejected: result.rejected }
   }
 
@@ -262,32 +250,7 @@ export class Predictor<I> {
    * @returns the drawn bodies, see {@link PredictedBody}
    */
   display(now: number): readonly PredictedBody[] {
-    const shown = this.shown
-    shown.length = 0
-    const frame = this.frame
-    this.collect(frame, now)
-    for (let i = 0; i < frame.size; i++) {
-      const key = frame.keys[i] as number
-      const body = this.pool[shown.length] ?? this.newBody()
-      body.key = key
-      body.entity = this.entityOf.get(key) ?? (0 as Entity)
-      body.x = frame.x[i] as number
-      body.y = frame.y[i] as number
-      body.size = frame.sizes[i] as number
-      body.opacity = 1
-      shown.push(body)
-    }
-    const fadeMs = this.smoother.durationMs
-    for (let i = this.fading.length - 1; i >= 0; i--) {
-      const body = this.fading[i] as PredictedBody
-      body.opacity = fadeMs === 0 ? 0 : 1 - (now - (this.fadingSince[i] as number)) / fadeMs
-      if (body.opacity <= 0) {
-        this.fading.splice(i, 1)
-        this.fadingSince.splice(i, 1)
-      }
-    }
-    for (const body of this.fading) shown.push(body)
-    return shown
+    return this.view.display(this.tickTime, now, this.entityOf)
   }
 
   /**
@@ -303,8 +266,7 @@ export class Predictor<I> {
     this.creations.clear()
     this.keyOf.clear()
     this.entityOf.clear()
-    this.fading.length = 0
-    this.fadingSince.length = 0
+    this.view.clear()
     this.baseTick = -1
     this.simulated = -1
     this.tickTime = 0
@@ -393,65 +355,5 @@ export class Predictor<I> {
         this.history.add(t, key, this.pos[0] as number, this.pos[1] as number, this.pos[2] as number)
       }
     }
-  }
-
-  private newBody(): PredictedBody {
-    const body: PredictedBody = { key: 0, entity: 0 as Entity, x: 0, y: 0, size: 0, opacity: 1 }
-    this.pool.push(body)
-    return body
-  }
-
-  /** Drawn and simulated positions of every shown entity (not the fading ones). */
-  private collect(into: DrawnSet, now: number): void {
-    into.size = 0
-    const p = this.tick
-    const f = this.tickTime - Math.floor(this.tickTime)
-    const n = this.history.count(p)
-    for (let i = 0; i < n; i++) {
-      const key = this.history.keyAt(p, i)
-      this.history.find(p, key, this.pos)
-      let x = this.pos[0] as number
-      let y = this.pos[1] as number
-      if (this.history.find(p - 1, key, this.prev)) {
-        x = (this.prev[0] as number) + (x - (this.prev[0] as number)) * f
-        y = (this.prev[1] as number) + (y - (this.prev[1] as number)) * f
-      }
-      this.smoother.offset(key, now, this.offset)
-      into.add(key, x + (this.offset[0] as number), y + (this.offset[1] as number), x, y, this.pos[2] as number)
-    }
-  }
-
-  /** Keeps each entity where it was drawn: the change of its simulated position becomes a decaying offset. */
-  private blend(matched: readonly (readonly [number, Entity])[], now: number): void {
-    const { before, after } = this
-    for (let i = 0; i < before.size; i++) {
-      const key = before.keys[i] as number
-      const j = after.indexOf(key)
-      if (j < 0) {
-        this.smoother.delete(key)
-        continue
-      }
-      this.smoother.correct(
-        key,
-        (before.simX[i] as number) - (after.simX[j] as number),
-        (before.simY[i] as number) - (after.simY[j] as number),
-        now,
-      )
-    }
-    for (const [local, server] of matched) {
-      const i = before.indexOf(local)
-      const j = after.indexOf(server)
-      if (i < 0 || j < 0) continue
-      this.smoother.set(server, (before.x[i] as number) - (after.simX[j] as number), (before.y[i] as number) - (after.simY[j] as number), now)
-    }
-  }
-
-  private startFading(key: number, now: number): void {
-    const i = this.before.indexOf(key)
-    this.smoother.delete(key)
-    if (i < 0) return
-    const b = this.before
-    this.fading.push({ key, entity: 0 as Entity, x: b.x[i] as number, y: b.y[i] as number, size: b.sizes[i] as number, opacity: 1 })
-    this.fadingSince.push(now)
   }
 }
