@@ -2,7 +2,45 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { PredictionError } from './errors.js'
 import { NetworkSim, T0, TICK_MS } from './test-utils/network-sim.js'
+import { createWorld, defineComponent, type Entity } from '@orrery/ecs'
+import type { PredictionModel } from './prediction-model.js'
+import { Predictor } from './predictor.js'
 import { Body } from './test-utils/toy-game.js'
+
+const Pos = defineComponent('Pos', { x: 'f64', vx: 'f64' })
+
+/** A one-axis model whose input sets the velocity; an input of NaN throws after writing (to test rollback). */
+const axis: PredictionModel<number> = {
+  components: [Pos],
+  applyInput(world, vx) {
+    world.query([Pos]).forEach((e) => {
+      world.set(e, Pos, 'vx', Number.isNaN(vx) ? 999 : vx)
+    })
+    if (Number.isNaN(vx)) throw new Error('refused')
+  },
+  step(world) {
+    world.query([Pos]).forEach((e) => {
+      world.set(e, Pos, 'x', world.read(e, Pos, 'x') + world.read(e, Pos, 'vx'))
+    })
+  },
+  position(world, e: Entity, out) {
+    if (!world.has(e, Pos)) return false
+    out[0] = world.read(e, Pos, 'x')
+    out[1] = 0
+    return true
+  },
+}
+
+function axisReplica(count = 1) {
+  const world = createWorld({ components: [Pos], trackChanges: false })
+  const entities: Entity[] = []
+  for (let i = 0; i < count; i++) {
+    const e = world.create()
+    world.add(e, Pos, { x: i * 10, vx: 0 })
+    entities.push(e)
+  }
+  return { world, entities }
+}
 
 describe('Predictor', () => {
   it('applies an input at once, before any acknowledgement', () => {
@@ -59,6 +97,60 @@ describe('Predictor', () => {
     expect(m.mispredictedInputs).toBe(0)
     expect(m.correctionP95).toBe(0)
     expect(m.inputToAckMsP50).toBeGreaterThanOrEqual(150)
+  })
+
+  it('rewinds and replays deterministically: the same state and inputs give the same predicted world', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { maxLength: 10 }), fc.nat(6), (inputs, lead) => {
+        const { world, entities } = axisReplica()
+        const p = new Predictor(axis)
+        p.reconcile({ world, entities, tick: 10, serverTime: 500 }, 0)
+        p.advance(10 + lead)
+        inputs.forEach((vx, i) => {
+          p.input(i + 1, vx, 0)
+        })
+        const once = p.world.read(entities[0] as Entity, Pos, 'x')
+        p.reconcile({ world, entities, tick: 10, serverTime: 500 }, 0)
+        expect(p.world.read(entities[0] as Entity, Pos, 'x')).toBe(once)
+      }),
+    )
+  })
+
+  it('skips an input whose effect throws, rolling its writes back, as the server does', () => {
+    const { world, entities } = axisReplica()
+    const e = entities[0] as Entity
+    const p = new Predictor(axis)
+    p.reconcile({ world, entities, tick: 1, serverTime: 0 }, 0)
+    p.input(1, 2, 0)
+    p.advance(3) // ticks 2, 3, 4 (the input applies before tick 2)
+    expect(p.world.read(e, Pos, 'x')).toBe(6)
+    p.input(2, Number.NaN, 0)
+    expect(p.world.read(e, Pos, 'vx')).toBe(2)
+    expect(p.world.read(e, Pos, 'x')).toBe(6)
+  })
+
+  it('starts afresh after reset: a new session may number its inputs from 1 and its ticks from 0', () => {
+    const { world, entities } = axisReplica()
+    const p = new Predictor(axis)
+    p.reconcile({ world, entities, tick: 50, serverTime: 0, ack: 9 }, 0)
+    p.input(10, 1, 0)
+    p.reset()
+    expect(p.inputs.size).toBe(0)
+    p.input(1, 1, 0)
+    expect(() => p.reconcile({ world, entities, tick: 2, serverTime: 0, ack: 0 }, 0)).not.toThrow()
+    expect(p.acknowledged).toBe(0)
+  })
+
+  it('refuses more predicted entities than maxEntities', () => {
+    const { world, entities } = axisReplica(3)
+    const p = new Predictor(axis, { maxEntities: 2 })
+    try {
+      p.reconcile({ world, entities, tick: 1, serverTime: 0 }, 0)
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toBeInstanceOf(PredictionError)
+      expect((err as PredictionError).code).toBe('ERR_TOO_MANY_ENTITIES')
+    }
   })
 
   it('refuses a state older than the last one', () => {
