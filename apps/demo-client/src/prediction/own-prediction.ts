@@ -109,9 +109,9 @@ export class OwnCirclePrediction {
     return this.enabledFlag && this.acknowledging && this.clock.rttMs !== undefined
   }
 
-  /** Whether prediction is on and acknowledged but still waiting for enough round trips to start. */
+  /** Whether prediction is on but still waiting for enough call round trips (and so for the first acknowledgements) to start. */
   get warmingUp(): boolean {
-    return this.enabledFlag && this.acknowledging && this.clock.rttMs === undefined
+    return this.enabledFlag && this.clock.rttMs === undefined
   }
 
   /** Whether prediction is switched on. */
