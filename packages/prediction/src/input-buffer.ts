@@ -140,6 +140,20 @@ export class InputBuffer<I> {
     return this.ticks[this.slot(i)] as number
   }
 
+  /**
+   * Moves the `i`-th input to another tick (it turned out to reach the server at another time than
+   * predicted).
+   */
+  setTickAt(i: number, tick: number): void {
+    this.ticks[this.slot(i)] = tick
+  }
+
+  /** Position of the input with sequence number `seq`, or -1 when it is not held. */
+  indexOf(seq: InputSeq): number {
+    for (let i = 0; i < this.count; i++) if (this.seqs[(this.head + i) % this.capacity] === seq) return i
+    return -1
+  }
+
   /** The `i`-th input. */
   inputAt(i: number): I {
     return this.inputs[this.slot(i)] as I

@@ -116,6 +116,24 @@ describe('Predictor', () => {
     )
   })
 
+  it('moves an input to a later tick when it is sent late, and smooths the change', () => {
+    const { world, entities } = axisReplica()
+    const e = entities[0] as Entity
+    const p = new Predictor(axis, { smoothing: { durationMs: 100, snapDistance: 100 } })
+    p.reconcile({ world, entities, tick: 1, serverTime: 0 }, 0)
+    p.input(1, 2, 0) // before tick 2
+    p.advance(3) // ticks 2, 3, 4
+    expect(p.world.read(e, Pos, 'x')).toBe(6)
+    const drawn = p.display(0)[0]?.x
+    expect(p.retime(1, 3, 0)).toBe(true) // it reaches the server one tick later
+    expect(p.world.read(e, Pos, 'x')).toBe(4)
+    expect(p.display(0)[0]?.x).toBe(drawn) // no jump: the change is blended away
+    expect(drawn).toBe(4) // fraction 0 of the way from tick 3 to tick 4: the state after tick 3
+    expect(p.display(100)[0]?.x).toBe(2) // after the smoothing time: tick 3 now moves at 2 from 0
+    expect(p.retime(1, 3, 0)).toBe(false)
+    expect(p.retime(99, 3, 0)).toBe(false)
+  })
+
   it('skips an input whose effect throws, rolling its writes back, as the server does', () => {
     const { world, entities } = axisReplica()
     const e = entities[0] as Entity

@@ -171,6 +171,31 @@ export class Predictor<I> {
   }
 
   /**
+   * Moves an unacknowledged input to the tick it will now take effect at (e.g. it was sent later than
+   * planned, so it reaches the server in a later tick), replaying and smoothing the change like a
+   * correction. Does nothing for an input that is not held or already at that tick.
+   *
+   * @param seq - the input's sequence number
+   * @param tick - the tick it takes effect at (applied before that tick's step)
+   * @param now - current time, ms (smoothing)
+   * @returns whether the input moved
+   * @example
+   * ```ts
+   * predictor.retime(7, clockTickAtArrival + 1, performance.now())
+   * ```
+   */
+  retime(seq: InputSeq, tick: number, now: number): boolean {
+    const i = this.inputs.indexOf(seq)
+    if (i < 0 || this.inputs.tickAt(i) === tick) return false
+    this.inputs.setTickAt(i, tick)
+    if (this.baseTick < 0) return true
+    this.view.beforeCorrection(this.tickTime, now)
+    this.simulate()
+    this.view.afterCorrection(this.tickTime, now, this.matchDistance)
+    return true
+  }
+
+  /**
    * Moves the predicted tick time forward and steps the predicted world up to tick `floor(tickTime) + 1`.
    * A time before the current one is ignored (predicted time never goes back).
    *

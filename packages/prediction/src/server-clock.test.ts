@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { PredictionError } from './errors.js'
 import { ServerClock } from './server-clock.js'
 
 describe('ServerClock', () => {
@@ -40,21 +41,31 @@ describe('ServerClock', () => {
     expect(clock.tickTime(10_001)).toBe(200)
   })
 
-  it('holds an input until it lands at least the margin after a tick starts, in the predicted interval', () => {
+  it('refuses margins that leave no room', () => {
+    const clock = new ServerClock()
+    expect(() => clock.sendDelayMs(0, 0, 0.6, 0.6)).toThrow(PredictionError)
+  })
+
+  it('holds an input until it lands inside the margins of the predicted tick interval', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 10_000, noNaN: true }), fc.double({ min: 0, max: 0.45, noNaN: true }), (localNow, margin) => {
-        const clock = new ServerClock({ tickRateHz: 20 })
-        clock.observe(10_000, 200, 0, 0)
-        const delay = clock.sendDelayMs(localNow, 0, margin)
-        expect(delay).toBeGreaterThanOrEqual(0)
-        expect(delay).toBeLessThanOrEqual(2 * margin * 50 + 1e-6)
-        const predicted = Math.floor(clock.predictedTick(localNow, 0, margin)) + 1
-        const arrival = clock.predictedTick(localNow + delay, 0)
-        const phase = arrival - Math.floor(arrival)
-        expect(Math.floor(arrival) + 1).toBe(predicted)
-        expect(phase).toBeGreaterThanOrEqual(margin - 1e-9)
-        expect(phase).toBeLessThanOrEqual(1 - margin + 1e-9)
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 10_000, noNaN: true }),
+        fc.double({ min: 0.01, max: 0.5, noNaN: true }),
+        fc.double({ min: 0.01, max: 0.5, noNaN: true }),
+        (localNow, early, late) => {
+          const clock = new ServerClock({ tickRateHz: 20 })
+          clock.observe(10_000, 200, 0, 0)
+          const delay = clock.sendDelayMs(localNow, 0, early, late)
+          expect(delay).toBeGreaterThanOrEqual(0)
+          expect(delay).toBeLessThanOrEqual((early + late) * 50 + 1e-6)
+          const predicted = Math.floor(clock.predictedTick(localNow, 0, late)) + 1
+          const arrival = clock.predictedTick(localNow + delay, 0)
+          const phase = arrival - Math.floor(arrival)
+          expect(Math.floor(arrival) + 1).toBe(predicted)
+          expect(phase).toBeGreaterThanOrEqual(early - 1e-6)
+          expect(phase).toBeLessThanOrEqual(1 - late + 1e-6)
+        },
+      ),
     )
   })
 

@@ -144,16 +144,21 @@ export class ServerClock {
   }
 
   /**
-   * How long to hold an input before sending it so that it reaches the server at least `marginTicks`
-   * after a tick starts, inside the tick interval that {@link predictedTick} with the same margin
-   * predicts (the one before tick `floor(predictedTick) + 1`). Jitter smaller than the margin then
-   * cannot move the input to another tick than the one it was predicted at, and prediction still shows
-   * it at once. The delay is at most `2 · marginTicks` ticks.
+   * How long to hold an input before sending it so that it reaches the server inside the tick interval
+   * that {@link predictedTick} with margin `lateMarginTicks` predicts (the one before tick
+   * `floor(predictedTick) + 1`), at least `marginTicks` after that interval starts and at least
+   * `lateMarginTicks` before it ends. Jitter smaller than `marginTicks` cannot make it early, and
+   * delays (jitter, a busy server, a late timer) smaller than `lateMarginTicks` cannot make it late:
+   * either would apply it at another tick than the one it was predicted at. Prediction still shows it at
+   * once. The hold is at most `marginTicks + lateMarginTicks` ticks.
    *
    * @param localNow - local time, ms
    * @param rttMs - round-trip time, ms
-   * @param marginTicks - the landing margin, ticks in [0, 0.5) (e.g. jitter / tick interval)
+   * @param marginTicks - the least time after a tick starts to arrive, ticks (e.g. jitter / tick interval)
+   * @param lateMarginTicks - the least time before the next tick to arrive, ticks (default `marginTicks`;
+   *   `marginTicks + lateMarginTicks` ≤ 1)
    * @returns the delay, ms (0 when sending now lands safely)
+   * @throws {@link PredictionError} `ERR_INVALID_OPTION` when the margins are negative or add up to more than 1
    * @example
    * ```ts
    * import { ServerClock } from '@orrery/prediction'
@@ -161,13 +166,17 @@ export class ServerClock {
    * clock.observe(10_000, 200, 0, 0) // tick 200 at server time 10 000 = local time 0 + 10 000
    * clock.sendDelayMs(1, 0, 0.25) // 11.5: arriving 1 ms into a tick is too close to its start
    * clock.sendDelayMs(20, 0, 0.25) // 0
+   * clock.sendDelayMs(40, 0, 0.25) // 22.5: 10 ms before the next tick is too close to it
    * ```
    */
-  sendDelayMs(localNow: number, rttMs: number, marginTicks: number): number {
+  sendDelayMs(localNow: number, rttMs: number, marginTicks: number, lateMarginTicks = marginTicks): number {
+    checkRange('marginTicks', marginTicks, 0, 1)
+    checkRange('lateMarginTicks', lateMarginTicks, 0, 1 - marginTicks)
     const arrival = this.predictedTick(localNow, rttMs)
-    const target = Math.floor(arrival + marginTicks) + 1
+    const target = Math.floor(arrival + lateMarginTicks) + 1
     return Math.max(0, (target - 1 + marginTicks - arrival) * this.tickMs)
   }
+
 
   /**
    * The typical `serverTime − local receive time` of updates (their median), ms: server time minus this

@@ -20,11 +20,14 @@ export interface OwnCirclePredictionOptions {
   /** Local clock, ms (default `performance.now`). */
   readonly now?: () => number
   /**
-   * Landing margin, ticks (default 0.4: 20 ms at 20 Hz): each input is held until it reaches the server
-   * at least this far from a tick boundary, so that jitter up to the margin cannot move it to another
-   * tick than the one it was predicted at. 0 sends at once.
+   * Landing margins, ticks: each input is held until it reaches the server at least `marginTicks` after
+   * a tick interval starts (default 0.3: 15 ms at 20 Hz, against early jitter) and `lateMarginTicks`
+   * before it ends (default 0.6: 30 ms, against jitter, a busy server and late timers), so that it is
+   * applied at the tick it was predicted at. Both 0 send at once.
    */
   readonly marginTicks?: number
+  /** See {@link OwnCirclePredictionOptions.marginTicks}. */
+  readonly lateMarginTicks?: number
   /** Runs `fn` after `delayMs` (default `setTimeout`). */
   readonly schedule?: (fn: () => void, delayMs: number) => void
 }
@@ -66,6 +69,7 @@ export class OwnCirclePrediction {
   private readonly own: Entity[] = []
   private readonly off: () => void
   private readonly marginTicks: number
+  private readonly lateMarginTicks: number
   private readonly schedule: (fn: () => void, delayMs: number) => void
   private readonly outgoing: Outgoing[] = []
   /** [requestId, local sequence number] of sent inputs not yet acknowledged, in order. */
@@ -85,7 +89,8 @@ export class OwnCirclePrediction {
     this.link = link
     this.now = options.now ?? (() => performance.now())
     this.enabledFlag = options.enabled ?? true
-    this.marginTicks = options.marginTicks ?? 0.4
+    this.marginTicks = options.marginTicks ?? 0.3
+    this.lateMarginTicks = options.lateMarginTicks ?? 0.6
     this.schedule = options.schedule ?? ((fn, delayMs) => setTimeout(fn, delayMs))
     const tickRateHz = 1000 / MOVE_INTERVAL_MS
     this.clock = new ServerClock({ tickRateHz })
@@ -168,10 +173,10 @@ export class OwnCirclePrediction {
     if (!this.active) return this.send(input)
     const rtt = this.rtt()
     // The input belongs to the tick predicted for now, not for the last frame.
-    this.predictor.advance(this.clock.predictedTick(now, rtt, this.marginTicks))
+    this.predictor.advance(this.clock.predictedTick(now, rtt, this.lateMarginTicks))
     const local = this.nextLocal++
     this.predictor.input(local, input, now)
-    const at = Math.max(this.lastSendAt, now + this.clock.sendDelayMs(now, rtt, this.marginTicks))
+    const at = Math.max(this.lastSendAt, now + this.clock.sendDelayMs(now, rtt, this.marginTicks, this.lateMarginTicks))
     this.lastSendAt = at
     if (at <= now && this.outgoing.length === 0) {
       this.sent.push([-1, local])
@@ -210,6 +215,10 @@ export class OwnCirclePrediction {
         ? this.link.call({ reducer: 'updatePlayerInput', dirX: input.dirX, dirY: input.dirY })
         : this.link.call({ reducer: 'playerSplit' })
     if (local !== undefined) {
+      // Sent later than planned (a late timer, an earlier input holding it back): it takes effect at the
+      // tick it now reaches the server in.
+      const arrival = this.clock.predictedTick(sentAt, this.rtt())
+      this.predictor.retime(local, Math.floor(arrival) + 1, sentAt)
       const entry = this.sent.find((e) => e[1] === local)
       if (entry !== undefined) entry[0] = seq
       // Not sent (the connection is down): it will never be acknowledged, so prediction starts afresh.
@@ -230,7 +239,7 @@ export class OwnCirclePrediction {
   frame(): readonly PredictedBody[] {
     if (!this.active) return NO_BODIES
     const now = this.now()
-    this.predictor.advance(this.clock.predictedTick(now, this.rtt(), this.marginTicks))
+    this.predictor.advance(this.clock.predictedTick(now, this.rtt(), this.lateMarginTicks))
     return this.predictor.display(now)
   }
 
