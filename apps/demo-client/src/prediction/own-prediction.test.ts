@@ -79,6 +79,23 @@ class Harness implements PredictionLink {
     }
   }
 
+  private session: (() => void) | null = null
+
+  onSession(fn: () => void): () => void {
+    this.session = fn
+    return () => {
+      this.session = null
+    }
+  }
+
+  /** A reconnect: a new session whose call numbers start again at 1. */
+  reconnect(): void {
+    this.nextId = 1
+    this.lastApplied = undefined
+    this.up.length = 0
+    this.session?.()
+  }
+
   rttMs(): number {
     return 2 * ONE_WAY_MS
   }
@@ -239,6 +256,24 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
     expect(m.acknowledgedInputs).toBe(40)
     expect(m.mispredictedInputs).toBe(0)
     expect(m.correctionP95).toBe(0)
+  })
+
+  it('starts afresh after a reconnect, when call numbers start again', async () => {
+    const { h, prediction } = await setup(15)
+    for (let i = 0; i < 5; i++) {
+      prediction.steer(1, 0)
+      h.runTo(h.now + 20)
+    }
+    h.reconnect()
+    for (let i = 0; i < 10; i++) {
+      prediction.steer(0, i % 2 === 0 ? 1 : -1)
+      h.runTo(h.now + 37)
+      prediction.frame()
+    }
+    h.runTo(h.now + 400)
+    prediction.frame()
+    expect(prediction.predictor.inputs.size).toBe(0)
+    expect(prediction.predictor.acknowledged).toBe(10)
   })
 
   it('stays off while the server sends no acknowledgement, and when switched off', async () => {

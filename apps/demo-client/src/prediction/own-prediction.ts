@@ -103,7 +103,13 @@ export class OwnCirclePrediction {
         ...(options.smoothing === undefined ? {} : { smoothing: options.smoothing }),
       },
     )
-    this.off = link.onUpdate((u) => this.onUpdate(u))
+    const offUpdate = link.onUpdate((u) => this.onUpdate(u))
+    // A new session numbers its calls afresh: what was sent before will never be acknowledged.
+    const offSession = link.onSession(() => this.restart())
+    this.off = () => {
+      offUpdate()
+      offSession()
+    }
   }
 
   /**

@@ -32,6 +32,8 @@ export interface PredictionLink {
   call(call: PredictedCall): { readonly seq: number; readonly result: Promise<unknown> }
   /** Calls `fn` after each state update is applied to the replica; returns the unsubscribe. */
   onUpdate(fn: (update: UpdateInfo) => void): () => void
+  /** Calls `fn` at each new session (each Welcome, after a reconnect too); returns the unsubscribe. */
+  onSession(fn: () => void): () => void
   /** Smoothed RTT, ms (0 before the first measurement). */
   rttMs(): number
   /** Whether the connection is up. */
@@ -98,6 +100,11 @@ export function clientLink(
       }
       client.connection.on('message', listener)
       return () => client.connection.off('message', listener)
+    },
+    onSession(fn) {
+      const listener = (): void => fn()
+      client.connection.on('welcome', listener)
+      return () => client.connection.off('welcome', listener)
     },
     rttMs: () => client.stats().rttMs ?? 0,
     connected: () => client.connection.state === 'connected',
