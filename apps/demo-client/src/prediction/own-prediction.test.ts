@@ -96,6 +96,10 @@ class Harness implements PredictionLink {
     this.session?.()
   }
 
+  resultsPrecedeUpdates(): boolean {
+    return true
+  }
+
   rttMs(): number {
     return 2 * ONE_WAY_MS
   }

@@ -117,12 +117,12 @@ export class OwnCirclePrediction {
    * enough calls came back to know the round trip (until then inputs are sent unpredicted).
    */
   get active(): boolean {
-    return this.enabledFlag && this.acknowledging && this.clock.rttMs !== undefined
+    return this.enabledFlag && this.acknowledging && this.rttKnown()
   }
 
   /** Whether prediction is on but still waiting for enough call round trips (and so for the first acknowledgements) to start. */
   get warmingUp(): boolean {
-    return this.enabledFlag && this.clock.rttMs === undefined
+    return this.enabledFlag && !this.rttKnown()
   }
 
   /** Whether prediction is switched on. */
@@ -209,9 +209,16 @@ export class OwnCirclePrediction {
     if (head !== undefined) this.schedule(() => this.flush(), head.at - now)
   }
 
-  /** The round trip: the median of the recent call-to-result times, else the connection's estimate. */
+  /**
+   * The round trip: the median of the recent call-to-result times while results precede the updates
+   * that include them, else the connection's Ping estimate.
+   */
   private rtt(): number {
-    return this.clock.rttMs ?? this.link.rttMs()
+    return (this.link.resultsPrecedeUpdates() ? this.clock.rttMs : undefined) ?? this.link.rttMs()
+  }
+
+  private rttKnown(): boolean {
+    return this.link.resultsPrecedeUpdates() ? this.clock.rttMs !== undefined : this.link.rttMs() > 0
   }
 
   private send(input: BlackholioInput, local?: number): Promise<unknown> {
@@ -230,11 +237,13 @@ export class OwnCirclePrediction {
       // Not sent (the connection is down): it will never be acknowledged, so prediction starts afresh.
       if (seq < 0) this.restart()
     }
-    // The server answers a call as soon as it applied it: call to result is one round trip.
-    result.then(
-      () => this.clock.observeRtt(this.now() - sentAt),
-      () => undefined,
-    )
+    // A server that answers a call as soon as it applied it makes call to result one round trip.
+    if (this.link.resultsPrecedeUpdates()) {
+      result.then(
+        () => this.clock.observeRtt(this.now() - sentAt),
+        () => undefined,
+      )
+    }
     return result
   }
 

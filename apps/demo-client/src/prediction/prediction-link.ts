@@ -34,6 +34,12 @@ export interface PredictionLink {
   onUpdate(fn: (update: UpdateInfo) => void): () => void
   /** Calls `fn` at each new session (each Welcome, after a reconnect too); returns the unsubscribe. */
   onSession(fn: () => void): () => void
+  /**
+   * Whether the server answers a call before the update that includes it, so that call to result is one
+   * round trip. A server that sends the acknowledgement on the wire answers after that update instead
+   * (the result waits for the tick's end), and call to result overestimates the round trip.
+   */
+  resultsPrecedeUpdates(): boolean
   /** Smoothed RTT, ms (0 before the first measurement). */
   rttMs(): number
   /** Whether the connection is up. */
@@ -61,6 +67,17 @@ export function clientLink(
 ): PredictionLink {
   const world = client.replica.world
   const player = (): Entity | undefined => world.findUnique(Player, 'identity', client.identity)
+  // The update's tick and server time: absolute on the first wire version; on later ones, deltas from
+  // the previous update, counted from the Welcome's tick and server time.
+  let tick = 0
+  let serverTime = 0
+  let wireAck = false
+  const onWelcome = (welcome: unknown): void => {
+    const w = welcome as { readonly tick?: unknown; readonly serverTime?: unknown }
+    if (typeof w.tick === 'number') tick = w.tick
+    if (typeof w.serverTime === 'number') serverTime = w.serverTime
+  }
+  client.connection.on('welcome', onWelcome)
   return {
     world,
     player,
@@ -94,9 +111,20 @@ export function clientLink(
     onUpdate(fn) {
       const listener = (message: ServerMessage): void => {
         if (message.type !== 'TransactionUpdate') return
-        const wire = (message as { readonly ack?: unknown }).ack
+        const m = message as unknown as Readonly<Record<string, unknown>>
+        if (typeof m.tickDelta === 'number' && typeof m.timeDelta === 'number') {
+          tick += m.tickDelta
+          serverTime += m.timeDelta
+        } else {
+          tick = typeof m.tick === 'number' ? m.tick : tick
+          serverTime = typeof m.serverTime === 'number' ? m.serverTime : serverTime
+        }
+        // The acknowledgement on the wire when the server sends one (null: no call ran since the
+        // previous update), else the one inferred from the order of frames.
         const guess = inferred?.take()
-        fn({ tick: message.tick, serverTime: message.serverTime, ack: typeof wire === 'number' ? wire : guess })
+        if ('ack' in m) wireAck = true
+        const ack = wireAck ? (typeof m.ack === 'number' ? m.ack : undefined) : guess
+        fn({ tick, serverTime, ack })
       }
       client.connection.on('message', listener)
       return () => client.connection.off('message', listener)
@@ -106,6 +134,7 @@ export function clientLink(
       client.connection.on('welcome', listener)
       return () => client.connection.off('welcome', listener)
     },
+    resultsPrecedeUpdates: () => !wireAck,
     rttMs: () => client.stats().rttMs ?? 0,
     connected: () => client.connection.state === 'connected',
   }
