@@ -20,7 +20,8 @@ type Socket = InstanceType<WebSocketClass>
  */
 export class InferredAcknowledgement {
   private highest: number | undefined = undefined
-  private readonly queue: (number | undefined)[] = []
+  /** Acknowledgement by update seq, oldest first (at most {@link KEPT}). */
+  private readonly acks = new Map<number, number | undefined>()
 
   /**
    * Wraps a WebSocket class so that every frame it receives is read first.
@@ -39,7 +40,7 @@ export class InferredAcknowledgement {
 
       constructor(url: string) {
         tap.highest = undefined
-        tap.queue.length = 0
+        tap.acks.clear()
         const inner = new Inner(url)
         this.inner = inner
         inner.onopen = (ev) => this.onopen?.(ev)
@@ -73,9 +74,16 @@ export class InferredAcknowledgement {
     }
   }
 
-  /** The acknowledgement of the oldest TransactionUpdate not yet taken (call once per update, in order). */
-  take(): number | undefined {
-    return this.queue.shift()
+  /**
+   * The acknowledgement of the TransactionUpdate with this `seq`: the highest requestId answered before it.
+   *
+   * @param seq - the update's seq
+   * @returns the requestId, or undefined when no call was answered before it (or the update is unknown)
+   */
+  take(seq: number): number | undefined {
+    const ack = this.acks.get(seq)
+    this.acks.delete(seq)
+    return ack
   }
 
   private observe(data: unknown): void {
@@ -88,12 +96,26 @@ export class InferredAcknowledgement {
     if (at < 0) return
     const type = bytes[at]
     if (type === MessageType.TransactionUpdate) {
-      this.queue.push(this.highest)
+      // [type, prevSeq, seq, …]
+      const prevSeq = readUint(bytes, at + 1)
+      const seq = prevSeq === undefined ? undefined : readUint(bytes, at + 1 + uintLength(bytes, at + 1))
+      if (seq === undefined) return
+      if (this.acks.size >= KEPT) this.acks.delete(this.acks.keys().next().value as number)
+      this.acks.set(seq, this.highest)
     } else if (type === MessageType.ReducerResult) {
       const id = readUint(bytes, at + 1)
       if (id !== undefined && (this.highest === undefined || id > this.highest)) this.highest = id
     }
   }
+}
+
+/** Updates whose acknowledgement is kept until asked for. */
+const KEPT = 256
+
+/** Bytes taken by the msgpack unsigned integer at `at`. */
+function uintLength(b: Uint8Array, at: number): number {
+  const tag = b[at] as number
+  return tag < 0x80 ? 1 : tag === 0xcc ? 2 : tag === 0xcd ? 3 : tag === 0xce ? 5 : 9
 }
 
 /** A msgpack unsigned integer at `at` (positive fixint, uint 8/16/32), or undefined. */

@@ -42,6 +42,8 @@ class Harness implements PredictionLink {
   constructor(
     mass: number,
     readonly sendAck = true,
+    /** The round trip the connection reports, ms; when set, results are not timed (as after a wire change). */
+    readonly reportedRttMs: number | undefined = undefined,
   ) {
     const p = this.server.create()
     this.server.add(p, Player, { identity: 'me', name: 'me' })
@@ -97,11 +99,11 @@ class Harness implements PredictionLink {
   }
 
   resultsPrecedeUpdates(): boolean {
-    return true
+    return this.reportedRttMs === undefined
   }
 
   rttMs(): number {
-    return 2 * ONE_WAY_MS
+    return this.reportedRttMs ?? 2 * ONE_WAY_MS
   }
 
   connected(): boolean {
@@ -164,9 +166,10 @@ function circleRow(world: World, e: Entity): string {
   return `${e} ${world.read(e, Body, 'x')} ${world.read(e, Body, 'y')} ${world.read(e, Body, 'mass')}`
 }
 
-async function setup(mass: number, sendAck = true) {
-  const h = new Harness(mass, sendAck)
+async function setup(mass: number, sendAck = true, reportedRttMs?: number, calibrateArrival = false) {
+  const h = new Harness(mass, sendAck, reportedRttMs)
   const prediction = new OwnCirclePrediction(h, {
+    calibrateArrival,
     now: () => h.now,
     schedule: (fn, delayMs) => h.later(fn, delayMs),
     smoothing: { durationMs: 100, snapDistance: 100 },
@@ -260,6 +263,32 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
     expect(m.acknowledgedInputs).toBe(40)
     expect(m.mispredictedInputs).toBe(0)
     expect(m.correctionP95).toBe(0)
+  })
+
+  it('with arrival calibration, learns from acknowledgements that inputs arrive earlier than a wrong RTT says', async () => {
+    const run = async (calibrateArrival: boolean): Promise<number> => {
+      // The connection reports 230 ms where the round trip is 150 ms: inputs are predicted to arrive
+      // 80 ms (1.6 ticks) later than they do.
+      const { h, prediction } = await setup(15, true, 230, calibrateArrival)
+      for (let i = 0; i < 80; i++) {
+        prediction.steer(Math.cos(i), Math.sin(i))
+        h.runTo(h.now + 37)
+        prediction.frame()
+      }
+      h.runTo(h.now + 500)
+      const before = prediction.stats()
+      for (let i = 0; i < 40; i++) {
+        prediction.steer(Math.cos(i), Math.sin(i))
+        h.runTo(h.now + 37)
+        prediction.frame()
+      }
+      h.runTo(h.now + 500)
+      const after = prediction.stats()
+      expect(after.acknowledgedInputs - before.acknowledgedInputs).toBe(40)
+      return after.mispredictedInputs - before.mispredictedInputs
+    }
+    expect(await run(false)).toBeGreaterThan(10)
+    expect(await run(true)).toBe(0)
   })
 
   it('starts afresh after a reconnect, when call numbers start again', async () => {

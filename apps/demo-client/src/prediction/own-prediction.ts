@@ -1,6 +1,7 @@
 import type { Entity } from '@orrery/ecs'
 import { MOVE_INTERVAL_MS } from '@orrery/demo-shared'
 import {
+  ArrivalCalibration,
   type PredictedBody,
   PredictionMetrics,
   type PredictionMetricsSnapshot,
@@ -28,6 +29,12 @@ export interface OwnCirclePredictionOptions {
   readonly marginTicks?: number
   /** See {@link OwnCirclePredictionOptions.marginTicks}. */
   readonly lateMarginTicks?: number
+  /**
+   * Correct the predicted arrival of inputs by what the acknowledgements show ({@link ArrivalCalibration};
+   * default false: with the round trip timed from call to result, the uncorrected prediction did better
+   * in the headless runs, the correction chasing the other estimates while they settle).
+   */
+  readonly calibrateArrival?: boolean
   /** Runs `fn` after `delayMs` (default `setTimeout`). */
   readonly schedule?: (fn: () => void, delayMs: number) => void
 }
@@ -70,10 +77,14 @@ export class OwnCirclePrediction {
   private readonly off: () => void
   private readonly marginTicks: number
   private readonly lateMarginTicks: number
+  private readonly calibrateArrival: boolean
   private readonly schedule: (fn: () => void, delayMs: number) => void
   private readonly outgoing: Outgoing[] = []
-  /** [requestId, local sequence number] of sent inputs not yet acknowledged, in order. */
-  private readonly sent: [number, number][] = []
+  /** [requestId, local sequence number, predicted arrival without the calibration] of sent inputs not yet acknowledged, in order. */
+  private readonly sent: [number, number, number][] = []
+  /** Learns from acknowledgements how far the predicted arrival of inputs is off. */
+  readonly calibration = new ArrivalCalibration()
+  private lastUpdateTick = -1
   private nextLocal = 1
   private generation = 0
   private localAck = 0
@@ -91,6 +102,7 @@ export class OwnCirclePrediction {
     this.enabledFlag = options.enabled ?? true
     this.marginTicks = options.marginTicks ?? 0.3
     this.lateMarginTicks = options.lateMarginTicks ?? 0.6
+    this.calibrateArrival = options.calibrateArrival ?? false
     this.schedule = options.schedule ?? ((fn, delayMs) => setTimeout(fn, delayMs))
     const tickRateHz = 1000 / MOVE_INTERVAL_MS
     this.clock = new ServerClock({ tickRateHz })
@@ -179,13 +191,14 @@ export class OwnCirclePrediction {
     if (!this.active) return this.send(input)
     const rtt = this.rtt()
     // The input belongs to the tick predicted for now, not for the last frame.
-    this.predictor.advance(this.clock.predictedTick(now, rtt, this.lateMarginTicks))
+    const calibrated = this.calibrated(now)
+    this.predictor.advance(this.clock.predictedTick(calibrated, rtt, this.lateMarginTicks))
     const local = this.nextLocal++
     this.predictor.input(local, input, now)
-    const at = Math.max(this.lastSendAt, now + this.clock.sendDelayMs(now, rtt, this.marginTicks, this.lateMarginTicks))
+    const at = Math.max(this.lastSendAt, now + this.clock.sendDelayMs(calibrated, rtt, this.marginTicks, this.lateMarginTicks))
     this.lastSendAt = at
     if (at <= now && this.outgoing.length === 0) {
-      this.sent.push([-1, local])
+      this.sent.push([-1, local, 0])
       return this.send(input, local)
     }
     return new Promise<Promise<unknown>>((resolve) => {
@@ -202,7 +215,7 @@ export class OwnCirclePrediction {
         o.done(this.send(o.input))
         continue
       }
-      this.sent.push([-1, o.local])
+      this.sent.push([-1, o.local, 0])
       o.done(this.send(o.input, o.local))
     }
     const head = this.outgoing[0]
@@ -215,6 +228,11 @@ export class OwnCirclePrediction {
    */
   private rtt(): number {
     return (this.link.resultsPrecedeUpdates() ? this.clock.rttMs : undefined) ?? this.link.rttMs()
+  }
+
+  /** `now` shifted by the learnt arrival error, for the clock's arrival-based predictions. */
+  private calibrated(now: number): number {
+    return this.calibrateArrival ? now + this.calibration.biasTicks * this.clock.tickMs : now
   }
 
   private rttKnown(): boolean {
@@ -230,9 +248,10 @@ export class OwnCirclePrediction {
     if (local !== undefined) {
       // Sent later than planned (a late timer, an earlier input holding it back): it takes effect at the
       // tick it now reaches the server in.
-      const arrival = this.clock.predictedTick(sentAt, this.rtt())
-      this.predictor.retime(local, Math.floor(arrival) + 1, sentAt)
+      const raw = this.clock.predictedTick(sentAt, this.rtt())
+      this.predictor.retime(local, Math.floor(raw + (this.calibrateArrival ? this.calibration.biasTicks : 0)) + 1, sentAt)
       const entry = this.sent.find((e) => e[1] === local)
+      if (entry !== undefined) entry[2] = raw
       if (entry !== undefined) entry[0] = seq
       // Not sent (the connection is down): it will never be acknowledged, so prediction starts afresh.
       if (seq < 0) this.restart()
@@ -254,7 +273,7 @@ export class OwnCirclePrediction {
   frame(): readonly PredictedBody[] {
     if (!this.active) return NO_BODIES
     const now = this.now()
-    this.predictor.advance(this.clock.predictedTick(now, this.rtt(), this.lateMarginTicks))
+    this.predictor.advance(this.clock.predictedTick(this.calibrated(now), this.rtt(), this.lateMarginTicks))
     return this.predictor.display(now)
   }
 
@@ -272,14 +291,18 @@ export class OwnCirclePrediction {
     const now = this.now()
     this.clock.observe(u.serverTime, u.tick, now, this.rtt())
     if (u.ack !== undefined) this.acknowledging = true
+    const previousTick = this.lastUpdateTick
+    this.lastUpdateTick = u.tick
     if (!this.active) return
     if (u.tick < this.predictor.authoritativeTick) this.restart()
     if (u.ack !== undefined) {
       while (this.sent.length > 0) {
-        const [requestId, local] = this.sent[0] as [number, number]
+        const [requestId, local, raw] = this.sent[0] as [number, number, number]
         if (requestId < 0 || requestId > u.ack) break
         this.localAck = local
         this.sent.shift()
+        // It arrived after the previous update's tick and before this one's step.
+        if (previousTick >= 0) this.calibration.observe(raw, previousTick, u.tick)
       }
     }
     this.predictor.reconcile(

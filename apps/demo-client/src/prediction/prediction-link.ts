@@ -121,7 +121,7 @@ export function clientLink(
         }
         // The acknowledgement on the wire when the server sends one (null: no call ran since the
         // previous update), else the one inferred from the order of frames.
-        const guess = inferred?.take()
+        const guess = typeof m.seq === 'number' ? inferred?.take(m.seq) : undefined
         if ('ack' in m) wireAck = true
         const ack = wireAck ? (typeof m.ack === 'number' ? m.ack : undefined) : guess
         fn({ tick, serverTime, ack })
