@@ -168,3 +168,22 @@ export function tokenExpiry(token: string): number | null {
     return null
   }
 }
+
+/**
+ * Reads a token's subject (`sub`) without verifying it: only to compare with an identity
+ * proven some other way, never as proof.
+ * @param token - a compact JWT
+ * @returns the `sub` string, or `null` when the token is not a JWT with a string `sub`
+ * @example
+ * ```ts
+ * if (tokenSubject(helloToken) !== signer) refuse()
+ * ```
+ */
+export function tokenSubject(token: string): string | null {
+  try {
+    const { sub } = decodeJwt(token)
+    return typeof sub === 'string' ? sub : null
+  } catch {
+    return null
+  }
+}

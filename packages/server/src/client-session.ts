@@ -16,7 +16,10 @@ import {
 import { TokenBucket } from 'limiter'
 import type { Logger } from 'pino'
 import type { RawData, WebSocket } from 'ws'
+import type { HandshakeLimiter } from './auth/handshake-limiter.js'
+import { TokenExpiryTimer } from './auth/token-expiry.js'
 import type { Authenticator, AuthMethod, AuthResult, Identity } from './authenticator.js'
+import type { Clock } from './clock.js'
 import type { ResolvedLimits } from './options.js'
 import { messageOf } from './reducer-dispatcher.js'
 import { ServerError } from './server-error.js'
@@ -34,6 +37,9 @@ export interface SessionCounters {
 export interface SessionHost {
   readonly limits: ResolvedLimits
   readonly authenticator: Authenticator
+  readonly handshakes: HandshakeLimiter
+  /** Timers of token expiry. */
+  readonly clock: Clock
   readonly counters: SessionCounters
   /** The handshake succeeded: register the client, send Welcome, run onConnect. */
   admit(session: ClientSession, auth: AuthResult): void
@@ -72,6 +78,7 @@ export class ClientSession {
   private hello: Hello | null = null
   private handshakeTimer: ReturnType<typeof setTimeout> | null
   private terminateTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly expiry: TokenExpiryTimer
 
   /**
    * @param id - connection id
@@ -107,6 +114,13 @@ export class ClientSession {
       this.log.warn({ err: error }, 'socket error')
     })
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary))
+    const authNow = host.authenticator.now?.bind(host.authenticator) ?? Date.now
+    this.expiry = new TokenExpiryTimer(host.clock, authNow, () => {
+      this.host.counters.errors++
+      this.log.info('token expired')
+      this.sendError('ERR_AUTH_FAILED', 'the session token expired; refresh it before expiry or sign in again')
+      this.end(CloseCode.TokenExpired, 'token expired')
+    })
     this.handshakeTimer = setTimeout(() => {
       this.handshakeTimer = null
       this.host.counters.errors++
@@ -191,6 +205,7 @@ export class ClientSession {
     const admitted = this.identityValue !== null
     this.state = 'closed'
     this.clearHandshakeTimer()
+    this.expiry.clear()
     this.host.ended(this, admitted)
   }
 
@@ -239,7 +254,7 @@ export class ClientSession {
 
   private route(message: ClientMessage, requestId: number | null): void {
     if (this.state === 'hello' && message.type === 'Hello') {
-      this.onHello(message)
+      void this.onHello(message)
       return
     }
     if (this.state === 'challenged' && message.type === 'Authenticate') {
@@ -275,7 +290,7 @@ export class ClientSession {
     )
   }
 
-  private onHello(hello: Hello): void {
+  private async onHello(hello: Hello): Promise<void> {
     if (!isCompatibleVersion(hello.protocolVersion)) {
       this.fail(
         'ERR_UNSUPPORTED_VERSION',
@@ -285,7 +300,14 @@ export class ClientSession {
       return
     }
     this.hello = hello
-    this.nonce = randomBytes(32)
+    this.state = 'authenticating'
+    if (!(await this.host.handshakes.allowAddress(this.remoteAddress))) {
+      this.host.counters.rateLimited++
+      this.fail('ERR_RATE_LIMITED', 'too many handshakes from this address; retry later', CloseCode.RateLimited)
+      return
+    }
+    if (this.state !== 'authenticating') return
+    this.nonce = this.host.authenticator.createNonce?.() ?? randomBytes(32)
     this.state = 'challenged'
     this.send({ type: 'Challenge', nonce: this.nonce, methods: this.host.authenticator.methods })
   }
@@ -306,20 +328,31 @@ export class ClientSession {
         remoteAddress: this.remoteAddress,
       })
     } catch (error) {
-      this.fail('ERR_AUTH_FAILED', messageOf(error), CloseCode.AuthFailed)
+      const refusedToken = error instanceof ServerError && error.code === 'ERR_TOKEN_REFUSED'
+      this.fail('ERR_AUTH_FAILED', messageOf(error), refusedToken ? CloseCode.TokenRefused : CloseCode.AuthFailed)
+      return
+    }
+    if (this.state !== 'authenticating') return
+    if (!(await this.host.handshakes.allowIdentity(auth.identity))) {
+      this.host.counters.rateLimited++
+      this.fail('ERR_RATE_LIMITED', 'too many sign-ins for this identity; retry later', CloseCode.RateLimited)
       return
     }
     if (this.state !== 'authenticating') return
     this.clearHandshakeTimer()
     this.identityValue = auth.identity
     this.state = 'ready'
+    this.expiry.arm(auth.expiresAt)
     this.host.admit(this, auth)
   }
 
   private async onRefreshToken(requestId: number): Promise<void> {
     const identity = this.identityValue as Identity
     try {
-      const token = await this.host.authenticator.issueToken(identity)
+      const issued = await this.host.authenticator.issueToken(identity)
+      const { token, expiresAt } = typeof issued === 'string' ? { token: issued, expiresAt: undefined } : issued
+      if (this.state !== 'ready') return
+      this.expiry.arm(expiresAt)
       this.send({ type: 'TokenRefreshed', requestId, token })
     } catch (error) {
       this.host.counters.errors++

@@ -2,6 +2,7 @@ import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node
 import type { ArgsSchema } from '@orrery/protocol'
 import type { Logger, LoggerOptions } from 'pino'
 import * as v from 'valibot'
+import type { HandshakeRateLimiter } from './auth/handshake-limiter.js'
 import type { Authenticator } from './authenticator.js'
 import type { Clock } from './clock.js'
 import type { ModuleDef } from './module.js'
@@ -25,6 +26,14 @@ export interface ServerLimits {
   readonly maxOutboxBytes?: number
   /** Time in ms from the socket opening to Welcome before the close with CloseCode.HandshakeTimeout. Default 10 000. */
   readonly handshakeTimeoutMs?: number
+  /** Handshakes one IP address may start per `handshakeIpWindowMs`; more close with CloseCode.RateLimited. Default 30. */
+  readonly handshakesPerIp?: number
+  /** Window of `handshakesPerIp`, ms (whole seconds). Default 10 000. */
+  readonly handshakeIpWindowMs?: number
+  /** Sign-ins one identity may complete per `handshakeIdentityWindowMs`; more close with CloseCode.RateLimited. Default 10. */
+  readonly handshakesPerIdentity?: number
+  /** Window of `handshakesPerIdentity`, ms (whole seconds). Default 60 000. */
+  readonly handshakeIdentityWindowMs?: number
 }
 
 /** What to do when an identity connects while a connection with the same identity is open. */
@@ -58,6 +67,8 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly authenticator?: Authenticator
   /** A second connection with an open identity: 'replace' closes the first with CloseCode.SessionReplaced; 'allow' keeps both. Default 'replace'. */
   readonly duplicateIdentity?: DuplicateIdentityPolicy
+  /** Replacements for the memory handshake limiters (rate-limiter-flexible instances, e.g. on Redis for a cluster); keys are IP addresses and identities. */
+  readonly handshakeLimiters?: { readonly ip?: HandshakeRateLimiter; readonly identity?: HandshakeRateLimiter }
   /** Updates kept in the replicator's history ring, in ticks. Default 256. */
   readonly historySize?: number
   /** Time source and timers of the tick loop (inject a fake one in tests). Default: the system clock. */
@@ -114,12 +125,22 @@ const optionsSchema = v.strictObject({
       maxSubscriptionsPerClient: v.optional(positiveInt),
       maxOutboxBytes: v.optional(positiveInt),
       handshakeTimeoutMs: v.optional(positiveInt),
+      handshakesPerIp: v.optional(positiveInt),
+      handshakeIpWindowMs: v.optional(v.pipe(positiveInt, v.multipleOf(1000))),
+      handshakesPerIdentity: v.optional(positiveInt),
+      handshakeIdentityWindowMs: v.optional(v.pipe(positiveInt, v.multipleOf(1000))),
     }),
   ),
   httpHandler: v.optional(v.function()),
   httpServer: v.optional(v.custom<object>(isObject, 'Invalid type: Expected an http.Server')),
   authenticator: v.optional(
     v.looseObject({ methods: v.array(v.picklist(['anonymous', 'token', 'signature'])), authenticate: v.function(), issueToken: v.function() }),
+  ),
+  handshakeLimiters: v.optional(
+    v.strictObject({
+      ip: v.optional(v.looseObject({ consume: v.function() })),
+      identity: v.optional(v.looseObject({ consume: v.function() })),
+    }),
   ),
   duplicateIdentity: v.optional(v.picklist(['replace', 'allow'])),
   historySize: v.optional(positiveInt),
@@ -156,6 +177,10 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     maxSubscriptionsPerClient: l.maxSubscriptionsPerClient ?? 16,
     maxOutboxBytes: l.maxOutboxBytes ?? 4 * 1024 * 1024,
     handshakeTimeoutMs: l.handshakeTimeoutMs ?? 10_000,
+    handshakesPerIp: l.handshakesPerIp ?? 30,
+    handshakeIpWindowMs: l.handshakeIpWindowMs ?? 10_000,
+    handshakesPerIdentity: l.handshakesPerIdentity ?? 10,
+    handshakeIdentityWindowMs: l.handshakeIdentityWindowMs ?? 60_000,
   }
   return { options, limits }
 }

@@ -4,10 +4,12 @@ import { type ArgsSchema, type CallReducer, CloseCode, describeSchema, encodeArg
 import { createReplicator, type Replicator, SyncError } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
+import { HandshakeLimiter } from './auth/handshake-limiter.js'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
-import { systemClock } from './clock.js'
+import { type Clock, systemClock } from './clock.js'
 import { DurationStats } from './duration-stats.js'
+import { withJwksRoute } from './http/jwks-route.js'
 import { Listener } from './listener.js'
 import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
@@ -43,6 +45,8 @@ class Host implements OrreryServer, SessionHost {
   readonly log: Logger
   readonly limits: ResolvedLimits
   readonly authenticator: Authenticator
+  readonly handshakes: HandshakeLimiter
+  readonly clock: Clock
   readonly counters: SessionCounters = { bytesSent: 0, bytesReceived: 0, messagesReceived: 0, errors: 0, rateLimited: 0 }
   private readonly options: ServerOptions
   private readonly module: ModuleDef
@@ -71,6 +75,16 @@ class Host implements OrreryServer, SessionHost {
     this.log = resolveLogger(options.logger, `orrery:${options.module.name}`)
     this.moduleCaller = { sender: MODULE_IDENTITY, connectionId: null, log: this.log }
     this.authenticator = options.authenticator ?? createAnonymousAuthenticator()
+    this.clock = options.clock ?? systemClock
+    this.handshakes = new HandshakeLimiter(
+      {
+        perIp: limits.handshakesPerIp,
+        ipWindowMs: limits.handshakeIpWindowMs,
+        perIdentity: limits.handshakesPerIdentity,
+        identityWindowMs: limits.handshakeIdentityWindowMs,
+      },
+      options.handshakeLimiters,
+    )
     const components = options.module.components
     this.world = createWorld({ components, seed: options.seed ?? Math.floor(Math.random() * 0x7fffffff) })
     this.replicator = createReplicator({
@@ -93,7 +107,7 @@ class Host implements OrreryServer, SessionHost {
     this.loop = new TickLoop({
       periodMs,
       maxCatchUpTicks: options.maxCatchUpTicks ?? 4,
-      clock: options.clock ?? systemClock,
+      clock: this.clock,
       onTick: () => this.step(),
       onError: (error) => {
         this.counters.errors++
@@ -123,7 +137,7 @@ class Host implements OrreryServer, SessionHost {
     if (this.listener !== null) throw new ServerError('ERR_ALREADY_LISTENING', 'listen() was already called')
     const listener = new Listener({
       httpServer: this.options.httpServer,
-      httpHandler: this.options.httpHandler,
+      httpHandler: this.httpHandler(),
       maxPayload: this.limits.maxFrameBytes,
       onConnection: (ws, remoteAddress) => this.accept(ws, remoteAddress),
       log: this.log,
@@ -297,6 +311,12 @@ class Host implements OrreryServer, SessionHost {
     if (set?.size === 0) this.byIdentity.delete(identity)
     session.log.info('client disconnected')
     this.runHook('onDisconnect', session)
+  }
+
+  private httpHandler(): ServerOptions['httpHandler'] {
+    const authenticator = this.authenticator
+    if (authenticator.jwks === undefined) return this.options.httpHandler
+    return withJwksRoute(() => authenticator.jwks?.(), this.options.httpHandler, this.log)
   }
 
   private accept(ws: WebSocket, remoteAddress: string | undefined): void {
