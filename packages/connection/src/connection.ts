@@ -378,6 +378,10 @@ class OrreryConnection implements Connection {
       for (const resolve of waiters) resolve()
       return
     }
+    if (code === CloseCode.TokenRefused || code === CloseCode.TokenExpired) {
+      // A stale token is not a lost identity: forget it, and the next handshake signs in afresh.
+      this.currentToken = null
+    }
     if (FINAL_CLOSE_CODES.has(code)) {
       const kind = code === CloseCode.SessionReplaced ? 'ERR_FAILED' : 'ERR_HANDSHAKE'
       this.giveUp(new ConnectionError(kind, `the server closed with ${code} ${reason}`.trim(), { closeCode: code }))
