@@ -1,3 +1,4 @@
+import type { KeyIdentity } from '@orrery/auth'
 import type { Connection, ConnectionOptions } from '@orrery/connection'
 import type { Component } from '@orrery/ecs'
 import type { ArgsSchema } from '@orrery/protocol'
@@ -35,7 +36,17 @@ export interface ConnectOptions<C extends ComponentList, R extends Record<string
   readonly WebSocket?: ConnectionOptions['WebSocket']
   /** Reconnect backoff, see `@orrery/connection`. */
   readonly reconnect?: ConnectionOptions['reconnect']
-  /** The auth seam, see `@orrery/connection`; default answers with the token when one is known, else 'anonymous'. */
+  /**
+   * The client's key identity (`@orrery/auth`): the client signs the server's Challenge with it,
+   * keeps the token it gets in memory, presents it on reconnects while it is valid, refreshes it
+   * before it expires, and signs in again when the server refuses it.
+   */
+  readonly identity?: KeyIdentity
+  /** With a token that expires: refresh it this long before `exp`, ms. Default 60 000. */
+  readonly tokenRefreshMarginMs?: number
+  /** Wall-clock time for token expiry, ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number
+  /** The auth seam, see `@orrery/connection`; default: key signatures with `identity`, else the token when one is known, else 'anonymous'. */
   readonly auth?: ConnectionOptions['auth']
   /** Request (reducer call, subscription) timeout in ms. Default 10 000. */
   readonly requestTimeoutMs?: number

@@ -1,14 +1,16 @@
 import { type Connection, type ConnectionOptions, createConnection } from '@orrery/connection'
 import type { Component, Schema } from '@orrery/ecs'
-import type { ArgsSchema, ReducerResult, ServerMessage, SubscribeApplied, Unsubscribed, Welcome } from '@orrery/protocol'
+import { type ArgsSchema, CloseCode, type ReducerResult, type ServerMessage, type SubscribeApplied, type Unsubscribed, type Welcome } from '@orrery/protocol'
 import { createReplica, type Replica } from '@orrery/sync'
 import { ClientError } from './client-error.js'
 import type { ComponentList, ConnectOptions, OrreryClient } from './client-types.js'
+import { createKeyAuth } from './key-auth.js'
 import { createReducers, type Reducers } from './reducer-proxy.js'
 import { ReplicaSync } from './replica-sync.js'
 import { SlidingRate } from './sliding-rate.js'
 import { createTable, type Table } from './table.js'
 import { toClientError } from './to-client-error.js'
+import { TokenRefresher } from './token-refresher.js'
 
 /**
  * Connects to an Orrery server: handshake, replica schema from Welcome, the
@@ -73,6 +75,7 @@ class Client {
   private readonly sync: ReplicaSync
   private readonly errorListeners = new Set<(error: ClientError) => void>()
   private schemaError: ClientError | null = null
+  private readonly refresher: TokenRefresher
 
   constructor(options: ConnectOptions<ComponentList, Record<string, ArgsSchema>>, components: readonly Component[]) {
     this.options = options
@@ -91,6 +94,15 @@ class Client {
     )
     this.db = {}
     for (const c of components) this.db[c.name] = createTable(this.replica, c)
+    this.refresher = new TokenRefresher({
+      marginMs: options.tokenRefreshMarginMs ?? 60_000,
+      now: options.now ?? Date.now,
+      refresh: () => this.refreshToken(),
+      onError: (cause) => {
+        // Not fatal: unrefreshed, the session ends with TokenExpired and the client signs in again.
+        if (this.connection.state === 'connected') this.report(new ClientError('ERR_REMOTE', `token refresh failed: ${messageOf(cause)}`, { cause }))
+      },
+    })
     this.connection = createConnection(this.connectionOptions())
     this.reducers = createReducers(options.reducers, (reducer, args) =>
       this.request<ReducerResult>((requestId) => ({ type: 'CallReducer', requestId, reducer, args })),
@@ -99,11 +111,17 @@ class Client {
     const onMessage = (message: ServerMessage): void => {
       if (message.type === 'TransactionUpdate') this.sync.update(message)
     }
+    const onClose = ({ code }: { code: number }): void => {
+      if (code === CloseCode.TokenRefused || code === CloseCode.TokenExpired) this.tokenValue = null
+      this.refresher.stop()
+    }
     this.connection.on('welcome', onWelcome)
     this.connection.on('message', onMessage)
+    this.connection.on('close', onClose)
     this.offs.push(
       () => this.connection.off('welcome', onWelcome),
       () => this.connection.off('message', onMessage),
+      () => this.connection.off('close', onClose),
       this.replica.onGap(() => this.resync()),
     )
   }
@@ -152,6 +170,7 @@ class Client {
       requestId,
     }))
     this.setToken(reply.token)
+    this.refresher.schedule(reply.token)
     return reply.token
   }
 
@@ -168,6 +187,7 @@ class Client {
 
   async disconnect(): Promise<void> {
     for (const off of this.offs.splice(0)) off()
+    this.refresher.stop()
     await this.connection.close(1000, 'client disconnect')
   }
 
@@ -177,6 +197,7 @@ class Client {
     if (o.WebSocket !== undefined) out.WebSocket = o.WebSocket
     if (o.reconnect !== undefined) out.reconnect = o.reconnect
     if (o.auth !== undefined) out.auth = o.auth
+    else if (o.identity !== undefined) out.auth = createKeyAuth(o.identity, o.url, o.now === undefined ? {} : { now: o.now })
     if (o.requestTimeoutMs !== undefined) out.requestTimeoutMs = o.requestTimeoutMs
     if (o.handshakeTimeoutMs !== undefined) out.handshakeTimeoutMs = o.handshakeTimeoutMs
     if (o.pingIntervalMs !== undefined) out.pingIntervalMs = o.pingIntervalMs
@@ -187,6 +208,7 @@ class Client {
     this.welcomes++
     this.identityValue = welcome.identity
     this.setToken(welcome.token)
+    this.refresher.schedule(welcome.token)
     try {
       this.replica.setSchema(welcome.schema)
     } catch (cause) {
