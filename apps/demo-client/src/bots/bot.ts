@@ -1,3 +1,4 @@
+import { generateIdentity, type KeyIdentity } from '@orrery/auth'
 import { connect, type ConnectOptions, type OrreryClient } from '@orrery/client'
 import type { Entity, World } from '@orrery/ecs'
 import {
@@ -21,8 +22,8 @@ export interface BotOptions {
   readonly url: string
   /** The name the bot enters the game with (≤ 32 characters). */
   readonly name: string
-  /** A token from an earlier run, to come back as the same identity. */
-  readonly token?: string | null
+  /** The bot's key identity (e.g. loaded from its identity file, so a restarted bot is the same player). Default: a fresh guest key. */
+  readonly identity?: KeyIdentity
   /** Input messages per second, at most 20 (the reference client's rate). Default 20. */
   readonly inputRateHz?: number
   /** Wait before respawning once all the bot's circles are eaten, ms. Default 1 000. */
@@ -43,6 +44,8 @@ export interface BotStats {
   readonly identity: string
   /** Whether it is connected now. */
   readonly connected: boolean
+  /** Whether it is connected as the identity of its own key (signed in with a signature or its token). */
+  readonly authenticated: boolean
   /** Whether it ever completed a handshake and entered the game. */
   readonly entered: boolean
   /** updatePlayerInput calls sent. */
@@ -85,6 +88,7 @@ const SPLIT_COOLDOWN_MS = 2000
  */
 export class Bot {
   private readonly options: BotOptions
+  private readonly key: KeyIdentity
   private client: BlackholioClient | null = null
   private timer: ReturnType<typeof setInterval> | null = null
   private readonly own: SeenBody[] = []
@@ -105,6 +109,7 @@ export class Bot {
    */
   constructor(options: BotOptions) {
     this.options = options
+    this.key = options.identity ?? generateIdentity()
   }
 
   /**
@@ -118,7 +123,7 @@ export class Bot {
       url: this.options.url,
       components: liveComponents,
       reducers,
-      token: this.options.token ?? null,
+      identity: this.key,
       ...(this.options.WebSocket === undefined ? {} : { WebSocket: this.options.WebSocket }),
     }
     this.client = await connect(options)
@@ -136,9 +141,9 @@ export class Bot {
     if (client !== null) await client.disconnect()
   }
 
-  /** The token to come back as the same identity, or null before connecting. */
-  get token(): string | null {
-    return this.client?.token ?? null
+  /** The identity of the bot's key (what the server sees as `ctx.sender`). */
+  get identity(): string {
+    return this.key.identity
   }
 
   /** What the bot has done so far. */
@@ -148,6 +153,7 @@ export class Bot {
       name: this.options.name,
       identity: c?.identity ?? '',
       connected: c?.connection.state === 'connected',
+      authenticated: c?.connection.state === 'connected' && c.identity === this.key.identity,
       entered: this.entered,
       ...this.counts,
       bytesSent: c?.connection.stats.bytesSent ?? 0,

@@ -1,3 +1,4 @@
+import type { KeyIdentity } from '@orrery/auth'
 import { connect } from '@orrery/client'
 import type { Entity, World } from '@orrery/ecs'
 import {
@@ -19,10 +20,8 @@ import { RenderState } from './render-state.js'
 export interface GameOptions {
   /** The server's WebSocket URL. */
   readonly url: string
-  /** A token from an earlier visit, to come back as the same identity. */
-  readonly token: string | null
-  /** Called with each new token (persist it). */
-  readonly onTokenChange: (token: string) => void
+  /** The player's key: the client signs in with it and keeps its token in memory only. */
+  readonly identity: KeyIdentity
 }
 
 /** A snapshot of the figures the status line shows. */
@@ -50,7 +49,7 @@ export interface GameStatus {
  * consume events, the local player and the camera that follows it.
  *
  * @example
- * const game = await Game.connect({ url: 'ws://localhost:3000', token: null, onTokenChange: save })
+ * const game = await Game.connect({ url: 'ws://localhost:3000', identity: generateIdentity() })
  * await game.enter('Ada')
  */
 export class Game {
@@ -70,7 +69,7 @@ export class Game {
   /**
    * Connects and starts mirroring the replica into the drawn state.
    *
-   * @param options - URL and token handling
+   * @param options - URL and the player's key
    * @returns the game, once the first snapshot is applied
    * @throws ClientError 'ERR_CONNECT_FAILED' when the server cannot be reached
    */
@@ -79,8 +78,7 @@ export class Game {
       url: options.url,
       components: liveComponents,
       reducers,
-      token: options.token,
-      onTokenChange: options.onTokenChange,
+      identity: options.identity,
     })
     const game = new Game(client)
     game.attach()
