@@ -187,3 +187,21 @@ export function tokenSubject(token: string): string | null {
     return null
   }
 }
+
+/**
+ * Reads a token's issuer (`iss`) without verifying it: only to choose which issuer's keys verify it.
+ * @param token - a compact JWT
+ * @returns the `iss` string, or `null` when the token is not a JWT with a string `iss`
+ * @example
+ * ```ts
+ * const verifier = issuers.get(tokenIssuer(token) ?? '')
+ * ```
+ */
+export function tokenIssuer(token: string): string | null {
+  try {
+    const { iss } = decodeJwt(token)
+    return typeof iss === 'string' ? iss : null
+  } catch {
+    return null
+  }
+}

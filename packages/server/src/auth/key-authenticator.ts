@@ -1,10 +1,12 @@
 import {
   AuthError,
+  type ExternalIssuer,
   KeyRing,
   type KeyRingStore,
   LOOPBACK_SERVER_NAMES,
   NonceStore,
   TokenService,
+  tokenIssuer,
   tokenSubject,
   verifyChallengeCredential,
 } from '@orrery/auth'
@@ -32,6 +34,12 @@ export interface KeyAuthenticatorOptions {
   readonly nonceTtlMs?: number
   /** A signing key older than this is replaced. Default 7 days. */
   readonly rotateAfterMs?: number
+  /**
+   * External issuers (OpenID Connect providers, see `createExternalIssuer` of `@orrery/auth`) whose
+   * tokens are accepted as method `token`; the player's identity is derived from `iss` + `sub`, and
+   * the session then runs on this server's own tokens. Default: none.
+   */
+  readonly externalIssuers?: readonly ExternalIssuer[]
   /** Wall-clock time, ms since the epoch (inject a fake in tests). Default `Date.now`. */
   readonly now?: () => number
 }
@@ -73,6 +81,9 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions = {}): K
   const now = options.now ?? Date.now
   const serverNames = options.serverNames ?? LOOPBACK_SERVER_NAMES
   if (serverNames.length === 0) throw new ServerError('ERR_INVALID_OPTIONS', 'serverNames must name at least one server')
+  const external = new Map<string, ExternalIssuer>()
+  for (const issuer of options.externalIssuers ?? []) external.set(issuer.issuer, issuer)
+  if (external.has(options.issuer ?? 'orrery')) throw new ServerError('ERR_INVALID_OPTIONS', 'an external issuer has the same iss as this server')
   const nonces = new NonceStore({ ttlMs: options.nonceTtlMs ?? 30_000, now })
   const store = options.keyStore ?? (options.dataDir === undefined ? undefined : createFileKeyRingStore(options.dataDir))
   let ring: Promise<KeyRing> | null = null
@@ -122,7 +133,8 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions = {}): K
     const token = typeof request.credential === 'string' ? request.credential : request.helloToken
     if (token === null) throw new AuthError('ERR_TOKEN_MALFORMED', 'no token presented')
     const service = await tokens()
-    const verified = await service.verify(token)
+    const outside = external.get(tokenIssuer(token) ?? '')
+    const verified = outside === undefined ? await service.verify(token) : await outside.verify(token)
     if (request.helloToken !== null && request.helloToken !== token && tokenSubject(request.helloToken) !== verified.identity) {
       throw new AuthError('ERR_IDENTITY_MISMATCH', 'the Hello token names another identity than the Authenticate token')
     }
