@@ -54,25 +54,33 @@ describe('signing in with a key', () => {
     expect(server.world.query([Tag]).count).toBe(1)
   })
 
-  it('a server restart on the same data folder keeps the client signed in with its token', async () => {
+  it('a server restart on the same data folder keeps every client signed in with its token', async () => {
     const dataDir = await tempDir()
     const first = createServer({ module: createTestModule(), logger: false, autoStart: false, authenticator: createKeyAuthenticator({ dataDir }) })
     const { port } = await first.listen()
     const url = `ws://127.0.0.1:${port}`
-    const me = generateIdentity()
-    const { auth, methods } = recordingAuth(me, url)
-    const closes: number[] = []
-    const client = await stepUntil(first, connect({ url, components, reducers: reducerSchemas, identity: me, auth, reconnect: { initialDelayMs: 5, maxDelayMs: 20 } }))
-    cleanups.push(() => client.disconnect())
-    client.connection.on('close', ({ code }) => closes.push(code))
+    const players = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const me = generateIdentity()
+        const { auth, methods } = recordingAuth(me, url)
+        const closes: number[] = []
+        const client = await stepUntil(first, connect({ url, components, reducers: reducerSchemas, identity: me, auth, reconnect: { initialDelayMs: 5, maxDelayMs: 20 } }))
+        cleanups.push(() => client.disconnect())
+        client.connection.on('close', ({ code }) => closes.push(code))
+        return { me, client, methods, closes }
+      }),
+    )
     await first.close()
     const second = createServer({ module: createTestModule(), logger: false, autoStart: false, authenticator: createKeyAuthenticator({ dataDir }), port })
     servers.push(second)
     await second.listen()
-    await eventually(second, () => client.connection.state === 'connected' && methods.length === 2)
-    expect(methods).toEqual(['signature', 'token'])
-    expect(closes).toEqual([CloseCode.ServerShutdown])
-    expect(client.identity).toBe(me.identity)
+    await eventually(second, () => players.every((p) => p.client.connection.state === 'connected' && p.methods.length === 2))
+    for (const p of players) {
+      expect(p.methods).toEqual(['signature', 'token'])
+      expect(p.closes).toEqual([CloseCode.ServerShutdown])
+      expect(p.client.identity).toBe(p.me.identity)
+    }
+    expect(second.metrics().clients).toBe(3)
   })
 
   it('without the data folder a restart refuses the old token (TokenRefused) and the client signs in again', async () => {
