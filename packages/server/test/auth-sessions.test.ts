@@ -159,6 +159,37 @@ describe('token lifetime on an open session', () => {
   })
 })
 
+describe('automatic refresh', () => {
+  it('the client refreshes its token by itself before expiry, over the open connection', async () => {
+    const authenticator = createKeyAuthenticator({ tokenTtlMs: 60_000 })
+    const { server, url } = await startServer({ authenticator })
+    servers.push(server)
+    // The client's clock runs 58.5 s ahead until the first refresh: its token (exp in whole seconds) looks 0.5–1.5 s from expiry.
+    let skew = 58_500
+    const tokens: string[] = []
+    const client = await stepUntil(
+      server,
+      connect({
+        url,
+        components,
+        reducers: reducerSchemas,
+        identity: generateIdentity(),
+        now: () => Date.now() + skew,
+        onTokenChange: (token) => {
+          tokens.push(token)
+          if (tokens.length === 2) skew = 0
+        },
+      }),
+    )
+    cleanups.push(() => client.disconnect())
+    await eventually(server, () => tokens.length === 2, 2_000)
+    expect(client.connection.state).toBe('connected')
+    expect(client.token).toBe(tokens[1])
+    expect(tokens[1]).not.toBe(tokens[0])
+    expect((await (await authenticator.tokens()).verify(tokens[1])).identity).toBe(client.identity)
+  })
+})
+
 describe('JWKS over HTTP', () => {
   it(`serves the public keys at ${JWKS_PATH}, and they verify the tokens`, async () => {
     const authenticator = createKeyAuthenticator({ issuer: 'https://play.example', audience: 'blackholio' })
