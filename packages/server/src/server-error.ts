@@ -8,7 +8,6 @@
  * - `ERR_REDUCER_FAILED`: the reducer threw; its transaction was rolled back.
  * - `ERR_AUTH_FAILED`: an authenticator refused a credential.
  * - `ERR_TOKEN_REFUSED`: an authenticator refused a presented token (the client is closed with TokenRefused and signs in again).
- * - `ERR_RATE_LIMITED`: too many handshakes from one address or for one identity.
  * - `ERR_ALREADY_LISTENING`: `listen()` was called twice.
  * - `ERR_CLOSED`: the server was closed; it cannot listen or tick again.
  */
@@ -20,7 +19,6 @@ export type ServerErrorCode =
   | 'ERR_REDUCER_FAILED'
   | 'ERR_AUTH_FAILED'
   | 'ERR_TOKEN_REFUSED'
-  | 'ERR_RATE_LIMITED'
   | 'ERR_ALREADY_LISTENING'
   | 'ERR_CLOSED'
 
