@@ -74,7 +74,7 @@ describe('signing in with a key', () => {
     const second = createServer({ module: createTestModule(), logger: false, autoStart: false, authenticator: createKeyAuthenticator({ dataDir }), port })
     servers.push(second)
     await second.listen()
-    await eventually(second, () => players.every((p) => p.client.connection.state === 'connected' && p.methods.length === 2))
+    await eventually(second, () => players.every((p) => p.client.connection.state === 'connected' && p.methods.length === 2), 3_000)
     for (const p of players) {
       expect(p.methods).toEqual(['signature', 'token'])
       expect(p.closes).toEqual([CloseCode.ServerShutdown])
@@ -97,7 +97,7 @@ describe('signing in with a key', () => {
     const second = createServer({ module: createTestModule(), logger: false, autoStart: false, authenticator: createKeyAuthenticator(), port })
     servers.push(second)
     await second.listen()
-    await eventually(second, () => client.connection.state === 'connected' && methods.length === 3)
+    await eventually(second, () => client.connection.state === 'connected' && methods.length === 3, 3_000)
     expect(methods).toEqual(['signature', 'token', 'signature'])
     expect(closes).toEqual([CloseCode.ServerShutdown, CloseCode.TokenRefused])
     expect(client.identity).toBe(me.identity)
@@ -257,7 +257,7 @@ describe('logs', () => {
     refused.send({ type: 'Authenticate', method: 'token', credential: tampered })
     expect((await refused.closed).code).toBe(CloseCode.TokenRefused)
     await raw.close()
-    await eventually(null, () => lines.some((l) => l.includes('client disconnected')))
+    await eventually(null, () => lines.some((l) => l.includes('client disconnected')), 3_000)
 
     const log = lines.join('')
     expect(log).toContain('client connected')
