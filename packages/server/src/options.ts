@@ -25,6 +25,18 @@ export interface ServerLimits {
   readonly maxOutboxBytes?: number
   /** Time in ms from the socket opening to Welcome before the close with CloseCode.HandshakeTimeout. Default 10 000. */
   readonly handshakeTimeoutMs?: number
+  /**
+   * Bytes queued on a socket above which the client is a slow reader: its updates wait, collapsed to the
+   * newest value of each changed field, until it catches up. Default 262 144.
+   */
+  readonly slowReaderBytes?: number
+  /** Time in ms a client may stay a slow reader before the close with CloseCode.SlowConsumer. Default 15 000. */
+  readonly slowReaderTimeoutMs?: number
+  /**
+   * Estimated bytes of one client's update per tick; rows beyond it wait for later ticks, the nearest and
+   * longest-waiting first. Default 16 384.
+   */
+  readonly updateBudgetBytes?: number
 }
 
 /** What to do when an identity connects while a connection with the same identity is open. */
@@ -58,8 +70,8 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly authenticator?: Authenticator
   /** A second connection with an open identity: 'replace' closes the first with CloseCode.SessionReplaced; 'allow' keeps both. Default 'replace'. */
   readonly duplicateIdentity?: DuplicateIdentityPolicy
-  /** Updates kept in the replicator's history ring, in ticks. Default 256. */
-  readonly historySize?: number
+  /** World units beyond an area's margin before an entity leaves a client's view. Default: a tenth of the area's larger side. */
+  readonly hysteresis?: number
   /** Time source and timers of the tick loop (inject a fake one in tests). Default: the system clock. */
   readonly clock?: Clock
 }
@@ -93,6 +105,7 @@ const moduleSchema = v.object({
   init: v.optional(v.function()),
   onConnect: v.optional(v.function()),
   onDisconnect: v.optional(v.function()),
+  eventScope: v.optional(v.function()),
 })
 
 const optionsSchema = v.strictObject({
@@ -114,6 +127,9 @@ const optionsSchema = v.strictObject({
       maxSubscriptionsPerClient: v.optional(positiveInt),
       maxOutboxBytes: v.optional(positiveInt),
       handshakeTimeoutMs: v.optional(positiveInt),
+      slowReaderBytes: v.optional(positiveInt),
+      slowReaderTimeoutMs: v.optional(positiveInt),
+      updateBudgetBytes: v.optional(positiveInt),
     }),
   ),
   httpHandler: v.optional(v.function()),
@@ -122,7 +138,7 @@ const optionsSchema = v.strictObject({
     v.looseObject({ methods: v.array(v.picklist(['anonymous', 'token', 'signature'])), authenticate: v.function(), issueToken: v.function() }),
   ),
   duplicateIdentity: v.optional(v.picklist(['replace', 'allow'])),
-  historySize: v.optional(positiveInt),
+  hysteresis: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())),
   clock: v.optional(v.looseObject({ now: v.function(), setTimeout: v.function(), clearTimeout: v.function() })),
 })
 
@@ -156,6 +172,9 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     maxSubscriptionsPerClient: l.maxSubscriptionsPerClient ?? 16,
     maxOutboxBytes: l.maxOutboxBytes ?? 4 * 1024 * 1024,
     handshakeTimeoutMs: l.handshakeTimeoutMs ?? 10_000,
+    slowReaderBytes: l.slowReaderBytes ?? 256 * 1024,
+    slowReaderTimeoutMs: l.slowReaderTimeoutMs ?? 15_000,
+    updateBudgetBytes: l.updateBudgetBytes ?? 16 * 1024,
   }
   return { options, limits }
 }

@@ -1,0 +1,98 @@
+import { type Entity, entityIndex } from '@orrery/ecs'
+import type { ProtocolEvent } from '@orrery/protocol'
+import type { MergedChanges } from './change-merger.js'
+
+/** An event of the window with the entity it concerns (`null`: every client hears it). */
+export interface ScopedEvent extends ProtocolEvent {
+  readonly scope: Entity | null
+}
+
+/**
+ * The net changes of one flush window laid out for per-client lookups: per table, the updated rows in
+ * dense arrays indexed by entity index (so a client checks its visible rows in O(1) each, with no map),
+ * and the inserted and deleted entities as lists (few per tick).
+ */
+export class ChangeIndex {
+  /** Incremented by each {@link ChangeIndex.load}; a dense slot is valid when its stamp equals it. */
+  stamp = 0
+  readonly inserts: Entity[][]
+  readonly deletes: Entity[][]
+  events: ScopedEvent[] = []
+  /** Per table: whether anything of it changed in this window. */
+  readonly touched: boolean[]
+  private stamps: Int32Array[]
+  private masks: Uint32Array[]
+  private entities: Int32Array[]
+
+  /** @param tableCount - number of replicated tables */
+  constructor(private readonly tableCount: number) {
+    this.inserts = Array.from({ length: tableCount }, () => [])
+    this.deletes = Array.from({ length: tableCount }, () => [])
+    this.touched = new Array<boolean>(tableCount).fill(false)
+    this.stamps = Array.from({ length: tableCount }, () => new Int32Array(1024))
+    this.masks = Array.from({ length: tableCount }, () => new Uint32Array(1024))
+    this.entities = Array.from({ length: tableCount }, () => new Int32Array(1024))
+  }
+
+  /**
+   * Loads a window.
+   *
+   * @param merged - the net changes (from `ChangeMerger.take`)
+   * @param scopeOf - the entity an event concerns, or null
+   */
+  load(merged: MergedChanges, scopeOf: (event: ProtocolEvent) => Entity | null): void {
+    this.stamp++
+    const stamp = this.stamp
+    for (let t = 0; t < this.tableCount; t++) {
+      const inserts = this.inserts[t] as Entity[]
+      const deletes = this.deletes[t] as Entity[]
+      inserts.length = 0
+      deletes.length = 0
+      const changes = merged.tables[t]
+      this.touched[t] = changes !== undefined
+      if (changes === undefined) continue
+      for (const [e, change] of changes) {
+        if (change.kind === 'insert') inserts.push(e)
+        else if (change.kind === 'delete') deletes.push(e)
+        else {
+          const i = entityIndex(e)
+          this.ensure(t, i)
+          ;(this.stamps[t] as Int32Array)[i] = stamp
+          ;(this.masks[t] as Uint32Array)[i] = change.mask
+          ;(this.entities[t] as Int32Array)[i] = e
+        }
+      }
+    }
+    const events: ScopedEvent[] = []
+    for (const event of merged.events) events.push({ name: event.name, payload: event.payload, scope: scopeOf(event) })
+    this.events = events
+  }
+
+  /**
+   * The changed-field mask of an updated row in this window, or 0.
+   *
+   * @param table - table id
+   * @param e - the entity
+   */
+  updateMask(table: number, e: Entity): number {
+    const i = entityIndex(e)
+    const stamps = this.stamps[table] as Int32Array
+    if (i >= stamps.length || stamps[i] !== this.stamp || (this.entities[table] as Int32Array)[i] !== e) return 0
+    return (this.masks[table] as Uint32Array)[i] as number
+  }
+
+  private ensure(t: number, i: number): void {
+    const stamps = this.stamps[t] as Int32Array
+    if (i < stamps.length) return
+    let size = stamps.length * 2
+    while (size <= i) size *= 2
+    const grow = <A extends Int32Array | Uint32Array>(a: A, make: (n: number) => A): A => {
+      const next = make(size)
+      next.set(a)
+      return next
+    }
+    this.stamps[t] = grow(stamps, (n) => new Int32Array(n))
+    this.masks[t] = grow(this.masks[t] as Uint32Array, (n) => new Uint32Array(n))
+    this.entities[t] = grow(this.entities[t] as Int32Array, (n) => new Int32Array(n))
+  }
+}
