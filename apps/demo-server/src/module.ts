@@ -134,8 +134,9 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
     },
     systems,
     eventScope(event) {
-      // A consume animation matters to those who saw the eaten body.
-      return event.name === CONSUME_EVENT && isConsumeEvent(event.payload) ? (event.payload.consumed as Entity) : null
+      // A consume animation matters to those who see the eaten body or the eater.
+      if (event.name !== CONSUME_EVENT || !isConsumeEvent(event.payload)) return null
+      return [event.payload.consumed as Entity, event.payload.consumer as Entity]
     },
     init(ctx) {
       ensureFoodSpawner(ctx)

@@ -73,10 +73,10 @@ export interface ModuleDef<R extends Record<string, ArgsSchema> = Record<string,
   /** Runs in a transaction after a client's connection closed (sender = its identity). */
   onDisconnect?(ctx: ReducerContext): void
   /**
-   * The entity an event concerns: the event then reaches only the clients that see that entity (their
-   * subscriptions or areas of interest hold it); `null` or no function: every client hears it.
+   * The entity or entities an event concerns: the event then reaches only the clients that see one of them
+   * (their subscriptions or areas of interest hold it); `null` or no function: every client hears it.
    */
-  eventScope?(event: { readonly name: string; readonly payload: unknown }): Entity | null
+  eventScope?(event: { readonly name: string; readonly payload: unknown }): Entity | readonly Entity[] | null
 }
 
 /**

@@ -2,10 +2,13 @@ import { type Entity, entityIndex } from '@orrery/ecs'
 import type { ProtocolEvent } from '@orrery/protocol'
 import type { MergedChanges } from './change-merger.js'
 
-/** An event of the window with the entity it concerns (`null`: every client hears it). */
+/** An event of the window with the entities it concerns (`null`: every client hears it). */
 export interface ScopedEvent extends ProtocolEvent {
-  readonly scope: Entity | null
+  readonly scope: readonly Entity[] | null
 }
+
+/** What an `eventScope` function returns: the entity or entities an event concerns, or null for everyone. */
+export type EventScope = Entity | readonly Entity[] | null
 
 /**
  * The net changes of one flush window laid out for per-client lookups: per table, the updated rows in
@@ -38,9 +41,9 @@ export class ChangeIndex {
    * Loads a window.
    *
    * @param merged - the net changes (from `ChangeMerger.take`)
-   * @param scopeOf - the entity an event concerns, or null
+   * @param scopeOf - the entity or entities an event concerns, or null
    */
-  load(merged: MergedChanges, scopeOf: (event: ProtocolEvent) => Entity | null): void {
+  load(merged: MergedChanges, scopeOf: (event: ProtocolEvent) => EventScope): void {
     this.stamp++
     const stamp = this.stamp
     for (let t = 0; t < this.tableCount; t++) {
@@ -64,7 +67,10 @@ export class ChangeIndex {
       }
     }
     const events: ScopedEvent[] = []
-    for (const event of merged.events) events.push({ name: event.name, payload: event.payload, scope: scopeOf(event) })
+    for (const event of merged.events) {
+      const scope = scopeOf(event)
+      events.push({ name: event.name, payload: event.payload, scope: scope === null || Array.isArray(scope) ? (scope as readonly Entity[] | null) : [scope as Entity] })
+    }
     this.events = events
   }
 

@@ -13,7 +13,12 @@ export type PendingRequest =
   | { readonly kind: 'unsubscribe'; readonly requestId: number; readonly queryId: number }
 
 /** An acknowledgement to send after the update that carried its rows. */
-export type PendingAck = { readonly kind: 'applied' | 'unsubscribed'; readonly requestId: number; readonly queryId: number }
+export type PendingAck = {
+  /** `superseded`: a later request for the same queryId replaced this one before it was served. */
+  readonly kind: 'applied' | 'unsubscribed' | 'superseded'
+  readonly requestId: number
+  readonly queryId: number
+}
 
 /** What a flush of one client needs from the replicator. */
 export interface FlushContext {
@@ -63,6 +68,10 @@ export class ClientView {
   ack: number | null = null
   /** True when the budget cut the last flush's entering rows short (acks wait for them; deferred updates do not). */
   deferred = false
+  /** True when the budget left changed rows for later ticks in the last flush (the ack and call results wait). */
+  updatesDeferred = false
+  /** Flushes in a row that held the ack back; past a bound it goes out anyway. */
+  heldAcks = 0
   /** True when flushes were folded since the last collect (rows added to visible entities meanwhile are looked up again). */
   private folded = false
 
@@ -102,8 +111,16 @@ export class ClientView {
     if (!known && this.heldQueryIds() >= this.maxSubscriptions) {
       throw new SyncError('ERR_TOO_MANY_SUBSCRIPTIONS', `a client may hold at most ${this.maxSubscriptions} subscriptions`)
     }
-    this.pending.delete(sub.queryId)
+    this.supersede(sub.queryId)
     this.pending.set(sub.queryId, { kind: 'subscribe', requestId, sub })
+  }
+
+  /** A request for `queryId` still waits: it will be answered as superseded, and the new one replaces it. */
+  private supersede(queryId: number): void {
+    const previous = this.pending.get(queryId)
+    if (previous === undefined) return
+    this.pending.delete(queryId)
+    this.acks.push({ kind: 'superseded', requestId: previous.requestId, queryId })
   }
 
   /** Distinct queryIds served or pending (a re-subscribe of a served query counts once). */
@@ -115,7 +132,7 @@ export class ClientView {
 
   /** Queues the end of a subscription (replacing a pending request of the same queryId). */
   requestUnsubscribe(requestId: number, queryId: number): void {
-    this.pending.delete(queryId)
+    this.supersede(queryId)
     this.pending.set(queryId, { kind: 'unsubscribe', requestId, queryId })
   }
 
@@ -148,14 +165,15 @@ export class ClientView {
    */
   collect(ctx: FlushContext, draft: UpdateDraft): void {
     const h = this.handles
-    // Events first: a scoped event is heard by the clients that see its entity before this window's deletes.
+    // Events first: a scoped event is heard by the clients that see one of its entities before this window's deletes.
     for (const event of ctx.changes.events) {
-      if (event.scope === null || h.handleOf(event.scope) !== undefined) draft.events.push(event)
+      if (event.scope === null || event.scope.some((e) => h.handleOf(e) !== undefined)) draft.events.push(event)
     }
     const reconcile = this.applyRequests()
     const refill = reconcile || this.folded
     this.folded = false
     this.deferred = false
+    this.updatesDeferred = false
     this.collectDeletes(ctx, draft)
     this.collectLeaves(ctx, draft, reconcile)
     h.releaseEmpty(draft.releases)
@@ -416,7 +434,10 @@ export class ClientView {
     }
     order.sort((a, b) => (h.priority[candidates[b] as number] as number) - (h.priority[candidates[a] as number] as number))
     for (const k of order) {
-      if (draft.bytes > ctx.budgetBytes) break
+      if (draft.bytes > ctx.budgetBytes) {
+        this.updatesDeferred = true
+        break
+      }
       this.takeUpdate(draft, candidates[k] as number, candidates[k + 1] as number)
     }
   }

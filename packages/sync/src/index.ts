@@ -1,3 +1,4 @@
+export type { EventScope } from './change-index.js'
 export { createReplica } from './replica.js'
 export type { GapInfo, Replica, ReplicaOptions, SessionStart } from './replica.js'
 export type { DeleteListener, InsertListener, UpdateListener } from './replica-listeners.js'

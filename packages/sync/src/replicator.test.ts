@@ -850,6 +850,53 @@ describe('byte budget', () => {
     expectExact(h, a, areaSpec(area, [Mover]))
   })
 
+  it('holds the ack and the call results until the rows the budget kept back are out, for at most 10 flushes', () => {
+    const h = aoi({ updateBudgetBytes: 30 })
+    const a = h.client('a')
+    const es = Array.from({ length: 20 }, (_, i) => spawn(h, i, i))
+    h.replicator.subscribe('a', 1, 1, ['Mover'], AREA)
+    for (let i = 0; i < 50 && !a.pump().some((m) => m.type === 'SubscribeApplied'); i++) h.flush()
+    // One call moves every entity: more than one update's budget.
+    h.tx(() => {
+      for (const e of es) h.world.set(e, Mover, 'y', 50)
+    })
+    h.replicator.acknowledge('a', 7)
+    h.replicator.sendAfterUpdate('a', { type: 'ReducerResult', requestId: 7, ok: true, value: null })
+    let flushes = 0
+    let result: ServerMessage | undefined
+    while (result === undefined && flushes < 20) {
+      h.flush()
+      flushes++
+      const messages = a.pump()
+      result = messages.find((m) => m.type === 'ReducerResult')
+      if (result === undefined) expect(updatesOf(messages).every((u) => u.ack === null)).toBe(true)
+      else expect(onlyUpdate(messages).ack).toBe(7)
+    }
+    expect(flushes).toBeGreaterThan(1)
+    expect(flushes).toBeLessThanOrEqual(10)
+    // When the result arrives, every effect of the call is in the replica.
+    for (const e of es) expect(a.replica.world.read(e, Mover, 'y')).toBe(50)
+  })
+
+  it('lets the ack go after 10 held flushes while the budget stays exceeded', () => {
+    const h = aoi({ updateBudgetBytes: 30 })
+    const a = h.client('a')
+    const es = Array.from({ length: 20 }, (_, i) => spawn(h, i, i))
+    h.replicator.subscribe('a', 1, 1, ['Mover'], AREA)
+    for (let i = 0; i < 50 && !a.pump().some((m) => m.type === 'SubscribeApplied'); i++) h.flush()
+    h.replicator.acknowledge('a', 9)
+    h.replicator.sendAfterUpdate('a', { type: 'ReducerResult', requestId: 9, ok: true, value: null })
+    let at = 0
+    for (let tick = 1; tick <= 20 && at === 0; tick++) {
+      h.tx(() => {
+        for (const e of es) h.world.set(e, Mover, 'y', tick)
+      })
+      h.flush()
+      if (a.pump().some((m) => m.type === 'ReducerResult')) at = tick
+    }
+    expect(at).toBe(11)
+  })
+
   it('answers new subscriptions while updates keep exceeding the budget', () => {
     const h = aoi({ updateBudgetBytes: 40 })
     const whole = h.client('whole')
@@ -942,16 +989,22 @@ describe('subscription requests', () => {
     for (let i = 1; i <= 1_000; i++) h.replicator.subscribe('a', i, 5, i % 2 === 0 ? ['Player'] : ['Body'])
     h.flush()
     const messages = a.pump()
-    expect(types(messages)).toEqual(['TransactionUpdate', 'SubscribeApplied'])
-    expect(messages[1]).toMatchObject({ requestId: 1_000, queryId: 5 })
+    // One update with the last request's rows, its SubscribeApplied, and a short Error for each replaced request.
+    const superseded = messages.filter((m) => m.type === 'Error')
+    expect(superseded).toHaveLength(999)
+    expect(superseded.every((m) => m.type === 'Error' && m.code === 'ERR_SUPERSEDED')).toBe(true)
+    expect(superseded.map((m) => (m.type === 'Error' ? m.requestId : -1))).toEqual(Array.from({ length: 999 }, (_, i) => i + 1))
+    expect(types(messages.filter((m) => m.type !== 'Error'))).toEqual(['TransactionUpdate', 'SubscribeApplied'])
+    expect(messages.find((m) => m.type === 'SubscribeApplied')).toMatchObject({ requestId: 1_000, queryId: 5 })
     expect(onlyUpdate(messages).tables.map((t) => t.tableId)).toEqual([1])
     expectExact(h, a, { whole: [Player], area: null }, [Body, Player])
-    // Re-subscribing a served query with the same tables re-sends nothing already held.
+    // Re-subscribing a served query with the same tables re-sends no row already held: only the answers.
     const before = h.replicator.stats.bytesSent
     for (let i = 0; i < 1_000; i++) h.replicator.subscribe('a', 2_000 + i, 5, ['Player'])
     h.flush()
-    expect(types(a.pump())).toEqual(['SubscribeApplied'])
-    expect(h.replicator.stats.bytesSent - before).toBeLessThan(20)
+    const again = a.pump()
+    expect(types(again.filter((m) => m.type !== 'Error'))).toEqual(['SubscribeApplied'])
+    expect(h.replicator.stats.bytesSent - before).toBeLessThan(1_000 * 32)
   })
 
   it('caps subscriptions per client, counting each queryId once, pending or served', () => {

@@ -1,13 +1,32 @@
 import type { ChangeSet, Component, Entity, Field, World } from '@orrery/ecs'
 import { type Area, type ComponentDescription, describeSchema, encodeServerMessage, type ProtocolEvent, type ServerMessage } from '@orrery/protocol'
 import type { ServedSubscription } from './area-subscription.js'
-import { ChangeIndex } from './change-index.js'
+import { ChangeIndex, type EventScope } from './change-index.js'
 import { ChangeMerger } from './change-merger.js'
-import { ClientView, type FlushContext } from './client-view.js'
+import { ClientView, type FlushContext, type PendingAck } from './client-view.js'
 import { SyncError } from './sync-error.js'
 import { UpdateDraft } from './update-draft.js'
 import { encodeUpdate } from './update-encoder.js'
 import { accessorsOf, type WirePlan, wirePlans } from './wire-plan.js'
+
+/** Flushes a client's ack and call results may wait for rows the byte budget keeps back (0.5 s at 20 Hz). */
+const MAX_HELD_ACKS = 10
+
+function ackMessage(ack: PendingAck, seq: number): ServerMessage {
+  switch (ack.kind) {
+    case 'applied':
+      return { type: 'SubscribeApplied', requestId: ack.requestId, queryId: ack.queryId, seq }
+    case 'unsubscribed':
+      return { type: 'Unsubscribed', requestId: ack.requestId, queryId: ack.queryId }
+    case 'superseded':
+      return {
+        type: 'Error',
+        code: 'ERR_SUPERSEDED',
+        message: 'superseded',
+        requestId: ack.requestId,
+      }
+  }
+}
 
 /**
  * Options of {@link createReplicator}.
@@ -32,10 +51,10 @@ export interface ReplicatorOptions {
   /** World units beyond an area's margin before an entity leaves the view; default a tenth of the area's larger side. */
   readonly hysteresis?: number
   /**
-   * The entity an event concerns: such an event reaches only the clients that see that entity (before
-   * the window's deletes); `null` or no function: every client hears it.
+   * The entity or entities an event concerns: such an event reaches only the clients that see one of them
+   * (before the window's deletes); `null` or no function: every client hears it.
    */
-  readonly eventScope?: (event: ProtocolEvent) => Entity | null
+  readonly eventScope?: (event: ProtocolEvent) => EventScope
 }
 
 /**
@@ -241,6 +260,10 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     draft.clear()
     client.collect(ctx, draft)
     const t1 = performance.now()
+    // Call results follow the update that holds every effect of the call: while the budget keeps rows back,
+    // the ack and the results wait too, for at most MAX_HELD_ACKS flushes.
+    const hold = (client.deferred || client.updatesDeferred) && client.heldAcks < MAX_HELD_ACKS
+    client.heldAcks = hold ? client.heldAcks + 1 : 0
     let frame: Uint8Array | null = null
     try {
       frame = encodeUpdate(client.handles, draft, plans, ctx.accessors, qOffsets, {
@@ -248,7 +271,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         prevSeq: client.lastSeq,
         tickDelta: tick - client.lastTick,
         timeDelta: Math.max(0, time - client.lastTime),
-        ack: client.ack,
+        ack: hold ? null : client.ack,
       })
     } catch (error) {
       errors.push(error)
@@ -260,16 +283,11 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       client.lastSeq = seq
       client.lastTick = tick
       client.lastTime = time
-      client.ack = null
+      if (!hold) client.ack = null
       deliver(client, frame, errors)
     }
-    for (const ack of client.takeReadyAcks()) {
-      const message: ServerMessage =
-        ack.kind === 'applied'
-          ? { type: 'SubscribeApplied', requestId: ack.requestId, queryId: ack.queryId, seq: client.lastSeq }
-          : { type: 'Unsubscribed', requestId: ack.requestId, queryId: ack.queryId }
-      deliver(client, encodeServerMessage(message), errors)
-    }
+    for (const ack of client.takeReadyAcks()) deliver(client, encodeServerMessage(ackMessage(ack, client.lastSeq)), errors)
+    if (hold) return
     const queued = afterUpdate.get(clientId)
     if (queued !== undefined) {
       afterUpdate.delete(clientId)
