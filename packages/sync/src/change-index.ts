@@ -1,6 +1,8 @@
-import { type Entity, entityIndex } from '@orrery/ecs'
+import { type Entity, entityIndex, type Field, type World } from '@orrery/ecs'
 import type { ProtocolEvent } from '@orrery/protocol'
 import type { MergedChanges } from './change-merger.js'
+import { TouchedGrid } from './touched-grid.js'
+import type { WirePlan } from './wire-plan.js'
 
 /** An event of the window with the entities it concerns (`null`: every client hears it). */
 export interface ScopedEvent extends ProtocolEvent {
@@ -19,10 +21,13 @@ export class ChangeIndex {
   /** Incremented by each {@link ChangeIndex.load}; a dense slot is valid when its stamp equals it. */
   stamp = 0
   readonly inserts: Entity[][]
+  readonly updates: Entity[][]
   readonly deletes: Entity[][]
   events: ScopedEvent[] = []
   /** Per table: whether anything of it changed in this window. */
   readonly touched: boolean[]
+  private readonly grids: (TouchedGrid | undefined)[] = []
+  private readonly gridStamp: number[]
   private stamps: Int32Array[]
   private masks: Uint32Array[]
   private entities: Int32Array[]
@@ -30,8 +35,10 @@ export class ChangeIndex {
   /** @param tableCount - number of replicated tables */
   constructor(private readonly tableCount: number) {
     this.inserts = Array.from({ length: tableCount }, () => [])
+    this.updates = Array.from({ length: tableCount }, () => [])
     this.deletes = Array.from({ length: tableCount }, () => [])
     this.touched = new Array<boolean>(tableCount).fill(false)
+    this.gridStamp = new Array<number>(tableCount).fill(0)
     this.stamps = Array.from({ length: tableCount }, () => new Int32Array(1024))
     this.masks = Array.from({ length: tableCount }, () => new Uint32Array(1024))
     this.entities = Array.from({ length: tableCount }, () => new Int32Array(1024))
@@ -48,8 +55,10 @@ export class ChangeIndex {
     const stamp = this.stamp
     for (let t = 0; t < this.tableCount; t++) {
       const inserts = this.inserts[t] as Entity[]
+      const updates = this.updates[t] as Entity[]
       const deletes = this.deletes[t] as Entity[]
       inserts.length = 0
+      updates.length = 0
       deletes.length = 0
       const changes = merged.tables[t]
       this.touched[t] = changes !== undefined
@@ -58,6 +67,7 @@ export class ChangeIndex {
         if (change.kind === 'insert') inserts.push(e)
         else if (change.kind === 'delete') deletes.push(e)
         else {
+          updates.push(e)
           const i = entityIndex(e)
           this.ensure(t, i)
           ;(this.stamps[t] as Int32Array)[i] = stamp
@@ -72,6 +82,28 @@ export class ChangeIndex {
       events.push({ name: event.name, payload: event.payload, scope: scope === null || Array.isArray(scope) ? (scope as readonly Entity[] | null) : [scope as Entity] })
     }
     this.events = events
+  }
+
+  /**
+   * The window's touched entities bucketed by the position of a table with a spatial index (built on first use in a window).
+   *
+   * @param world - the server world
+   * @param plan - the position table's plan
+   * @param accessors - that table's field accessors
+   */
+  touchedGrid(world: World, plan: WirePlan, accessors: readonly Field<unknown>[]): TouchedGrid {
+    const t = plan.tableId
+    let grid = this.grids[t]
+    if (grid === undefined) {
+      const spatial = plan.component.options.spatial
+      grid = new TouchedGrid(plan, 2 * (spatial?.cellSize ?? 32))
+      this.grids[t] = grid
+    }
+    if (this.gridStamp[t] !== this.stamp) {
+      this.gridStamp[t] = this.stamp
+      grid.load(world, accessors[plan.spatialX] as Field<number>, accessors[plan.spatialY] as Field<number>, [...this.inserts, ...this.updates])
+    }
+    return grid
   }
 
   /**

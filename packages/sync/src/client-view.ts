@@ -1,7 +1,8 @@
-import type { Entity, Field, World } from '@orrery/ecs'
+import type { Entity, Field } from '@orrery/ecs'
 import type { Area } from '@orrery/protocol'
-import { defaultHysteresis, enterRect, insideLeaveRect, type ServedSubscription } from './area-subscription.js'
-import type { ChangeIndex } from './change-index.js'
+import { type AreaView, checkMovers, enterTouched, foldEntity, fullAreaPass, leave, scanTouched } from './area-pass.js'
+import type { ServedSubscription } from './area-subscription.js'
+import type { FlushContext } from './flush-context.js'
 import { HandleTable } from './handle-table.js'
 import { SyncError } from './sync-error.js'
 import type { UpdateDraft } from './update-draft.js'
@@ -20,23 +21,11 @@ export type PendingAck = {
   readonly queryId: number
 }
 
-/** What a flush of one client needs from the replicator. */
-export interface FlushContext {
-  readonly world: World
-  readonly plans: readonly WirePlan[]
-  /** Per table, the world's field accessors in field order. */
-  readonly accessors: readonly (readonly Field<unknown>[])[]
-  readonly changes: ChangeIndex
-  /** Estimated bytes one update may carry before rows wait for later ticks. */
-  readonly budgetBytes: number
-  /** World units beyond an area's margin before an entity leaves, or null for the default (a tenth of the area). */
-  readonly hysteresis: number | null
-}
+export type { FlushContext } from './flush-context.js'
 
 const INSERT_BASE_BYTES = 3
 const FIELD_BYTES = 3
 const UPDATE_BASE_BYTES = 1
-const scratchEntities: Entity[] = []
 const candidates: number[] = []
 
 /**
@@ -44,10 +33,11 @@ const candidates: number[] = []
  * the last quantized value it received of each quantized field, the changes that wait for a later tick
  * (byte budget, slow reader) with their accumulated priority, and its pending requests and acks.
  *
- * Work per flush is proportional to the client's view (its handles) plus the rows inserted and deleted in
- * the world that tick, never to the world's size; only a subscription change re-reads whole tables.
+ * Work per flush is proportional to what changed near the client (the touched entities in the cells of its
+ * areas, its movers, the rows inserted and deleted that tick), not to its view and never to the world; an
+ * area move costs one pass over the view, and only a subscription change re-reads whole tables.
  */
-export class ClientView {
+export class ClientView implements AreaView {
   readonly handles: HandleTable
   /** Served subscriptions by queryId. */
   readonly subs = new Map<number, ServedSubscription>()
@@ -57,9 +47,13 @@ export class ClientView {
   readonly acks: PendingAck[] = []
   /** Rows of whole-table subscriptions still to insert (`[table, entity, ...]`), when a budget cut them short. */
   private backlog: number[] = []
-  private wholeMask = 0
-  private areaMask = 0
-  private areaSubs: ServedSubscription[] = []
+  wholeMask = 0
+  areaMask = 0
+  areaSubs: ServedSubscription[] = []
+  /** Stamp of the flush being collected. */
+  stamp = 0
+  /** An area moved since the last collect (entities may enter or leave without moving). */
+  private areaMoved = false
   /** The seq of the last frame that moved this client's state (update, Welcome, ack). */
   lastSeq: number
   lastTick: number
@@ -154,6 +148,7 @@ export class ClientView {
     const moved = { ...sub, area }
     this.subs.set(queryId, moved)
     this.areaSubs = this.areaSubs.map((s) => (s.queryId === queryId ? moved : s))
+    this.areaMoved = true
   }
 
   /**
@@ -171,16 +166,34 @@ export class ClientView {
     }
     const reconcile = this.applyRequests()
     const refill = reconcile || this.folded
+    // Entities the budget kept out last time are in the area but did not move: look at the whole area again.
+    const areaMoved = this.areaMoved || this.deferred
     this.folded = false
     this.deferred = false
     this.updatesDeferred = false
+    this.stamp++
     this.collectDeletes(ctx, draft)
-    this.collectLeaves(ctx, draft, reconcile)
-    h.releaseEmpty(draft.releases)
-    this.collectEnters(ctx, draft)
+    const release = (): void => h.releaseEmpty(draft.releases)
+    if (refill) {
+      this.collectLeaves(ctx, draft, reconcile)
+      this.foldAll(ctx)
+      fullAreaPass(this, ctx, draft, release)
+    } else if (this.areaSubs.length > 0) {
+      scanTouched(this, ctx, draft)
+      if (areaMoved) fullAreaPass(this, ctx, draft, release)
+      else {
+        checkMovers(this, ctx, draft)
+        release()
+        enterTouched(this, ctx, draft)
+      }
+    }
+    release()
+    this.areaMoved = false
+    if (!refill) this.foldWhole(ctx)
     this.collectWholeInserts(ctx, draft, reconcile)
     this.collectAreaRowInserts(ctx, draft, refill)
     this.collectUpdates(ctx, draft)
+    h.clearFresh()
   }
 
   /**
@@ -248,79 +261,54 @@ export class ClientView {
     for (let t = 0; t < this.tableCount; t++) {
       const bit = 1 << t
       if ((subscribed & bit) === 0 && !ctx.changes.touched[t]) continue
+      const positions = this.areaSubs.some((sub) => sub.positionTable === t)
       for (const e of ctx.changes.deletes[t] as Entity[]) {
         const hd = h.handleOf(e)
         if (hd === undefined || ((h.rows[hd] as number) & bit) === 0) continue
         h.removeRow(hd, t)
         ;(draft.deletes[t] as number[]).push(hd)
+        // Without its position the entity is in no area any more: its other area rows go too.
+        if (positions && h.inArea[hd] === 1) leave(this, draft, hd)
       }
     }
   }
 
-  /** Entities that left every area, and rows no subscription covers any more (after a subscription change). */
+  /** Rows no subscription covers any more (after a subscription change or folded flushes); area membership is the area pass's. */
   private collectLeaves(ctx: FlushContext, draft: UpdateDraft, reconcile: boolean): void {
+    if (!reconcile) return
     const h = this.handles
-    const { world, plans } = ctx
     for (let hd = 1; hd <= h.top; hd++) {
       const rows = h.rows[hd] as number
       if (rows === 0) continue
-      const e = h.entityOf(hd)
-      let keep = this.wholeMask
-      if (h.inArea[hd] === 1) {
-        if (this.stillInArea(ctx, e)) keep |= this.areaMask
-        else h.inArea[hd] = 0
-      } else if (!reconcile) continue
+      if (this.areaSubs.length === 0 && h.inArea[hd] === 1) h.setInArea(hd, false)
+      const keep = this.wholeMask | (h.inArea[hd] === 1 ? this.areaMask : 0)
       const drop = rows & ~keep
-      if (drop === 0) continue
       for (let bits = drop; bits !== 0; bits &= bits - 1) {
         const t = 31 - Math.clz32(bits & -bits)
         h.removeRow(hd, t)
         ;(draft.deletes[t] as number[]).push(hd)
       }
     }
-    void world
-    void plans
+    void ctx
   }
 
-  private stillInArea(ctx: FlushContext, e: Entity): boolean {
-    const { world, plans, accessors } = ctx
-    if (!world.isAlive(e)) return false
-    for (const sub of this.areaSubs) {
-      const plan = plans[sub.positionTable] as WirePlan
-      if (!world.has(e, plan.component)) continue
-      const cols = accessors[sub.positionTable] as readonly Field<unknown>[]
-      const x = (cols[plan.spatialX] as Field<number>).get(e)
-      const y = (cols[plan.spatialY] as Field<number>).get(e)
-      const area = sub.area as Area
-      if (insideLeaveRect(area, ctx.hysteresis ?? defaultHysteresis(area), x, y)) return true
-    }
-    return false
-  }
-
-  private collectEnters(ctx: FlushContext, draft: UpdateDraft): void {
-    if (this.areaSubs.length === 0) return
+  /** Every held row's changes of this window into its waiting mask (the full pass). */
+  private foldAll(ctx: FlushContext): void {
     const h = this.handles
-    const { world, plans } = ctx
-    for (const sub of this.areaSubs) {
-      const plan = plans[sub.positionTable] as WirePlan
-      const [minX, minY, maxX, maxY] = enterRect(sub.area as Area)
-      const found = world.queryRect(plan.component, minX, minY, maxX, maxY, scratchEntities)
-      for (let k = 0; k < found.length; k++) {
-        const e = found[k] as Entity
-        let hd = h.handleOf(e)
-        if (hd !== undefined && h.inArea[hd] === 1) continue
-        if (draft.bytes > ctx.budgetBytes) {
-          this.deferred = true
-          return
-        }
-        if (hd === undefined) hd = h.bind(e, draft.binds)
-        h.inArea[hd] = 1
-        const missing = this.areaMask & ~(h.rows[hd] as number)
-        for (let bits = missing; bits !== 0; bits &= bits - 1) {
-          const t = 31 - Math.clz32(bits & -bits)
-          if (!world.has(e, (plans[t] as WirePlan).component)) continue
-          this.insertRow(ctx, draft, hd, t)
-        }
+    for (let hd = 1; hd <= h.top; hd++) if ((h.rows[hd] as number) !== 0) foldEntity(h, ctx, hd, h.entityOf(hd))
+  }
+
+  /** Changes of whole-table rows (the area pass folds the area entities'). */
+  private foldWhole(ctx: FlushContext): void {
+    if (this.wholeMask === 0) return
+    const h = this.handles
+    for (let bits = this.wholeMask; bits !== 0; bits &= bits - 1) {
+      const t = 31 - Math.clz32(bits & -bits)
+      for (const e of ctx.changes.updates[t] as Entity[]) {
+        const hd = h.handleOf(e)
+        if (hd === undefined || ((h.rows[hd] as number) & (1 << t)) === 0) continue
+        const mask = ctx.changes.updateMask(t, e)
+        if (mask !== 0) h.addPending(hd, t, mask)
       }
     }
   }
@@ -393,7 +381,7 @@ export class ClientView {
     }
   }
 
-  private insertRow(ctx: FlushContext, draft: UpdateDraft, hd: number, t: number): void {
+  insertRow(ctx: FlushContext, draft: UpdateDraft, hd: number, t: number): void {
     this.handles.addRow(hd, t)
     this.handles.markFresh(hd, t)
     ;(draft.inserts[t] as number[]).push(hd)
@@ -405,19 +393,19 @@ export class ClientView {
     const h = this.handles
     candidates.length = 0
     let estimate = 0
-    for (let hd = 1; hd <= h.top; hd++) {
-      // Rows inserted by this update already carry their current values.
-      const rows = (h.rows[hd] as number) & ~h.takeFresh(hd)
-      if (rows === 0) continue
-      const e = h.entityOf(hd)
-      for (let bits = rows; bits !== 0; bits &= bits - 1) {
-        const t = 31 - Math.clz32(bits & -bits)
-        const changed = ctx.changes.updateMask(t, e)
-        const mask = changed === 0 ? h.pendingMask(hd, t) : h.addPending(hd, t, changed)
-        if (mask === 0) continue
-        candidates.push(hd, t)
-        estimate += UPDATE_BASE_BYTES + FIELD_BYTES * popcount(mask)
+    const listed = h.takePendingList()
+    for (let k = 0; k < listed.length; k += 2) {
+      const hd = listed[k] as number
+      const t = listed[k + 1] as number
+      const mask = h.pendingMask(hd, t)
+      if (mask === 0) continue
+      // A row inserted by this update already carries its current values.
+      if (h.isFresh(hd, t)) {
+        h.takePending(hd, t)
+        continue
       }
+      candidates.push(hd, t)
+      estimate += UPDATE_BASE_BYTES + FIELD_BYTES * popcount(mask)
     }
     if (candidates.length === 0) return
     if (draft.bytes + estimate <= ctx.budgetBytes) {
@@ -434,11 +422,12 @@ export class ClientView {
     }
     order.sort((a, b) => (h.priority[candidates[b] as number] as number) - (h.priority[candidates[a] as number] as number))
     for (const k of order) {
+      const hd = candidates[k] as number
+      const t = candidates[k + 1] as number
       if (draft.bytes > ctx.budgetBytes) {
         this.updatesDeferred = true
-        break
-      }
-      this.takeUpdate(draft, candidates[k] as number, candidates[k + 1] as number)
+        h.relist(hd, t)
+      } else this.takeUpdate(draft, hd, t)
     }
   }
 

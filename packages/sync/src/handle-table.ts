@@ -1,11 +1,29 @@
-import type { Entity } from '@orrery/ecs'
+import { type Entity, entityIndex } from '@orrery/ecs'
+
+function grown<A extends Uint8Array | Uint32Array | Int32Array | Float32Array | Float64Array>(a: A, n: number): A {
+  const next = new (a.constructor as new (n: number) => A)(n)
+  next.set(a)
+  return next
+}
+
+/** Sets or clears bit `i`, growing the set when needed; returns the (possibly new) set. */
+function setBit(bits: Uint32Array, i: number, on: boolean): Uint32Array {
+  const word = i >>> 5
+  if (word >= bits.length) {
+    if (!on) return bits
+    bits = grown(bits, Math.max(word + 1, bits.length * 2))
+  }
+  bits[word] = on ? ((bits[word] as number) | (1 << (i & 31))) >>> 0 : ((bits[word] as number) & ~(1 << (i & 31))) >>> 0
+  return bits
+}
 
 /**
  * The per-client handles of the server: a small integer per entity in the client's view, bound when the
  * entity enters and released when its last row leaves, so update rows name entities in one or two bytes
- * instead of a 31-bit id. Released handles are reused lowest-first-free (LIFO), so handles stay below the
- * view's peak size. Per handle it keeps which tables' rows the client holds, the changed-field masks that
- * wait for a later tick, their priority, and the last quantized value sent of each quantized field.
+ * instead of a 31-bit id. Released handles are reused (LIFO), so handles stay below the view's peak size.
+ * Per handle it keeps which tables' rows the client holds, whether an area holds the entity, the changed-field
+ * masks that wait for a later tick (with a list of them, so a flush visits only rows that changed), their
+ * priority, and the last quantized value sent of each quantized field.
  */
 export class HandleTable {
   /** Highest handle ever bound (loops run 1..top). */
@@ -13,12 +31,28 @@ export class HandleTable {
   rows: Uint32Array
   inArea: Uint8Array
   priority: Float32Array
-  /** Per handle, the tables whose row the update being collected inserts (cleared by {@link HandleTable.takeFresh}). */
-  private fresh: Uint32Array
   /** Last quantized value sent, at `handle * qSlots + slot`. */
   lastQ: Float64Array
+  /** The flush stamp at which an area pass last looked at the handle. */
+  seen: Int32Array
+  /** Handles whose entity moved while in an area (checked for leaving each flush), with a flag per handle. */
+  readonly movers: number[] = []
+  private mover: Uint8Array
+  private prunes = 0
+  /** Per handle, the tables whose row the update being collected inserts. */
+  private fresh: Uint32Array
+  private readonly freshList: number[] = []
   private entities: Int32Array
   private pending: Uint32Array
+  private listed: Uint8Array
+  /** `[handle, table, ...]` rows whose waiting mask was non-zero when listed (entries may have gone stale). */
+  private pendingList: number[] = []
+  /** The list handed out by the last {@link HandleTable.takePendingList}, reused for the next one. */
+  private spareList: number[] = []
+  /** One bit per entity index: the entity is in one of the client's areas (a hint; the map decides). */
+  private areaBits: Uint32Array = new Uint32Array(1024)
+  /** One bit per entity index: the entity is one of the movers. */
+  private moverBits: Uint32Array = new Uint32Array(1024)
   private readonly byEntity = new Map<Entity, number>()
   private readonly free: number[] = []
   private readonly maybeEmpty: number[] = []
@@ -37,10 +71,13 @@ export class HandleTable {
     this.rows = new Uint32Array(n)
     this.inArea = new Uint8Array(n)
     this.priority = new Float32Array(n)
+    this.seen = new Int32Array(n)
+    this.mover = new Uint8Array(n)
     this.fresh = new Uint32Array(n)
     this.lastQ = new Float64Array(n * qSlots)
     this.entities = new Int32Array(n)
     this.pending = new Uint32Array(n * tableCount)
+    this.listed = new Uint8Array(n * tableCount)
   }
 
   /** Number of bound handles. */
@@ -56,6 +93,53 @@ export class HandleTable {
   /** The entity a handle is bound to. */
   entityOf(h: number): Entity {
     return this.entities[h] as Entity
+  }
+
+  /** Whether an area may hold the entity: false means it surely does not (no map lookup needed). */
+  maybeInArea(e: Entity): boolean {
+    const i = entityIndex(e)
+    return i >>> 5 < this.areaBits.length && ((this.areaBits[i >>> 5] as number) & (1 << (i & 31))) !== 0
+  }
+
+  /** Marks whether an area holds the handle's entity. */
+  setInArea(h: number, on: boolean): void {
+    this.inArea[h] = on ? 1 : 0
+    this.areaBits = setBit(this.areaBits, entityIndex(this.entities[h] as Entity), on)
+    if (!on && this.mover[h] === 1) {
+      // Leaving the areas ends being a mover; the list entry goes at the next prune.
+      this.moverBits = setBit(this.moverBits, entityIndex(this.entities[h] as Entity), false)
+    }
+  }
+
+  /** Whether the entity is one of the movers. */
+  isMover(e: Entity): boolean {
+    const i = entityIndex(e)
+    return i >>> 5 < this.moverBits.length && ((this.moverBits[i >>> 5] as number) & (1 << (i & 31))) !== 0
+  }
+
+  /** Adds a handle to the movers (no-op when listed). */
+  markMover(h: number): void {
+    if (this.mover[h] !== 1) {
+      this.mover[h] = 1
+      this.movers.push(h)
+    }
+    this.moverBits = setBit(this.moverBits, entityIndex(this.entities[h] as Entity), true)
+  }
+
+  /** Drops movers that are no longer in an area, in place (every 16th call, or when the list outgrew the view). */
+  pruneMovers(): void {
+    if ((++this.prunes & 15) !== 0 && this.movers.length <= 2 * this.byEntity.size + 64) return
+    let kept = 0
+    for (const h of this.movers) {
+      if (this.inArea[h] === 1) this.movers[kept++] = h
+      else this.dropMover(h)
+    }
+    this.movers.length = kept
+  }
+
+  private dropMover(h: number): void {
+    this.mover[h] = 0
+    this.moverBits = setBit(this.moverBits, entityIndex(this.entities[h] as Entity), false)
   }
 
   /**
@@ -84,16 +168,21 @@ export class HandleTable {
     this.pending[h * this.tableCount + t] = 0
   }
 
-  /** Records that the update being collected inserts the row of table `t`. */
+  /** Records that the update being collected inserts the row of table `t` (its changes of this window are in the insert). */
   markFresh(h: number, t: number): void {
+    if (this.fresh[h] === 0) this.freshList.push(h)
     this.fresh[h] = ((this.fresh[h] as number) | (1 << t)) >>> 0
   }
 
-  /** Takes (and clears) the tables whose row the update being collected inserts. */
-  takeFresh(h: number): number {
-    const fresh = this.fresh[h] as number
-    if (fresh !== 0) this.fresh[h] = 0
-    return fresh
+  /** Whether the update being collected inserts the row. */
+  isFresh(h: number, t: number): boolean {
+    return ((this.fresh[h] as number) & (1 << t)) !== 0
+  }
+
+  /** Forgets the fresh marks (at the end of a collect). */
+  clearFresh(): void {
+    for (const h of this.freshList) this.fresh[h] = 0
+    this.freshList.length = 0
   }
 
   /** Marks the row of table `t` gone (its waiting changes with it). */
@@ -127,20 +216,24 @@ export class HandleTable {
       if (this.rows[h] !== 0) continue
       const e = this.entities[h] as Entity
       if (this.byEntity.get(e) !== h) continue
+      if (this.inArea[h] === 1) this.setInArea(h, false)
       this.byEntity.delete(e)
       this.entities[h] = 0
-      this.inArea[h] = 0
       this.free.push(h)
       releases.push(h)
     }
     this.maybeEmpty.length = 0
   }
 
-  /** ORs changed fields into the waiting mask; returns the new mask. */
+  /** ORs changed fields into the waiting mask (listing the row when it had none); returns the new mask. */
   addPending(h: number, t: number, mask: number): number {
     const i = h * this.tableCount + t
     const next = ((this.pending[i] as number) | mask) >>> 0
     this.pending[i] = next
+    if (next !== 0 && this.listed[i] === 0) {
+      this.listed[i] = 1
+      this.pendingList.push(h, t)
+    }
     return next
   }
 
@@ -157,29 +250,40 @@ export class HandleTable {
     return mask
   }
 
+  /**
+   * Hands over the listed rows (`[handle, table, ...]`) and starts an empty list; rows still waiting after
+   * this flush must be listed again with {@link HandleTable.relist}.
+   */
+  takePendingList(): number[] {
+    const list = this.pendingList
+    this.pendingList = this.spareList
+    this.pendingList.length = 0
+    this.spareList = list
+    for (let k = 0; k < list.length; k += 2) this.listed[(list[k] as number) * this.tableCount + (list[k + 1] as number)] = 0
+    return list
+  }
+
+  /** Lists a row again when its mask is still waiting. */
+  relist(h: number, t: number): void {
+    const i = h * this.tableCount + t
+    if (this.pending[i] !== 0 && this.listed[i] === 0) {
+      this.listed[i] = 1
+      this.pendingList.push(h, t)
+    }
+  }
+
   private grow(min: number): void {
     let n = this.rows.length * 2
     while (n < min) n *= 2
-    const rows = new Uint32Array(n)
-    rows.set(this.rows)
-    this.rows = rows
-    const inArea = new Uint8Array(n)
-    inArea.set(this.inArea)
-    this.inArea = inArea
-    const priority = new Float32Array(n)
-    priority.set(this.priority)
-    this.priority = priority
-    const fresh = new Uint32Array(n)
-    fresh.set(this.fresh)
-    this.fresh = fresh
-    const lastQ = new Float64Array(n * this.qSlots)
-    lastQ.set(this.lastQ)
-    this.lastQ = lastQ
-    const entities = new Int32Array(n)
-    entities.set(this.entities)
-    this.entities = entities
-    const pending = new Uint32Array(n * this.tableCount)
-    pending.set(this.pending)
-    this.pending = pending
+    this.rows = grown(this.rows, n)
+    this.inArea = grown(this.inArea, n)
+    this.priority = grown(this.priority, n)
+    this.seen = grown(this.seen, n)
+    this.mover = grown(this.mover, n)
+    this.fresh = grown(this.fresh, n)
+    this.lastQ = grown(this.lastQ, n * this.qSlots)
+    this.entities = grown(this.entities, n)
+    this.pending = grown(this.pending, n * this.tableCount)
+    this.listed = grown(this.listed, n * this.tableCount)
   }
 }

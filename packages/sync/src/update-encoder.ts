@@ -141,9 +141,8 @@ function writeTable(
   const done = runScratch
   done.length = hs.length
   done.fill(0)
-  const runStart = w.length
-  void runStart
-  const runs: number[] = []
+  const runs = runList
+  runs.length = 0
   for (let k = 0; k < hs.length; k++) {
     if (done[k] === 1) continue
     const mask = masks[k] as number
@@ -185,3 +184,4 @@ function writeTable(
 }
 
 const runScratch: number[] = []
+const runList: number[] = []
