@@ -117,7 +117,7 @@ describe('createReplica', () => {
   it('applies deltas to quantized fields, plain values to the others, and announces the changed mask', () => {
     const replica = seeded()
     const log = record(replica)
-    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [0b0101, 2, 1, 8, 1.75, 2, -3, -1], deletes: [] }] }))
+    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [0b0101, 2, 1, 8, 1.75, 1, -3, -1], deletes: [] }] }))
     expect(replica.world.get(id(1), Mover)).toEqual({ x: 1.5, y: 2, heading: 1.75, hp: 3 })
     expect(replica.world.get(id(2), Mover)).toEqual({ x: -1.1875, y: 0, heading: -1, hp: 1 })
     replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b0001, 1, 1, -4] }] }))
@@ -174,7 +174,7 @@ describe('createReplica', () => {
     expect(replica.world.get(id(40), Mover)).toEqual({ x: 0, y: 0, heading: 0, hp: 9 })
     expect(replica.world.get(id(1), Mover)).toEqual({ x: 3, y: 0, heading: 0, hp: 8 })
     expect(replica.world.has(id(1), Tag)).toBe(false)
-    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b1000, 2, 1, 1, 4, 2] }] }))
+    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b1000, 2, 1, 1, 3, 2] }] }))
     expect(replica.world.read(id(40), Mover, 'hp')).toBe(1)
     expect(replica.world.read(id(1), Mover, 'hp')).toBe(2)
     // A handle bound twice in one update, or an entity bound under two handles, is still refused.
@@ -226,6 +226,8 @@ describe('createReplica', () => {
       ['a zero mask', { tables: [{ tableId: 0, updates: [0, 1, 1] }] }],
       ['a negative count', { tables: [{ tableId: 0, updates: [0b1000, -1] }] }],
       ['a run longer than the updates', { tables: [{ tableId: 0, updates: [0b1000, 3, 1, 1, 2, 1] }] }],
+      ['a handle repeated in a run (gap 0)', { tables: [{ tableId: 0, updates: [0b1000, 2, 1, 1, 0, 2] }] }],
+      ['a negative handle gap', { tables: [{ tableId: 0, updates: [0b1000, 2, 2, 1, -1, 2] }] }],
       ['a non-integer quantized insert', { binds: [7, id(20)], tables: [{ tableId: 0, inserts: [7, 1.5, 0, 0, 0] }] }],
       ['a non-integer quantized delta', { tables: [{ tableId: 0, updates: [0b0001, 1, 1, 0.5] }] }],
       ['a quantized value beyond safe integers', { tables: [{ tableId: 0, updates: [0b0001, 1, 1, 2 ** 60] }] }],

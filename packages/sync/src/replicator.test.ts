@@ -41,8 +41,10 @@ function updatedHandles(t: TableUpdate | undefined): number[] {
     let bits = 0
     for (let b = mask; b !== 0; b &= b - 1) bits++
     at += 2
+    let previous = 0
     for (let r = 0; r < count; r++) {
-      out.push(t.updates[at] as number)
+      previous += t.updates[at] as number
+      out.push(previous)
       at += 1 + bits
     }
   }
@@ -168,7 +170,8 @@ describe('whole-table subscriptions', () => {
     const update = onlyUpdate(a.pump())
     expect(update.binds).toEqual([])
     expect(update.tables).toEqual([
-      { tableId: 0, inserts: [], updates: [0b101, 2, handle(e1), 4, 31, handle(e3), 7, 32, 0b010, 1, handle(e2), 9], deletes: [] },
+      // Handles ascend within a run; each after the first is the gap from the one before.
+      { tableId: 0, inserts: [], updates: [0b101, 2, handle(e1), 4, 31, handle(e3) - handle(e1), 7, 32, 0b010, 1, handle(e2), 9], deletes: [] },
     ])
     expectExact(h, a, { whole: [Body], area: null }, [Body, Player])
   })

@@ -1,4 +1,4 @@
-import type { ChangeSet, Component, Entity, Field, World } from '@orrery/ecs'
+import type { ChangeSet, Component, Field, World } from '@orrery/ecs'
 import { type Area, type ComponentDescription, describeSchema, encodeServerMessage, type ProtocolEvent, type ServerMessage } from '@orrery/protocol'
 import type { ServedSubscription } from './area-subscription.js'
 import { ChangeIndex, type EventScope } from './change-index.js'

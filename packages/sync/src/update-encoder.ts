@@ -136,35 +136,40 @@ function writeTable(
   }
   const hs = draft.updateHandles[t] as number[]
   const masks = draft.updateMasks[t] as number[]
-  // Runs of one mask: [mask, count, h, values..., h, values...]. Most tables have one or two masks a tick.
+  // Runs of one mask, handles ascending: [mask, count, h, values..., gap, values..., ...] where each handle
+  // after a run's first is written as the gap from the one before (one byte for a view of any size).
+  // Sorting packs (run index, handle) into one number so the native numeric sort does the work.
+  runMasks.length = 0
+  let keys = sortKeys
+  if (keys.length < hs.length) keys = sortKeys = new Float64Array(Math.max(hs.length, keys.length * 2))
   let items = 0
-  const done = runScratch
-  done.length = hs.length
-  done.fill(0)
-  const runs = runList
-  runs.length = 0
   for (let k = 0; k < hs.length; k++) {
-    if (done[k] === 1) continue
     const mask = masks[k] as number
-    let count = 0
-    for (let j = k; j < hs.length; j++) if (masks[j] === mask) count++
-    runs.push(k, mask, count)
+    let run = runMasks.indexOf(mask)
+    if (run === -1) {
+      run = runMasks.push(mask) - 1
+    }
+    keys[k] = run * HANDLE_SPAN + (hs[k] as number)
     let bits = 0
     for (let b = mask; b !== 0; b &= b - 1) bits++
-    items += 2 + count * (1 + bits)
-    for (let j = k; j < hs.length; j++) if (masks[j] === mask) done[j] = 1
+    items += 1 + bits
   }
+  items += 2 * runMasks.length
+  const sorted = keys.subarray(0, hs.length).sort()
   w.arrayHeader(items)
-  for (let r = 0; r < runs.length; r += 3) {
-    const k0 = runs[r] as number
-    const mask = runs[r + 1] as number
+  let at = 0
+  for (let run = 0; run < runMasks.length; run++) {
+    const mask = runMasks[run] as number
+    let count = 0
+    while (at + count < sorted.length && Math.floor((sorted[at + count] as number) / HANDLE_SPAN) === run) count++
     w.int(mask)
-    w.int(runs[r + 2] as number)
-    for (let j = k0; j < hs.length; j++) {
-      if (masks[j] !== mask) continue
-      const h = hs[j] as number
+    w.int(count)
+    let previous = 0
+    for (let j = at; j < at + count; j++) {
+      const h = (sorted[j] as number) - run * HANDLE_SPAN
       const e = handles.entityOf(h)
-      w.int(h)
+      w.int(h - previous)
+      previous = h
       for (let bits = mask; bits !== 0; bits &= bits - 1) {
         const i = 31 - Math.clz32(bits & -bits)
         const f = fields[i] as (typeof fields)[number]
@@ -177,11 +182,14 @@ function writeTable(
         } else writePlainValue(w, f.type, value)
       }
     }
+    at += count
   }
   const deletes = draft.deletes[t] as number[]
   w.arrayHeader(deletes.length)
   for (const h of deletes) w.int(h)
 }
 
-const runScratch: number[] = []
-const runList: number[] = []
+/** Handles stay below 2^22 (the most entities a world holds at once). */
+const HANDLE_SPAN = 2 ** 22
+const runMasks: number[] = []
+let sortKeys = new Float64Array(256)

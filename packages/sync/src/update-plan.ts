@@ -153,9 +153,14 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
       let bits = 0
       for (let b = mask; b !== 0; b &= b - 1) bits++
       if (at + count * (1 + bits) > flat.length) fail(`${where}: run longer than the updates`)
+      let previous = 0
       for (let r = 0; r < count; r++) {
-        const h = flat[at]
-        const e = typeof h === 'number' ? entityOf(h) : undefined
+        // The first handle of a run is written as is, each later one as the gap from the one before (≥ 1).
+        const gap = flat[at]
+        if (typeof gap !== 'number' || !Number.isSafeInteger(gap) || gap < (r === 0 ? 0 : 1)) fail(`${where}: bad handle`)
+        const h = previous + gap
+        previous = h
+        const e = entityOf(h)
         if (e === undefined) fail(`${where}: handle is not bound`)
         if (!held(e, table, t)) fail(`${where}: row of handle ${h as number} is not held`)
         const key = `${t}:${h as number}`
