@@ -193,7 +193,8 @@ export function scanTouched(view: AreaView, ctx: FlushContext, draft: UpdateDraf
         continue
       }
     }
-    if (x >= ex0 && x <= ex1 && y >= ey0 && y <= ey1) entering.push(e)
+    // Touched entities include ones that lost their position (found where they were): those cannot enter.
+    if (x >= ex0 && x <= ex1 && y >= ey0 && y <= ey1 && ctx.world.isAlive(e) && ctx.world.has(e, plan.component)) entering.push(e)
   }
 }
 

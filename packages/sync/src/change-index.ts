@@ -101,7 +101,7 @@ export class ChangeIndex {
     }
     if (this.gridStamp[t] !== this.stamp) {
       this.gridStamp[t] = this.stamp
-      grid.load(world, accessors[plan.spatialX] as Field<number>, accessors[plan.spatialY] as Field<number>, [...this.inserts, ...this.updates])
+      grid.load(world, accessors[plan.spatialX] as Field<number>, accessors[plan.spatialY] as Field<number>, [...this.inserts, ...this.updates, ...this.deletes])
     }
     return grid
   }

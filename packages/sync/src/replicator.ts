@@ -372,6 +372,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       accessors ??= plans.map((plan) => accessorsOf(world, plan))
       changes.load(merger.take(), scope)
       const ctx: FlushContext = { world, plans, accessors, changes, budgetBytes, hysteresis: options.hysteresis ?? null }
+      // Every flush, so that each position table's grid knows where every touched entity was at the last one.
+      for (const plan of plans) if (plan.spatialX >= 0) changes.touchedGrid(world, plan, accessors[plan.tableId] as readonly Field<unknown>[])
       for (const [clientId, client] of clients) flushClient(clientId, client, ctx, tick, serverTime, errors)
       flushedTick = tick
       flushedTime = serverTime

@@ -3,15 +3,20 @@ import type { WirePlan } from './wire-plan.js'
 
 /**
  * The entities a flush window touched (a row inserted or updated in any replicated table) that have a
- * position, bucketed by a coarse grid of their current position. Built once per flush; each client then
- * looks only at the cells its area covers, so a client pays for what changed near it, not for its whole
- * view and not for the whole world.
+ * position, bucketed by a coarse grid of their current position and of their position at the previous
+ * flush (so an entity that jumped out of a client's area is still found in that area's cells). Built once
+ * per flush; each client then looks only at the cells its area covers, so a client pays for what changed
+ * near it, not for its whole view and not for the whole world.
  */
 export class TouchedGrid {
   private readonly cells = new Map<number, Entity[]>()
   private readonly used: Entity[][] = []
   private seen = new Int32Array(1024)
   private stamp = 0
+  /** Position of each entity index at the flush that last touched it (valid where `known` is 1). */
+  private lastX = new Float64Array(1024)
+  private lastY = new Float64Array(1024)
+  private known = new Uint8Array(1024)
   private readonly inv: number
 
   /**
@@ -31,7 +36,7 @@ export class TouchedGrid {
    * @param world - the server world (positions are read now)
    * @param x - accessor of the position's x field
    * @param y - accessor of the position's y field
-   * @param lists - entity lists of the window (inserts and updates of every table)
+   * @param lists - entity lists of the window (inserts, updates and deletes of every table)
    */
   load(world: World, x: Field<number>, y: Field<number>, lists: readonly (readonly Entity[])[]): void {
     for (const list of this.used) list.length = 0
@@ -46,12 +51,22 @@ export class TouchedGrid {
         if (i >= this.seen.length) this.growSeen(i)
         if (this.seen[i] === stamp) continue
         this.seen[i] = stamp
-        if (!world.isAlive(e) || !world.has(e, component)) continue
-        const key = this.key(x.get(e), y.get(e))
-        let cell = this.cells.get(key)
-        if (cell === undefined) this.cells.set(key, (cell = []))
-        if (cell.length === 0) this.used.push(cell)
-        cell.push(e)
+        const had = this.known[i] === 1
+        const before = had ? this.key(this.lastX[i] as number, this.lastY[i] as number) : Number.NaN
+        if (!world.isAlive(e) || !world.has(e, component)) {
+          // Gone from the table: found where it was, so a client that saw it there drops it.
+          this.known[i] = 0
+          if (had) this.add(before, e)
+          continue
+        }
+        const px = x.get(e)
+        const py = y.get(e)
+        const key = this.key(px, py)
+        this.add(key, e)
+        if (had && before !== key) this.add(before, e)
+        this.lastX[i] = px
+        this.lastY[i] = py
+        this.known[i] = 1
       }
     }
   }
@@ -84,6 +99,13 @@ export class TouchedGrid {
     }
   }
 
+  private add(key: number, e: Entity): void {
+    let cell = this.cells.get(key)
+    if (cell === undefined) this.cells.set(key, (cell = []))
+    if (cell.length === 0) this.used.push(cell)
+    cell.push(e)
+  }
+
   private key(x: number, y: number): number {
     return cellKey(Math.floor(x * this.inv), Math.floor(y * this.inv))
   }
@@ -91,9 +113,18 @@ export class TouchedGrid {
   private growSeen(i: number): void {
     let n = this.seen.length * 2
     while (n <= i) n *= 2
-    const next = new Int32Array(n)
-    next.set(this.seen)
-    this.seen = next
+    const seen = new Int32Array(n)
+    seen.set(this.seen)
+    this.seen = seen
+    const lastX = new Float64Array(n)
+    lastX.set(this.lastX)
+    this.lastX = lastX
+    const lastY = new Float64Array(n)
+    lastY.set(this.lastY)
+    this.lastY = lastY
+    const known = new Uint8Array(n)
+    known.set(this.known)
+    this.known = known
   }
 }
 
