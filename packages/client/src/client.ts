@@ -277,7 +277,9 @@ class Client {
       (requestId) => ({ type: 'Subscribe', requestId, queryId, components: query.components, area: query.area }),
       'ERR_SUBSCRIBE_FAILED',
     )
-    if (session === this.session) this.replica.applySubscribed(applied)
+    // This runs a few microtasks after the answer arrived: updates read with it in the same turn may be applied
+    // already, so the replica can be past `applied.seq`. Only an answer ahead of the replica means a gap.
+    if (session === this.session && applied.seq > this.replica.seq) this.replica.applySubscribed(applied)
   }
 
   private async unsubscribe(queryId: number): Promise<void> {

@@ -95,28 +95,34 @@ export async function startServer(
   return { server, url: `ws://127.0.0.1:${port}` }
 }
 
-export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+/** One turn of the event loop: lets socket I/O in flight on loopback be read and written. */
+export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-/** Runs server ticks every few ms until `promise` settles (for awaits that need a flush). */
-export async function stepUntil<T>(server: OrreryServer, promise: Promise<T>, maxSteps = 500): Promise<T> {
+/**
+ * Awaits `promise` on a manual-tick server: runs `server.step()` on each event-loop turn until it settles
+ * (a reducer call resolves only after the tick flush that sends its effects). Throws when it has not
+ * settled after `maxSteps` steps.
+ */
+export async function stepUntil<T>(server: OrreryServer, promise: Promise<T>, maxSteps = 2000): Promise<T> {
   let done = false
   const settle = (): void => {
     done = true
   }
   promise.then(settle, settle)
   for (let i = 0; i < maxSteps && !done; i++) {
-    await delay(2)
+    await turn()
     if (!done) server.step()
   }
+  if (!done) throw new Error(`not settled after ${maxSteps} server steps`)
   return promise
 }
 
-/** Polls `check` (with server ticks in between) until it returns true. */
-export async function eventually(server: OrreryServer | null, check: () => boolean, maxTries = 500): Promise<void> {
+/** Checks `check` on each event-loop turn (stepping the server in between when given) until it returns true. */
+export async function eventually(server: OrreryServer | null, check: () => boolean, maxTries = 2000): Promise<void> {
   for (let i = 0; i < maxTries; i++) {
     if (check()) return
     server?.step()
-    await delay(2)
+    await turn()
   }
   throw new Error('condition not reached')
 }
