@@ -97,6 +97,7 @@ async function main(): Promise<void> {
 
   const resize = (): void => {
     const dpr = window.devicePixelRatio || 1
+    g.aspect = window.innerWidth / Math.max(1, window.innerHeight)
     canvas.width = Math.round(window.innerWidth * dpr)
     canvas.height = Math.round(window.innerHeight * dpr)
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0)

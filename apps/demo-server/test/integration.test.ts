@@ -9,6 +9,7 @@ import {
   isConsumeEvent,
   LoggedOutPlayer,
   liveComponents,
+  POSITION_STEP,
   Player,
   reducers,
 } from '@orrery/demo-shared'
@@ -123,9 +124,11 @@ describe('Blackholio over WebSockets', () => {
     await new Promise((resolve) => setTimeout(resolve, 150))
     const serverBody = server.world.get(aliceCircle, Body)
     expect(serverBody).toBeDefined()
+    // Positions travel quantized: the replica holds them to within half a step.
     await waitFor('bob’s replica to match the server', () => {
       const b = bodyOf(bob, aliceCircle)
-      return b !== undefined && b.x === serverBody?.x && b.y === serverBody.y
+      const near = (a: number, s: number): boolean => Math.abs(a - s) <= POSITION_STEP / 2
+      return b !== undefined && serverBody !== undefined && near(b.x, serverBody.x) && near(b.y, serverBody.y)
     })
 
     // Food placed against Alice's circle is eaten at the next move step.

@@ -14,6 +14,8 @@ const welcome: Welcome = {
   schema: { components: [], reducers: [] },
   seq: 0,
   resumed: false,
+  tick: 0,
+  serverTime: 0,
 }
 const challenge = { type: 'Challenge', nonce: new Uint8Array(32), methods: ['anonymous'] } as const
 
@@ -133,7 +135,7 @@ describe('handshake edge cases (fake socket)', () => {
   it('sends Hello with the token and the resume point', async () => {
     void start({ token: 'old', resume: () => ({ sessionId: 's9', lastSeq: 12 }) })
     const socket = await openSocket()
-    expect(socket.sent[0]).toEqual({ type: 'Hello', protocolVersion: '1.0', token: 'old', resume: { sessionId: 's9', lastSeq: 12 } })
+    expect(socket.sent[0]).toEqual({ type: 'Hello', protocolVersion: '2.0', token: 'old', resume: { sessionId: 's9', lastSeq: 12 } })
     expect(socket.binaryType).toBe('arraybuffer')
   })
 

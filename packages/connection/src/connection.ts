@@ -130,6 +130,12 @@ class OrreryConnection implements Connection {
     })
   }
 
+  reconnect(reason = 'reconnect'): void {
+    const socket = this.socket
+    if (socket === null || this.phase !== 'ready') return
+    this.drop(socket, CloseCode.ProtocolError, reason)
+  }
+
   send(message: ClientMessage): void {
     const socket = this.socket
     if (this.currentState !== 'connected' || socket === null) {

@@ -9,6 +9,12 @@ export interface ComponentOptions<S extends Schema = Schema> {
   readonly index?: readonly (keyof S & string)[]
   /** A uniform grid over two numeric fields, cell size in world units (`queryRadius`, `queryRect`). */
   readonly spatial?: { readonly x: keyof S & string; readonly y: keyof S & string; readonly cellSize: number }
+  /**
+   * How `f32`/`f64` fields travel to clients: field → step in the field's unit. A quantized field goes on
+   * the wire as the integer `round(value / step)` (deltas in updates), and replicas hold `q × step`.
+   * The world itself stores full values; only replication reads this.
+   */
+  readonly quantize?: { readonly [K in keyof S & string]?: number }
 }
 
 /** A component descriptor: a named table schema, independent of any world. */
@@ -44,10 +50,11 @@ function checkIndexed(name: string, schema: Schema, field: unknown, what: string
  *
  * @param name - the table name, unique within a world (non-empty); kept as a literal type
  * @param schema - field name → {@link FieldType}; at most 32 fields, key order is the wire order
- * @param options - `unique` and `index` field lists, `spatial` grid over two numeric fields
+ * @param options - `unique` and `index` field lists, `spatial` grid over two numeric fields, `quantize` steps for replication
  * @returns a world-independent {@link Component} descriptor
  * @throws {@link EcsError} `ERR_SCHEMA` on an empty name, too many fields, an unknown type, or an
- *   option naming a missing field (or an index on a `'json'` field, or a non-numeric spatial field)
+ *   option naming a missing field (or an index on a `'json'` field, a non-numeric spatial field, or a
+ *   quantize step that is not a positive finite number on an `f32`/`f64` field)
  * @example
  * ```ts
  * const Body = defineComponent('Body', { x: 'f64', y: 'f64', mass: 'u32' }, {
@@ -85,6 +92,11 @@ export function defineComponent<const N extends string, const S extends Schema>(
     }
     if (spatial.x === spatial.y) fail(name, 'spatial x and y must be different fields')
     if (!(spatial.cellSize > 0 && Number.isFinite(spatial.cellSize))) fail(name, 'spatial cellSize must be > 0')
+  }
+  for (const [field, step] of Object.entries(options.quantize ?? {})) {
+    const type = checkIndexed(name, schema, field, 'quantize')
+    if (type !== 'f32' && type !== 'f64') fail(name, `quantize names ${field}, which is not an f32 or f64 field`)
+    if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) fail(name, `quantize step of ${field} must be a positive finite number`)
   }
   return { name, schema, fields, options: options as ComponentOptions }
 }

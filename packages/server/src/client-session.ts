@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   type ServerMessage,
+  type SetArea,
   type Subscribe,
   type Unsubscribe,
 } from '@orrery/protocol'
@@ -46,6 +47,7 @@ export interface SessionHost {
   callReducer(session: ClientSession, message: CallReducer): void
   subscribe(session: ClientSession, message: Subscribe): void
   unsubscribe(session: ClientSession, message: Unsubscribe): void
+  setArea(session: ClientSession, message: SetArea): void
   /** The session ended (called once); `admitted` tells whether Welcome was sent. */
   ended(session: ClientSession, admitted: boolean): void
 }
@@ -79,6 +81,7 @@ export class ClientSession {
   private handshakeTimer: ReturnType<typeof setTimeout> | null
   private terminateTimer: ReturnType<typeof setTimeout> | null = null
   private readonly expiry: TokenExpiryTimer
+  private slowSince: number | null = null
 
   /**
    * @param id - connection id
@@ -163,6 +166,31 @@ export class ClientSession {
         this.teardown()
       })
     }
+  }
+
+  /**
+   * Whether the socket keeps up: false while more than `slowReaderBytes` wait in it (its updates then wait,
+   * collapsed); a client that stays behind longer than `slowReaderTimeoutMs` is closed with CloseCode.SlowConsumer.
+   */
+  canSend(): boolean {
+    if (this.state === 'closed') return false
+    const { slowReaderBytes, slowReaderTimeoutMs } = this.host.limits
+    if (this.ws.bufferedAmount <= slowReaderBytes) {
+      this.slowSince = null
+      return true
+    }
+    const now = performance.now()
+    this.slowSince ??= now
+    if (now - this.slowSince > slowReaderTimeoutMs) {
+      const queued = this.ws.bufferedAmount
+      this.state = 'closed'
+      queueMicrotask(() => {
+        this.log.warn({ queued }, 'slow reader did not catch up')
+        this.closeSocket(CloseCode.SlowConsumer, 'slow reader')
+        this.teardown()
+      })
+    }
+    return false
   }
 
   /** Sends an Error frame. */
@@ -271,6 +299,9 @@ export class ClientSession {
           return
         case 'Unsubscribe':
           this.host.unsubscribe(this, message)
+          return
+        case 'SetArea':
+          this.host.setArea(this, message)
           return
         case 'Ping':
           this.send({ type: 'Pong', clientTime: message.clientTime, serverTime: Date.now() })

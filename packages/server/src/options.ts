@@ -34,6 +34,18 @@ export interface ServerLimits {
   readonly handshakesPerIdentity?: number
   /** Window of `handshakesPerIdentity`, ms (whole seconds). Default 60 000. */
   readonly handshakeIdentityWindowMs?: number
+  /**
+   * Bytes queued on a socket above which the client is a slow reader: its updates wait, collapsed to the
+   * newest value of each changed field, until it catches up. Default 262 144.
+   */
+  readonly slowReaderBytes?: number
+  /** Time in ms a client may stay a slow reader before the close with CloseCode.SlowConsumer. Default 15 000. */
+  readonly slowReaderTimeoutMs?: number
+  /**
+   * Estimated bytes of one client's update per tick; rows beyond it wait for later ticks, the nearest and
+   * longest-waiting first. Default 16 384.
+   */
+  readonly updateBudgetBytes?: number
 }
 
 /** What to do when an identity connects while a connection with the same identity is open. */
@@ -69,8 +81,8 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly duplicateIdentity?: DuplicateIdentityPolicy
   /** Replacements for the memory handshake limiters (rate-limiter-flexible instances, e.g. on Redis for a cluster); keys are IP addresses and identities. */
   readonly handshakeLimiters?: { readonly ip?: HandshakeRateLimiter; readonly identity?: HandshakeRateLimiter }
-  /** Updates kept in the replicator's history ring, in ticks. Default 256. */
-  readonly historySize?: number
+  /** World units beyond an area's margin before an entity leaves a client's view. Default: a tenth of the area's larger side. */
+  readonly hysteresis?: number
   /** Time source and timers of the tick loop (inject a fake one in tests). Default: the system clock. */
   readonly clock?: Clock
 }
@@ -104,6 +116,7 @@ const moduleSchema = v.object({
   init: v.optional(v.function()),
   onConnect: v.optional(v.function()),
   onDisconnect: v.optional(v.function()),
+  eventScope: v.optional(v.function()),
 })
 
 const optionsSchema = v.strictObject({
@@ -129,6 +142,9 @@ const optionsSchema = v.strictObject({
       handshakeIpWindowMs: v.optional(v.pipe(positiveInt, v.multipleOf(1000))),
       handshakesPerIdentity: v.optional(positiveInt),
       handshakeIdentityWindowMs: v.optional(v.pipe(positiveInt, v.multipleOf(1000))),
+      slowReaderBytes: v.optional(positiveInt),
+      slowReaderTimeoutMs: v.optional(positiveInt),
+      updateBudgetBytes: v.optional(positiveInt),
     }),
   ),
   httpHandler: v.optional(v.function()),
@@ -143,7 +159,7 @@ const optionsSchema = v.strictObject({
     }),
   ),
   duplicateIdentity: v.optional(v.picklist(['replace', 'allow'])),
-  historySize: v.optional(positiveInt),
+  hysteresis: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())),
   clock: v.optional(v.looseObject({ now: v.function(), setTimeout: v.function(), clearTimeout: v.function() })),
 })
 
@@ -181,6 +197,9 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     handshakeIpWindowMs: l.handshakeIpWindowMs ?? 10_000,
     handshakesPerIdentity: l.handshakesPerIdentity ?? 10,
     handshakeIdentityWindowMs: l.handshakeIdentityWindowMs ?? 60_000,
+    slowReaderBytes: l.slowReaderBytes ?? 256 * 1024,
+    slowReaderTimeoutMs: l.slowReaderTimeoutMs ?? 15_000,
+    updateBudgetBytes: l.updateBudgetBytes ?? 16 * 1024,
   }
   return { options, limits }
 }

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import { createWorld, type World } from '@orrery/ecs'
-import { type ArgsSchema, type CallReducer, CloseCode, describeSchema, encodeArgs, type SchemaDescription, type Subscribe, type Unsubscribe } from '@orrery/protocol'
+import {
+  type ArgsSchema,
+  type CallReducer,
+  CloseCode,
+  describeSchema,
+  encodeArgs,
+  encodeServerMessage,
+  type ReducerResult,
+  type SchemaDescription,
+  type SetArea,
+  type Subscribe,
+  type Unsubscribe,
+} from '@orrery/protocol'
 import { createReplicator, type Replicator, SyncError } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
@@ -87,11 +99,14 @@ class Host implements OrreryServer, SessionHost {
     )
     const components = options.module.components
     this.world = createWorld({ components, seed: options.seed ?? Math.floor(Math.random() * 0x7fffffff) })
+    const eventScope = options.module.eventScope
     this.replicator = createReplicator({
       world: this.world,
       components,
-      historySize: options.historySize ?? 256,
       maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
+      updateBudgetBytes: limits.updateBudgetBytes,
+      ...(options.hysteresis === undefined ? {} : { hysteresis: options.hysteresis }),
+      ...(eventScope === undefined ? {} : { eventScope: (event) => eventScope.call(options.module, event) }),
     })
     const reducerSchemas: Record<string, ArgsSchema> = {}
     for (const [name, def] of Object.entries(options.module.reducers)) reducerSchemas[name] = def.args
@@ -209,6 +224,7 @@ class Host implements OrreryServer, SessionHost {
       reducerErrors: this.reducerErrors,
       rateLimited: this.counters.rateLimited,
       errors: this.counters.errors,
+      replication: { ...this.replicator.stats },
     }
   }
 
@@ -247,7 +263,7 @@ class Host implements OrreryServer, SessionHost {
     let set = this.byIdentity.get(auth.identity)
     if (set === undefined) this.byIdentity.set(auth.identity, (set = new Set()))
     set.add(session)
-    this.replicator.addClient(session.id, (frame) => session.sendFrame(frame))
+    this.replicator.addClient(session.id, { send: (frame) => session.sendFrame(frame), canSend: () => session.canSend() })
     session.send({
       type: 'Welcome',
       identity: auth.identity,
@@ -255,8 +271,10 @@ class Host implements OrreryServer, SessionHost {
       sessionId: randomUUID(),
       tickRate: this.options.tickRate ?? 20,
       schema: this.schema,
-      seq: this.replicator.flushedSeq,
+      seq: this.replicator.seq,
       resumed: false,
+      tick: this.replicator.flushedTick,
+      serverTime: this.replicator.flushedTime,
     })
     session.log.info({ identity: auth.identity }, 'client connected')
     this.runHook('onConnect', session)
@@ -269,25 +287,29 @@ class Host implements OrreryServer, SessionHost {
       connectionId: session.id,
       log: session.log,
     })
+    // The result follows the update that holds the call's effects: a client that awaits the call reads them.
+    this.replicator.acknowledge(session.id, message.requestId)
+    const reply = (result: ReducerResult): void => this.replicator.sendAfterUpdate(session.id, result)
     if (outcome.ok) {
       try {
-        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
+        encodeServerMessage({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
+        reply({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
       } catch (error) {
         this.reducerErrors++
         this.counters.errors++
         session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
-        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
+        reply({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
       }
       return
     }
     this.reducerErrors++
     session.log.debug({ reducer: message.reducer, code: outcome.code, message: outcome.message }, 'reducer call failed')
-    session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
+    reply({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
   }
 
   subscribe(session: ClientSession, message: Subscribe): void {
     try {
-      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components)
+      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components, message.area)
     } catch (error) {
       this.requestFailed(session, error, message.requestId)
     }
@@ -298,6 +320,15 @@ class Host implements OrreryServer, SessionHost {
       this.replicator.unsubscribe(session.id, message.requestId, message.queryId)
     } catch (error) {
       this.requestFailed(session, error, message.requestId)
+    }
+  }
+
+  setArea(session: ClientSession, message: SetArea): void {
+    try {
+      this.replicator.setArea(session.id, message.queryId, message.area)
+    } catch (error) {
+      this.counters.errors++
+      session.sendError(error instanceof SyncError ? error.code : 'ERR_INTERNAL', messageOf(error), null)
     }
   }
 

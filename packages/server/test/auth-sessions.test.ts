@@ -247,7 +247,8 @@ describe('logs', () => {
     raw.send({ type: 'RefreshToken', requestId: 1 })
     const refreshed = await raw.next('TokenRefreshed')
     raw.send({ type: 'CallReducer', requestId: 2, reducer: 'remember', args: [refreshed.token] })
-    await raw.next('ReducerResult')
+    // A call's result follows the next tick's update: tick the manual server until it arrives.
+    await stepUntil(server, raw.next('ReducerResult'))
 
     const refused = await RawClient.open(url)
     raws.push(refused)
