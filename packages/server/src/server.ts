@@ -99,10 +99,12 @@ class Host implements OrreryServer, SessionHost {
     )
     const components = options.module.components
     this.world = createWorld({ components, seed: options.seed ?? Math.floor(Math.random() * 0x7fffffff) })
+    // Private components stay on the server: they are neither described to clients nor replicated.
+    const replicated = components.filter((c) => (c.options as { visibility?: unknown }).visibility !== 'private')
     const eventScope = options.module.eventScope
     this.replicator = createReplicator({
       world: this.world,
-      components,
+      components: replicated,
       maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
       updateBudgetBytes: limits.updateBudgetBytes,
       ...(options.hysteresis === undefined ? {} : { hysteresis: options.hysteresis }),
@@ -110,7 +112,7 @@ class Host implements OrreryServer, SessionHost {
     })
     const reducerSchemas: Record<string, ArgsSchema> = {}
     for (const [name, def] of Object.entries(options.module.reducers)) reducerSchemas[name] = def.args
-    this.schema = describeSchema({ components, reducers: reducerSchemas })
+    this.schema = describeSchema({ components: replicated, reducers: reducerSchemas })
     this.runner = new TransactionRunner(this.world, this.replicator, () => this.tickCount)
     this.dispatcher = new ReducerDispatcher(options.module, this.runner)
     const tickRate = options.tickRate ?? 20
@@ -263,7 +265,11 @@ class Host implements OrreryServer, SessionHost {
     let set = this.byIdentity.get(auth.identity)
     if (set === undefined) this.byIdentity.set(auth.identity, (set = new Set()))
     set.add(session)
-    this.replicator.addClient(session.id, { send: (frame) => session.sendFrame(frame), canSend: () => session.canSend() })
+    this.replicator.addClient(session.id, {
+      send: (frame) => session.sendFrame(frame),
+      canSend: () => session.canSend(),
+      identity: auth.identity,
+    })
     session.send({
       type: 'Welcome',
       identity: auth.identity,

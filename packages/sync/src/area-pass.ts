@@ -17,6 +17,7 @@ export interface AreaView {
   /** Set when the budget stopped entering entities. */
   deferred: boolean
   insertRow(ctx: FlushContext, draft: UpdateDraft, hd: number, t: number): void
+  canHold(ctx: FlushContext, e: Entity, t: number): boolean
 }
 
 const touched: Entity[] = []
@@ -86,14 +87,17 @@ export function enter(view: AreaView, ctx: FlushContext, draft: UpdateDraft, e: 
     return false
   }
   const h = view.handles
+  let tables = 0
+  for (let bits = view.areaMask & ~(hd === undefined ? 0 : (h.rows[hd] as number)); bits !== 0; bits &= bits - 1) {
+    const t = 31 - Math.clz32(bits & -bits)
+    if (view.canHold(ctx, e, t)) tables |= 1 << t
+  }
+  // Nothing of it the client may hold (e.g. only another player's owner-only rows): it does not enter.
+  if (hd === undefined && tables === 0) return true
   const handle = hd ?? h.bind(e, draft.binds)
   h.setInArea(handle, true)
   h.seen[handle] = view.stamp
-  const missing = view.areaMask & ~(h.rows[handle] as number)
-  for (let bits = missing; bits !== 0; bits &= bits - 1) {
-    const t = 31 - Math.clz32(bits & -bits)
-    if (ctx.world.has(e, (ctx.plans[t] as WirePlan).component)) view.insertRow(ctx, draft, handle, t)
-  }
+  for (let bits = tables; bits !== 0; bits &= bits - 1) view.insertRow(ctx, draft, handle, 31 - Math.clz32(bits & -bits))
   return true
 }
 

@@ -79,6 +79,8 @@ export class ClientView implements AreaView {
   constructor(
     readonly send: (frame: Uint8Array) => void,
     readonly canSend: () => boolean,
+    /** The client's identity: it receives the owner-only rows whose owner field holds it. */
+    readonly identity: string | null,
     readonly tableCount: number,
     private readonly maxSubscriptions: number,
     qSlots: number,
@@ -189,6 +191,7 @@ export class ClientView implements AreaView {
     }
     release()
     this.areaMoved = false
+    this.collectOwnerChanges(ctx, draft)
     if (!refill) this.foldWhole(ctx)
     this.collectWholeInserts(ctx, draft, reconcile)
     this.collectAreaRowInserts(ctx, draft, refill)
@@ -339,7 +342,7 @@ export class ClientView implements AreaView {
       if (draft.bytes > ctx.budgetBytes) break
       const t = this.backlog[k] as number
       const e = this.backlog[k + 1] as Entity
-      if ((this.wholeMask & (1 << t)) === 0 || !world.isAlive(e) || !world.has(e, (plans[t] as WirePlan).component)) continue
+      if ((this.wholeMask & (1 << t)) === 0 || !world.isAlive(e) || !this.canHold(ctx, e, t)) continue
       let hd = h.handleOf(e)
       if (hd !== undefined && ((h.rows[hd] as number) & (1 << t)) !== 0) continue
       if (hd === undefined) hd = h.bind(e, draft.binds)
@@ -365,7 +368,7 @@ export class ClientView implements AreaView {
         const missing = this.areaMask & ~(h.rows[hd] as number)
         for (let bits = missing; bits !== 0; bits &= bits - 1) {
           const t = 31 - Math.clz32(bits & -bits)
-          if (world.has(e, (plans[t] as WirePlan).component)) this.insertRow(ctx, draft, hd, t)
+          if (this.canHold(ctx, e, t)) this.insertRow(ctx, draft, hd, t)
         }
       }
       return
@@ -375,8 +378,49 @@ export class ClientView implements AreaView {
       for (const e of ctx.changes.inserts[t] as Entity[]) {
         const hd = h.handleOf(e)
         if (hd === undefined || h.inArea[hd] !== 1 || ((h.rows[hd] as number) & (1 << t)) !== 0) continue
-        if (!ctx.world.isAlive(e) || !ctx.world.has(e, (ctx.plans[t] as WirePlan).component)) continue
+        if (!ctx.world.isAlive(e) || !this.canHold(ctx, e, t)) continue
         this.insertRow(ctx, draft, hd, t)
+      }
+    }
+  }
+
+  /**
+   * Whether the client may hold the entity's row of table `t`: the row exists and, for an owner-only table,
+   * its owner field holds the client's identity.
+   */
+  canHold(ctx: FlushContext, e: Entity, t: number): boolean {
+    const plan = ctx.plans[t] as WirePlan
+    if (!ctx.world.has(e, plan.component)) return false
+    if (plan.ownerField < 0) return true
+    const owner = (ctx.accessors[t] as readonly Field<unknown>[])[plan.ownerField] as Field<unknown>
+    return this.identity !== null && owner.get(e) === this.identity
+  }
+
+  /**
+   * Owner-only rows whose owner changed this window: the client drops the ones it no longer owns and gets
+   * the ones it now owns that its subscriptions cover.
+   */
+  private collectOwnerChanges(ctx: FlushContext, draft: UpdateDraft): void {
+    const h = this.handles
+    const subscribed = this.wholeMask | this.areaMask
+    for (let bits = subscribed; bits !== 0; bits &= bits - 1) {
+      const t = 31 - Math.clz32(bits & -bits)
+      const plan = ctx.plans[t] as WirePlan
+      if (plan.ownerField < 0) continue
+      for (const e of ctx.changes.updates[t] as Entity[]) {
+        if ((ctx.changes.updateMask(t, e) & (1 << plan.ownerField)) === 0) continue
+        let hd = h.handleOf(e)
+        const held = hd !== undefined && ((h.rows[hd] as number) & (1 << t)) !== 0
+        const mine = this.canHold(ctx, e, t)
+        if (held && !mine) {
+          h.removeRow(hd as number, t)
+          ;(draft.deletes[t] as number[]).push(hd as number)
+        } else if (!held && mine) {
+          const covered = (this.wholeMask & (1 << t)) !== 0 || (hd !== undefined && h.inArea[hd] === 1 && (this.areaMask & (1 << t)) !== 0)
+          if (!covered) continue
+          if (hd === undefined) hd = h.bind(e, draft.binds)
+          this.insertRow(ctx, draft, hd, t)
+        }
       }
     }
   }

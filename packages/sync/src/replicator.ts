@@ -73,6 +73,8 @@ export interface ClientSink {
    * value per field, and go out in one update once it catches up. Default: always true.
    */
   readonly canSend?: () => boolean
+  /** The client's identity: it receives the rows of owner-only components whose owner field holds it. Default: none (no owner-only rows). */
+  readonly identity?: string
 }
 
 /**
@@ -199,7 +201,8 @@ export interface Replicator {
  * @param options - see {@link ReplicatorOptions}
  * @returns a {@link Replicator}
  * @throws ProtocolError `ERR_INVALID_SCHEMA` when the components cannot be described (duplicate names, more than 32 fields, a bad step)
- * @throws SyncError `ERR_TOO_MANY_TABLES` with more than 32 replicated components
+ * @throws SyncError `ERR_TOO_MANY_TABLES` with more than 32 replicated components; `ERR_PRIVATE_COMPONENT` when one
+ *   of them has `visibility: 'private'`
  * @example
  * ```ts
  * const replicator = createReplicator({ world, components: [Body, Player] })
@@ -211,6 +214,11 @@ export interface Replicator {
 export function createReplicator(options: ReplicatorOptions): Replicator {
   const { world, components } = options
   if (components.length > 32) throw new SyncError('ERR_TOO_MANY_TABLES', 'at most 32 replicated components')
+  for (const c of components) {
+    if ((c.options as { visibility?: unknown }).visibility === 'private') {
+      throw new SyncError('ERR_PRIVATE_COMPONENT', `component ${c.name} is private: leave it out of the replicated components`)
+    }
+  }
   const maxSubscriptions = options.maxSubscriptionsPerClient ?? 16
   const budgetBytes = options.updateBudgetBytes ?? 16_384
   const schema = describeSchema({ components }).components
@@ -326,7 +334,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       const canSend = sink.canSend ?? (() => true)
       clients.set(
         clientId,
-        new ClientView(sink.send, canSend, components.length, maxSubscriptions, qSlots, { seq, tick: flushedTick, time: flushedTime }),
+        new ClientView(sink.send, canSend, sink.identity ?? null, components.length, maxSubscriptions, qSlots, { seq, tick: flushedTick, time: flushedTime }),
       )
     },
     removeClient(clientId) {

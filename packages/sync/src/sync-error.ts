@@ -11,6 +11,7 @@
  * - `ERR_UNKNOWN_SUBSCRIPTION`: `setArea` names a queryId that is not an area subscription of that client.
  * - `ERR_NO_POSITION`: an area subscription names no component with a spatial index (nothing has a position).
  * - `ERR_TOO_MANY_TABLES`: more than 32 replicated components (a row's tables are a 32-bit mask).
+ * - `ERR_PRIVATE_COMPONENT`: a component with `visibility: 'private'` was listed for replication.
  *
  * @example
  * ```ts
@@ -28,6 +29,7 @@ export type SyncErrorCode =
   | 'ERR_UNKNOWN_SUBSCRIPTION'
   | 'ERR_NO_POSITION'
   | 'ERR_TOO_MANY_TABLES'
+  | 'ERR_PRIVATE_COMPONENT'
 
 /**
  * The one error class of `@orrery/sync`: every failure of the replicator or the replica carries a {@link SyncErrorCode}.

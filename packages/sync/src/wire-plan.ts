@@ -26,6 +26,8 @@ export interface WirePlan {
   /** Field index of the spatial x and y fields, or -1 when the component has no spatial index. */
   readonly spatialX: number
   readonly spatialY: number
+  /** Field index of the owner of an owner-only table (`visibility: { owner }`), or -1 for a public one. */
+  readonly ownerField: number
 }
 
 /**
@@ -47,7 +49,10 @@ export function wirePlans(components: readonly Component[]): WirePlan[] {
       return { name, type: types[name] as FieldType, step, qSlot }
     })
     const spatial = component.options.spatial
+    const visibility = (component.options as { visibility?: unknown }).visibility
+    const owner = typeof visibility === 'object' && visibility !== null ? (visibility as { owner: string }).owner : null
     return {
+      ownerField: owner === null ? -1 : component.fields.indexOf(owner),
       tableId,
       component,
       fields,

@@ -27,8 +27,8 @@ export interface Harness {
   readonly replicator: Replicator
   /** Runs `fn` as a transaction and commits its change set; returns the seq. */
   tx<T>(fn: () => T): T
-  /** Adds a client whose frames are recorded and applied to its own replica. */
-  client(id: string): TestClient
+  /** Adds a client whose frames are recorded and applied to its own replica (with `identity`: the owner it is). */
+  client(id: string, identity?: string): TestClient
   /** Flushes the next tick (ticks count from 1, 50 ms apart from the replicator's creation). */
   flush(): void
   /** The number of the last flushed tick. */
@@ -64,7 +64,7 @@ export function harness(options: HarnessOptions = {}): Harness {
       replicator.commit(changes)
       return result
     },
-    client(id) {
+    client(id, identity) {
       const frames: Uint8Array[] = []
       const replica = createReplica({ components, schema: { components: replicator.schema, reducers: [] } })
       replica.startSession({ seq: replicator.seq, tick: replicator.flushedTick, serverTime: replicator.flushedTime }, false)
@@ -81,7 +81,11 @@ export function harness(options: HarnessOptions = {}): Harness {
           return messages
         },
       }
-      replicator.addClient(id, { send: (frame) => frames.push(frame), canSend: () => client.canSend })
+      replicator.addClient(id, {
+        send: (frame) => frames.push(frame),
+        canSend: () => client.canSend,
+        ...(identity === undefined ? {} : { identity }),
+      })
       return client
     },
     flush() {
