@@ -111,6 +111,8 @@ async function main(): Promise<void> {
     seed,
     logger,
     authenticator,
+    // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
+    limits: { handshakesPerIp: 30 + 2 * bots },
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })
   const address = await server.listen()
