@@ -110,10 +110,20 @@ describe('decoder fuzzing', () => {
             continue
           }
           const again = decode((encode as (m: typeof decoded) => Uint8Array)(decoded), limits)
-          expect(again).toEqual(decoded)
+          // -0 travels as the integer 0 (documented), so it is the one value that may come back changed.
+          expect(withoutNegativeZero(again)).toEqual(withoutNegativeZero(decoded))
         }
       }),
       { numRuns: 200 },
     )
   })
 })
+
+function withoutNegativeZero(value: unknown): unknown {
+  if (Object.is(value, -0)) return 0
+  if (Array.isArray(value)) return value.map(withoutNegativeZero)
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNegativeZero(v)]))
+  }
+  return value
+}

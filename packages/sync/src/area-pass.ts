@@ -20,6 +20,8 @@ export interface AreaView {
   canHold(ctx: FlushContext, e: Entity, t: number): boolean
 }
 
+/** `e & INDEX_MASK` is an entity's index (see `@orrery/ecs`). */
+const INDEX_MASK = 0x3fffff
 const touched: Entity[] = []
 const found: Entity[] = []
 const entering: Entity[] = []
@@ -101,9 +103,32 @@ export function enter(view: AreaView, ctx: FlushContext, draft: UpdateDraft, e: 
   return true
 }
 
+/**
+ * Puts an entity's changes of this window straight into the update (rows with no older waiting mask), or
+ * folds them into the waiting masks: the direct way when the whole pass surely fits the byte budget.
+ */
+function takeEntity(view: AreaView, ctx: FlushContext, draft: UpdateDraft, hd: number, e: Entity): void {
+  const h = view.handles
+  for (let bits = (h.rows[hd] as number) & ctx.changes.changedTables(e); bits !== 0; bits &= bits - 1) {
+    const t = 31 - Math.clz32(bits & -bits)
+    const mask = ctx.changes.updateMask(t, e)
+    if (mask === 0) continue
+    // Whole-table rows are folded again later in the flush: they take the waiting way, once.
+    if (h.pendingMask(hd, t) !== 0 || h.isFresh(hd, t) || (view.wholeMask & (1 << t)) !== 0) h.addPending(hd, t, mask)
+    else {
+      ;(draft.updateHandles[t] as number[]).push(hd)
+      ;(draft.updateMasks[t] as number[]).push(mask)
+      let n = 0
+      for (let b = mask; b !== 0; b &= b - 1) n++
+      draft.bytes += 1 + 3 * n
+      h.priority[hd] = 0
+    }
+  }
+}
+
 /** Folds an entity's changes of this window into its rows' waiting masks. */
 export function foldEntity(h: HandleTable, ctx: FlushContext, hd: number, e: Entity): void {
-  for (let bits = h.rows[hd] as number; bits !== 0; bits &= bits - 1) {
+  for (let bits = (h.rows[hd] as number) & ctx.changes.changedTables(e); bits !== 0; bits &= bits - 1) {
     const t = 31 - Math.clz32(bits & -bits)
     const mask = ctx.changes.updateMask(t, e)
     if (mask !== 0) h.addPending(hd, t, mask)
@@ -145,10 +170,13 @@ export function scanTouched(view: AreaView, ctx: FlushContext, draft: UpdateDraf
   // order, with no hash lookup; then the touched entities that are not movers (entering, or in view and
   // changed for the first time), told apart by two bitsets before any lookup.
   const plan = ctx.plans[positionTable] as WirePlan
-  const cols = ctx.accessors[positionTable] as readonly Field<unknown>[]
-  const colX = cols[plan.spatialX] as Field<number>
-  const colY = cols[plan.spatialY] as Field<number>
-  const spatialMask = ((1 << plan.spatialX) | (1 << plan.spatialY)) >>> 0
+  // Positions come from the grid's flat arrays: it read every touched entity's position once for all clients.
+  const grid = ctx.changes.touchedGrid(ctx.world, plan, ctx.accessors[positionTable] as readonly Field<unknown>[])
+  const gSeen = grid.seen
+  const gStamp = grid.stamp
+  const gX = grid.lastX
+  const gY = grid.lastY
+  const gKnown = grid.known
   const area = first.area as Area
   const pad = area.margin + (ctx.hysteresis ?? defaultHysteresis(area))
   const lx0 = area.minX - pad
@@ -162,28 +190,36 @@ export function scanTouched(view: AreaView, ctx: FlushContext, draft: UpdateDraf
   const stamp = view.stamp
   h.pruneMovers()
   const movers = h.movers
+  // When every row this pass could touch surely fits the budget, changes go straight into the update
+  // (no waiting list, no priority): the common case. Otherwise they wait and compete by priority.
+  let rowBytes = 0
+  for (let bits = view.areaMask; bits !== 0; bits &= bits - 1) rowBytes += 1 + 3 * (ctx.plans[31 - Math.clz32(bits & -bits)] as WirePlan).fields.length
+  const direct = draft.bytes + (movers.length + touched.length) * rowBytes <= ctx.budgetBytes
   for (let k = 0; k < movers.length; k++) {
     const hd = movers[k] as number
     if (h.inArea[hd] !== 1) continue
     const e = h.entityOf(hd)
-    // Checked against the area only when it moved (the full pass checks the others after an area move).
-    if ((ctx.changes.updateMask(positionTable, e) & spatialMask) !== 0) {
-      h.seen[hd] = stamp
-      const x = colX.get(e)
-      const y = colY.get(e)
-      if (!(x >= lx0 && x <= lx1 && y >= ly0 && y <= ly1)) {
-        leave(view, draft, hd)
-        continue
-      }
+    const i = e & INDEX_MASK
+    // Not touched this window: it neither moved nor changed.
+    if (i >= gSeen.length || gSeen[i] !== gStamp) continue
+    h.seen[hd] = stamp
+    const x = gX[i] as number
+    const y = gY[i] as number
+    if (gKnown[i] !== 1 || !(x >= lx0 && x <= lx1 && y >= ly0 && y <= ly1)) {
+      leave(view, draft, hd)
+      continue
     }
-    foldEntity(h, ctx, hd, e)
+    if (direct) takeEntity(view, ctx, draft, hd, e)
+    else foldEntity(h, ctx, hd, e)
   }
   for (let k = 0; k < touched.length; k++) {
     const e = touched[k] as Entity
     if (h.isMover(e)) continue
-    const x = colX.get(e)
-    const y = colY.get(e)
-    const inLeave = x >= lx0 && x <= lx1 && y >= ly0 && y <= ly1
+    const i = e & INDEX_MASK
+    const x = gX[i] as number
+    const y = gY[i] as number
+    const placed = gKnown[i] === 1
+    const inLeave = placed && x >= lx0 && x <= lx1 && y >= ly0 && y <= ly1
     if (h.maybeInArea(e)) {
       const hd = h.handleOf(e)
       if (hd !== undefined && h.inArea[hd] === 1) {
@@ -192,13 +228,14 @@ export function scanTouched(view: AreaView, ctx: FlushContext, draft: UpdateDraf
         if (!inLeave) leave(view, draft, hd)
         else {
           h.markMover(hd)
-          foldEntity(h, ctx, hd, e)
+          if (direct) takeEntity(view, ctx, draft, hd, e)
+          else foldEntity(h, ctx, hd, e)
         }
         continue
       }
     }
     // Touched entities include ones that lost their position (found where they were): those cannot enter.
-    if (x >= ex0 && x <= ex1 && y >= ey0 && y <= ey1 && ctx.world.isAlive(e) && ctx.world.has(e, plan.component)) entering.push(e)
+    if (placed && x >= ex0 && x <= ex1 && y >= ey0 && y <= ey1) entering.push(e)
   }
 }
 

@@ -27,6 +27,9 @@ export class ChangeIndex {
   /** Per table: whether anything of it changed in this window. */
   readonly touched: boolean[]
   private readonly grids: (TouchedGrid | undefined)[] = []
+  /** Per entity index: the tables whose row it updated this window (valid where `tableStamps` equals `stamp`). */
+  tablesChanged = new Uint32Array(1024)
+  tableStamps = new Int32Array(1024)
   private readonly gridStamp: number[]
   private stamps: Int32Array[]
   private masks: Uint32Array[]
@@ -70,6 +73,12 @@ export class ChangeIndex {
           updates.push(e)
           const i = entityIndex(e)
           this.ensure(t, i)
+          if (i >= this.tableStamps.length) this.growTables(i)
+          if (this.tableStamps[i] !== stamp) {
+            this.tableStamps[i] = stamp
+            this.tablesChanged[i] = 0
+          }
+          this.tablesChanged[i] = ((this.tablesChanged[i] as number) | (1 << t)) >>> 0
           ;(this.stamps[t] as Int32Array)[i] = stamp
           ;(this.masks[t] as Uint32Array)[i] = change.mask
           ;(this.entities[t] as Int32Array)[i] = e
@@ -117,6 +126,23 @@ export class ChangeIndex {
     const stamps = this.stamps[table] as Int32Array
     if (i >= stamps.length || stamps[i] !== this.stamp || (this.entities[table] as Int32Array)[i] !== e) return 0
     return (this.masks[table] as Uint32Array)[i] as number
+  }
+
+  /** The tables whose row the entity updated this window (a mask by table id), or 0. */
+  changedTables(e: Entity): number {
+    const i = entityIndex(e)
+    return i < this.tableStamps.length && this.tableStamps[i] === this.stamp ? (this.tablesChanged[i] as number) : 0
+  }
+
+  private growTables(i: number): void {
+    let n = this.tableStamps.length * 2
+    while (n <= i) n *= 2
+    const stamps = new Int32Array(n)
+    stamps.set(this.tableStamps)
+    this.tableStamps = stamps
+    const changed = new Uint32Array(n)
+    changed.set(this.tablesChanged)
+    this.tablesChanged = changed
   }
 
   private ensure(t: number, i: number): void {

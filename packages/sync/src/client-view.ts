@@ -175,6 +175,8 @@ export class ClientView implements AreaView {
     this.updatesDeferred = false
     this.stamp++
     this.collectDeletes(ctx, draft)
+    // Before the area pass: a row whose owner changed away must not also go out as an update.
+    this.collectOwnerChanges(ctx, draft)
     const release = (): void => h.releaseEmpty(draft.releases)
     if (refill) {
       this.collectLeaves(ctx, draft, reconcile)
@@ -191,7 +193,6 @@ export class ClientView implements AreaView {
     }
     release()
     this.areaMoved = false
-    this.collectOwnerChanges(ctx, draft)
     if (!refill) this.foldWhole(ctx)
     this.collectWholeInserts(ctx, draft, reconcile)
     this.collectAreaRowInserts(ctx, draft, refill)
@@ -360,7 +361,7 @@ export class ClientView implements AreaView {
     if (this.areaMask === 0) return
     const h = this.handles
     if (refill) {
-      const { world, plans } = ctx
+      const { world } = ctx
       for (let hd = 1; hd <= h.top; hd++) {
         if (h.inArea[hd] !== 1) continue
         const e = h.entityOf(hd)

@@ -11,12 +11,16 @@ import type { WirePlan } from './wire-plan.js'
 export class TouchedGrid {
   private readonly cells = new Map<number, Entity[]>()
   private readonly used: Entity[][] = []
-  private seen = new Int32Array(1024)
-  private stamp = 0
-  /** Position of each entity index at the flush that last touched it (valid where `known` is 1). */
-  private lastX = new Float64Array(1024)
-  private lastY = new Float64Array(1024)
-  private known = new Uint8Array(1024)
+  /** Per entity index: the stamp of the last flush that touched it (touched this flush when equal to `stamp`). */
+  seen = new Int32Array(1024)
+  stamp = 0
+  /**
+   * Position of each entity index at the flush that last touched it (valid where `known` is 1): for an entity
+   * touched this flush, its current position.
+   */
+  lastX = new Float64Array(1024)
+  lastY = new Float64Array(1024)
+  known = new Uint8Array(1024)
   private readonly inv: number
 
   /**

@@ -50,6 +50,10 @@ export function encodeUpdate(
     const masks = draft.updateMasks[t] as number[]
     if (plan.quantizedMask !== 0 && hs.length > 0) {
       const cols = accessors[t] as readonly Field<unknown>[]
+      // The quantized values are kept for the write (read and rounded once), at `kept * quantized + slot`.
+      const width = plan.quantized
+      let cache = qCache[t]
+      if (cache === undefined || cache.length < hs.length * width) qCache[t] = cache = new Float64Array(Math.max(64, hs.length * width * 2))
       let kept = 0
       for (let k = 0; k < hs.length; k++) {
         const h = hs[k] as number
@@ -62,6 +66,7 @@ export function encodeUpdate(
             const f = plan.fields[i] as (typeof plan.fields)[number]
             const value = quantize((cols[i] as Field<number>).get(e), f.step)
             if (value === lastQ[h * qSlots + (qOffsets[t] as number) + f.qSlot]) mask &= ~(1 << i)
+            else cache[kept * width + f.qSlot] = value
           }
         }
         if (mask !== 0) {
@@ -117,6 +122,7 @@ function writeTable(
   const lastQ = handles.lastQ
   const qBase = qOffset
   const qSlots = handles.qSlots
+  const cache = plan.quantizedMask !== 0 ? qCache[t] : undefined
   w.arrayHeader(4)
   w.int(t)
   const inserts = draft.inserts[t] as number[]
@@ -149,7 +155,7 @@ function writeTable(
     if (run === -1) {
       run = runMasks.push(mask) - 1
     }
-    keys[k] = run * HANDLE_SPAN + (hs[k] as number)
+    keys[k] = (run * HANDLE_SPAN + (hs[k] as number)) * K_SPAN + k
     let bits = 0
     for (let b = mask; b !== 0; b &= b - 1) bits++
     items += 1 + bits
@@ -161,25 +167,27 @@ function writeTable(
   for (let run = 0; run < runMasks.length; run++) {
     const mask = runMasks[run] as number
     let count = 0
-    while (at + count < sorted.length && Math.floor((sorted[at + count] as number) / HANDLE_SPAN) === run) count++
+    while (at + count < sorted.length && Math.floor((sorted[at + count] as number) / (HANDLE_SPAN * K_SPAN)) === run) count++
     w.int(mask)
     w.int(count)
     let previous = 0
     for (let j = at; j < at + count; j++) {
-      const h = (sorted[j] as number) - run * HANDLE_SPAN
+      const key = sorted[j] as number
+      const k = key % K_SPAN
+      const h = (key - k) / K_SPAN - run * HANDLE_SPAN
       const e = handles.entityOf(h)
       w.int(h - previous)
       previous = h
       for (let bits = mask; bits !== 0; bits &= bits - 1) {
         const i = 31 - Math.clz32(bits & -bits)
         const f = fields[i] as (typeof fields)[number]
-        const value = (cols[i] as Field<unknown>).get(e)
         if (f.step > 0) {
           const slot = h * qSlots + qBase + f.qSlot
-          const q = quantize(value as number, f.step)
+          const q =
+            cache === undefined ? quantize((cols[i] as Field<number>).get(e), f.step) : (cache[k * plan.quantized + f.qSlot] as number)
           w.int(q - (lastQ[slot] as number))
           lastQ[slot] = q
-        } else writePlainValue(w, f.type, value)
+        } else writePlainValue(w, f.type, (cols[i] as Field<unknown>).get(e))
       }
     }
     at += count
@@ -191,5 +199,9 @@ function writeTable(
 
 /** Handles stay below 2^22 (the most entities a world holds at once). */
 const HANDLE_SPAN = 2 ** 22
+/** Rows of one table in one update stay below 2^20; (run, handle, row) packs into 5 + 22 + 20 < 53 bits. */
+const K_SPAN = 2 ** 20
+/** Per table: the quantized values of the update rows being written. */
+const qCache: (Float64Array | undefined)[] = []
 const runMasks: number[] = []
 let sortKeys = new Float64Array(256)

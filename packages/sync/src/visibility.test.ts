@@ -120,7 +120,7 @@ describe('owner-only and private components', () => {
         }
         check()
       }),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.SYNC_RUNS ?? 150) },
     )
   })
 
