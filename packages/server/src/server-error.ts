@@ -9,6 +9,8 @@
  * - `ERR_AUTH_FAILED`: an authenticator refused a credential.
  * - `ERR_ALREADY_LISTENING`: `listen()` was called twice.
  * - `ERR_CLOSED`: the server was closed; it cannot listen or tick again.
+ * - `ERR_RECOVERY_FAILED`: the commit log or a snapshot could not be read or replayed at start (or a seq asked of `worldAt` is not held).
+ * - `ERR_SCHEMA_MISMATCH`: the stored world does not fit the module's components; the message names the component and field.
  */
 export type ServerErrorCode =
   | 'ERR_INVALID_OPTIONS'
@@ -19,6 +21,8 @@ export type ServerErrorCode =
   | 'ERR_AUTH_FAILED'
   | 'ERR_ALREADY_LISTENING'
   | 'ERR_CLOSED'
+  | 'ERR_RECOVERY_FAILED'
+  | 'ERR_SCHEMA_MISMATCH'
 
 /**
  * The one error class of `@orrery/server`; `code` says what went wrong.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { createWorld, type World } from '@orrery/ecs'
+import type { World } from '@orrery/ecs'
 import { type ArgsSchema, type CallReducer, CloseCode, describeSchema, encodeArgs, type SchemaDescription, type Subscribe, type Unsubscribe } from '@orrery/protocol'
 import { createReplicator, type Replicator, SyncError } from '@orrery/sync'
 import type { Logger } from 'pino'
@@ -7,12 +7,18 @@ import type { WebSocket } from 'ws'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
 import { systemClock } from './clock.js'
+import type { CommitEntry } from './commit-entry.js'
+import { createMemoryCommitLog } from './commit-log.js'
+import { CommitPipeline } from './commit-pipeline.js'
+import { type HistoryFilter, matchesFilter } from './history-filter.js'
 import { DurationStats } from './duration-stats.js'
 import { Listener } from './listener.js'
 import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
 import { type ResolvedLimits, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
+import { PipelineWorld } from './pipeline-world.js'
+import { recoverWorld } from './recovery.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
 import { ServerError } from './server-error.js'
 import { TickLoop } from './tick-loop.js'
@@ -39,6 +45,7 @@ const SHUTDOWN_REASON = 'server shutting down'
 
 class Host implements OrreryServer, SessionHost {
   readonly world: World
+  readonly recoveredSeq: number
   readonly schema: SchemaDescription
   readonly log: Logger
   readonly limits: ResolvedLimits
@@ -47,6 +54,7 @@ class Host implements OrreryServer, SessionHost {
   private readonly options: ServerOptions
   private readonly module: ModuleDef
   private readonly replicator: Replicator
+  private readonly pipeline: CommitPipeline
   private readonly runner: TransactionRunner
   private readonly dispatcher: ReducerDispatcher
   private readonly loop: TickLoop
@@ -72,17 +80,38 @@ class Host implements OrreryServer, SessionHost {
     this.moduleCaller = { sender: MODULE_IDENTITY, connectionId: null, log: this.log }
     this.authenticator = options.authenticator ?? createAnonymousAuthenticator()
     const components = options.module.components
-    this.world = createWorld({ components, seed: options.seed ?? Math.floor(Math.random() * 0x7fffffff) })
+    const allComponents = [...components, ...(options.module.serverComponents ?? [])]
+    const commitLog = options.commitLog ?? createMemoryCommitLog()
+    const recovered = recoverWorld(commitLog, allComponents, options.seed ?? Math.floor(Math.random() * 0x7fffffff))
+    this.recoveredSeq = recovered.seq
+    const raw = recovered.world
     this.replicator = createReplicator({
-      world: this.world,
+      world: raw,
       components,
       historySize: options.historySize ?? 256,
       maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
     })
+    const clock = options.clock ?? systemClock
+    this.pipeline = new CommitPipeline({
+      world: raw,
+      log: commitLog,
+      replicator: this.replicator,
+      startSeq: recovered.seq,
+      tick: () => this.tickCount,
+      clock,
+      ...(options.groupCommitMs === undefined ? {} : { groupCommitMs: options.groupCommitMs }),
+      recentSize: options.recentCommits ?? 1024,
+      onLogError: (error) => {
+        this.counters.errors++
+        this.log.error({ err: error }, 'commit log flush failed')
+      },
+    })
+    this.world = new PipelineWorld(raw, this.pipeline, { kind: 'server', name: 'world.transaction', caller: MODULE_IDENTITY })
+    if (recovered.recovered) this.log.info({ seq: recovered.seq, entities: raw.entityCount }, 'world recovered from the commit log')
     const reducerSchemas: Record<string, ArgsSchema> = {}
     for (const [name, def] of Object.entries(options.module.reducers)) reducerSchemas[name] = def.args
     this.schema = describeSchema({ components, reducers: reducerSchemas })
-    this.runner = new TransactionRunner(this.world, this.replicator, () => this.tickCount)
+    this.runner = new TransactionRunner(this.world, this.pipeline, () => this.tickCount)
     this.dispatcher = new ReducerDispatcher(options.module, this.runner)
     const tickRate = options.tickRate ?? 20
     const periodMs = 1000 / tickRate
@@ -93,19 +122,21 @@ class Host implements OrreryServer, SessionHost {
     this.loop = new TickLoop({
       periodMs,
       maxCatchUpTicks: options.maxCatchUpTicks ?? 4,
-      clock: options.clock ?? systemClock,
+      clock,
       onTick: () => this.step(),
       onError: (error) => {
         this.counters.errors++
         this.log.error({ err: error }, 'tick failed')
       },
     })
-    const init = options.module.init
-    if (init !== undefined) {
+    const hook = recovered.recovered ? 'onRecover' : 'init'
+    const start = options.module[hook]
+    if (start !== undefined) {
       try {
-        this.runner.run(this.moduleCaller, (ctx) => init.call(options.module, ctx))
+        this.runner.run(this.moduleCaller, 'hook', hook, (ctx) => start.call(options.module, ctx))
+        this.pipeline.flushLog()
       } catch (error) {
-        throw new ServerError('ERR_INIT_FAILED', `module init failed: ${messageOf(error)}`, { cause: error })
+        throw new ServerError('ERR_INIT_FAILED', `module ${hook} failed: ${messageOf(error)}`, { cause: error })
       }
     }
   }
@@ -115,7 +146,20 @@ class Host implements OrreryServer, SessionHost {
   }
 
   get seq(): number {
-    return this.replicator.seq
+    return this.pipeline.seq
+  }
+
+  get durableSeq(): number {
+    return this.pipeline.flushedSeq
+  }
+
+  mutate<T>(reason: string, fn: (world: World) => T): T {
+    if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
+    return this.pipeline.run({ kind: 'server', name: reason, caller: MODULE_IDENTITY }, () => fn(this.world)).result
+  }
+
+  history(filter: HistoryFilter = {}): CommitEntry[] {
+    return this.pipeline.recent.toArray().filter((entry) => matchesFilter(entry, filter))
   }
 
   async listen(): Promise<{ port: number; host: string }> {
@@ -151,14 +195,14 @@ class Host implements OrreryServer, SessionHost {
     for (const { def, everyTicks } of this.systems) {
       if (tick % everyTicks !== 0) continue
       try {
-        this.runner.run(this.moduleCaller, (ctx) => def.run(ctx))
+        this.runner.run(this.moduleCaller, 'system', def.name, (ctx) => def.run(ctx))
       } catch (error) {
         this.counters.errors++
         this.log.error({ err: error, system: def.name, tick }, 'system failed; its transaction was rolled back')
       }
     }
     try {
-      this.replicator.flush(tick, Date.now())
+      this.pipeline.endTick(tick, Date.now())
     } finally {
       this.tickStats.record(performance.now() - started)
     }
@@ -187,7 +231,9 @@ class Host implements OrreryServer, SessionHost {
       tickDurationsMs: this.tickStats.summary(),
       clients,
       connections: this.sessions.size,
-      seq: this.replicator.seq,
+      seq: this.pipeline.seq,
+      durableSeq: this.pipeline.flushedSeq,
+      groupCommitWaitMs: this.pipeline.groupWait.summary(),
       bytesSent: this.counters.bytesSent,
       bytesReceived: this.counters.bytesReceived,
       messagesReceived: this.counters.messagesReceived,
@@ -256,14 +302,16 @@ class Host implements OrreryServer, SessionHost {
       log: session.log,
     })
     if (outcome.ok) {
-      try {
-        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
-      } catch (error) {
-        this.reducerErrors++
-        this.counters.errors++
-        session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
-        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
-      }
+      this.pipeline.whenDurable((durable) => {
+        try {
+          session.send({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value, durable })
+        } catch (error) {
+          this.reducerErrors++
+          this.counters.errors++
+          session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
+          session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
+        }
+      })
       return
     }
     this.reducerErrors++
@@ -315,7 +363,9 @@ class Host implements OrreryServer, SessionHost {
     const fn = this.module[hook]
     if (fn === undefined) return
     try {
-      this.runner.run({ sender: session.identity as Identity, connectionId: session.id, log: session.log }, (ctx) => fn.call(this.module, ctx))
+      this.runner.run({ sender: session.identity as Identity, connectionId: session.id, log: session.log }, 'hook', hook, (ctx) =>
+        fn.call(this.module, ctx),
+      )
     } catch (error) {
       this.counters.errors++
       session.log.error({ err: error }, `${hook} failed; its transaction was rolled back`)
@@ -338,7 +388,7 @@ class Host implements OrreryServer, SessionHost {
     const listener = this.listener
     listener?.stopAccepting()
     try {
-      this.replicator.flush(this.tickCount, Date.now())
+      this.pipeline.endTick(this.tickCount, Date.now())
     } catch (error) {
       this.counters.errors++
       this.log.error({ err: error }, 'final flush failed')
@@ -347,6 +397,12 @@ class Host implements OrreryServer, SessionHost {
     for (const session of sessions) session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
     await Promise.all(sessions.map((s) => s.closed))
     await listener?.close()
-    this.log.info({ ticks: this.tickCount, seq: this.replicator.seq }, 'server closed')
+    try {
+      this.pipeline.close()
+    } catch (error) {
+      this.counters.errors++
+      this.log.error({ err: error }, 'closing the commit log failed')
+    }
+    this.log.info({ ticks: this.tickCount, seq: this.pipeline.seq }, 'server closed')
   }
 }
