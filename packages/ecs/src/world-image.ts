@@ -168,3 +168,29 @@ function checkFields(c: Component, table: TableImage): void {
     }
   }
 }
+
+/**
+ * Takes the indexes of entities that were re-created with `createWithId` off the allocator's free
+ * list (the topmost occurrence of each), as `create()` would have popped them. Call it outside a
+ * transaction, after replaying a transaction's creations, so the free list — and with it the ids
+ * the next `create()` calls return — matches the world the transaction was recorded in.
+ *
+ * @param world - a world from `createWorld`, with no open transaction
+ * @param created - entities created by the replayed transaction, in any order
+ * @throws {@link EcsError} `ERR_INVALID_VALUE` when a transaction is open or `world` is not from `createWorld`
+ * @example
+ * ```ts
+ * world.transaction(() => world.createWithId(e))
+ * settleFreeList(world, [e])
+ * ```
+ */
+export function settleFreeList(world: World, created: readonly Entity[]): void {
+  const w = impl(world)
+  if (w.inTransaction) throw new EcsError('ERR_INVALID_VALUE', 'settleFreeList needs a world with no open transaction')
+  const free = w.pool.free
+  for (const e of created) {
+    const i = e & 0x3fffff
+    const at = free.lastIndexOf(i)
+    if (at >= 0) free.splice(at, 1)
+  }
+}

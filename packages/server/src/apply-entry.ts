@@ -1,12 +1,13 @@
-import type { Component, Entity, World } from '@orrery/ecs'
+import { type Component, type Entity, settleFreeList, type World } from '@orrery/ecs'
 import type { CommitEntry } from './commit-entry.js'
 import { ServerError } from './server-error.js'
 
 /**
  * Replays one {@link CommitEntry} into a world, as one transaction: deletes rows, destroys the
  * destroyed entities, creates the entities of inserted rows with their recorded ids (versions
- * included), writes inserted rows and updated fields, and sets the rng state. Events are not
- * re-emitted.
+ * included), writes inserted rows and updated fields, and sets the rng state; then takes the
+ * created indexes off the free list as `create()` did. Events are not re-emitted. Entities that
+ * never held a row are not in the entry, so replay cannot reproduce their effect on the allocator.
  *
  * @param world - a world at the state just before `entry.seq`
  * @param entry - the entry to apply
@@ -19,8 +20,10 @@ import { ServerError } from './server-error.js'
  * ```
  */
 export function applyEntry(world: World, entry: CommitEntry, components: ReadonlyMap<string, Component>): void {
+  const created: Entity[] = []
   try {
-    world.transaction(() => applyInTransaction(world, entry, components))
+    world.transaction(() => applyInTransaction(world, entry, components, created))
+    if (created.length > 0 && !world.inTransaction) settleFreeList(world, created)
   } catch (error) {
     if (error instanceof ServerError) throw error
     throw new ServerError('ERR_RECOVERY_FAILED', `entry ${entry.seq} does not apply: ${(error as Error).message}`, { cause: error })
@@ -33,7 +36,7 @@ function lookup(components: ReadonlyMap<string, Component>, name: string, seq: n
   return c
 }
 
-function applyInTransaction(world: World, entry: CommitEntry, components: ReadonlyMap<string, Component>): void {
+function applyInTransaction(world: World, entry: CommitEntry, components: ReadonlyMap<string, Component>, created: Entity[]): void {
   for (const t of entry.tables) {
     const c = lookup(components, t.component, entry.seq)
     for (const e of t.deletes) world.remove(e as Entity, c)
@@ -48,7 +51,10 @@ function applyInTransaction(world: World, entry: CommitEntry, components: Readon
     const width = names.length + 1
     for (let k = 0; k < t.inserts.length; k += width) {
       const e = t.inserts[k] as Entity
-      if (!world.isAlive(e)) world.createWithId(e)
+      if (!world.isAlive(e)) {
+        world.createWithId(e)
+        created.push(e)
+      }
       const row: Record<string, unknown> = {}
       for (let f = 0; f < names.length; f++) row[names[f] as string] = t.inserts[k + 1 + f]
       world.add(e, c, row as never)

@@ -1,10 +1,10 @@
-import type { WorldImage } from '@orrery/ecs'
+import type { Component, WorldImage } from '@orrery/ecs'
 import type { CommitEntry } from './commit-entry.js'
 
 /** What a commit log found when the server started: a snapshot, if any, and the entries after it. */
 export interface RecoveredLog {
   /** The newest good snapshot, or null (replay from an empty world). */
-  readonly snapshot: { readonly seq: number; readonly image: WorldImage } | null
+  readonly snapshot: { readonly seq: number; readonly tick: number; readonly image: WorldImage } | null
   /** The entries after the snapshot, in seq order, each checked. */
   readonly entries: Iterable<CommitEntry>
 }
@@ -13,6 +13,8 @@ export interface RecoveredLog {
 export interface WorldSource {
   /** The seq of the last committed transaction. */
   readonly seq: number
+  /** The number of the last tick run. */
+  readonly tick: number
   /** Copies the world now (no transaction is open). */
   capture(): WorldImage
 }
@@ -29,11 +31,12 @@ export interface CommitLog {
   /** True when `flush` puts the appended entries on disk (reducer results then wait for it and say `durable`). */
   readonly durable: boolean
   /**
-   * Loads what the log holds.
+   * Loads what the log holds, checking it against the module's components.
+   * @param components - every component the module defines (replicated and server-only)
    * @returns the snapshot and entries to rebuild the world from, or null for a new world
    * @throws when the stored data cannot be used (the server reports `ERR_RECOVERY_FAILED` or `ERR_SCHEMA_MISMATCH`)
    */
-  recover(): RecoveredLog | null
+  recover(components: readonly Component[]): RecoveredLog | null
   /** Buffers one entry; it becomes durable at the next `flush`. */
   append(entry: CommitEntry): void
   /** Writes the buffered entries as one group (for a durable log: one transaction, synced). */

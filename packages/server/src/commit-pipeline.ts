@@ -79,6 +79,9 @@ export class CommitPipeline {
       get seq() {
         return pipeline.seqValue
       },
+      get tick() {
+        return pipeline.options.tick()
+      },
       capture: (): WorldImage => captureWorld(pipeline.world),
     }
   }

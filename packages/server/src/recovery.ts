@@ -10,6 +10,8 @@ export interface RecoveredWorld {
   readonly world: World
   /** The seq of the last entry applied (0: nothing was stored). */
   readonly seq: number
+  /** The tick of the last entry applied or of the snapshot (the tick loop goes on from there). */
+  readonly tick: number
   /** Whether the log held anything (a snapshot or entries). */
   readonly recovered: boolean
 }
@@ -32,20 +34,23 @@ export interface RecoveredWorld {
 export function recoverWorld(log: CommitLog, components: readonly Component[], seed: number): RecoveredWorld {
   let found: ReturnType<CommitLog['recover']>
   try {
-    found = log.recover()
+    found = log.recover(components)
   } catch (error) {
     if (error instanceof ServerError) throw error
-    throw new ServerError('ERR_RECOVERY_FAILED', `the commit log could not be read: ${(error as Error).message}`, { cause: error })
+    const code = (error as { code?: unknown }).code === 'ERR_SCHEMA_MISMATCH' ? 'ERR_SCHEMA_MISMATCH' : 'ERR_RECOVERY_FAILED'
+    throw new ServerError(code, `the commit log could not be read: ${(error as Error).message}`, { cause: error })
   }
-  if (found === null) return { world: createWorld({ components, seed }), seq: 0, recovered: false }
+  if (found === null) return { world: createWorld({ components, seed }), seq: 0, tick: 0, recovered: false }
   const byName = new Map(components.map((c) => [c.name, c]))
   let world: World
   let seq = 0
+  let tick = 0
   if (found.snapshot === null) {
     world = createWorld({ components, seed })
   } else {
     world = restore(found.snapshot.image, components)
     seq = found.snapshot.seq
+    tick = found.snapshot.tick
   }
   let any = found.snapshot !== null
   for (const entry of found.entries) {
@@ -54,9 +59,10 @@ export function recoverWorld(log: CommitLog, components: readonly Component[], s
     }
     applyEntry(world, entry, byName)
     seq = entry.seq
+    tick = Math.max(tick, entry.tick)
     any = true
   }
-  return { world, seq, recovered: any }
+  return { world, seq, tick, recovered: any }
 }
 
 function restore(image: Parameters<typeof restoreWorld>[0], components: readonly Component[]): World {

@@ -84,6 +84,7 @@ class Host implements OrreryServer, SessionHost {
     const commitLog = options.commitLog ?? createMemoryCommitLog()
     const recovered = recoverWorld(commitLog, allComponents, options.seed ?? Math.floor(Math.random() * 0x7fffffff))
     this.recoveredSeq = recovered.seq
+    this.tickCount = recovered.tick
     const raw = recovered.world
     this.replicator = createReplicator({
       world: raw,

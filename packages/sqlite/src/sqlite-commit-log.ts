@@ -1,0 +1,282 @@
+import { captureWorld, type Component, createWorld, restoreWorld, type World, type WorldImage } from '@orrery/ecs'
+import { type CommitEntry, type CommitLog, type CommitLogReader, type RecoveredLog, replayInto, type WorldSource } from '@orrery/server'
+import type Database from 'better-sqlite3'
+import { encodeEntry, type LogRow } from './entry-codec.js'
+import { type BadEntry, LogStore, type SnapshotInfo } from './log-store.js'
+import { encodeSnapshot, snapshotChecksum } from './snapshot-codec.js'
+import { SqliteError } from './sqlite-error.js'
+import { componentsOf, type StoredSchema, schemaMismatch, schemaOf } from './stored-schema.js'
+
+/** What a `migrate` hook gets: the stored world read with its old schema, and a new world to fill. */
+export interface MigrationContext {
+  /** Why the stored world does not fit (names the component and field). */
+  readonly mismatch: string
+  /** The schema the data folder was written with. */
+  readonly stored: StoredSchema
+  /** The stored world as of its last entry, read with components rebuilt from `stored` (no indexes). */
+  readonly from: World
+  /** Those rebuilt components, by name. */
+  readonly fromComponents: ReadonlyMap<string, Component>
+  /** A new, empty world with the module's components and `from`'s rng state; write it inside `to.transaction`. Keep entity ids with `createWithId`. */
+  readonly to: World
+}
+
+/** Options of {@link createSqliteCommitLog}. */
+export interface SqliteCommitLogOptions {
+  /** The data folder (created when missing); the database is `orrery.db` inside it. */
+  readonly dir: string
+  /**
+   * SQLite's `synchronous` setting. `'full'` (default): each group commit is fsynced before a
+   * reducer result says durable, so it survives a power loss too. `'normal'`: in WAL mode a group
+   * commit survives a crash of the process but may be lost with the last moments before a power loss.
+   */
+  readonly synchronous?: 'full' | 'normal'
+  /** Take a snapshot after this many transactions since the last one. Default 10 000. */
+  readonly snapshotEveryTransactions?: number
+  /** Take a snapshot when this many ms passed since the last one (and something changed). Default 60 000. */
+  readonly snapshotEveryMs?: number
+  /** Snapshots kept; older ones are deleted. Default 2 (the newest, and one to fall back to). */
+  readonly keepSnapshots?: number
+  /** Delete log entries at or before the oldest kept snapshot (time travel then starts there). Default true. */
+  readonly pruneLog?: boolean
+  /** Take a snapshot at a graceful close when the log moved since the last one. Default true. */
+  readonly snapshotOnClose?: boolean
+  /** Called when the stored schema does not fit the module; without it the server refuses to start. */
+  readonly migrate?: (context: MigrationContext) => void
+  /** Told about what recovery cut or skipped (a torn tail, a corrupt snapshot). Default: `process.emitWarning`. */
+  readonly onWarning?: (message: string) => void
+  /** Wall clock for `snapshotEveryMs`, ms. Default `Date.now`. */
+  readonly now?: () => number
+}
+
+/** Counters of a {@link SqliteCommitLog}. */
+export interface SqliteCommitLogStats {
+  /** Entries written since open. */
+  readonly entries: number
+  /** Group commits since open. */
+  readonly groups: number
+  /** Bytes of entry bodies and header columns written since open. */
+  readonly entryBytes: number
+  /** Snapshots written since open. */
+  readonly snapshots: number
+  /** Duration of the last snapshot (capture, encode, write), ms. */
+  readonly lastSnapshotMs: number
+}
+
+/** A durable commit log on SQLite, which can also be read (history and time travel). */
+export interface SqliteCommitLog extends CommitLog, CommitLogReader {
+  /** The tables and their reads. */
+  readonly store: LogStore
+  /** Counters since open. */
+  stats(): SqliteCommitLogStats
+  /** @returns the snapshots, newest first */
+  snapshots(): SnapshotInfo[]
+}
+
+const MAX_SEQ = Number.MAX_SAFE_INTEGER
+
+/**
+ * Creates the durable commit log of a data folder: WAL mode, one SQLite transaction per group
+ * commit (`synchronous = FULL` by default), snapshots with typed-array columns as blobs,
+ * checksums on every entry and snapshot, torn-tail cut, fallback to an older snapshot,
+ * schema check with a migration hook, and retention.
+ *
+ * @param options - the data folder and policies, see {@link SqliteCommitLogOptions}
+ * @returns the log, for `createServer({ commitLog })`
+ * @throws {SqliteError} `ERR_OPEN_FAILED` when the folder or database cannot be opened
+ * @example
+ * ```ts
+ * const server = createServer({ module, commitLog: createSqliteCommitLog({ dir: './.orrery' }) })
+ * ```
+ */
+export function createSqliteCommitLog(options: SqliteCommitLogOptions): SqliteCommitLog {
+  return new SqliteLog(options)
+}
+
+class SqliteLog implements SqliteCommitLog {
+  readonly durable = true
+  readonly store: LogStore
+  private readonly db: Database.Database
+  private readonly insert: Database.Statement<[number, number, number, string, string, Uint8Array, number]>
+  private readonly writeGroup: (rows: readonly LogRow[]) => void
+  private pending: LogRow[] = []
+  private closed = false
+  private lastSnapshotSeq = 0
+  private lastSnapshotAt: number
+  private readonly now: () => number
+  private counters = { entries: 0, groups: 0, entryBytes: 0, snapshots: 0, lastSnapshotMs: 0 }
+
+  constructor(private readonly options: SqliteCommitLogOptions) {
+    this.store = new LogStore(options.dir)
+    this.db = this.store.db
+    this.db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`)
+    this.now = options.now ?? Date.now
+    this.lastSnapshotAt = this.now()
+    this.insert = this.db.prepare('INSERT INTO log (seq, tick, time, origin, caller, body, crc) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.writeGroup = this.db.transaction((rows: readonly LogRow[]) => {
+      for (const r of rows) this.insert.run(r.seq, r.tick, r.time, r.origin, r.caller, r.body, r.crc)
+    })
+  }
+
+  private warn(message: string): void {
+    if (this.options.onWarning !== undefined) this.options.onWarning(message)
+    else process.emitWarning(message, 'OrreryCommitLogWarning')
+  }
+
+  private open(): void {
+    if (this.closed) throw new SqliteError('ERR_CLOSED', 'the commit log is closed')
+  }
+
+  recover(components: readonly Component[]): RecoveredLog | null {
+    this.open()
+    const stored = this.store.storedSchema()
+    if (stored !== null) {
+      const mismatch = schemaMismatch(stored, components)
+      if (mismatch !== null) {
+        if (this.options.migrate === undefined) {
+          throw new SqliteError(
+            'ERR_SCHEMA_MISMATCH',
+            `the data folder does not fit the module: ${mismatch}. Give createSqliteCommitLog a migrate hook, or start from a new data folder`,
+          )
+        }
+        this.migrate(stored, components, mismatch)
+      }
+    }
+    this.store.setMeta('schema', JSON.stringify(schemaOf(components)))
+    const { first, last } = this.store.range()
+    const snap = this.store.newestGoodSnapshot(MAX_SEQ, (error) => this.warn(`${error.message}; falling back to an older snapshot`))
+    if (snap === null && this.store.snapshots().length > 0 && first > 1) {
+      throw new SqliteError('ERR_CORRUPT', `no snapshot is readable and the log starts at seq ${first}: the world cannot be rebuilt`)
+    }
+    const from = snap === null ? 1 : snap.seq + 1
+    if (last >= from && first > from) {
+      throw new SqliteError('ERR_CORRUPT', `the log starts at seq ${first} but the newest readable snapshot is at ${from - 1}`)
+    }
+    this.lastSnapshotSeq = snap?.seq ?? 0
+    if (snap === null && last < from) return null
+    return { snapshot: snap === null ? null : { seq: snap.seq, tick: snap.tick, image: snap.image }, entries: this.tail(from) }
+  }
+
+  private *tail(from: number): Generator<CommitEntry> {
+    let bad: BadEntry | null = null
+    yield* this.store.checkedEntries(from, MAX_SEQ, (b) => {
+      bad = b
+    })
+    if (bad !== null) {
+      const { seq, reason } = bad as BadEntry
+      const cut = this.db.prepare('DELETE FROM log WHERE seq >= ?').run(seq).changes
+      this.warn(`commit log entry ${seq}: ${reason}; cut the log there (${cut} entries dropped, recovered up to seq ${seq - 1})`)
+    }
+  }
+
+  private migrate(stored: StoredSchema, components: readonly Component[], mismatch: string): void {
+    const oldComponents = componentsOf(stored)
+    const snap = this.store.newestGoodSnapshot(MAX_SEQ, (error) => this.warn(error.message))
+    const from = snap === null ? createWorld({ components: oldComponents }) : restoreWorld(snap.image, { components: oldComponents })
+    let seq = snap?.seq ?? 0
+    const entries = [...this.store.checkedEntries(seq + 1, MAX_SEQ)]
+    replayInto(from, entries, oldComponents)
+    seq = entries.at(-1)?.seq ?? seq
+    const tick = entries.at(-1)?.tick ?? snap?.tick ?? 0
+    const to = createWorld({ components, seed: from.rng.seed })
+    to.rng.setState(from.rng.getState())
+    this.options.migrate?.({ mismatch, stored, from, fromComponents: new Map(oldComponents.map((c) => [c.name, c])), to })
+    const image = captureWorld(to)
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM log; DELETE FROM snapshot_part; DELETE FROM snapshot;')
+      this.writeSnapshotRows(image, seq, tick)
+    })()
+    this.warn(`migrated the stored world at seq ${seq} to the module's schema (${mismatch})`)
+  }
+
+  append(entry: CommitEntry): void {
+    this.open()
+    this.pending.push(encodeEntry(entry))
+  }
+
+  flush(): void {
+    this.open()
+    if (this.pending.length === 0) return
+    const rows = this.pending
+    this.writeGroup(rows)
+    this.pending = []
+    this.counters.groups++
+    this.counters.entries += rows.length
+    for (const r of rows) this.counters.entryBytes += r.body.byteLength + r.origin.length + r.caller.length + 24
+  }
+
+  maintain(world: WorldSource): void {
+    this.open()
+    const due =
+      world.seq - this.lastSnapshotSeq >= (this.options.snapshotEveryTransactions ?? 10_000) ||
+      (world.seq > this.lastSnapshotSeq && this.now() - this.lastSnapshotAt >= (this.options.snapshotEveryMs ?? 60_000))
+    if (due) this.snapshot(world)
+  }
+
+  /** Writes a snapshot of the world now, then applies the retention policy. */
+  private snapshot(world: WorldSource): void {
+    const started = performance.now()
+    const image = world.capture()
+    this.db.transaction(() => {
+      this.writeSnapshotRows(image, world.seq, world.tick)
+      this.retain()
+    })()
+    this.lastSnapshotSeq = world.seq
+    this.lastSnapshotAt = this.now()
+    this.counters.snapshots++
+    this.counters.lastSnapshotMs = performance.now() - started
+  }
+
+  private writeSnapshotRows(image: WorldImage, seq: number, tick: number): void {
+    const encoded = encodeSnapshot(image)
+    const { lastInsertRowid } = this.db
+      .prepare('INSERT INTO snapshot (seq, tick, time, header, parts, crc) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(seq, tick, this.now(), encoded.header, encoded.parts.length, snapshotChecksum(encoded))
+    const part = this.db.prepare('INSERT INTO snapshot_part (snapshot, part, data) VALUES (?, ?, ?)')
+    for (let k = 0; k < encoded.parts.length; k++) part.run(lastInsertRowid, k, encoded.parts[k] as Uint8Array)
+  }
+
+  /** Keeps the newest `keepSnapshots` snapshots and, with `pruneLog`, the log from the oldest kept one on. */
+  private retain(): void {
+    const keep = Math.max(1, this.options.keepSnapshots ?? 2)
+    const all = this.store.snapshots()
+    for (const old of all.slice(keep)) {
+      this.db.prepare('DELETE FROM snapshot_part WHERE snapshot = ?').run(old.id)
+      this.db.prepare('DELETE FROM snapshot WHERE id = ?').run(old.id)
+    }
+    const oldest = all.slice(0, keep).at(-1)
+    if ((this.options.pruneLog ?? true) && oldest !== undefined) this.db.prepare('DELETE FROM log WHERE seq <= ?').run(oldest.seq)
+  }
+
+  close(world: WorldSource): void {
+    if (this.closed) return
+    try {
+      this.flush()
+      if ((this.options.snapshotOnClose ?? true) && world.seq > this.lastSnapshotSeq) this.snapshot(world)
+      this.db.pragma('wal_checkpoint(TRUNCATE)')
+    } finally {
+      this.closed = true
+      this.store.close()
+    }
+  }
+
+  stats(): SqliteCommitLogStats {
+    return { ...this.counters }
+  }
+
+  snapshots(): SnapshotInfo[] {
+    return this.store.snapshots()
+  }
+
+  entries(from: number, to: number): Iterable<CommitEntry> {
+    return this.store.entries(from, to)
+  }
+
+  snapshotAtOrBefore(seq: number): { seq: number; image: WorldImage } | null {
+    return this.store.snapshotAtOrBefore(seq)
+  }
+
+  range(): { first: number; last: number } {
+    return this.store.range()
+  }
+}
