@@ -15,6 +15,8 @@ export interface ForkBotsOptions {
   readonly namePrefix?: string
   /** How often the bot process reports, ms. Default 1 000. */
   readonly reportMs?: number
+  /** A file that keeps the bots' tokens across runs (read at start, written once they joined). Default: none. */
+  readonly tokenFile?: string
   /** Where the bot process's output goes; default: the launcher's stderr. */
   readonly output?: NodeJS.WritableStream
 }
@@ -58,6 +60,7 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
       options.namePrefix ?? 'bot-',
       '--report-ms',
       String(options.reportMs ?? 1000),
+      ...(options.tokenFile === undefined ? [] : ['--token-file', options.tokenFile]),
     ],
     {
       cwd: resolve(HERE, '..'),

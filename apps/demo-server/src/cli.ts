@@ -2,10 +2,12 @@
 import { parseArgs } from 'node:util'
 import { Body, Circle, Player } from '@orrery/demo-shared'
 import type { World } from '@orrery/ecs'
-import { createServer, type OrreryServer, type ServerMetrics } from '@orrery/server'
+import { createAnonymousAuthenticator, createServer, type OrreryServer, type ServerMetrics } from '@orrery/server'
+import { createSqliteCommitLog } from '@orrery/sqlite'
 import { pino } from 'pino'
 import { type BotProcess, forkBots } from './bot-runner.js'
 import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
+import { botTokenFile, loadAuthSecret, resolveDataDir } from './data-dir.js'
 import { buildHeadlessReport } from './headless-report.js'
 import { type BlackholioStats, createBlackholioModule } from './module.js'
 import { createStaticHandler } from './static-files.js'
@@ -17,6 +19,8 @@ const USAGE = `usage: pnpm demo [options]
   --seed N        world seed: the same seed gives the same food layout (default: random)
   --headless      no web client; print progress on stderr and one JSON report line on stdout
   --duration S    stop after S seconds (required with --headless)
+  --data-dir D    where the world is kept across restarts (default: ORRERY_DATA_DIR or ./.orrery)
+  --in-memory     keep the world in memory only (nothing survives the process)
   --no-build      serve the existing web client build without checking it
   --help          this text`
 
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     headless: { type: 'boolean', default: false },
     duration: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    'in-memory': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -83,26 +89,34 @@ async function main(): Promise<void> {
     : values['no-build']
       ? CLIENT_DIST_DIR
       : (await ensureClientBuilt({ log })).distDir
-  const game: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+  const game: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
   const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
+  const dataDir = values['in-memory'] ? null : resolveDataDir(values['data-dir'], process.env)
   const server: OrreryServer = createServer({
     module: createBlackholioModule({ stats: game }),
     port,
     host,
     seed,
     logger,
+    ...(dataDir === null
+      ? {}
+      : {
+          commitLog: createSqliteCommitLog({ dir: dataDir, onWarning: (message) => log(`data folder: ${message}`) }),
+          authenticator: createAnonymousAuthenticator({ secret: loadAuthSecret(dataDir) }),
+        }),
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })
   const address = await server.listen()
   const startedAt = performance.now()
   const start: ServerMetrics = server.metrics()
   const wsUrl = `ws://127.0.0.1:${address.port}`
-  if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s`)
-  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots) — Ctrl-C stops`)
+  const persisted = dataDir === null ? 'in memory' : `data in ${dataDir}, recovered at seq ${server.recoveredSeq}`
+  if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s, ${persisted}`)
+  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots, ${persisted}) — Ctrl-C stops`)
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {
-    botProcess = forkBots({ url: wsUrl, count: bots })
+    botProcess = forkBots({ url: wsUrl, count: bots, ...(dataDir === null ? {} : { tokenFile: botTokenFile(dataDir) }) })
     botProcess.ready.then(
       (s) => log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`),
       (error: unknown) => log(error instanceof Error ? error.message : String(error)),
@@ -133,7 +147,18 @@ async function main(): Promise<void> {
     const summary = botProcess === null ? null : await botProcess.stop()
     await server.close()
     if (headless) {
-      const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots: summary, botCount: bots, seed, maxMass })
+      const report = buildHeadlessReport({
+        startedAt,
+        endedAt,
+        start,
+        end,
+        game,
+        bots: summary,
+        botCount: bots,
+        seed,
+        maxMass,
+        recoveredSeq: server.recoveredSeq,
+      })
       process.stdout.write(`${JSON.stringify(report)}\n`)
     } else {
       log('stopped')

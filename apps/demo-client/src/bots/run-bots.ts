@@ -10,6 +10,8 @@ export interface RunBotsOptions {
   readonly namePrefix?: string
   /** Delay between two bot starts, ms (spreads the handshakes). Default 50. */
   readonly staggerMs?: number
+  /** Tokens from an earlier run, by bot (bot i gets `tokens[i]`), so the bots come back as the same identities. */
+  readonly tokens?: readonly (string | null)[]
   /** Options passed to every bot. */
   readonly bot?: Omit<BotOptions, 'url' | 'name'>
 }
@@ -43,7 +45,12 @@ export async function runBots(options: RunBotsOptions): Promise<BotGroup> {
   const stagger = options.staggerMs ?? 50
   const starts: Promise<void>[] = []
   for (let i = 0; i < options.count; i++) {
-    const bot = new Bot({ ...options.bot, url: options.url, name: `${options.namePrefix ?? 'bot-'}${i + 1}` })
+    const bot = new Bot({
+      ...options.bot,
+      url: options.url,
+      name: `${options.namePrefix ?? 'bot-'}${i + 1}`,
+      token: options.tokens?.[i] ?? null,
+    })
     bots.push(bot)
     starts.push(
       bot.start().catch((error: unknown) => {
