@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from '@orrery/client'
+import { Bot } from '@orrery/demo-client/bots'
 import { Body, Circle, LoggedOutPlayer, liveComponents, Player, reducers } from '@orrery/demo-shared'
 import { createAnonymousAuthenticator, createServer, type OrreryServer } from '@orrery/server'
-import { createSqliteCommitLog } from '@orrery/sqlite'
+import { createSqliteCommitLog, openHistory, worldRows } from '@orrery/sqlite'
+import type { Component } from '@orrery/ecs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadAuthSecret } from '../src/data-dir.js'
 import type { BlackholioStats } from '../src/module.js'
@@ -58,5 +60,39 @@ describe('Blackholio keeps its world across restarts', () => {
     expect(stats.restoredMass).toBe(mass)
     await back.disconnect()
     await second.close()
+  })
+})
+
+describe('a recorded Blackholio match', () => {
+  it('replays from its commit log into a fresh world, giving the same final world', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blackholio-'))
+    dirs.push(dir)
+    const server = createServer({
+      module: createTestModule(fresh()),
+      port: 0,
+      seed: 11,
+      logger: false,
+      tickRate: 50,
+      commitLog: createSqliteCommitLog({ dir, pruneLog: false, snapshotEveryTransactions: 200, onWarning: () => {} }),
+    })
+    const { port } = await server.listen()
+    const bots = [1, 2, 3].map((i) => new Bot({ url: `ws://127.0.0.1:${port}`, name: `bot-${i}` }))
+    await Promise.all(bots.map((b) => b.start()))
+    await waitFor('some hundred transactions', () => server.seq > 150, 15_000)
+    await Promise.all(bots.map((b) => b.stop()))
+    server.stop()
+    const module = createTestModule()
+    const live: Component[] = [...module.components, ...(module.serverComponents ?? [])]
+    const final = JSON.stringify(worldRows(server.world, live))
+    const seq = server.seq
+    await server.close()
+    const history = openHistory(dir)
+    const stored = live.map((c) => history.components.get(c.name)).filter((c): c is Component => c !== undefined)
+    expect(stored.length).toBe(live.length)
+    const replayed = history.replay(1, seq)
+    // The close logged the bots' players out after `final` was taken: compare at `seq`.
+    expect(JSON.stringify(worldRows(replayed, stored))).toBe(final)
+    expect(JSON.stringify(worldRows(history.worldAt(seq), stored))).toBe(final)
+    history.close()
   })
 })
