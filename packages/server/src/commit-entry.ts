@@ -1,4 +1,4 @@
-import type { ChangeSet, Component, Field, World } from '@orrery/ecs'
+import type { ChangeSet, Component, ComponentChanges, Entity, Field, World } from '@orrery/ecs'
 
 /** What kind of code ran a committed transaction. */
 export type OriginKind = 'reducer' | 'system' | 'hook' | 'server'
@@ -80,33 +80,52 @@ export class EntryRecorder {
    */
   record(meta: EntryMeta, changes: ChangeSet): CommitEntry {
     const world = this.world
-    const tables: TableEntry[] = []
+    const comps = changes.components
+    const tables: TableEntry[] = new Array<TableEntry>(comps.length)
     let destroyed: number[] | null = null
-    for (const cc of changes.components) {
+    for (let c = 0; c < comps.length; c++) {
+      const cc = comps[c] as ComponentChanges
       const fields = this.fieldsOf(cc.component)
-      const inserts: unknown[] = []
-      for (const e of cc.inserted) {
+      const nf = fields.length
+      const inserted = cc.inserted
+      const inserts: unknown[] = inserted.length === 0 ? NO_VALUES : []
+      for (let k = 0; k < inserted.length; k++) {
+        const e = inserted[k] as Entity
         inserts.push(e)
-        for (let f = 0; f < fields.length; f++) inserts.push((fields[f] as Field<unknown>).get(e))
+        for (let f = 0; f < nf; f++) inserts.push((fields[f] as Field<unknown>).get(e))
       }
-      const updates: unknown[] = []
+      const updated = cc.updated
       const masks = cc.updatedMasks
-      for (let k = 0; k < cc.updated.length; k++) {
-        const e = cc.updated[k] as number
+      const updates: unknown[] = updated.length === 0 ? NO_VALUES : []
+      for (let k = 0; k < updated.length; k++) {
+        const e = updated[k] as Entity
         const mask = masks[k] as number
         updates.push(e, mask)
-        for (let f = 0; f < fields.length; f++) if ((mask & (1 << f)) !== 0) updates.push((fields[f] as Field<unknown>).get(e as never))
+        for (let f = 0; f < nf; f++) if ((mask & (1 << f)) !== 0) updates.push((fields[f] as Field<unknown>).get(e))
       }
-      for (const e of cc.deleted) {
+      const deleted = cc.deleted
+      for (let k = 0; k < deleted.length; k++) {
+        const e = deleted[k] as Entity
         if (!world.isAlive(e)) {
           destroyed ??= []
           if (!destroyed.includes(e)) destroyed.push(e)
         }
       }
-      tables.push({ component: cc.component.name, fields: fields.length, inserts, updates, deletes: cc.deleted as readonly number[] })
+      tables[c] = { component: cc.component.name, fields: nf, inserts, updates, deletes: deleted as readonly number[] }
     }
     const events = changes.events.length === 0 ? NO_EVENTS : changes.events.map((e) => ({ name: e.name, payload: e.payload }))
-    return { ...meta, tables, destroyed: destroyed ?? NO_ENTITIES, events, rngState: world.rng.getState() }
+    return {
+      seq: meta.seq,
+      tick: meta.tick,
+      time: meta.time,
+      originKind: meta.originKind,
+      origin: meta.origin,
+      caller: meta.caller,
+      tables,
+      destroyed: destroyed ?? NO_ENTITIES,
+      events,
+      rngState: world.rng.getState(),
+    }
   }
 
   private fieldsOf(c: Component): Field<unknown>[] {
@@ -121,3 +140,4 @@ export class EntryRecorder {
 
 const NO_EVENTS: readonly EntryEvent[] = Object.freeze([])
 const NO_ENTITIES: readonly number[] = Object.freeze([])
+const NO_VALUES: unknown[] = Object.freeze([]) as unknown as unknown[]

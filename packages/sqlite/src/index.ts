@@ -1,5 +1,5 @@
-export { decodeEntry, encodeEntry, rowChecksum } from './entry-codec.js'
-export type { LogRow } from './entry-codec.js'
+export { decodeEntry, encodeFrame, FRAME_HEADER_BYTES, readFrames } from './entry-codec.js'
+export type { Frame } from './entry-codec.js'
 export { buildProgram, main } from './cli.js'
 export { DATABASE_FILE, LogStore } from './log-store.js'
 export { openHistory } from './history.js'

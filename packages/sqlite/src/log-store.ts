@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { WorldImage } from '@orrery/ecs'
 import type { CommitEntry, CommitLogReader } from '@orrery/server'
 import Database from 'better-sqlite3'
-import { decodeEntry, type LogRow, rowChecksum } from './entry-codec.js'
+import { decodeEntry, readFrames } from './entry-codec.js'
 import { decodeSnapshot, type EncodedSnapshot, snapshotChecksum } from './snapshot-codec.js'
 import { SqliteError } from './sqlite-error.js'
 import type { StoredSchema } from './stored-schema.js'
@@ -12,13 +12,11 @@ import type { StoredSchema } from './stored-schema.js'
 export const DATABASE_FILE = 'orrery.db'
 
 /** The format of the tables below; a data folder of another format is refused. */
-const FORMAT = '1'
+const FORMAT = '2'
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS log (
-  seq INTEGER PRIMARY KEY, tick INTEGER NOT NULL, time REAL NOT NULL,
-  origin TEXT NOT NULL, caller TEXT NOT NULL, body BLOB NOT NULL, crc INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS segment (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshot (
   id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, tick INTEGER NOT NULL, time REAL NOT NULL, header BLOB NOT NULL, parts INTEGER NOT NULL, crc INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshot_part (
@@ -53,7 +51,7 @@ export interface LogStoreOptions {
 export class LogStore implements CommitLogReader {
   /** The open database. */
   readonly db: Database.Database
-  private readonly selectRange: Database.Statement<[number, number], LogRow>
+  private readonly selectRange: Database.Statement<[number, number], { first_seq: number; last_seq: number; body: Uint8Array }>
   private readonly selectSnapshots: Database.Statement<[], SnapshotInfo>
 
   /**
@@ -84,7 +82,9 @@ export class LogStore implements CommitLogReader {
     } catch (error) {
       throw new SqliteError('ERR_OPEN_FAILED', `cannot open the data folder ${dir}: ${(error as Error).message}`, { cause: error })
     }
-    this.selectRange = this.db.prepare('SELECT seq, tick, time, origin, caller, body, crc FROM log WHERE seq >= ? AND seq <= ? ORDER BY seq')
+    this.selectRange = this.db.prepare(
+      'SELECT first_seq, last_seq, body FROM segment WHERE last_seq >= ? AND first_seq <= ? ORDER BY first_seq',
+    )
     this.selectSnapshots = this.db.prepare('SELECT id, seq, tick, time, length(header) AS bytes FROM snapshot ORDER BY id DESC')
   }
 
@@ -106,7 +106,10 @@ export class LogStore implements CommitLogReader {
   }
 
   range(): { first: number; last: number } {
-    const row = this.db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM log').get() as { first: number | null; last: number | null }
+    const row = this.db.prepare('SELECT min(first_seq) AS first, max(last_seq) AS last FROM segment').get() as {
+      first: number | null
+      last: number | null
+    }
     if (row.last === null) {
       const snap = this.snapshots()[0]
       const at = snap === undefined ? 0 : snap.seq
@@ -123,28 +126,96 @@ export class LogStore implements CommitLogReader {
    * @throws {SqliteError} `ERR_CORRUPT` for a bad entry when no `onBad` is given
    */
   *checkedEntries(from: number, to: number, onBad?: (bad: BadEntry) => void): Generator<CommitEntry> {
-    let expected = from
-    for (const row of this.selectRange.iterate(from, to)) {
-      let reason: string | null = null
-      if (row.seq !== expected && expected !== from) reason = `seq ${expected} is missing (next is ${row.seq})`
-      else if (rowChecksum(row.seq, row.tick, row.origin, row.caller, row.body) !== row.crc) reason = 'checksum mismatch'
-      let entry: CommitEntry | null = null
-      if (reason === null) {
-        try {
-          entry = decodeEntry(row)
-        } catch (error) {
-          reason = `undecodable: ${(error as Error).message}`
-        }
-      }
-      if (reason !== null || entry === null) {
-        const bad = { seq: reason?.startsWith('seq') ? expected : row.seq, reason: reason ?? 'undecodable' }
-        if (onBad === undefined) throw new SqliteError('ERR_CORRUPT', `log entry ${bad.seq}: ${bad.reason}`)
-        onBad(bad)
+    let expected = -1
+    const fail = (bad: BadEntry): void => {
+      if (onBad === undefined) throw new SqliteError('ERR_CORRUPT', `log entry ${bad.seq}: ${bad.reason}`)
+      onBad(bad)
+    }
+    for (const segment of this.selectRange.iterate(from, to)) {
+      if (expected >= 0 && segment.first_seq !== expected) {
+        fail({ seq: expected, reason: `seq ${expected} is missing (the next segment starts at ${segment.first_seq})` })
         return
       }
-      expected = row.seq + 1
-      yield entry
+      let seq = segment.first_seq
+      for (const frame of readFrames(segment.body)) {
+        let entry: CommitEntry | null = null
+        let reason = 'checksum mismatch'
+        if (frame.body !== null) {
+          try {
+            entry = decodeEntry(frame.body)
+            if (entry.seq !== seq) {
+              reason = `holds seq ${entry.seq} where ${seq} belongs`
+              entry = null
+            }
+          } catch (error) {
+            reason = `undecodable: ${(error as Error).message}`
+          }
+        }
+        if (entry === null) {
+          fail({ seq, reason })
+          return
+        }
+        seq++
+        if (entry.seq > to) return
+        if (entry.seq >= from) yield entry
+      }
+      if (seq !== segment.last_seq + 1) {
+        fail({ seq, reason: `the segment ${segment.first_seq}..${segment.last_seq} ends early` })
+        return
+      }
+      expected = seq
     }
+  }
+
+  /**
+   * Cuts the log before `seq`: the segment holding it keeps only its frames before `seq`, later
+   * segments are deleted.
+   * @param seq - the first seq to drop
+   * @returns the number of entries dropped
+   */
+  cutFrom(seq: number): number {
+    const last = this.range().last
+    const holder = this.db.prepare('SELECT first_seq, body FROM segment WHERE first_seq <= ? AND last_seq >= ?').get(seq, seq) as
+      | { first_seq: number; body: Uint8Array }
+      | undefined
+    this.db.transaction(() => {
+      if (holder !== undefined) {
+        let at = holder.first_seq
+        let keep = 0
+        for (const frame of readFrames(holder.body)) {
+          if (at === seq) {
+            keep = frame.offset
+            break
+          }
+          at++
+        }
+        if (keep === 0) this.db.prepare('DELETE FROM segment WHERE first_seq = ?').run(holder.first_seq)
+        else
+          this.db
+            .prepare('UPDATE segment SET body = ?, last_seq = ? WHERE first_seq = ?')
+            .run(holder.body.subarray(0, keep), seq - 1, holder.first_seq)
+      }
+      this.db.prepare('DELETE FROM segment WHERE first_seq > ?').run(seq)
+    })()
+    return Math.max(0, last - seq + 1)
+  }
+
+  /**
+   * Where an entry's frame lies (for tools and tests that inspect or damage the file).
+   * @param seq - an entry's seq
+   * @returns its segment and the frame's byte offset, or undefined
+   */
+  locate(seq: number): { firstSeq: number; offset: number } | undefined {
+    const holder = this.db.prepare('SELECT first_seq, body FROM segment WHERE first_seq <= ? AND last_seq >= ?').get(seq, seq) as
+      | { first_seq: number; body: Uint8Array }
+      | undefined
+    if (holder === undefined) return undefined
+    let at = holder.first_seq
+    for (const frame of readFrames(holder.body)) {
+      if (at === seq) return { firstSeq: holder.first_seq, offset: frame.offset }
+      at++
+    }
+    return undefined
   }
 
   entries(from: number, to: number): Iterable<CommitEntry> {

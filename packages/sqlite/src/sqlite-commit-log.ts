@@ -1,7 +1,7 @@
 import { captureWorld, type Component, createWorld, restoreWorld, type World, type WorldImage } from '@orrery/ecs'
 import { type CommitEntry, type CommitLog, type CommitLogReader, type RecoveredLog, replayInto, type WorldSource } from '@orrery/server'
 import type Database from 'better-sqlite3'
-import { encodeEntry, type LogRow } from './entry-codec.js'
+import { encodeFrame } from './entry-codec.js'
 import { type BadEntry, LogStore, type SnapshotInfo } from './log-store.js'
 import { encodeSnapshot, snapshotChecksum } from './snapshot-codec.js'
 import { SqliteError } from './sqlite-error.js'
@@ -55,7 +55,7 @@ export interface SqliteCommitLogStats {
   readonly entries: number
   /** Group commits since open. */
   readonly groups: number
-  /** Bytes of entry bodies and header columns written since open. */
+  /** Bytes of entry frames written since open. */
   readonly entryBytes: number
   /** Snapshots written since open. */
   readonly snapshots: number
@@ -97,9 +97,10 @@ class SqliteLog implements SqliteCommitLog {
   readonly durable = true
   readonly store: LogStore
   private readonly db: Database.Database
-  private readonly insert: Database.Statement<[number, number, number, string, string, Uint8Array, number]>
-  private readonly writeGroup: (rows: readonly LogRow[]) => void
-  private pending: LogRow[] = []
+  private readonly insert: Database.Statement<[number, number, Uint8Array]>
+  private pending: Uint8Array[] = []
+  private pendingFirst = 0
+  private pendingBytes = 0
   private closed = false
   private lastSnapshotSeq = 0
   private lastSnapshotAt: number
@@ -112,10 +113,7 @@ class SqliteLog implements SqliteCommitLog {
     this.db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`)
     this.now = options.now ?? Date.now
     this.lastSnapshotAt = this.now()
-    this.insert = this.db.prepare('INSERT INTO log (seq, tick, time, origin, caller, body, crc) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    this.writeGroup = this.db.transaction((rows: readonly LogRow[]) => {
-      for (const r of rows) this.insert.run(r.seq, r.tick, r.time, r.origin, r.caller, r.body, r.crc)
-    })
+    this.insert = this.db.prepare('INSERT INTO segment (first_seq, last_seq, body) VALUES (?, ?, ?)')
   }
 
   private warn(message: string): void {
@@ -164,7 +162,7 @@ class SqliteLog implements SqliteCommitLog {
     })
     if (bad !== null) {
       const { seq, reason } = bad as BadEntry
-      const cut = this.db.prepare('DELETE FROM log WHERE seq >= ?').run(seq).changes
+      const cut = this.store.cutFrom(seq)
       this.warn(`commit log entry ${seq}: ${reason}; cut the log there (${cut} entries dropped, recovered up to seq ${seq - 1})`)
     }
   }
@@ -183,7 +181,7 @@ class SqliteLog implements SqliteCommitLog {
     this.options.migrate?.({ mismatch, stored, from, fromComponents: new Map(oldComponents.map((c) => [c.name, c])), to })
     const image = captureWorld(to)
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM log; DELETE FROM snapshot_part; DELETE FROM snapshot;')
+      this.db.exec('DELETE FROM segment; DELETE FROM snapshot_part; DELETE FROM snapshot;')
       this.writeSnapshotRows(image, seq, tick)
     })()
     this.warn(`migrated the stored world at seq ${seq} to the module's schema (${mismatch})`)
@@ -191,18 +189,24 @@ class SqliteLog implements SqliteCommitLog {
 
   append(entry: CommitEntry): void {
     this.open()
-    this.pending.push(encodeEntry(entry))
+    const frame = encodeFrame(entry)
+    if (this.pending.length === 0) this.pendingFirst = entry.seq
+    this.pending.push(frame)
+    this.pendingBytes += frame.byteLength
   }
 
+  /** One group commit = one segment row (the entries' frames, concatenated) in one SQLite transaction. */
   flush(): void {
     this.open()
-    if (this.pending.length === 0) return
-    const rows = this.pending
-    this.writeGroup(rows)
+    const count = this.pending.length
+    if (count === 0) return
+    const body = Buffer.concat(this.pending, this.pendingBytes)
+    this.insert.run(this.pendingFirst, this.pendingFirst + count - 1, body)
     this.pending = []
+    this.pendingBytes = 0
     this.counters.groups++
-    this.counters.entries += rows.length
-    for (const r of rows) this.counters.entryBytes += r.body.byteLength + r.origin.length + r.caller.length + 24
+    this.counters.entries += count
+    this.counters.entryBytes += body.byteLength
   }
 
   maintain(world: WorldSource): void {
@@ -245,7 +249,7 @@ class SqliteLog implements SqliteCommitLog {
       this.db.prepare('DELETE FROM snapshot WHERE id = ?').run(old.id)
     }
     const oldest = all.slice(0, keep).at(-1)
-    if ((this.options.pruneLog ?? true) && oldest !== undefined) this.db.prepare('DELETE FROM log WHERE seq <= ?').run(oldest.seq)
+    if ((this.options.pruneLog ?? true) && oldest !== undefined) this.db.prepare('DELETE FROM segment WHERE last_seq <= ?').run(oldest.seq)
   }
 
   close(world: WorldSource): void {

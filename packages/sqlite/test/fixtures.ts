@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Component, defineComponent, type Entity, type World } from '@orrery/ecs'
 import { createServer, defineModule, defineReducer, type OrreryServer, type ServerOptions } from '@orrery/server'
-import { createSqliteCommitLog, type SqliteCommitLog, type SqliteCommitLogOptions } from '../src/index.js'
+import { createSqliteCommitLog, FRAME_HEADER_BYTES, LogStore, type SqliteCommitLog, type SqliteCommitLogOptions } from '../src/index.js'
 
 export const Body = defineComponent('Body', { x: 'f32', y: 'f32', mass: 'u32' }, { spatial: { x: 'x', y: 'y', cellSize: 50 } })
 export const Player = defineComponent('Player', { identity: 'string', name: 'string', data: 'json' }, { unique: ['identity'] })
@@ -104,5 +104,21 @@ export function play(server: OrreryServer, steps: number, seed: number): void {
     else if (r < 0.5) server.call('grow', { amount: 1 + Math.floor(rand() * 5) })
     else if (r < 0.6) server.call('leave', {})
     else server.step()
+  }
+}
+
+/** Flips one byte inside the body of entry `seq` (as bit rot or a torn write would). */
+export function corruptEntry(dir: string, seq: number): void {
+  const store = new LogStore(dir)
+  try {
+    const at = store.locate(seq)
+    if (at === undefined) throw new Error(`no entry ${seq}`)
+    const row = store.db.prepare('SELECT body FROM segment WHERE first_seq = ?').get(at.firstSeq) as { body: Buffer }
+    const body = Buffer.from(row.body)
+    const k = at.offset + FRAME_HEADER_BYTES + 2
+    body[k] = (body[k] as number) ^ 0xff
+    store.db.prepare('UPDATE segment SET body = ? WHERE first_seq = ?').run(body, at.firstSeq)
+  } finally {
+    store.close()
   }
 }

@@ -1,9 +1,7 @@
 import { createWorld } from '@orrery/ecs'
-import Database from 'better-sqlite3'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { DATABASE_FILE, main, openHistory, verifyDataFolder, worldRows } from '../src/index.js'
-import { all, dumpWorld, persistentServer, play, tempDir } from './fixtures.js'
+import { main, openHistory, verifyDataFolder, worldRows } from '../src/index.js'
+import { all, corruptEntry, dumpWorld, persistentServer, play, tempDir } from './fixtures.js'
 
 const cleanups: (() => void)[] = []
 afterEach(() => {
@@ -83,9 +81,7 @@ describe('history and time travel on a data folder', () => {
     expect(lines[0]).toBe('entity\tx\ty\tmass\n')
     expect(lines.at(-1)).toMatch(new RegExp(`rows of Body at seq ${seq}`))
     expect(bodies.length).toBeGreaterThanOrEqual(lines.length - 2)
-    const db = new Database(join(dir, DATABASE_FILE))
-    db.exec(`UPDATE log SET caller = 'mallory' WHERE seq = ${seq - 5}`)
-    db.close()
+    corruptEntry(dir, seq - 5)
     const report = verifyDataFolder(dir)
     expect(report.ok).toBe(false)
     expect(report.problems.join('\n')).toMatch(new RegExp(`log entry ${seq - 5}: checksum mismatch`))

@@ -3,7 +3,7 @@ import { createServer, defineModule, ServerError, worldAt } from '@orrery/server
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSqliteCommitLog, DATABASE_FILE, LogStore } from '../src/index.js'
-import { all, Body, components, dumpWorld, persistentServer, Player, play, tempDir, testModule, Timer } from './fixtures.js'
+import { all, Body, components, corruptEntry, dumpWorld, persistentServer, Player, play, tempDir, testModule, Timer } from './fixtures.js'
 import { join } from 'node:path'
 
 const cleanups: (() => void)[] = []
@@ -69,7 +69,7 @@ describe('recovery from the SQLite commit log', () => {
     play(a.server, 120, 4)
     const seq = a.server.seq
     await a.server.close()
-    sql(dir, `UPDATE log SET body = x'00ff' WHERE seq = ${seq - 2}`)
+    corruptEntry(dir, seq - 2)
     const b = persistentServer(dir)
     expect(b.server.recoveredSeq).toBe(seq - 3)
     expect(b.warnings.join('\n')).toMatch(new RegExp(`entry ${seq - 2}: checksum mismatch; cut the log there \\(3 entries dropped`))
