@@ -39,12 +39,16 @@ export interface CommitLog {
   recover(components: readonly Component[]): RecoveredLog | null
   /** Buffers one entry; it becomes durable at the next `flush`. */
   append(entry: CommitEntry): void
-  /** Writes the buffered entries as one group (for a durable log: one transaction, synced). */
-  flush(): void
+  /**
+   * Writes the buffered entries as one group (for a durable log: one transaction, synced). A log
+   * that writes in the background returns a promise that settles once the group is durable;
+   * groups settle in the order they were flushed.
+   */
+  flush(): void | Promise<void>
   /** Takes a snapshot or prunes old entries when its policy says so; called after each flush. */
   maintain(world: WorldSource): void
-  /** Flushes and releases the log; `world` allows a final snapshot. */
-  close(world: WorldSource): void
+  /** Flushes and releases the log; `world` allows a final snapshot. A background writer returns a promise that settles once everything is written. */
+  close(world: WorldSource): void | Promise<void>
 }
 
 /** Reads a log's past: entries by seq and the snapshots to start from (time travel). */

@@ -62,6 +62,8 @@ export class CommitPipeline {
   private flushedValue: number
   private waiters: { seq: number; at: number; done: (durable: boolean) => void }[] = []
   private timer: unknown = null
+  private flushingSeq: number
+  private inFlight: Promise<void> = Promise.resolve()
   private readonly source: WorldSource
 
   /** @param options - see {@link CommitPipelineOptions} */
@@ -74,6 +76,7 @@ export class CommitPipeline {
     this.recent = new RecentCommits(options.recentSize)
     this.seqValue = options.startSeq
     this.flushedValue = options.startSeq
+    this.flushingSeq = options.startSeq
     const pipeline = this
     this.source = {
       get seq() {
@@ -143,37 +146,74 @@ export class CommitPipeline {
       done(true)
       return
     }
+    if (this.flushingSeq === this.seqValue) {
+      // Everything is flushed but a background write is still on its way: wait for it.
+      const at = performance.now()
+      this.inFlight.then(() => {
+        this.groupWait.record(performance.now() - at)
+        done(this.flushedValue >= this.flushingSeq)
+      })
+      return
+    }
     this.waiters.push({ seq: this.seqValue, at: performance.now(), done })
   }
 
-  /** Group commit: flushes the log, answers the callers waiting for it, lets the log take a snapshot. */
+  /**
+   * Group commit: flushes the log, answers the callers waiting for it (at once, or when a
+   * background writer reports the group durable), lets the log take a snapshot.
+   */
   flushLog(): void {
     if (this.timer !== null) {
       this.options.clock.clearTimeout(this.timer)
       this.timer = null
     }
-    if (this.flushedValue === this.seqValue) return
+    if (this.flushingSeq === this.seqValue) return
+    const seq = this.seqValue
+    this.flushingSeq = seq
     const waiters = this.waiters
     this.waiters = []
-    let ok = true
+    let pending: void | Promise<void>
     try {
-      this.log.flush()
-      this.flushedValue = this.seqValue
+      pending = this.log.flush()
     } catch (error) {
-      ok = false
       this.options.onLogError(error)
+      this.settle(waiters, false, seq)
+      return
     }
-    const now = performance.now()
-    for (const w of waiters) {
-      if (ok) this.groupWait.record(now - w.at)
-      w.done(ok)
+    if (pending instanceof Promise) {
+      const done = pending.then(
+        () => this.settle(waiters, true, seq),
+        (error: unknown) => {
+          this.options.onLogError(error)
+          this.settle(waiters, false, seq)
+        },
+      )
+      this.inFlight = this.inFlight.then(() => done)
+    } else {
+      this.settle(waiters, true, seq)
     }
-    if (!ok) return
     try {
       this.log.maintain(this.source)
     } catch (error) {
       this.options.onLogError(error)
     }
+  }
+
+  private settle(waiters: readonly { at: number; done: (durable: boolean) => void }[], ok: boolean, seq: number): void {
+    if (ok && seq > this.flushedValue) this.flushedValue = seq
+    const now = performance.now()
+    for (const w of waiters) {
+      if (ok) this.groupWait.record(now - w.at)
+      w.done(ok)
+    }
+  }
+
+  /**
+   * Resolves once every transaction committed so far is durable.
+   * @returns true when it is (false at once for a log that is not durable, or when a flush failed)
+   */
+  durable(): Promise<boolean> {
+    return new Promise((resolve) => this.whenDurable(resolve))
   }
 
   /**
@@ -186,9 +226,10 @@ export class CommitPipeline {
     this.replicator.flush(tick, serverTime)
   }
 
-  /** Flushes and closes the log (a durable log may write a final snapshot). */
-  close(): void {
+  /** Flushes and closes the log (a durable log may write a final snapshot); settles when everything is written. */
+  async close(): Promise<void> {
     this.flushLog()
-    this.log.close(this.source)
+    await this.inFlight
+    await this.log.close(this.source)
   }
 }

@@ -108,6 +108,17 @@ export interface OrreryServer {
    * ```
    */
   history(filter?: HistoryFilter): CommitEntry[]
+  /**
+   * Waits until every transaction committed so far is durable (its group commit is on disk).
+   * @returns true then; false at once when the commit log is not durable, or when a flush failed
+   * @example
+   * ```ts
+   * server.mutate('admin: grant', (world) => world.set(e, Wallet, 'coins', 100))
+   * server.step()
+   * await server.durable()
+   * ```
+   */
+  durable(): Promise<boolean>
   /** @returns counters and tick timings, see {@link ServerMetrics} */
   metrics(): ServerMetrics
   /**

@@ -159,6 +159,10 @@ class Host implements OrreryServer, SessionHost {
     return this.pipeline.run({ kind: 'server', name: reason, caller: MODULE_IDENTITY }, () => fn(this.world)).result
   }
 
+  durable(): Promise<boolean> {
+    return this.pipeline.durable()
+  }
+
   history(filter: HistoryFilter = {}): CommitEntry[] {
     return this.pipeline.recent.toArray().filter((entry) => matchesFilter(entry, filter))
   }
@@ -399,7 +403,7 @@ class Host implements OrreryServer, SessionHost {
     await Promise.all(sessions.map((s) => s.closed))
     await listener?.close()
     try {
-      this.pipeline.close()
+      await this.pipeline.close()
     } catch (error) {
       this.counters.errors++
       this.log.error({ err: error }, 'closing the commit log failed')

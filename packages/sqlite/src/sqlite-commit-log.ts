@@ -1,8 +1,10 @@
 import { captureWorld, type Component, createWorld, restoreWorld, type World, type WorldImage } from '@orrery/ecs'
 import { type CommitEntry, type CommitLog, type CommitLogReader, type RecoveredLog, replayInto, type WorldSource } from '@orrery/server'
+import { join } from 'node:path'
 import type Database from 'better-sqlite3'
+import { BackgroundWriter } from './background-writer.js'
 import { encodeFrame } from './entry-codec.js'
-import { type BadEntry, LogStore, type SnapshotInfo } from './log-store.js'
+import { type BadEntry, DATABASE_FILE, LogStore, type SnapshotInfo } from './log-store.js'
 import { encodeSnapshot, snapshotChecksum } from './snapshot-codec.js'
 import { SqliteError } from './sqlite-error.js'
 import { componentsOf, type StoredSchema, schemaMismatch, schemaOf } from './stored-schema.js'
@@ -45,6 +47,12 @@ export interface SqliteCommitLogOptions {
   readonly migrate?: (context: MigrationContext) => void
   /** Told about what recovery cut or skipped (a torn tail, a corrupt snapshot). Default: `process.emitWarning`. */
   readonly onWarning?: (message: string) => void
+  /**
+   * Where group commits and snapshots are written: `'thread'` (default) on a worker thread, so the
+   * server goes on with the next tick while SQLite writes and syncs (reducer results wait for it);
+   * `'inline'` on the server's thread (a flush returns once the group is on disk).
+   */
+  readonly writer?: 'thread' | 'inline'
   /** Wall clock for `snapshotEveryMs`, ms. Default `Date.now`. */
   readonly now?: () => number
 }
@@ -106,6 +114,8 @@ class SqliteLog implements SqliteCommitLog {
   private lastSnapshotAt: number
   private readonly now: () => number
   private counters = { entries: 0, groups: 0, entryBytes: 0, snapshots: 0, lastSnapshotMs: 0 }
+  private background: BackgroundWriter | null = null
+  private writes: Promise<void> = Promise.resolve()
 
   constructor(private readonly options: SqliteCommitLogOptions) {
     this.store = new LogStore(options.dir)
@@ -195,18 +205,42 @@ class SqliteLog implements SqliteCommitLog {
     this.pendingBytes += frame.byteLength
   }
 
-  /** One group commit = one segment row (the entries' frames, concatenated) in one SQLite transaction. */
-  flush(): void {
+  private get threaded(): boolean {
+    return (this.options.writer ?? 'thread') === 'thread'
+  }
+
+  private writer(): BackgroundWriter {
+    this.background ??= new BackgroundWriter(join(this.options.dir, DATABASE_FILE), (this.options.synchronous ?? 'full') === 'full' ? 'FULL' : 'NORMAL')
+    return this.background
+  }
+
+  /** Keeps the latest write's promise, so close() waits for every write (a failure is reported by its own caller). */
+  private track(write: Promise<void>): Promise<void> {
+    this.writes = this.writes.then(
+      () => write.catch(() => undefined),
+      () => write.catch(() => undefined),
+    )
+    return write
+  }
+
+  /**
+   * One group commit = one segment row (the entries' frames, concatenated), one SQLite transaction.
+   * With the thread writer it returns a promise that settles when the segment is on disk.
+   */
+  flush(): void | Promise<void> {
     this.open()
     const count = this.pending.length
     if (count === 0) return
     const body = Buffer.concat(this.pending, this.pendingBytes)
-    this.insert.run(this.pendingFirst, this.pendingFirst + count - 1, body)
+    const first = this.pendingFirst
+    // Inline, a failed insert keeps the entries buffered for the next flush.
+    if (!this.threaded) this.insert.run(first, first + count - 1, body)
     this.pending = []
     this.pendingBytes = 0
     this.counters.groups++
     this.counters.entries += count
     this.counters.entryBytes += body.byteLength
+    if (this.threaded) return this.track(this.writer().segment(first, first + count - 1, body))
   }
 
   maintain(world: WorldSource): void {
@@ -221,6 +255,35 @@ class SqliteLog implements SqliteCommitLog {
   private snapshot(world: WorldSource): void {
     const started = performance.now()
     const image = world.capture()
+    if (this.threaded) {
+      const flushed = this.flush()
+      if (flushed instanceof Promise) flushed.catch((error: unknown) => this.warn(`a group commit failed: ${(error as Error).message}`))
+      const encoded = encodeSnapshot(image)
+      const seq = world.seq
+      this.track(
+        this.writer()
+          .snapshot({
+            seq,
+            tick: world.tick,
+            time: this.now(),
+            header: encoded.header,
+            parts: encoded.parts,
+            crc: snapshotChecksum(encoded),
+            keep: Math.max(1, this.options.keepSnapshots ?? 2),
+            prune: this.options.pruneLog ?? true,
+          })
+          .then(
+            () => {
+              this.counters.lastSnapshotMs = performance.now() - started
+            },
+            (error: unknown) => this.warn(`the snapshot at seq ${seq} failed: ${(error as Error).message}`),
+          ),
+      )
+      this.lastSnapshotSeq = seq
+      this.lastSnapshotAt = this.now()
+      this.counters.snapshots++
+      return
+    }
     this.db.transaction(() => {
       this.writeSnapshotRows(image, world.seq, world.tick)
       this.retain()
@@ -252,14 +315,28 @@ class SqliteLog implements SqliteCommitLog {
     if ((this.options.pruneLog ?? true) && oldest !== undefined) this.db.prepare('DELETE FROM segment WHERE last_seq <= ?').run(oldest.seq)
   }
 
-  close(world: WorldSource): void {
+  close(world: WorldSource): void | Promise<void> {
     if (this.closed) return
+    if (this.threaded) return this.closeThreaded(world)
     try {
       this.flush()
       if ((this.options.snapshotOnClose ?? true) && world.seq > this.lastSnapshotSeq) this.snapshot(world)
       this.db.pragma('wal_checkpoint(TRUNCATE)')
     } finally {
       this.closed = true
+      this.store.close()
+    }
+  }
+
+  private async closeThreaded(world: WorldSource): Promise<void> {
+    try {
+      const flushed = this.flush()
+      if ((this.options.snapshotOnClose ?? true) && world.seq > this.lastSnapshotSeq) this.snapshot(world)
+      await flushed
+      await this.writes
+    } finally {
+      this.closed = true
+      await this.background?.close()
       this.store.close()
     }
   }

@@ -148,7 +148,7 @@ describe('recovery from the SQLite commit log', () => {
 
   it('retention keeps the newest snapshots and prunes the log before the oldest kept one; time travel works within it', async () => {
     const dir = folder()
-    const a = persistentServer(dir, { snapshotEveryTransactions: 25, keepSnapshots: 2, snapshotOnClose: false })
+    const a = persistentServer(dir, { snapshotEveryTransactions: 25, keepSnapshots: 2, snapshotOnClose: false, writer: 'inline' })
     const states = new Map<number, unknown>()
     for (let i = 0; i < 200; i++) {
       play(a.server, 2, 7919 * i + 13)
