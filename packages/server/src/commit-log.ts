@@ -61,16 +61,23 @@ export interface CommitLogReader {
   range(): { readonly first: number; readonly last: number }
 }
 
-/** A commit log that keeps every entry in memory (tests, or a server that needs no persistence). */
+/** A commit log that keeps recent entries in memory (tests, or a server that needs no persistence). */
 export interface MemoryCommitLog extends CommitLog, CommitLogReader {
-  /** Every entry appended, in seq order. */
+  /** The entries kept, in seq order (the oldest are dropped past `maxEntries`). */
   readonly all: readonly CommitEntry[]
 }
 
+/** Options of {@link createMemoryCommitLog}. */
+export interface MemoryCommitLogOptions {
+  /** Entries kept; past it the oldest tenth is dropped. Default 100 000. */
+  readonly maxEntries?: number
+}
+
 /**
- * Creates a commit log kept in memory: not durable, every entry readable for history queries
- * and time travel. The server's default.
+ * Creates a commit log kept in memory: not durable, the recent entries readable for history queries
+ * and time travel (from seq 1 while nothing was dropped). The server's default.
  *
+ * @param options - `maxEntries` (default 100 000)
  * @returns a new, empty log
  * @example
  * ```ts
@@ -80,22 +87,30 @@ export interface MemoryCommitLog extends CommitLog, CommitLogReader {
  * log.all.at(-1)?.origin // 'spawn'
  * ```
  */
-export function createMemoryCommitLog(): MemoryCommitLog {
+export function createMemoryCommitLog(options: MemoryCommitLogOptions = {}): MemoryCommitLog {
+  const max = Math.max(1, options.maxEntries ?? 100_000)
   const all: CommitEntry[] = []
+  let first = 1
   return {
     durable: false,
     all,
     recover: () => null,
     append(entry) {
+      if (all.length === 0) first = entry.seq
       all.push(entry)
+      if (all.length > max) {
+        const drop = Math.max(1, Math.floor(max / 10))
+        all.splice(0, drop)
+        first += drop
+      }
     },
     flush() {},
     maintain() {},
     close() {},
     *entries(from, to) {
-      for (let k = Math.max(0, from - 1); k < all.length && k < to; k++) yield all[k] as CommitEntry
+      for (let k = Math.max(0, from - first); k < all.length && k <= to - first; k++) yield all[k] as CommitEntry
     },
     snapshotAtOrBefore: () => null,
-    range: () => ({ first: 1, last: all.length }),
+    range: () => ({ first, last: first + all.length - 1 }),
   }
 }

@@ -158,3 +158,28 @@ describe('the commit pipeline', () => {
     expect(s.metrics().groupCommitWaitMs.count).toBe(1)
   })
 })
+
+describe('the in-memory commit log', () => {
+  it('keeps at most maxEntries, dropping the oldest tenth, and reads by seq', () => {
+    const log = createMemoryCommitLog({ maxEntries: 10 })
+    const entry = (seq: number): CommitEntry => ({
+      seq,
+      tick: 0,
+      time: 0,
+      originKind: 'server',
+      origin: 'x',
+      caller: MODULE_IDENTITY,
+      tables: [],
+      destroyed: [],
+      events: [],
+      rngState: 0,
+    })
+    for (let seq = 1; seq <= 25; seq++) log.append(entry(seq))
+    expect(log.all.length).toBeLessThanOrEqual(10)
+    const { first, last } = log.range()
+    expect(last).toBe(25)
+    expect(log.all[0]?.seq).toBe(first)
+    expect([...log.entries(first + 1, first + 3)].map((e) => e.seq)).toEqual([first + 1, first + 2, first + 3])
+    expect([...log.entries(1, first - 1)]).toEqual([])
+  })
+})
