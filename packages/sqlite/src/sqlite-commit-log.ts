@@ -1,5 +1,5 @@
-import { captureWorld, type Component, createWorld, restoreWorld, type World, type WorldImage } from '@orrery/ecs'
-import { type CommitEntry, type CommitLog, type CommitLogReader, type RecoveredLog, replayInto, type WorldSource } from '@orrery/server'
+import type { Component, WorldImage } from '@orrery/ecs'
+import type { CommitEntry, CommitLog, CommitLogReader, RecoveredLog, WorldSource } from '@orrery/server'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { BackgroundWriter } from './background-writer.js'
@@ -7,21 +7,8 @@ import { encodeFrame } from './entry-codec.js'
 import { type BadEntry, DATABASE_FILE, LogStore, type SnapshotInfo } from './log-store.js'
 import { encodeSnapshot, snapshotChecksum } from './snapshot-codec.js'
 import { SqliteError } from './sqlite-error.js'
-import { componentsOf, type StoredSchema, schemaMismatch, schemaOf } from './stored-schema.js'
-
-/** What a `migrate` hook gets: the stored world read with its old schema, and a new world to fill. */
-export interface MigrationContext {
-  /** Why the stored world does not fit (names the component and field). */
-  readonly mismatch: string
-  /** The schema the data folder was written with. */
-  readonly stored: StoredSchema
-  /** The stored world as of its last entry, read with components rebuilt from `stored` (no indexes). */
-  readonly from: World
-  /** Those rebuilt components, by name. */
-  readonly fromComponents: ReadonlyMap<string, Component>
-  /** A new, empty world with the module's components and `from`'s rng state; write it inside `to.transaction`. Keep entity ids with `createWithId`. */
-  readonly to: World
-}
+import { type MigrationContext, migrateStoredWorld } from './migration.js'
+import { type StoredSchema, schemaMismatch, schemaOf } from './stored-schema.js'
 
 /** Options of {@link createSqliteCommitLog}. */
 export interface SqliteCommitLogOptions {
@@ -178,18 +165,9 @@ class SqliteLog implements SqliteCommitLog {
   }
 
   private migrate(stored: StoredSchema, components: readonly Component[], mismatch: string): void {
-    const oldComponents = componentsOf(stored)
-    const snap = this.store.newestGoodSnapshot(MAX_SEQ, (error) => this.warn(error.message))
-    const from = snap === null ? createWorld({ components: oldComponents }) : restoreWorld(snap.image, { components: oldComponents })
-    let seq = snap?.seq ?? 0
-    const entries = [...this.store.checkedEntries(seq + 1, MAX_SEQ)]
-    replayInto(from, entries, oldComponents)
-    seq = entries.at(-1)?.seq ?? seq
-    const tick = entries.at(-1)?.tick ?? snap?.tick ?? 0
-    const to = createWorld({ components, seed: from.rng.seed })
-    to.rng.setState(from.rng.getState())
-    this.options.migrate?.({ mismatch, stored, from, fromComponents: new Map(oldComponents.map((c) => [c.name, c])), to })
-    const image = captureWorld(to)
+    const hook = this.options.migrate
+    if (hook === undefined) return
+    const { image, seq, tick } = migrateStoredWorld(this.store, stored, components, mismatch, hook, (m) => this.warn(m))
     this.db.transaction(() => {
       this.db.exec('DELETE FROM segment; DELETE FROM snapshot_part; DELETE FROM snapshot;')
       this.writeSnapshotRows(image, seq, tick)
