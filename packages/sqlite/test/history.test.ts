@@ -66,6 +66,27 @@ describe('history and time travel on a data folder', () => {
     history.close()
   })
 
+  it('the CLI lists transactions by identity and origin, as text and as JSON lines, and finds a first change', async () => {
+    const { dir } = await recordedMatch(40)
+    const lines: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk))
+      return true
+    })
+    await main(['node', 'orrery', 'log', dir, '--identity', 'a'.repeat(64), '--json'])
+    const entries = lines.map((l) => JSON.parse(l) as { caller: string; origin: string })
+    expect(entries.length).toBeGreaterThan(0)
+    expect(entries.every((e) => e.caller === 'a'.repeat(64) && e.origin === 'spawn')).toBe(true)
+    lines.length = 0
+    await main(['node', 'orrery', 'log', dir, '--origin', 'drift', '--from', '2', '--to', '30'])
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines) expect(line).toMatch(/^\d+\ttick \d+\t\S+Z\tsystem:drift\t0{12}\tBody \+0 ~\d+ -0/)
+    lines.length = 0
+    await main(['node', 'orrery', 'first', dir, 'Player', 'name', 'p0'])
+    expect(lines.join('')).toMatch(/reducer:spawn/)
+    expect(process.exitCode ?? 0).toBe(0)
+  })
+
   it('verify passes on a good folder and names the problem on a corrupt one; the CLI exits non-zero', async () => {
     const { dir, seq } = await recordedMatch(60)
     expect(verifyDataFolder(dir)).toMatchObject({ ok: true, last: seq })
