@@ -5,6 +5,7 @@ import { type CommitEntry, EntryRecorder, type OriginKind } from './commit-entry
 import type { CommitLog, WorldSource } from './commit-log.js'
 import { DurationStats } from './duration-stats.js'
 import { RecentCommits } from './recent-commits.js'
+import { ServerError } from './server-error.js'
 
 /** The part of the replicator the pipeline feeds: committed change sets and the end of each tick. */
 export interface ReplicationSink {
@@ -62,6 +63,7 @@ export class CommitPipeline {
   private flushedValue: number
   private waiters: { seq: number; at: number; done: (durable: boolean) => void }[] = []
   private timer: unknown = null
+  private closed = false
   private flushingSeq: number
   private inFlight: Promise<void> = Promise.resolve()
   private readonly source: WorldSource
@@ -105,8 +107,10 @@ export class CommitPipeline {
    * @param origin - what runs and for whom
    * @param fn - the code; a throw rolls back and propagates
    * @returns what `fn` returned, its change set, and the committed entry (null when nothing changed or nested)
+   * @throws {ServerError} `ERR_CLOSED` after {@link CommitPipeline.close}
    */
   run<T>(origin: CommitOrigin, fn: () => T): { result: T; changes: ChangeSet; entry: CommitEntry | null } {
+    if (this.closed) throw new ServerError('ERR_CLOSED', 'the server was closed: its world takes no more transactions')
     const world = this.world
     if (world.inTransaction) return { ...world.transaction(fn), entry: null }
     const { result, changes } = world.transaction(fn)
@@ -229,6 +233,7 @@ export class CommitPipeline {
   /** Flushes and closes the log (a durable log may write a final snapshot); settles when everything is written. */
   async close(): Promise<void> {
     this.flushLog()
+    this.closed = true
     await this.inFlight
     await this.log.close(this.source)
   }

@@ -183,3 +183,16 @@ describe('the in-memory commit log', () => {
     expect([...log.entries(1, first - 1)]).toEqual([])
   })
 })
+
+describe('after close', () => {
+  it('the world takes no more transactions: ERR_CLOSED before anything changes', async () => {
+    const started = await startServer()
+    const s = started.server
+    await s.close()
+    const seq = s.seq
+    expect(() => s.world.transaction(() => s.world.create())).toThrow(/closed/)
+    expect(() => s.mutate('late', () => undefined)).toThrow(/closed/)
+    expect(s.seq).toBe(seq)
+    expect(s.world.entityCount).toBe(0)
+  })
+})
