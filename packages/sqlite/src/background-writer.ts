@@ -73,7 +73,7 @@ export class BackgroundWriter {
       const w = this.waiting.get(m.id)
       this.waiting.delete(m.id)
       if (m.ok) w?.resolve()
-      else w?.reject(new SqliteError('ERR_CORRUPT', `the background writer failed: ${m.message ?? ''}`))
+      else w?.reject(new SqliteError('ERR_WRITE_FAILED', `the background writer failed: ${m.message ?? ''}`))
     })
     this.worker.on('error', (error) => this.fail(error))
     this.worker.on('exit', () => this.fail(new SqliteError('ERR_CLOSED', 'the background writer stopped')))
