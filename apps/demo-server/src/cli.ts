@@ -101,7 +101,8 @@ async function main(): Promise<void> {
     ...(dataDir === null
       ? {}
       : {
-          commitLog: createSqliteCommitLog({ dir: dataDir, onWarning: (message) => log(`data folder: ${message}`) }),
+          // a snapshot a minute, six kept: `pnpm orrery` reaches back five minutes or more
+          commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
           authenticator: createAnonymousAuthenticator({ secret: loadAuthSecret(dataDir) }),
         }),
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),

@@ -34,7 +34,7 @@ const snapshot = db.transaction((m) => {
   const oldest = kept[kept.length - 1]
   db.prepare('DELETE FROM snapshot_part WHERE snapshot < ?').run(oldest.id)
   db.prepare('DELETE FROM snapshot WHERE id < ?').run(oldest.id)
-  if (m.prune) db.prepare('DELETE FROM segment WHERE last_seq <= ?').run(oldest.seq)
+  if (m.prune && kept.length === m.keep) db.prepare('DELETE FROM segment WHERE last_seq <= ?').run(oldest.seq)
 })
 parentPort.on('message', (m) => {
   try {

@@ -26,7 +26,7 @@ export interface SqliteCommitLogOptions {
   readonly snapshotEveryMs?: number
   /** Snapshots kept; older ones are deleted. Default 2 (the newest, and one to fall back to). */
   readonly keepSnapshots?: number
-  /** Delete log entries at or before the oldest kept snapshot (time travel then starts there). Default true. */
+  /** Once `keepSnapshots` snapshots exist, delete log entries at or before the oldest of them (time travel then starts there). Default true. */
   readonly pruneLog?: boolean
   /** Take a snapshot at a graceful close when the log moved since the last one. Default true. */
   readonly snapshotOnClose?: boolean
@@ -289,7 +289,7 @@ class SqliteLog implements SqliteCommitLog {
       this.db.prepare('DELETE FROM snapshot_part WHERE snapshot = ?').run(old.id)
       this.db.prepare('DELETE FROM snapshot WHERE id = ?').run(old.id)
     }
-    const oldest = all.slice(0, keep).at(-1)
+    const oldest = all.length >= keep ? all[keep - 1] : undefined
     if ((this.options.pruneLog ?? true) && oldest !== undefined) this.db.prepare('DELETE FROM segment WHERE last_seq <= ?').run(oldest.seq)
   }
 
