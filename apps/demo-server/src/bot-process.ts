@@ -1,6 +1,5 @@
 // The bot process: runs a group of bots against a server and reports to the launcher over IPC.
 // Messages to the parent: { type: 'ready' | 'stats' | 'stopped', summary }. From the parent: { type: 'stop' }.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { runBots } from '@orrery/demo-client/bots'
 import { summarizeBots } from './bot-summary.js'
@@ -11,27 +10,9 @@ const { values } = parseArgs({
     count: { type: 'string', default: '8' },
     prefix: { type: 'string', default: 'bot-' },
     'report-ms': { type: 'string', default: '1000' },
-    'token-file': { type: 'string' },
+    'identity-dir': { type: 'string' },
   },
 })
-
-/** Tokens of an earlier run (a JSON array), or none. */
-function readTokens(file: string | undefined): (string | null)[] {
-  if (file === undefined) return []
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
-    return Array.isArray(parsed) ? parsed.map((t) => (typeof t === 'string' ? t : null)) : []
-  } catch {
-    return []
-  }
-}
-
-/** Writes the tokens so the next run's bots come back as the same identities (atomically: temp file, rename). */
-function writeTokens(file: string | undefined, tokens: (string | null)[]): void {
-  if (file === undefined) return
-  writeFileSync(`${file}.tmp`, JSON.stringify(tokens), { mode: 0o600 })
-  renameSync(`${file}.tmp`, file)
-}
 
 function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof summarizeBots>): void {
   if (process.send !== undefined) process.send({ type, summary })
@@ -39,12 +20,13 @@ function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof 
 
 async function main(): Promise<void> {
   if (values.url === undefined) throw new Error('--url is required')
-  const tokenFile = values['token-file']
-  const group = await runBots({ url: values.url, count: Number(values.count), namePrefix: values.prefix, tokens: readTokens(tokenFile) })
-  writeTokens(
-    tokenFile,
-    group.bots.map((b) => b.token),
-  )
+  const identityDir = values['identity-dir']
+  const group = await runBots({
+    url: values.url,
+    count: Number(values.count),
+    namePrefix: values.prefix,
+    ...(identityDir === undefined ? {} : { identityDir }),
+  })
   report('ready', summarizeBots(group.stats(), group.failures))
   const timer = setInterval(() => report('stats', summarizeBots(group.stats(), group.failures)), Number(values['report-ms']))
   let stopping = false

@@ -13,10 +13,10 @@ export interface ForkBotsOptions {
   readonly count: number
   /** Name prefix of the bots. Default 'bot-'. */
   readonly namePrefix?: string
+  /** Folder of the bots' identity files: bots started again with it are the same players. Default: fresh guest keys. */
+  readonly identityDir?: string
   /** How often the bot process reports, ms. Default 1 000. */
   readonly reportMs?: number
-  /** A file that keeps the bots' tokens across runs (read at start, written once they joined). Default: none. */
-  readonly tokenFile?: string
   /** Where the bot process's output goes; default: the launcher's stderr. */
   readonly output?: NodeJS.WritableStream
 }
@@ -60,7 +60,7 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
       options.namePrefix ?? 'bot-',
       '--report-ms',
       String(options.reportMs ?? 1000),
-      ...(options.tokenFile === undefined ? [] : ['--token-file', options.tokenFile]),
+      ...(options.identityDir === undefined ? [] : ['--identity-dir', options.identityDir]),
     ],
     {
       cwd: resolve(HERE, '..'),

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 
 /**
@@ -18,35 +18,39 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv)
   return isAbsolute(chosen) ? chosen : resolve(base, chosen)
 }
 
-/**
- * The HMAC secret of the demo's token authenticator, kept in the data folder (created on first use,
- * readable by the owner only), so players' tokens stay valid across restarts.
- *
- * @param dir - the data folder
- * @returns 32 bytes
- * @example
- * createAnonymousAuthenticator({ secret: loadAuthSecret(dir) })
- */
-export function loadAuthSecret(dir: string): Buffer {
-  mkdirSync(dir, { recursive: true })
-  const file = join(dir, 'auth-secret')
-  if (existsSync(file)) {
-    const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex')
-    if (secret.length >= 16) return secret
-  }
-  const secret = randomBytes(32)
-  writeFileSync(`${file}.tmp`, secret.toString('hex'), { mode: 0o600 })
-  renameSync(`${file}.tmp`, file)
-  return secret
+/** Where one run of the demo keeps what outlives it. */
+export interface DemoFolders {
+  /** The world's commit log and snapshots (`orrery.db`); null with `--in-memory`. */
+  readonly world: string | null
+  /** The server's token signing keys (`signing-keys.json`). */
+  readonly serverKeys: string
+  /** The bots' identity files (`<name>.json`). */
+  readonly botIdentities: string
+  /** Removes the temporary folder of an in-memory run (nothing otherwise). */
+  dispose(): Promise<void>
 }
 
 /**
- * Where the demo's bots keep their tokens between runs.
- * @param dir - the data folder
- * @returns the file path
+ * The folders of one demo run: all in the data folder (`<dir>/orrery.db`, `<dir>/server/`,
+ * `<dir>/bots/`), so a restart on the same folder brings back the world, keeps the players'
+ * tokens valid and the bots the same players. With `inMemory` the world is not kept and the keys
+ * and identities go to a temporary folder removed by `dispose()`.
+ *
+ * @param dataDir - the data folder (see {@link resolveDataDir}); ignored when `inMemory`
+ * @param inMemory - keep nothing
+ * @returns the folders
  * @example
- * forkBots({ url, count: 8, tokenFile: botTokenFile(dir) })
+ * const folders = await demoFolders(resolveDataDir(undefined, process.env), false)
  */
-export function botTokenFile(dir: string): string {
-  return join(dir, 'bot-tokens.json')
+export async function demoFolders(dataDir: string, inMemory: boolean): Promise<DemoFolders> {
+  const temp = inMemory ? await mkdtemp(join(tmpdir(), 'blackholio-')) : null
+  const root = temp ?? dataDir
+  return {
+    world: temp === null ? root : null,
+    serverKeys: join(root, 'server'),
+    botIdentities: join(root, 'bots'),
+    dispose: async () => {
+      if (temp !== null) await rm(temp, { recursive: true, force: true })
+    },
+  }
 }

@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto'
 import type { World } from '@orrery/ecs'
-import { type ArgsSchema, type CallReducer, CloseCode, describeSchema, encodeArgs, type SchemaDescription, type Subscribe, type Unsubscribe } from '@orrery/protocol'
+import {
+  type ArgsSchema,
+  type CallReducer,
+  CloseCode,
+  describeSchema,
+  encodeArgs,
+  type SchemaDescription,
+  type SetArea,
+  type Subscribe,
+  type Unsubscribe,
+} from '@orrery/protocol'
 import { createReplicator, type Replicator, SyncError } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
+import { HandshakeLimiter } from './auth/handshake-limiter.js'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
-import { systemClock } from './clock.js'
+import { type Clock, systemClock } from './clock.js'
 import type { CommitEntry } from './commit-entry.js'
 import { createMemoryCommitLog } from './commit-log.js'
 import { CommitPipeline } from './commit-pipeline.js'
 import { type HistoryFilter, matchesFilter } from './history-filter.js'
 import { DurationStats } from './duration-stats.js'
+import { withJwksRoute } from './http/jwks-route.js'
 import { Listener } from './listener.js'
 import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
@@ -20,6 +32,7 @@ import type { OrreryServer, ServerMetrics } from './orrery-server.js'
 import { PipelineWorld } from './pipeline-world.js'
 import { recoverWorld } from './recovery.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
+import { ResultDelivery } from './result-delivery.js'
 import { ServerError } from './server-error.js'
 import { TickLoop } from './tick-loop.js'
 import { type TransactionCaller, TransactionRunner } from './transaction-runner.js'
@@ -50,11 +63,14 @@ class Host implements OrreryServer, SessionHost {
   readonly log: Logger
   readonly limits: ResolvedLimits
   readonly authenticator: Authenticator
+  readonly handshakes: HandshakeLimiter
+  readonly clock: Clock
   readonly counters: SessionCounters = { bytesSent: 0, bytesReceived: 0, messagesReceived: 0, errors: 0, rateLimited: 0 }
   private readonly options: ServerOptions
   private readonly module: ModuleDef
   private readonly replicator: Replicator
   private readonly pipeline: CommitPipeline
+  private readonly results: ResultDelivery
   private readonly runner: TransactionRunner
   private readonly dispatcher: ReducerDispatcher
   private readonly loop: TickLoop
@@ -79,6 +95,16 @@ class Host implements OrreryServer, SessionHost {
     this.log = resolveLogger(options.logger, `orrery:${options.module.name}`)
     this.moduleCaller = { sender: MODULE_IDENTITY, connectionId: null, log: this.log }
     this.authenticator = options.authenticator ?? createAnonymousAuthenticator()
+    this.clock = options.clock ?? systemClock
+    this.handshakes = new HandshakeLimiter(
+      {
+        perIp: limits.handshakesPerIp,
+        ipWindowMs: limits.handshakeIpWindowMs,
+        perIdentity: limits.handshakesPerIdentity,
+        identityWindowMs: limits.handshakeIdentityWindowMs,
+      },
+      options.handshakeLimiters,
+    )
     const components = options.module.components
     const allComponents = [...components, ...(options.module.serverComponents ?? [])]
     const commitLog = options.commitLog ?? createMemoryCommitLog()
@@ -86,20 +112,27 @@ class Host implements OrreryServer, SessionHost {
     this.recoveredSeq = recovered.seq
     this.tickCount = recovered.tick
     const raw = recovered.world
+    // Private components stay on the server: they are neither described to clients nor replicated (but persisted).
+    const replicated = components.filter((c) => (c.options as { visibility?: unknown }).visibility !== 'private')
+    const eventScope = options.module.eventScope
     this.replicator = createReplicator({
       world: raw,
-      components,
-      historySize: options.historySize ?? 256,
+      components: replicated,
       maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
+      updateBudgetBytes: limits.updateBudgetBytes,
+      ...(options.hysteresis === undefined ? {} : { hysteresis: options.hysteresis }),
+      ...(eventScope === undefined ? {} : { eventScope: (event) => eventScope.call(options.module, event) }),
+      // A recovered world goes on from the log's seq and tick: Welcome and updates continue them.
+      initialSeq: recovered.seq,
+      initialTick: recovered.tick,
     })
-    const clock = options.clock ?? systemClock
     this.pipeline = new CommitPipeline({
       world: raw,
       log: commitLog,
       replicator: this.replicator,
       startSeq: recovered.seq,
       tick: () => this.tickCount,
-      clock,
+      clock: this.clock,
       ...(options.groupCommitMs === undefined ? {} : { groupCommitMs: options.groupCommitMs }),
       recentSize: options.recentCommits ?? 1024,
       onLogError: (error) => {
@@ -107,11 +140,19 @@ class Host implements OrreryServer, SessionHost {
         this.log.error({ err: error }, 'commit log flush failed')
       },
     })
+    this.results = new ResultDelivery({
+      whenDurable: (done) => this.pipeline.whenDurable(done),
+      replicator: this.replicator,
+      onSendError: (error, clientId) => {
+        this.counters.errors++
+        this.log.error({ err: error, connectionId: clientId }, 'reducer result could not be sent')
+      },
+    })
     this.world = new PipelineWorld(raw, this.pipeline, { kind: 'server', name: 'world.transaction', caller: MODULE_IDENTITY })
     if (recovered.recovered) this.log.info({ seq: recovered.seq, entities: raw.entityCount }, 'world recovered from the commit log')
     const reducerSchemas: Record<string, ArgsSchema> = {}
     for (const [name, def] of Object.entries(options.module.reducers)) reducerSchemas[name] = def.args
-    this.schema = describeSchema({ components, reducers: reducerSchemas })
+    this.schema = describeSchema({ components: replicated, reducers: reducerSchemas })
     this.runner = new TransactionRunner(this.world, this.pipeline, () => this.tickCount)
     this.dispatcher = new ReducerDispatcher(options.module, this.runner)
     const tickRate = options.tickRate ?? 20
@@ -123,7 +164,7 @@ class Host implements OrreryServer, SessionHost {
     this.loop = new TickLoop({
       periodMs,
       maxCatchUpTicks: options.maxCatchUpTicks ?? 4,
-      clock,
+      clock: this.clock,
       onTick: () => this.step(),
       onError: (error) => {
         this.counters.errors++
@@ -172,7 +213,7 @@ class Host implements OrreryServer, SessionHost {
     if (this.listener !== null) throw new ServerError('ERR_ALREADY_LISTENING', 'listen() was already called')
     const listener = new Listener({
       httpServer: this.options.httpServer,
-      httpHandler: this.options.httpHandler,
+      httpHandler: this.httpHandler(),
       maxPayload: this.limits.maxFrameBytes,
       onConnection: (ws, remoteAddress) => this.accept(ws, remoteAddress),
       log: this.log,
@@ -246,6 +287,7 @@ class Host implements OrreryServer, SessionHost {
       reducerErrors: this.reducerErrors,
       rateLimited: this.counters.rateLimited,
       errors: this.counters.errors,
+      replication: { ...this.replicator.stats },
     }
   }
 
@@ -284,7 +326,11 @@ class Host implements OrreryServer, SessionHost {
     let set = this.byIdentity.get(auth.identity)
     if (set === undefined) this.byIdentity.set(auth.identity, (set = new Set()))
     set.add(session)
-    this.replicator.addClient(session.id, (frame) => session.sendFrame(frame))
+    this.replicator.addClient(session.id, {
+      send: (frame) => session.sendFrame(frame),
+      canSend: () => session.canSend(),
+      identity: auth.identity,
+    })
     session.send({
       type: 'Welcome',
       identity: auth.identity,
@@ -292,8 +338,10 @@ class Host implements OrreryServer, SessionHost {
       sessionId: randomUUID(),
       tickRate: this.options.tickRate ?? 20,
       schema: this.schema,
-      seq: this.replicator.flushedSeq,
+      seq: this.replicator.seq,
       resumed: false,
+      tick: this.replicator.flushedTick,
+      serverTime: this.replicator.flushedTime,
     })
     session.log.info({ identity: auth.identity }, 'client connected')
     this.runHook('onConnect', session)
@@ -306,27 +354,28 @@ class Host implements OrreryServer, SessionHost {
       connectionId: session.id,
       log: session.log,
     })
+    // The result follows the update that holds the call's effects (its `ack` names the call) and, with a
+    // durable log, the group commit of its transaction: a client that awaits the call reads its effects.
+    this.replicator.acknowledge(session.id, message.requestId)
     if (outcome.ok) {
-      this.pipeline.whenDurable((durable) => {
-        try {
-          session.send({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value, durable })
-        } catch (error) {
-          this.reducerErrors++
-          this.counters.errors++
-          session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
-          session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
-        }
-      })
+      try {
+        this.results.succeeded(session.id, message.requestId, outcome.value)
+      } catch (error) {
+        this.reducerErrors++
+        this.counters.errors++
+        session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
+        this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
+      }
       return
     }
     this.reducerErrors++
     session.log.debug({ reducer: message.reducer, code: outcome.code, message: outcome.message }, 'reducer call failed')
-    session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
+    this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
   }
 
   subscribe(session: ClientSession, message: Subscribe): void {
     try {
-      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components)
+      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components, message.area)
     } catch (error) {
       this.requestFailed(session, error, message.requestId)
     }
@@ -340,6 +389,15 @@ class Host implements OrreryServer, SessionHost {
     }
   }
 
+  setArea(session: ClientSession, message: SetArea): void {
+    try {
+      this.replicator.setArea(session.id, message.queryId, message.area)
+    } catch (error) {
+      this.counters.errors++
+      session.sendError(error instanceof SyncError ? error.code : 'ERR_INTERNAL', messageOf(error), null)
+    }
+  }
+
   ended(session: ClientSession, admitted: boolean): void {
     this.sessions.delete(session.id)
     if (!admitted) return
@@ -350,6 +408,12 @@ class Host implements OrreryServer, SessionHost {
     if (set?.size === 0) this.byIdentity.delete(identity)
     session.log.info('client disconnected')
     this.runHook('onDisconnect', session)
+  }
+
+  private httpHandler(): ServerOptions['httpHandler'] {
+    const authenticator = this.authenticator
+    if (authenticator.jwks === undefined) return this.options.httpHandler
+    return withJwksRoute(() => authenticator.jwks?.(), this.options.httpHandler, this.log)
   }
 
   private accept(ws: WebSocket, remoteAddress: string | undefined): void {

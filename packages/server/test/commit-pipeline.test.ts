@@ -12,7 +12,11 @@ import {
   worldAt,
 } from '../src/index.js'
 import { FakeClock } from '../src/test-utils/fake-clock.js'
-import { components, dump, eventually, Position, RawClient, reducerSchemas, startServer, stepUntil, Tag } from './helpers.js'
+import { components, dump, eventually, Position, RawClient, reducerSchemas, startServer, stepUntil, Tag, turn } from './helpers.js'
+
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await turn()
+}
 
 type TestClient = OrreryClient<typeof components, typeof reducerSchemas>
 
@@ -81,8 +85,7 @@ describe('the commit pipeline', () => {
     s.step()
     const t0 = Date.now()
     raw.send({ type: 'CallReducer', requestId: 9, reducer: 'spawn', args: [3, 4] })
-    const result = await raw.next('ReducerResult')
-    expect(result).toMatchObject({ ok: true, durable: false })
+    await eventually(null, () => log.all.at(-1)?.caller === welcome.identity)
     const origins = log.all.map((entry) => `${entry.originKind}:${entry.origin}`)
     expect(origins).toEqual(['hook:onConnect', 'reducer:spawn', 'system:fall', 'reducer:spawn'].filter((o) => origins.includes(o)))
     expect(log.all.map((entry) => entry.seq)).toEqual(log.all.map((_, k) => k + 1))
@@ -94,6 +97,9 @@ describe('the commit pipeline', () => {
     expect(fall).toMatchObject({ originKind: 'system', caller: MODULE_IDENTITY, tick: 2 })
     expect(s.history({ identity: welcome.identity }).map((entry) => entry.seq)).toEqual([last.seq])
     expect(s.history({ entity: last.tables[0]?.inserts[0] as number }).length).toBeGreaterThanOrEqual(1)
+    // The result follows the next tick's update, which holds the call's effects.
+    const result = await stepUntil(s, raw.next('ReducerResult'))
+    expect(result).toMatchObject({ requestId: 9, ok: true, durable: false })
   })
 
   it('replaying the log into a fresh world gives the live world, and worldAt gives each past state', async () => {
@@ -153,9 +159,55 @@ describe('the commit pipeline', () => {
     expect(raw.messages.slice(seen).some((m) => m.type === 'ReducerResult')).toBe(false)
     clock.advance(5)
     expect(s.durableSeq).toBe(s.seq)
-    expect(await raw.next('ReducerResult', seen)).toMatchObject({ requestId: 1, ok: true, durable: true })
     expect(flushed.at(-1)).toBe(memory.all.length)
     expect(s.metrics().groupCommitWaitMs.count).toBe(1)
+    // Durable before the tick: the result still waits for the update that holds the call's effects.
+    await turns(20)
+    expect(raw.messages.slice(seen).some((m) => m.type === 'ReducerResult')).toBe(false)
+    s.step()
+    expect(await raw.next('ReducerResult', seen)).toMatchObject({ requestId: 1, ok: true, durable: true })
+    const order = raw.messages.slice(seen).filter((m) => m.type === 'TransactionUpdate' || m.type === 'ReducerResult')
+    expect(order.map((m) => m.type)).toEqual(['TransactionUpdate', 'ReducerResult'])
+    expect(order[0]).toMatchObject({ ack: 1 })
+  })
+
+  it('with a background writer, a result whose update went out first is sent when its group commit is durable', async () => {
+    const memory = createMemoryCommitLog()
+    // Group commits complete when the test says so (while `hold`), as a worker thread's fsync would.
+    const writes: (() => void)[] = []
+    let hold = true
+    const durableLog: CommitLog = {
+      durable: true,
+      recover: () => null,
+      append: (entry) => memory.append(entry),
+      flush: () => (hold ? new Promise<void>((resolve) => writes.push(resolve)) : Promise.resolve()),
+      maintain: () => {},
+      close: () => {},
+    }
+    const started = await startServer({ commitLog: durableLog })
+    server = started.server
+    const s = started.server
+    const raw = await RawClient.open(started.url)
+    raws.push(raw)
+    await stepUntil(s, raw.handshake())
+    for (const write of writes.splice(0)) write()
+    const seen = raw.messages.length
+    const before = s.seq
+    raw.send({ type: 'CallReducer', requestId: 4, reducer: 'spawn', args: [2, 2] })
+    await eventually(null, () => s.seq > before)
+    s.step()
+    const update = await raw.next('TransactionUpdate', seen)
+    expect(update.ack).toBe(4)
+    await turns(20)
+    expect(raw.messages.slice(seen).some((m) => m.type === 'ReducerResult')).toBe(false)
+    expect(s.durableSeq).toBeLessThan(s.seq)
+    for (const write of writes.splice(0)) write()
+    const result = await raw.next('ReducerResult', seen)
+    expect(result).toMatchObject({ requestId: 4, ok: true, durable: true })
+    expect(raw.messages.indexOf(result)).toBeGreaterThan(raw.messages.indexOf(update))
+    expect(s.durableSeq).toBeGreaterThan(before)
+    hold = false
+    for (const write of writes.splice(0)) write()
   })
 })
 

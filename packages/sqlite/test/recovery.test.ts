@@ -172,6 +172,40 @@ describe('recovery from the SQLite commit log', () => {
   })
 })
 
+describe('replication after a recovery', () => {
+  it('welcomes a client at the recovered seq and tick, and its updates go on from there without a gap', async () => {
+    const { RawClientLike } = await import('./raw-client.js')
+    const dir = folder()
+    const a = persistentServer(dir)
+    play(a.server, 200, 4)
+    const seq = a.server.seq
+    const tick = a.server.tick
+    await a.server.close()
+    const b = persistentServer(dir)
+    cleanups.push(() => void b.server.close())
+    expect(b.server.recoveredSeq).toBe(seq)
+    const { port } = await b.server.listen()
+    const raw = await RawClientLike.open(`ws://127.0.0.1:${port}`)
+    const welcome = await raw.handshake()
+    // The handshake's onConnect commits nothing in this module: Welcome stands where the log ended.
+    expect(welcome).toMatchObject({ seq, tick })
+    raw.send({ type: 'Subscribe', requestId: 1, queryId: 1, components: ['Body'], area: null })
+    b.server.call('grow', { amount: 1 })
+    const waiting = raw.next('TransactionUpdate')
+    for (let i = 0; i < 200 && raw.messages.every((m) => m.type !== 'TransactionUpdate'); i++) {
+      b.server.step()
+      await new Promise((resolve) => setTimeout(resolve, 2))
+    }
+    const update = await waiting
+    expect(update.prevSeq).toBe(seq)
+    expect(update.seq).toBeGreaterThan(seq)
+    expect(b.server.seq).toBeGreaterThanOrEqual(update.seq)
+    expect(tick + update.tickDelta).toBeLessThanOrEqual(b.server.tick)
+    expect(update.tickDelta).toBeGreaterThan(0)
+    await raw.close()
+  })
+})
+
 describe('durable reducer results', () => {
   it('a reducer result over WebSocket says durable once its entry is on disk', async () => {
     const { connect } = await import('@orrery/client')
