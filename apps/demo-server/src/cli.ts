@@ -1,15 +1,14 @@
 // The Blackholio launcher: `pnpm demo [--port N] [--bots N] [--seed N] [--headless --duration S]`.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { homedir, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { LOOPBACK_SERVER_NAMES } from '@orrery/auth'
 import { Body, Circle, Player } from '@orrery/demo-shared'
 import type { World } from '@orrery/ecs'
 import { createKeyAuthenticator, createServer, type OrreryServer, type ServerMetrics } from '@orrery/server'
+import { createSqliteCommitLog } from '@orrery/sqlite'
 import { pino } from 'pino'
 import { type BotProcess, forkBots } from './bot-runner.js'
 import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
+import { demoFolders, resolveDataDir } from './data-dir.js'
 import { buildHeadlessReport } from './headless-report.js'
 import { type BlackholioStats, createBlackholioModule } from './module.js'
 import { createStaticHandler } from './static-files.js'
@@ -21,8 +20,11 @@ const USAGE = `usage: pnpm demo [options]
   --seed N        world seed: the same seed gives the same food layout (default: random)
   --headless      no web client; print progress on stderr and one JSON report line on stdout
   --duration S    stop after S seconds (required with --headless)
-  --data DIR      data folder: token signing keys and the bots' identity files
-                  (default ~/.orrery/blackholio; headless: a temporary folder unless given)
+  --data-dir D    the data folder: the world (commit log and snapshots), the token
+                  signing keys and the bots' identity files, kept across restarts
+                  (default: ORRERY_DATA_DIR or ./.orrery; --data D is the same)
+  --in-memory     keep nothing: the world in memory, keys and bot identities in a
+                  temporary folder removed at exit
   --name HOST     a name clients reach this server by (repeatable; localhost and
                   127.0.0.1 always work): signatures for other names are refused
   --no-build      serve the existing web client build without checking it
@@ -38,7 +40,9 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     headless: { type: 'boolean', default: false },
     duration: { type: 'string' },
+    'data-dir': { type: 'string' },
     data: { type: 'string' },
+    'in-memory': { type: 'boolean', default: false },
     name: { type: 'string', multiple: true },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -93,17 +97,22 @@ async function main(): Promise<void> {
     : values['no-build']
       ? CLIENT_DIST_DIR
       : (await ensureClientBuilt({ log })).distDir
-  const tempData = headless && values.data === undefined ? await mkdtemp(join(tmpdir(), 'blackholio-')) : null
-  const dataDir = tempData ?? resolve(values.data ?? join(homedir(), '.orrery', 'blackholio'))
+  const dataFlag = values['data-dir'] ?? values.data
+  if (values['data-dir'] !== undefined && values.data !== undefined && values['data-dir'] !== values.data) {
+    fail('--data is another name of --data-dir: give one of them')
+  }
+  if (values['in-memory'] && dataFlag !== undefined) fail('--in-memory keeps no data folder: drop --data-dir')
+  const folders = await demoFolders(resolveDataDir(dataFlag, process.env), values['in-memory'])
   const authenticator = createKeyAuthenticator({
-    dataDir: join(dataDir, 'server'),
+    dataDir: folders.serverKeys,
     issuer: 'blackholio',
     audience: 'blackholio',
     serverNames: [...LOOPBACK_SERVER_NAMES, ...(values.name ?? [])],
   })
   await authenticator.ready()
-  const game: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+  const game: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
   const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
+  const dataDir = folders.world
   const server: OrreryServer = createServer({
     module: createBlackholioModule({ stats: game }),
     port,
@@ -111,6 +120,12 @@ async function main(): Promise<void> {
     seed,
     logger,
     authenticator,
+    ...(dataDir === null
+      ? {}
+      : {
+          // a snapshot a minute, six kept: `pnpm orrery` reaches back five minutes or more
+          commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
+        }),
     // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
     limits: { handshakesPerIp: 30 + 2 * bots },
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
@@ -119,12 +134,13 @@ async function main(): Promise<void> {
   const startedAt = performance.now()
   const start: ServerMetrics = server.metrics()
   const wsUrl = `ws://127.0.0.1:${address.port}`
-  if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s`)
-  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots) — Ctrl-C stops`)
+  const persisted = dataDir === null ? 'in memory' : `data in ${dataDir}, recovered at seq ${server.recoveredSeq}`
+  if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s, ${persisted}`)
+  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots, ${persisted}) — Ctrl-C stops`)
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {
-    botProcess = forkBots({ url: wsUrl, count: bots, identityDir: join(dataDir, 'bots') })
+    botProcess = forkBots({ url: wsUrl, count: bots, identityDir: folders.botIdentities })
     botProcess.ready.then(
       (s) => log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`),
       (error: unknown) => log(error instanceof Error ? error.message : String(error)),
@@ -154,9 +170,20 @@ async function main(): Promise<void> {
     maxMass = Math.max(maxMass, largestPlayerMass(server.world))
     const summary = botProcess === null ? null : await botProcess.stop()
     await server.close()
-    if (tempData !== null) await rm(tempData, { recursive: true, force: true })
+    await folders.dispose()
     if (headless) {
-      const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots: summary, botCount: bots, seed, maxMass })
+      const report = buildHeadlessReport({
+        startedAt,
+        endedAt,
+        start,
+        end,
+        game,
+        bots: summary,
+        botCount: bots,
+        seed,
+        maxMass,
+        recoveredSeq: server.recoveredSeq,
+      })
       process.stdout.write(`${JSON.stringify(report)}\n`)
     } else {
       log('stopped')

@@ -34,6 +34,12 @@ export interface HeadlessReport {
   readonly splits: number
   /** Largest total mass one player reached. */
   readonly maxMass: number
+  /** The seq the world was recovered at from the data folder (0: a new world, or `--in-memory`). */
+  readonly recoveredSeq: number
+  /** Players that came back from the logged-out state with their circles (after a restart: the bots of the last run). */
+  readonly restoredPlayers: number
+  /** Total mass of the circles those players got back. */
+  readonly restoredMass: number
   /** Bytes the server sent per connected client per second. */
   readonly bytesSentPerClientPerSec: number
   /** Bytes the server received per connected client per second. */
@@ -61,7 +67,7 @@ const round = (x: number, digits: number): number => Number(x.toFixed(digits))
  * @param input - window bounds (ms), metrics at both ends, game counters, bot summary, seed and largest mass seen
  * @returns the report
  * @example
- * const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots, seed, maxMass })
+ * const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots, seed, maxMass, recoveredSeq })
  * process.stdout.write(`${JSON.stringify(report)}\n`)
  */
 export function buildHeadlessReport(input: {
@@ -74,6 +80,7 @@ export function buildHeadlessReport(input: {
   readonly botCount: number
   readonly seed: number
   readonly maxMass: number
+  readonly recoveredSeq: number
 }): HeadlessReport {
   const seconds = Math.max(0.001, (input.endedAt - input.startedAt) / 1000)
   const ticks = input.end.ticks - input.start.ticks
@@ -99,6 +106,9 @@ export function buildHeadlessReport(input: {
     circlesEaten: input.game.circlesEaten,
     splits: input.game.splits,
     maxMass: Math.max(input.maxMass, input.bots?.maxMass ?? 0),
+    recoveredSeq: input.recoveredSeq,
+    restoredPlayers: input.game.restoredPlayers,
+    restoredMass: input.game.restoredMass,
     bytesSentPerClientPerSec: Math.round((input.end.bytesSent - input.start.bytesSent) / clients / seconds),
     bytesReceivedPerClientPerSec: Math.round((input.end.bytesReceived - input.start.bytesReceived) / clients / seconds),
     reducerCalls: input.end.reducerCalls - input.start.reducerCalls,

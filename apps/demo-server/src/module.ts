@@ -5,13 +5,17 @@ import {
   Body,
   CONSUME_EVENT,
   DECAY_INTERVAL_MS,
+  Circle,
   isConsumeEvent,
+  LoggedOutPlayer,
   liveComponents,
+  loggedOutComponents,
   MOVE_INTERVAL_MS,
+  Player,
   reducers,
   SPAWN_FOOD_INTERVAL_MS,
 } from '@orrery/demo-shared'
-import { FoodSpawner } from './components.js'
+import { FoodSpawner, serverComponents } from './components.js'
 import { circleDecay } from './rules/decay.js'
 import { updateLeaderboard } from './rules/leaderboard.js'
 import { spawnFood } from './rules/food.js'
@@ -30,6 +34,10 @@ export interface BlackholioStats {
   circlesEaten: number
   /** Circles created by splits since start. */
   splits: number
+  /** Players that came back from the logged-out state (a reconnect, or after a restart) since start. */
+  restoredPlayers: number
+  /** Total mass of the circles those players got back. */
+  restoredMass: number
 }
 
 /** Options of {@link createBlackholioModule}. */
@@ -84,12 +92,12 @@ function runSpawnFood(ctx: ReducerContext): void {
  * @param options - `stats`: counters the module adds to
  * @returns a module for `createServer({ module })`
  * @example
- * const stats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+ * const stats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
  * const server = createServer({ module: createBlackholioModule({ stats }), port: 3000 })
  * @see https://github.com/clockworklabs/SpacetimeDB/blob/master/demo/Blackholio/server-rust/src/lib.rs
  */
 export function createBlackholioModule(options: BlackholioModuleOptions = {}): ModuleDef<BlackholioReducers> {
-  const stats = options.stats ?? { foodEaten: 0, circlesEaten: 0, splits: 0 }
+  const stats = options.stats ?? { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
   const systems: SystemDef[] = [
     {
       name: 'moveAllPlayers',
@@ -119,6 +127,7 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
   return defineModule<BlackholioReducers>({
     name: 'blackholio',
     components: liveComponents,
+    serverComponents: [...loggedOutComponents, ...serverComponents],
     reducers: {
       enterGame: defineReducer(reducers.enterGame, (ctx, { name }) => spawnedAt(ctx.world, enterGame(ctx.world, ctx.sender, name, ctx.timestamp))),
       updatePlayerInput: defineReducer(reducers.updatePlayerInput, (ctx, { dirX, dirY }) => {
@@ -141,12 +150,22 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
     init(ctx) {
       ensureFoodSpawner(ctx)
     },
+    onRecover(ctx) {
+      // Nobody is connected after a restart: the players who were are kept logged out until they return.
+      for (const e of ctx.world.query([Player]).toArray()) playerDisconnected(ctx.world, ctx.world.read(e, Player, 'identity'))
+      ensureFoodSpawner(ctx)
+    },
     onConnect(ctx) {
       const open = connectionsOf(ctx.world)
       const set = open.get(ctx.sender) ?? new Set<string>()
       set.add(ctx.connectionId ?? '')
       open.set(ctx.sender, set)
-      playerConnected(ctx.world, ctx.sender)
+      const returning = ctx.world.findUnique(LoggedOutPlayer, 'identity', ctx.sender) !== undefined
+      const player = playerConnected(ctx.world, ctx.sender)
+      if (returning) {
+        stats.restoredPlayers++
+        for (const e of ctx.world.findAll(Circle, 'playerId', player)) stats.restoredMass += ctx.world.read(e, Body, 'mass')
+      }
     },
     onDisconnect(ctx) {
       const open = connectionsOf(ctx.world)

@@ -22,7 +22,7 @@ import { waitFor } from './wait-for.js'
 
 let server: OrreryServer
 let url: string
-const stats: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+const stats: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
 const clients: BlackholioClient[] = []
 
 const keys = new Map<string, KeyIdentity>()

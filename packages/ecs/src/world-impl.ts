@@ -33,7 +33,8 @@ export class WorldImpl implements World {
   private readonly byName = new Map<string, ComponentStore>()
   private readonly queries = new Map<string, QueryImpl>()
   private readonly fieldCache = new Map<ComponentStore, Map<string, Field<unknown>>>()
-  private readonly pool: EntityPool
+  /** @internal The entity allocator (read by world-image.ts). */
+  readonly pool: EntityPool
   private readonly tx: TransactionEngine
   private capacity: number
 

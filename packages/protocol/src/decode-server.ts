@@ -128,7 +128,11 @@ export function decodeServerMessage(bytes: Uint8Array, limits?: DecodeLimits): S
     case MessageType.ReducerResult: {
       expectLength(f, 4, 'ReducerResult')
       const requestId = u32(f[1], 'ReducerResult.requestId')
-      if (bool(f[2], 'ReducerResult.ok')) return { type: 'ReducerResult', requestId, ok: true, value: f[3] }
+      if (bool(f[2], 'ReducerResult.ok')) {
+        if (f.length === 4) return { type: 'ReducerResult', requestId, ok: true, value: f[3] }
+        expectLength(f, 5, 'ReducerResult')
+        return { type: 'ReducerResult', requestId, ok: true, value: f[3], durable: bool(f[4], 'ReducerResult.durable') }
+      }
       expectLength(f, 5, 'ReducerResult')
       return {
         type: 'ReducerResult',

@@ -72,7 +72,11 @@ export function encodeServerMessage(message: ServerMessage): Uint8Array {
       return transactionUpdate(message)
     case 'ReducerResult':
       return message.ok
-        ? packFrame([MessageType.ReducerResult, message.requestId, true, message.value])
+        ? packFrame(
+            message.durable === undefined
+              ? [MessageType.ReducerResult, message.requestId, true, message.value]
+              : [MessageType.ReducerResult, message.requestId, true, message.value, message.durable],
+          )
         : packFrame([MessageType.ReducerResult, message.requestId, false, message.code, message.message])
     case 'Pong':
       return packFrame([MessageType.Pong, message.clientTime, message.serverTime])

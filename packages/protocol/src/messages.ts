@@ -199,6 +199,11 @@ export interface ReducerResultOk {
   readonly ok: true
   /** What the reducer returned (`undefined` travels as `null`). */
   readonly value: unknown
+  /**
+   * True when the server answered after the transaction's commit-log entry was on disk; false or
+   * absent when it answered before (an in-memory log, or no durable guarantee). Optional on the wire.
+   */
+  readonly durable?: boolean
 }
 
 /** Server → client 0x45: a reducer call failed and was rolled back. */

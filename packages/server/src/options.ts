@@ -5,6 +5,7 @@ import * as v from 'valibot'
 import type { HandshakeRateLimiter } from './auth/handshake-limiter.js'
 import type { Authenticator } from './authenticator.js'
 import type { Clock } from './clock.js'
+import type { CommitLog } from './commit-log.js'
 import type { ModuleDef } from './module.js'
 import { ServerError } from './server-error.js'
 
@@ -85,6 +86,15 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly hysteresis?: number
   /** Time source and timers of the tick loop (inject a fake one in tests). Default: the system clock. */
   readonly clock?: Clock
+  /**
+   * Where every committed transaction is written, and the world recovered from at start.
+   * Default: `createMemoryCommitLog()` (nothing survives the process); `@orrery/sqlite` gives a durable one.
+   */
+  readonly commitLog?: CommitLog
+  /** Group commit every this many ms as well as at every tick end (durable logs only). Default: at tick ends only. */
+  readonly groupCommitMs?: number
+  /** Commit entries kept in memory for `server.history()`. Default 1024. */
+  readonly recentCommits?: number
 }
 
 /** {@link ServerLimits} with every default applied. */
@@ -113,7 +123,11 @@ const moduleSchema = v.object({
       }),
     ),
   ),
+  serverComponents: v.optional(
+    v.array(v.looseObject({ name: v.pipe(v.string(), v.minLength(1)), fields: v.array(v.string()) })),
+  ),
   init: v.optional(v.function()),
+  onRecover: v.optional(v.function()),
   onConnect: v.optional(v.function()),
   onDisconnect: v.optional(v.function()),
   eventScope: v.optional(v.function()),
@@ -161,6 +175,18 @@ const optionsSchema = v.strictObject({
   duplicateIdentity: v.optional(v.picklist(['replace', 'allow'])),
   hysteresis: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())),
   clock: v.optional(v.looseObject({ now: v.function(), setTimeout: v.function(), clearTimeout: v.function() })),
+  commitLog: v.optional(
+    v.looseObject({
+      durable: v.boolean(),
+      recover: v.function(),
+      append: v.function(),
+      flush: v.function(),
+      maintain: v.function(),
+      close: v.function(),
+    }),
+  ),
+  groupCommitMs: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())),
+  recentCommits: v.optional(positiveInt),
 })
 
 /**
@@ -177,7 +203,7 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     throw new ServerError('ERR_INVALID_OPTIONS', `invalid server options:\n${v.summarize(result.issues)}`)
   }
   const names = new Set<string>()
-  for (const c of options.module.components) {
+  for (const c of [...options.module.components, ...(options.module.serverComponents ?? [])]) {
     if (names.has(c.name)) {
       throw new ServerError('ERR_INVALID_OPTIONS', `invalid server options: component '${c.name}' is listed twice`)
     }

@@ -10,6 +10,8 @@
  * - `ERR_TOKEN_REFUSED`: an authenticator refused a presented token (the client is closed with TokenRefused and signs in again).
  * - `ERR_ALREADY_LISTENING`: `listen()` was called twice.
  * - `ERR_CLOSED`: the server was closed; it cannot listen or tick again.
+ * - `ERR_RECOVERY_FAILED`: the commit log or a snapshot could not be read or replayed at start (or a seq asked of `worldAt` is not held).
+ * - `ERR_SCHEMA_MISMATCH`: the stored world does not fit the module's components; the message names the component and field.
  */
 export type ServerErrorCode =
   | 'ERR_INVALID_OPTIONS'
@@ -21,6 +23,8 @@ export type ServerErrorCode =
   | 'ERR_TOKEN_REFUSED'
   | 'ERR_ALREADY_LISTENING'
   | 'ERR_CLOSED'
+  | 'ERR_RECOVERY_FAILED'
+  | 'ERR_SCHEMA_MISMATCH'
 
 /**
  * The one error class of `@orrery/server`; `code` says what went wrong.

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { createWorld, type World } from '@orrery/ecs'
+import type { World } from '@orrery/ecs'
 import {
   type ArgsSchema,
   type CallReducer,
   CloseCode,
   describeSchema,
   encodeArgs,
-  encodeServerMessage,
-  type ReducerResult,
   type SchemaDescription,
   type SetArea,
   type Subscribe,
@@ -20,6 +18,10 @@ import { HandshakeLimiter } from './auth/handshake-limiter.js'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
 import { type Clock, systemClock } from './clock.js'
+import type { CommitEntry } from './commit-entry.js'
+import { createMemoryCommitLog } from './commit-log.js'
+import { CommitPipeline } from './commit-pipeline.js'
+import { type HistoryFilter, matchesFilter } from './history-filter.js'
 import { DurationStats } from './duration-stats.js'
 import { withJwksRoute } from './http/jwks-route.js'
 import { Listener } from './listener.js'
@@ -27,7 +29,10 @@ import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
 import { type ResolvedLimits, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
+import { PipelineWorld } from './pipeline-world.js'
+import { recoverWorld } from './recovery.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
+import { ResultDelivery } from './result-delivery.js'
 import { ServerError } from './server-error.js'
 import { TickLoop } from './tick-loop.js'
 import { type TransactionCaller, TransactionRunner } from './transaction-runner.js'
@@ -53,6 +58,7 @@ const SHUTDOWN_REASON = 'server shutting down'
 
 class Host implements OrreryServer, SessionHost {
   readonly world: World
+  readonly recoveredSeq: number
   readonly schema: SchemaDescription
   readonly log: Logger
   readonly limits: ResolvedLimits
@@ -63,6 +69,8 @@ class Host implements OrreryServer, SessionHost {
   private readonly options: ServerOptions
   private readonly module: ModuleDef
   private readonly replicator: Replicator
+  private readonly pipeline: CommitPipeline
+  private readonly results: ResultDelivery
   private readonly runner: TransactionRunner
   private readonly dispatcher: ReducerDispatcher
   private readonly loop: TickLoop
@@ -98,22 +106,54 @@ class Host implements OrreryServer, SessionHost {
       options.handshakeLimiters,
     )
     const components = options.module.components
-    this.world = createWorld({ components, seed: options.seed ?? Math.floor(Math.random() * 0x7fffffff) })
-    // Private components stay on the server: they are neither described to clients nor replicated.
+    const allComponents = [...components, ...(options.module.serverComponents ?? [])]
+    const commitLog = options.commitLog ?? createMemoryCommitLog()
+    const recovered = recoverWorld(commitLog, allComponents, options.seed ?? Math.floor(Math.random() * 0x7fffffff))
+    this.recoveredSeq = recovered.seq
+    this.tickCount = recovered.tick
+    const raw = recovered.world
+    // Private components stay on the server: they are neither described to clients nor replicated (but persisted).
     const replicated = components.filter((c) => (c.options as { visibility?: unknown }).visibility !== 'private')
     const eventScope = options.module.eventScope
     this.replicator = createReplicator({
-      world: this.world,
+      world: raw,
       components: replicated,
       maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
       updateBudgetBytes: limits.updateBudgetBytes,
       ...(options.hysteresis === undefined ? {} : { hysteresis: options.hysteresis }),
       ...(eventScope === undefined ? {} : { eventScope: (event) => eventScope.call(options.module, event) }),
+      // A recovered world goes on from the log's seq and tick: Welcome and updates continue them.
+      initialSeq: recovered.seq,
+      initialTick: recovered.tick,
     })
+    this.pipeline = new CommitPipeline({
+      world: raw,
+      log: commitLog,
+      replicator: this.replicator,
+      startSeq: recovered.seq,
+      tick: () => this.tickCount,
+      clock: this.clock,
+      ...(options.groupCommitMs === undefined ? {} : { groupCommitMs: options.groupCommitMs }),
+      recentSize: options.recentCommits ?? 1024,
+      onLogError: (error) => {
+        this.counters.errors++
+        this.log.error({ err: error }, 'commit log flush failed')
+      },
+    })
+    this.results = new ResultDelivery({
+      whenDurable: (done) => this.pipeline.whenDurable(done),
+      replicator: this.replicator,
+      onSendError: (error, clientId) => {
+        this.counters.errors++
+        this.log.error({ err: error, connectionId: clientId }, 'reducer result could not be sent')
+      },
+    })
+    this.world = new PipelineWorld(raw, this.pipeline, { kind: 'server', name: 'world.transaction', caller: MODULE_IDENTITY })
+    if (recovered.recovered) this.log.info({ seq: recovered.seq, entities: raw.entityCount }, 'world recovered from the commit log')
     const reducerSchemas: Record<string, ArgsSchema> = {}
     for (const [name, def] of Object.entries(options.module.reducers)) reducerSchemas[name] = def.args
     this.schema = describeSchema({ components: replicated, reducers: reducerSchemas })
-    this.runner = new TransactionRunner(this.world, this.replicator, () => this.tickCount)
+    this.runner = new TransactionRunner(this.world, this.pipeline, () => this.tickCount)
     this.dispatcher = new ReducerDispatcher(options.module, this.runner)
     const tickRate = options.tickRate ?? 20
     const periodMs = 1000 / tickRate
@@ -131,12 +171,14 @@ class Host implements OrreryServer, SessionHost {
         this.log.error({ err: error }, 'tick failed')
       },
     })
-    const init = options.module.init
-    if (init !== undefined) {
+    const hook = recovered.recovered ? 'onRecover' : 'init'
+    const start = options.module[hook]
+    if (start !== undefined) {
       try {
-        this.runner.run(this.moduleCaller, (ctx) => init.call(options.module, ctx))
+        this.runner.run(this.moduleCaller, 'hook', hook, (ctx) => start.call(options.module, ctx))
+        this.pipeline.flushLog()
       } catch (error) {
-        throw new ServerError('ERR_INIT_FAILED', `module init failed: ${messageOf(error)}`, { cause: error })
+        throw new ServerError('ERR_INIT_FAILED', `module ${hook} failed: ${messageOf(error)}`, { cause: error })
       }
     }
   }
@@ -146,7 +188,24 @@ class Host implements OrreryServer, SessionHost {
   }
 
   get seq(): number {
-    return this.replicator.seq
+    return this.pipeline.seq
+  }
+
+  get durableSeq(): number {
+    return this.pipeline.flushedSeq
+  }
+
+  mutate<T>(reason: string, fn: (world: World) => T): T {
+    if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
+    return this.pipeline.run({ kind: 'server', name: reason, caller: MODULE_IDENTITY }, () => fn(this.world)).result
+  }
+
+  durable(): Promise<boolean> {
+    return this.pipeline.durable()
+  }
+
+  history(filter: HistoryFilter = {}): CommitEntry[] {
+    return this.pipeline.recent.toArray().filter((entry) => matchesFilter(entry, filter))
   }
 
   async listen(): Promise<{ port: number; host: string }> {
@@ -182,14 +241,14 @@ class Host implements OrreryServer, SessionHost {
     for (const { def, everyTicks } of this.systems) {
       if (tick % everyTicks !== 0) continue
       try {
-        this.runner.run(this.moduleCaller, (ctx) => def.run(ctx))
+        this.runner.run(this.moduleCaller, 'system', def.name, (ctx) => def.run(ctx))
       } catch (error) {
         this.counters.errors++
         this.log.error({ err: error, system: def.name, tick }, 'system failed; its transaction was rolled back')
       }
     }
     try {
-      this.replicator.flush(tick, Date.now())
+      this.pipeline.endTick(tick, Date.now())
     } finally {
       this.tickStats.record(performance.now() - started)
     }
@@ -218,7 +277,9 @@ class Host implements OrreryServer, SessionHost {
       tickDurationsMs: this.tickStats.summary(),
       clients,
       connections: this.sessions.size,
-      seq: this.replicator.seq,
+      seq: this.pipeline.seq,
+      durableSeq: this.pipeline.flushedSeq,
+      groupCommitWaitMs: this.pipeline.groupWait.summary(),
       bytesSent: this.counters.bytesSent,
       bytesReceived: this.counters.bytesReceived,
       messagesReceived: this.counters.messagesReceived,
@@ -293,24 +354,23 @@ class Host implements OrreryServer, SessionHost {
       connectionId: session.id,
       log: session.log,
     })
-    // The result follows the update that holds the call's effects: a client that awaits the call reads them.
+    // The result follows the update that holds the call's effects (its `ack` names the call) and, with a
+    // durable log, the group commit of its transaction: a client that awaits the call reads its effects.
     this.replicator.acknowledge(session.id, message.requestId)
-    const reply = (result: ReducerResult): void => this.replicator.sendAfterUpdate(session.id, result)
     if (outcome.ok) {
       try {
-        encodeServerMessage({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
-        reply({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
+        this.results.succeeded(session.id, message.requestId, outcome.value)
       } catch (error) {
         this.reducerErrors++
         this.counters.errors++
         session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
-        reply({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
+        this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
       }
       return
     }
     this.reducerErrors++
     session.log.debug({ reducer: message.reducer, code: outcome.code, message: outcome.message }, 'reducer call failed')
-    reply({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
+    this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
   }
 
   subscribe(session: ClientSession, message: Subscribe): void {
@@ -372,7 +432,9 @@ class Host implements OrreryServer, SessionHost {
     const fn = this.module[hook]
     if (fn === undefined) return
     try {
-      this.runner.run({ sender: session.identity as Identity, connectionId: session.id, log: session.log }, (ctx) => fn.call(this.module, ctx))
+      this.runner.run({ sender: session.identity as Identity, connectionId: session.id, log: session.log }, 'hook', hook, (ctx) =>
+        fn.call(this.module, ctx),
+      )
     } catch (error) {
       this.counters.errors++
       session.log.error({ err: error }, `${hook} failed; its transaction was rolled back`)
@@ -395,7 +457,7 @@ class Host implements OrreryServer, SessionHost {
     const listener = this.listener
     listener?.stopAccepting()
     try {
-      this.replicator.flush(this.tickCount, Date.now())
+      this.pipeline.endTick(this.tickCount, Date.now())
     } catch (error) {
       this.counters.errors++
       this.log.error({ err: error }, 'final flush failed')
@@ -404,6 +466,12 @@ class Host implements OrreryServer, SessionHost {
     for (const session of sessions) session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
     await Promise.all(sessions.map((s) => s.closed))
     await listener?.close()
-    this.log.info({ ticks: this.tickCount, seq: this.replicator.seq }, 'server closed')
+    try {
+      await this.pipeline.close()
+    } catch (error) {
+      this.counters.errors++
+      this.log.error({ err: error }, 'closing the commit log failed')
+    }
+    this.log.info({ ticks: this.tickCount, seq: this.pipeline.seq }, 'server closed')
   }
 }

@@ -1,9 +1,10 @@
-import { type Component, defineComponent, type Entity } from '@orrery/ecs'
+import { type Component, createWorld, defineComponent, type Entity } from '@orrery/ecs'
 import { type Area, decodeServerMessage, type ProtocolEvent, type ServerMessage, type TableUpdate } from '@orrery/protocol'
 import { describe, expect, it } from 'vitest'
+import { createReplica } from './replica.js'
 import { createReplicator } from './replicator.js'
 import { SyncError } from './sync-error.js'
-import { aoiComponents, Body, Mover, Player, Score, Tag } from './test-utils/fixtures.js'
+import { aoiComponents, Body, components, Mover, Player, Score, Tag } from './test-utils/fixtures.js'
 import { type Harness, harness, onlyUpdate, type TestClient, updatesOf } from './test-utils/harness.js'
 import { type ViewSpec, viewProblems } from './test-utils/view-check.js'
 
@@ -120,6 +121,37 @@ describe('createReplicator', () => {
     expect(codeOf(() => h.replicator.unsubscribe('nobody', 1, 1))).toBe('ERR_UNKNOWN_CLIENT')
     expect(codeOf(() => h.replicator.setArea('nobody', 1, AREA))).toBe('ERR_UNKNOWN_CLIENT')
     expect(codeOf(() => h.replicator.subscribe('a', 1, 1, ['Body', 'Nope']))).toBe('ERR_UNKNOWN_COMPONENT')
+  })
+})
+
+describe('a replicator over a recovered world', () => {
+  it('continues from initialSeq and initialTick: Welcome values, seqs of new commits and the first update', () => {
+    const world = createWorld({ components, seed: 1 })
+    const e = world.transaction(() => {
+      const body = world.create()
+      world.add(body, Body, { x: 1, y: 2 })
+      return body
+    }).result
+    const replicator = createReplicator({ world, components, initialSeq: 41, initialTick: 900 })
+    expect(replicator.seq).toBe(41)
+    expect(replicator.flushedTick).toBe(900)
+    const frames: Uint8Array[] = []
+    replicator.addClient('a', { send: (frame) => frames.push(frame) })
+    const replica = createReplica({ components, schema: { components: replicator.schema, reducers: [] } })
+    replica.startSession({ seq: replicator.seq, tick: replicator.flushedTick, serverTime: replicator.flushedTime }, false)
+    replicator.subscribe('a', 1, 1, ['Body'])
+    expect(replicator.commit(world.transaction(() => world.update(e, Body, { x: 5 })).changes)).toBe(42)
+    replicator.flush(901, replicator.flushedTime + 50)
+    for (const frame of frames) replica.apply(decodeServerMessage(frame))
+    expect(replica.seq).toBe(42)
+    expect(replica.tick).toBe(901)
+    expect(replica.world.read(e, Body, 'x')).toBe(5)
+  })
+
+  it('refuses an initialSeq or initialTick that is not a non-negative safe integer', () => {
+    const world = createWorld({ components, seed: 1 })
+    expect(codeOf(() => createReplicator({ world, components, initialSeq: -1 }))).toBe('ERR_INVALID_OPTIONS')
+    expect(codeOf(() => createReplicator({ world, components, initialTick: 1.5 }))).toBe('ERR_INVALID_OPTIONS')
   })
 })
 
@@ -370,6 +402,40 @@ describe('whole-table subscriptions', () => {
     expect(onlyUpdate(messages).ack).toBe(5)
     h.flush()
     expect(a.pump()).toEqual([])
+  })
+
+  it('sends a sendAfterAck frame after the update carrying the ack: queued before the flush, at once after it', () => {
+    const h = harness()
+    const a = h.client('a')
+    h.replicator.subscribe('a', 1, 1, ['Body'])
+    h.flush()
+    a.pump()
+    h.tx(() => h.world.add(h.world.create(), Body))
+    h.replicator.acknowledge('a', 7)
+    h.replicator.sendAfterAck('a', { type: 'ReducerResult', requestId: 7, ok: true, value: 1, durable: true })
+    expect(a.pump()).toEqual([])
+    h.flush()
+    let messages = a.pump()
+    expect(types(messages)).toEqual(['TransactionUpdate', 'ReducerResult'])
+    expect(onlyUpdate(messages).ack).toBe(7)
+    // The call's update went out before its result was ready: the result goes at once.
+    h.tx(() => h.world.add(h.world.create(), Body))
+    h.replicator.acknowledge('a', 8)
+    h.flush()
+    expect(onlyUpdate(a.pump()).ack).toBe(8)
+    h.replicator.sendAfterAck('a', { type: 'ReducerResult', requestId: 8, ok: true, value: 2, durable: true })
+    messages = a.pump()
+    expect(messages).toEqual([{ type: 'ReducerResult', requestId: 8, ok: true, value: 2, durable: true }])
+    // A client whose update is held back (socket behind) gets the result after that update.
+    h.replicator.acknowledge('a', 9)
+    a.canSend = false
+    h.flush()
+    h.replicator.sendAfterAck('a', { type: 'ReducerResult', requestId: 9, ok: true, value: 3, durable: true })
+    expect(a.pump()).toEqual([])
+    a.canSend = true
+    h.flush()
+    expect(types(a.pump())).toEqual(['TransactionUpdate', 'ReducerResult'])
+    h.replicator.sendAfterAck('nobody', { type: 'Pong', clientTime: 1, serverTime: 2 })
   })
 
   it('sends unscoped events to every client, whatever its subscriptions', () => {

@@ -55,6 +55,13 @@ export interface ReplicatorOptions {
    * (before the window's deletes); `null` or no function: every client hears it.
    */
   readonly eventScope?: (event: ProtocolEvent) => EventScope
+  /**
+   * The seq of the world as it is handed over (default 0): a server that recovered its world from a commit
+   * log passes the recovered seq, so that the seqs the replicator gives out continue the log's.
+   */
+  readonly initialSeq?: number
+  /** The tick of the world as it is handed over (default 0): the tick a Welcome carries before the first flush. */
+  readonly initialTick?: number
 }
 
 /**
@@ -185,6 +192,16 @@ export interface Replicator {
    */
   sendAfterUpdate(clientId: string, message: ServerMessage): void
   /**
+   * Sends a frame to a client after the update that carries its latest acknowledged call: at once when that
+   * update is already out, else after the client's next update (as {@link Replicator.sendAfterUpdate}). For a
+   * ReducerResult that waited for something else (e.g. its transaction's durability) after the call ran.
+   *
+   * @param clientId - an added client (unknown ids are ignored)
+   * @param message - the message to send
+   * @throws the error encoding the message or `send` threw, when it is sent at once
+   */
+  sendAfterAck(clientId: string, message: ServerMessage): void
+  /**
    * Ends a tick: for each client, one TransactionUpdate with what changed in its view (none when nothing
    * did), then its acknowledgements and queued messages.
    *
@@ -202,7 +219,8 @@ export interface Replicator {
  * @returns a {@link Replicator}
  * @throws ProtocolError `ERR_INVALID_SCHEMA` when the components cannot be described (duplicate names, more than 32 fields, a bad step)
  * @throws SyncError `ERR_TOO_MANY_TABLES` with more than 32 replicated components; `ERR_PRIVATE_COMPONENT` when one
- *   of them has `visibility: 'private'`
+ *   of them has `visibility: 'private'`; `ERR_INVALID_OPTIONS` when `initialSeq` or `initialTick` is not a
+ *   non-negative safe integer
  * @example
  * ```ts
  * const replicator = createReplicator({ world, components: [Body, Player] })
@@ -238,8 +256,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const stats = { bytesSent: 0, framesSent: 0, updates: 0, deferredFlushes: 0, collectMs: 0, encodeMs: 0 }
   const scope = options.eventScope ?? (() => null)
   let accessors: (readonly Field<unknown>[])[] | null = null
-  let seq = 0
-  let flushedTick = 0
+  let seq = startValue(options.initialSeq, 'initialSeq')
+  let flushedTick = startValue(options.initialTick, 'initialTick')
   let flushedTime = Date.now()
 
   const deliver = (client: ClientView, frame: Uint8Array, errors: unknown[]): void => {
@@ -250,6 +268,12 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     } catch (error) {
       errors.push(error)
     }
+  }
+
+  const queueAfterUpdate = (clientId: string, message: ServerMessage): void => {
+    const queued = afterUpdate.get(clientId)
+    if (queued === undefined) afterUpdate.set(clientId, [message])
+    else queued.push(message)
   }
 
   const clientOf = (clientId: string): ClientView => {
@@ -370,10 +394,18 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       if (client !== undefined) client.ack = requestId
     },
     sendAfterUpdate(clientId, message) {
-      if (!clients.has(clientId)) return
-      const queued = afterUpdate.get(clientId)
-      if (queued === undefined) afterUpdate.set(clientId, [message])
-      else queued.push(message)
+      if (clients.has(clientId)) queueAfterUpdate(clientId, message)
+    },
+    sendAfterAck(clientId, message) {
+      const client = clients.get(clientId)
+      if (client === undefined) return
+      if (client.ack !== null || afterUpdate.has(clientId)) {
+        queueAfterUpdate(clientId, message)
+        return
+      }
+      const errors: unknown[] = []
+      deliver(client, encodeServerMessage(message), errors)
+      if (errors.length > 0) throw errors[0]
     },
     flush(tick, serverTime) {
       const errors: unknown[] = []
@@ -389,4 +421,10 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       if (errors.length > 1) throw new AggregateError(errors, `${errors.length} frames could not be sent`)
     },
   }
+}
+
+function startValue(value: number | undefined, name: string): number {
+  if (value === undefined) return 0
+  if (!Number.isSafeInteger(value) || value < 0) throw new SyncError('ERR_INVALID_OPTIONS', `${name} must be a non-negative safe integer, got ${value}`)
+  return value
 }

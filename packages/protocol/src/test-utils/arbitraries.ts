@@ -162,6 +162,7 @@ export const transactionUpdate: fc.Arbitrary<TransactionUpdate> = fc
   }))
 export const reducerResult: fc.Arbitrary<ReducerResult> = fc.oneof(
   fc.record({ type: fc.constant('ReducerResult'), requestId: u32, ok: fc.constant(true), value: plainValue }),
+  fc.record({ type: fc.constant('ReducerResult'), requestId: u32, ok: fc.constant(true), value: plainValue, durable: fc.boolean() }),
   fc.record({ type: fc.constant('ReducerResult'), requestId: u32, ok: fc.constant(false), code: text, message: text }),
 )
 export const pong: fc.Arbitrary<Pong> = fc.record({ type: fc.constant('Pong'), clientTime: finiteDouble, serverTime: finiteDouble })
