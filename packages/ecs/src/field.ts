@@ -1,5 +1,6 @@
 import type { Component } from './component.js'
 import type { Entity } from './entity.js'
+import { setColumnLayer } from './column-layer.js'
 import { type Column, type FieldType, type NumericColumn, fromStored } from './schema.js'
 import type { ComponentStore, GrowListener } from './store.js'
 import type { TransactionEngine } from './transactions.js'
@@ -46,16 +47,20 @@ const PAGE_SHIFT = 6
 /**
  * Accessor of a numeric or entity field: one typed-array column.
  *
- * Its properties are `declare`d and written once, in the constructor (no class-field
+ * Its own properties are `declare`d and written once, in the constructor (no class-field
  * definitions that would first set them to `undefined`): V8 then treats them as constant for an
- * accessor held in a `const`, and a hot loop reads the column like a plain typed array. Only a
- * world that grows past its capacity rewrites them (`refresh`).
+ * accessor held in a `const`, and a hot loop reads the column like a plain typed array. The
+ * column and the page marks, which a growing world replaces, live on a prototype layer of their
+ * own (see `setColumnLayer`), so they stay constants through growth too.
  */
 export class NumericField implements Field<number>, GrowListener {
   declare readonly component: Component
   declare readonly name: string
-  declare protected col: NumericColumn
-  declare protected pageMark: Int32Array
+  /** On the prototype layer. */
+  declare protected readonly col: NumericColumn
+  /** On the prototype layer. */
+  declare protected readonly pageMark: Int32Array
+  declare private readonly methods: object
   declare private readonly indexed: boolean
   /** The transaction engine, or a never-matching clock for indexed fields. */
   declare protected readonly clock: { readonly epoch: number }
@@ -69,16 +74,15 @@ export class NumericField implements Field<number>, GrowListener {
     this.tx = tx
     this.component = store.component
     this.name = store.names[f] as string
-    this.col = store.cols[f] as NumericColumn
-    this.pageMark = store.pageMark
     this.indexed = store.indexedField[f] as boolean
     this.clock = this.indexed ? { epoch: Number.NaN } : tx
+    this.methods = new.target.prototype
+    this.refresh()
     store.listeners.push(this)
   }
 
   refresh(): void {
-    this.col = this.store.cols[this.f] as NumericColumn
-    this.pageMark = this.store.pageMark
+    setColumnLayer(this, this.methods, this.store.cols[this.f] as NumericColumn, this.store.pageMark)
   }
 
   get(e: Entity): number {

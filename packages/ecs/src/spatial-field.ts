@@ -1,6 +1,7 @@
 import type { Component } from './component.js'
 import type { Entity } from './entity.js'
 import type { Field } from './field.js'
+import { setColumnLayer } from './column-layer.js'
 import type { NumericColumn } from './schema.js'
 import type { SpatialGrid } from './spatial-grid.js'
 import type { ComponentStore, GrowListener } from './store.js'
@@ -21,8 +22,10 @@ const PAGE_SHIFT = 6
 export class SpatialField implements Field<number>, GrowListener {
   declare readonly component: Component
   declare readonly name: string
-  declare private col: NumericColumn
-  declare private pageMark: Int32Array
+  /** On the prototype layer (see `setColumnLayer`). */
+  declare private readonly col: NumericColumn
+  /** On the prototype layer. */
+  declare private readonly pageMark: Int32Array
   declare private readonly isX: boolean
   declare private readonly grid: SpatialGrid
   declare private readonly store: ComponentStore
@@ -35,16 +38,14 @@ export class SpatialField implements Field<number>, GrowListener {
     this.tx = tx
     this.component = store.component
     this.name = store.names[f] as string
-    this.col = store.cols[f] as NumericColumn
-    this.pageMark = store.pageMark
     this.isX = f === store.spatialX
     this.grid = store.spatial as SpatialGrid
+    this.refresh()
     store.listeners.push(this)
   }
 
   refresh(): void {
-    this.col = this.store.cols[this.f] as NumericColumn
-    this.pageMark = this.store.pageMark
+    setColumnLayer(this, SpatialField.prototype, this.store.cols[this.f] as NumericColumn, this.store.pageMark)
   }
 
   get(e: Entity): number {
