@@ -5,6 +5,10 @@ import { type Column, type FieldType, type NumericColumn, fromStored } from './s
 import type { ComponentStore, GrowListener } from './store.js'
 import type { TransactionEngine } from './transactions.js'
 
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
+
 /**
  * A fast accessor for one field of one component in one world, for hot loops: `get` and `set`
  * by entity without looking up the component, the field, or checking the entity.
@@ -37,12 +41,6 @@ export interface Field<V> {
    */
   set(e: Entity, value: V): void
 }
-
-// Module-local literals: V8 folds these into the hot loops, imported bindings it reloads.
-/** = entity.ts INDEX_MASK */
-const INDEX_MASK = 0x3fffff
-/** = store.ts PAGE_SHIFT */
-const PAGE_SHIFT = 6
 
 /**
  * Accessor of a numeric or entity field: one typed-array column.
@@ -86,11 +84,11 @@ export class NumericField implements Field<number>, GrowListener {
   }
 
   get(e: Entity): number {
-    return this.col[e & INDEX_MASK] as number
+    return this.col[e & 0x3fffff] as number
   }
 
   set(e: Entity, value: number): void {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     const epoch = this.clock.epoch
     // No log is kept (a world without tracking, outside a transaction; never for an indexed
     // field, whose clock is NaN): store at once. While no transaction has changed the level, V8
@@ -104,12 +102,12 @@ export class NumericField implements Field<number>, GrowListener {
     if (col[i] === value) return
     // The page is already in the log at this level: store. Otherwise (first write to the page,
     // an indexed field) take the slow path.
-    if (this.pageMark[i >>> PAGE_SHIFT] === epoch) col[i] = value
+    if (this.pageMark[i >>> 6] === epoch) col[i] = value
     else this.slowSet(i, value)
   }
 
   protected slowSet(i: number, value: number): void {
-    const p = i >>> PAGE_SHIFT
+    const p = i >>> 6
     if (this.pageMark[p] !== this.tx.epoch) this.tx.capture(this.store, p)
     if (this.indexed) this.store.write(this.f, i, value)
     else this.col[i] = value
@@ -124,13 +122,13 @@ export class NumericField implements Field<number>, GrowListener {
  */
 export class TrackedNumericField extends NumericField {
   override set(e: Entity, value: number): void {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     const col = this.col
     if (col[i] === value) return
     const epoch = this.clock.epoch
     // The page is already in the log at this level: store. Otherwise (first write to the page,
     // no open transaction, which throws, or an indexed field, whose clock is NaN) the slow path.
-    if (this.pageMark[i >>> PAGE_SHIFT] === epoch) col[i] = value
+    if (this.pageMark[i >>> 6] === epoch) col[i] = value
     else this.slowSet(i, value)
   }
 }
@@ -159,14 +157,14 @@ export class ValueField<V> implements Field<V>, GrowListener {
   }
 
   get(e: Entity): V {
-    return fromStored(this.type, this.col[e & INDEX_MASK]) as V
+    return fromStored(this.type, this.col[e & 0x3fffff]) as V
   }
 
   set(e: Entity, value: V): void {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     const stored = this.store.encode(this.f, value)
     if (this.col[i] === stored) return
-    const p = i >>> PAGE_SHIFT
+    const p = i >>> 6
     if (this.store.pageMark[p] !== this.tx.epoch) this.tx.capture(this.store, p)
     this.store.write(this.f, i, stored)
   }

@@ -7,11 +7,9 @@ import type { SpatialGrid } from './spatial-grid.js'
 import type { ComponentStore, GrowListener } from './store.js'
 import type { TransactionEngine } from './transactions.js'
 
-// Module-local literals: V8 folds these into the hot loops, imported bindings it reloads.
-/** = entity.ts INDEX_MASK */
-const INDEX_MASK = 0x3fffff
-/** = store.ts PAGE_SHIFT */
-const PAGE_SHIFT = 6
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
 
 /**
  * Accessor of the x or y field of a spatial grid (a field no other index reads): a write is the
@@ -49,16 +47,16 @@ export class SpatialField implements Field<number>, GrowListener {
   }
 
   get(e: Entity): number {
-    return this.col[e & INDEX_MASK] as number
+    return this.col[e & 0x3fffff] as number
   }
 
   set(e: Entity, value: number): void {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     const col = this.col
     if (col[i] === value) return
     const epoch = this.tx.epoch
     // First write to the page at this level (or a tracking world outside a transaction, which throws).
-    if (epoch !== 0 && this.pageMark[i >>> PAGE_SHIFT] !== epoch) this.tx.capture(this.store, i >>> PAGE_SHIFT)
+    if (epoch !== 0 && this.pageMark[i >>> 6] !== epoch) this.tx.capture(this.store, i >>> 6)
     col[i] = value
     // The stored value (typed-array conversion) decides the cell.
     if (this.isX) this.grid.moveX(i, col[i] as number)

@@ -14,13 +14,10 @@ import { ComponentStore } from './store.js'
 import { TransactionEngine } from './transactions.js'
 import type { QueryOptions, World, WorldOptions } from './world.js'
 
-// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
-/** = entity.ts INDEX_MASK */
-const INDEX_MASK = 0x3fffff
-/** = store.ts PAGE_SHIFT */
-const PAGE_SHIFT = 6
-/** = store.ts PAGE_SIZE */
-const PAGE_SIZE = 64
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
+
 /** The largest entity id: index MAX_INDEX at version MAX_VERSION (2^31 - 1). */
 const MAX_ENTITY = MAX_VERSION * VERSION_STEP + MAX_INDEX
 
@@ -38,7 +35,7 @@ export class WorldImpl implements World {
   private capacity: number
 
   constructor(options: WorldOptions) {
-    const wanted = Math.max(PAGE_SIZE, Math.min(options.initialCapacity ?? 1024, MAX_INDEX + 1))
+    const wanted = Math.max(64, Math.min(options.initialCapacity ?? 1024, MAX_INDEX + 1))
     this.capacity = 2 ** Math.ceil(Math.log2(wanted))
     this.trackChanges = options.trackChanges ?? true
     this.rng = createRng(options.seed ?? 0)
@@ -84,7 +81,7 @@ export class WorldImpl implements World {
   }
 
   private alive(e: Entity): number {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     if (typeof e !== 'number' || this.pool.ids[i] !== e) {
       throw new EcsError('ERR_DEAD_ENTITY', `entity ${String(e)} is not alive`)
     }
@@ -93,7 +90,7 @@ export class WorldImpl implements World {
 
   private row(e: Entity, c: Component): { s: ComponentStore; i: number } {
     const s = this.store(c)
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     if (s.owner[i] !== e) {
       this.alive(e)
       throw new EcsError('ERR_MISSING_COMPONENT', `entity ${e} has no ${c.name}`)
@@ -113,7 +110,7 @@ export class WorldImpl implements World {
 
   createWithId(e: Entity): Entity {
     this.tx.guard()
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     if (typeof e !== 'number' || !Number.isInteger(e) || e <= 0 || e > MAX_ENTITY || i === 0) {
       throw new EcsError('ERR_INVALID_VALUE', `${String(e)} is not an entity id`)
     }
@@ -145,7 +142,7 @@ export class WorldImpl implements World {
   }
 
   isAlive(e: Entity): boolean {
-    return typeof e === 'number' && e > 0 && this.pool.ids[e & INDEX_MASK] === e
+    return typeof e === 'number' && e > 0 && this.pool.ids[e & 0x3fffff] === e
   }
 
   add<S extends Schema>(e: Entity, c: Component<S>, values?: Partial<Row<S>>): void {
@@ -154,7 +151,7 @@ export class WorldImpl implements World {
     if (s.owner[i] === e) throw new EcsError('ERR_DUPLICATE_COMPONENT', `entity ${e} already has ${c.name}`)
     this.tx.guard()
     s.stage(i, values)
-    const p = i >>> PAGE_SHIFT
+    const p = i >>> 6
     if (this.tx.depth > 0 && s.pageMark[p] !== this.tx.epoch) this.tx.capture(s, p)
     this.tx.logRow(s, i, true)
     s.insertStaged(i, e)
@@ -168,12 +165,12 @@ export class WorldImpl implements World {
   }
 
   has(e: Entity, c: Component): boolean {
-    return typeof e === 'number' && e > 0 && this.store(c).owner[e & INDEX_MASK] === e
+    return typeof e === 'number' && e > 0 && this.store(c).owner[e & 0x3fffff] === e
   }
 
   get<S extends Schema>(e: Entity, c: Component<S>): Row<S> | undefined {
     if (!this.has(e, c)) return undefined
-    return this.store(c).row(e & INDEX_MASK) as Row<S>
+    return this.store(c).row(e & 0x3fffff) as Row<S>
   }
 
   read<S extends Schema, K extends keyof S & string>(e: Entity, c: Component<S>, field: K): FieldValue<S[K]> {
@@ -191,7 +188,7 @@ export class WorldImpl implements World {
   private writeStored(s: ComponentStore, f: number, i: number, stored: unknown): void {
     if ((s.cols[f] as unknown[])[i] === stored) return
     if (s.indexedField[f]) s.checkUnique(f, i, stored)
-    const p = i >>> PAGE_SHIFT
+    const p = i >>> 6
     if (s.pageMark[p] !== this.tx.epoch) this.tx.capture(s, p)
     s.write(f, i, stored)
   }
