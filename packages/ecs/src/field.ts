@@ -1,6 +1,6 @@
 import type { Component } from './component.js'
 import type { Entity } from './entity.js'
-import { setColumnLayer } from './column-layer.js'
+import { type Clock, setColumnLayer } from './column-layer.js'
 import { type Column, type FieldType, type NumericColumn, fromStored } from './schema.js'
 import type { ComponentStore, GrowListener } from './store.js'
 import type { TransactionEngine } from './transactions.js'
@@ -60,8 +60,9 @@ export class NumericField implements Field<number>, GrowListener {
   declare protected readonly pageMark: Int32Array
   declare private readonly methods: object
   declare private readonly indexed: boolean
-  /** The transaction engine, or a never-matching clock for indexed fields. */
-  declare protected readonly clock: { readonly epoch: number }
+  /** On the prototype layer: the transaction engine, or a never-matching clock for indexed fields. */
+  declare protected readonly clock: Clock
+  declare private readonly ownClock: Clock
   declare private readonly store: ComponentStore
   declare private readonly f: number
   declare private readonly tx: TransactionEngine
@@ -73,14 +74,14 @@ export class NumericField implements Field<number>, GrowListener {
     this.component = store.component
     this.name = store.names[f] as string
     this.indexed = store.indexedField[f] as boolean
-    this.clock = this.indexed ? { epoch: Number.NaN } : tx
+    this.ownClock = this.indexed ? { epoch: Number.NaN } : tx
     this.methods = new.target.prototype
     this.refresh()
     store.listeners.push(this)
   }
 
   refresh(): void {
-    setColumnLayer(this, this.methods, this.store.cols[this.f] as NumericColumn, this.store.pageMark)
+    setColumnLayer(this, this.methods, this.store.cols[this.f] as NumericColumn, this.store.pageMark, this.ownClock)
   }
 
   get(e: Entity): number {

@@ -1,7 +1,7 @@
 import type { Component } from './component.js'
 import type { Entity } from './entity.js'
 import type { Field } from './field.js'
-import { setColumnLayer } from './column-layer.js'
+import { type Clock, setColumnLayer } from './column-layer.js'
 import type { NumericColumn } from './schema.js'
 import type { SpatialGrid } from './spatial-grid.js'
 import type { ComponentStore, GrowListener } from './store.js'
@@ -24,6 +24,8 @@ export class SpatialField implements Field<number>, GrowListener {
   declare private readonly col: NumericColumn
   /** On the prototype layer. */
   declare private readonly pageMark: Int32Array
+  /** On the prototype layer: the transaction engine. */
+  declare private readonly clock: Clock
   declare private readonly isX: boolean
   declare private readonly grid: SpatialGrid
   declare private readonly store: ComponentStore
@@ -43,7 +45,7 @@ export class SpatialField implements Field<number>, GrowListener {
   }
 
   refresh(): void {
-    setColumnLayer(this, SpatialField.prototype, this.store.cols[this.f] as NumericColumn, this.store.pageMark)
+    setColumnLayer(this, SpatialField.prototype, this.store.cols[this.f] as NumericColumn, this.store.pageMark, this.tx)
   }
 
   get(e: Entity): number {
@@ -54,7 +56,7 @@ export class SpatialField implements Field<number>, GrowListener {
     const i = e & 0x3fffff
     const col = this.col
     if (col[i] === value) return
-    const epoch = this.tx.epoch
+    const epoch = this.clock.epoch
     // First write to the page at this level (or a tracking world outside a transaction, which throws).
     if (epoch !== 0 && this.pageMark[i >>> 6] !== epoch) this.tx.capture(this.store, i >>> 6)
     col[i] = value
