@@ -33,6 +33,8 @@ export class WorldImpl implements World {
   private readonly pool: EntityPool
   private readonly tx: TransactionEngine
   private capacity: number
+  private lastComponent: Component | undefined = undefined
+  private lastStore: ComponentStore | undefined = undefined
 
   constructor(options: WorldOptions) {
     const wanted = Math.max(64, Math.min(options.initialCapacity ?? 1024, MAX_INDEX + 1))
@@ -58,8 +60,14 @@ export class WorldImpl implements World {
 
   /** The store of `c`, registering it on first use. */
   store(c: Component): ComponentStore {
+    // Structural changes come in runs over one component: skip the map lookup for a repeat.
+    if (c === this.lastComponent) return this.lastStore as ComponentStore
     const found = this.byComponent.get(c)
-    if (found !== undefined) return found
+    if (found !== undefined) {
+      this.lastComponent = c
+      this.lastStore = found
+      return found
+    }
     if (this.byName.has(c.name)) {
       throw new EcsError('ERR_SCHEMA', `another component named ${JSON.stringify(c.name)} is registered`)
     }
@@ -88,14 +96,14 @@ export class WorldImpl implements World {
     return i
   }
 
-  private row(e: Entity, c: Component): { s: ComponentStore; i: number } {
+  /** The store of `c` after checking that `e` has a row in it (the row is `e & 0x3fffff`). */
+  private rowStore(e: Entity, c: Component): ComponentStore {
     const s = this.store(c)
-    const i = e & 0x3fffff
-    if (s.owner[i] !== e) {
+    if (s.owner[e & 0x3fffff] !== e) {
       this.alive(e)
       throw new EcsError('ERR_MISSING_COMPONENT', `entity ${e} has no ${c.name}`)
     }
-    return { s, i }
+    return s
   }
 
   create(): Entity {
@@ -131,7 +139,9 @@ export class WorldImpl implements World {
   destroy(e: Entity): void {
     const i = this.alive(e)
     this.tx.guard()
-    for (const s of this.stores) {
+    const stores = this.stores
+    for (let k = 0; k < stores.length; k++) {
+      const s = stores[k] as ComponentStore
       if (s.owner[i] === e) {
         this.tx.logRow(s, i, false)
         s.delete(i)
@@ -158,7 +168,8 @@ export class WorldImpl implements World {
   }
 
   remove<S extends Schema>(e: Entity, c: Component<S>): void {
-    const { s, i } = this.row(e, c)
+    const s = this.rowStore(e, c)
+    const i = e & 0x3fffff
     this.tx.guard()
     this.tx.logRow(s, i, false)
     s.delete(i)
@@ -174,15 +185,15 @@ export class WorldImpl implements World {
   }
 
   read<S extends Schema, K extends keyof S & string>(e: Entity, c: Component<S>, field: K): FieldValue<S[K]> {
-    const { s, i } = this.row(e, c)
-    return s.value(s.field(field), i) as FieldValue<S[K]>
+    const s = this.rowStore(e, c)
+    return s.value(s.field(field), e & 0x3fffff) as FieldValue<S[K]>
   }
 
   set<S extends Schema, K extends keyof S & string>(e: Entity, c: Component<S>, field: K, value: FieldValue<S[K]>): void {
-    const { s, i } = this.row(e, c)
+    const s = this.rowStore(e, c)
     const f = s.field(field)
     const stored = s.encode(f, value)
-    this.writeStored(s, f, i, stored)
+    this.writeStored(s, f, e & 0x3fffff, stored)
   }
 
   private writeStored(s: ComponentStore, f: number, i: number, stored: unknown): void {
@@ -194,7 +205,8 @@ export class WorldImpl implements World {
   }
 
   update<S extends Schema>(e: Entity, c: Component<S>, values: Partial<Row<S>>): void {
-    const { s, i } = this.row(e, c)
+    const s = this.rowStore(e, c)
+    const i = e & 0x3fffff
     const keys = Object.keys(values)
     const fs = keys.map((k) => s.field(k))
     const stored = keys.map((k, n) => s.encode(fs[n] as number, (values as Record<string, unknown>)[k]))
