@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process'
 import { jsonLine, ratio, table } from '@orrery/tooling-bench'
 import { buildBench } from './build.js'
 import { type Lib, SCENARIOS } from './cases/index.js'
-import { type Spread, spread, spreadCell } from './spread.js'
+import { type Spread, ratioCell, roundRatios, spread, spreadCell } from './spread.js'
 
 const arg = (name: string): string | undefined =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -61,11 +61,17 @@ for (let r = 0; r < rounds; r++) {
   process.stderr.write(`round ${r + 1}/${rounds} done (${Math.round((Date.now() - started) / 1000)} s)\n`)
 }
 
-const get = (lib: Lib, scenario: string, build: CellKey['build'] = 'plain'): Spread =>
-  spread(results.get(keyOf({ build, lib, scenario })) ?? [])
+const raw = (lib: Lib, scenario: string, build: CellKey['build'] = 'plain'): number[] =>
+  results.get(keyOf({ build, lib, scenario })) ?? []
+const get = (lib: Lib, scenario: string, build: CellKey['build'] = 'plain'): Spread => spread(raw(lib, scenario, build))
+/** Ratios of two cells measured one after the other in each round: load on the machine cancels. */
+const paired = (a: number[], b: number[]): Spread => roundRatios(a, b)
 
 console.log(
-  `@orrery/ecs vs bitECS 0.3.34, bitECS 0.4.0, piecs 0.4.0 — ops/s, median (min–max) of ${rounds} fresh processes per cell; node ${process.version}\n`,
+  `@orrery/ecs vs bitECS 0.3.34, bitECS 0.4.0, piecs 0.4.0 — ops/s, median (min–max) of ${rounds} fresh processes per cell; node ${process.version}`,
+)
+console.log(
+  '"paired": the ratio of two cells measured one after the other in the same round, median (min–max) over the rounds.\n',
 )
 
 // Untracked: Orrery against the peers, and against itself bundled.
@@ -80,16 +86,18 @@ for (const s of scenarios) {
     get('orrery', s),
     get('orrery', s, 'bundled'),
   ]
+  const vsPiecs = paired(raw('orrery', s), raw('piecs', s))
+  const bundledVsPlain = paired(raw('orrery', s, 'bundled'), raw('orrery', s))
   rowsU.push([
     s,
     spreadCell(b3),
     spreadCell(b4),
     spreadCell(pi),
     spreadCell(or),
-    ratio(or.min, or.median),
+    `${ratio(or.min, or.median)} (piecs ${ratio(pi.min, pi.median)})`,
     spreadCell(bu),
-    ratio(bu.median, or.median),
-    ratio(or.median, pi.median),
+    ratioCell(bundledVsPlain),
+    ratioCell(vsPiecs),
     ratio(or.median, b3.median),
   ])
   untracked[s] = {
@@ -101,7 +109,10 @@ for (const s of scenarios) {
     vsPiecs: ratio(or.median, pi.median),
     vsBitecs03: ratio(or.median, b3.median),
     slowestVsMedian: ratio(or.min, or.median),
+    piecsSlowestVsMedian: ratio(pi.min, pi.median),
     bundledVsPlain: ratio(bu.median, or.median),
+    pairedVsPiecs: vsPiecs,
+    pairedBundledVsPlain: bundledVsPlain,
   }
 }
 json.untracked = untracked
@@ -114,10 +125,10 @@ console.log(
       'bitECS 0.4',
       'piecs',
       'orrery',
-      'orrery slowest / median',
+      'slowest / median',
       'orrery bundled (esbuild)',
-      'bundled / plain',
-      'orrery / piecs',
+      'bundled / plain, paired',
+      'orrery / piecs, paired',
       'orrery / bitECS 0.3',
     ],
     rowsU,
@@ -129,11 +140,20 @@ const tracked: Record<string, unknown> = {}
 const rowsT: (string | number)[][] = []
 for (const s of scenarios) {
   const [bc, ot, b4] = [get('bitecs-0.3-changed', s), get('orrery-tracked', s), get('bitecs-0.4', s)]
-  rowsT.push([s, spreadCell(bc), spreadCell(ot), ratio(ot.min, ot.median), ratio(ot.median, bc.median), ratio(ot.median, b4.median)])
+  const vsChanged = paired(raw('orrery-tracked', s), raw('bitecs-0.3-changed', s))
+  rowsT.push([
+    s,
+    spreadCell(bc),
+    spreadCell(ot),
+    ratio(ot.min, ot.median),
+    ratioCell(vsChanged),
+    ratio(ot.median, b4.median),
+  ])
   tracked[s] = {
     bitecs03Changed: bc,
     orreryTracked: ot,
     vsBitecs03Changed: ratio(ot.median, bc.median),
+    pairedVsBitecs03Changed: vsChanged,
     vsBitecs04: ratio(ot.median, b4.median),
     slowestVsMedian: ratio(ot.min, ot.median),
   }
@@ -142,7 +162,14 @@ json.tracked = tracked
 console.log('\nTracked (each op one world.transaction with its change set; bitECS 0.3 runs Changed/enter/exit queries):\n')
 console.log(
   table(
-    ['scenario', 'bitECS 0.3 + Changed', 'orrery tracked', 'slowest / median', 'orrery / bitECS 0.3 + Changed', 'orrery / bitECS 0.4 (untracked)'],
+    [
+      'scenario',
+      'bitECS 0.3 + Changed',
+      'orrery tracked',
+      'slowest / median',
+      'orrery / bitECS 0.3 + Changed, paired',
+      'orrery / bitECS 0.4 (untracked)',
+    ],
     rowsT,
   ),
 )
@@ -159,8 +186,9 @@ if (results.has('plain/orrery/growth_before')) {
       ],
     ),
   )
-  console.log(`\nbefore / after: ${ratio(before.median, after.median)}`)
-  json.growth = { before, after, beforeVsAfter: ratio(before.median, after.median) }
+  const pairedGrowth = paired(raw('orrery', 'growth_before'), raw('orrery', 'growth_after'))
+  console.log(`\nbefore / after: ${ratio(before.median, after.median)}; paired by round: ${ratioCell(pairedGrowth)}`)
+  json.growth = { before, after, beforeVsAfter: ratio(before.median, after.median), pairedBeforeVsAfter: pairedGrowth }
 }
 
 if (only === undefined) {

@@ -18,3 +18,17 @@ const k = (n: number): string => (n >= 10_000 ? `${Math.round(n / 1000)}k` : n >
 export function spreadCell(s: Spread): string {
   return `${k(s.median)} (${k(s.min)}–${k(s.max)})`
 }
+
+/** The spread of `a[r] / b[r]` over rounds `r` (two decimals). */
+export function roundRatios(a: readonly number[], b: readonly number[]): Spread {
+  const ratios: number[] = []
+  for (let r = 0; r < Math.min(a.length, b.length); r++) ratios.push((a[r] as number) / (b[r] as number))
+  const sorted = ratios.sort((x, y) => x - y)
+  const at = (i: number): number => Math.round((sorted[i] ?? Number.NaN) * 100) / 100
+  return { min: at(0), median: at(sorted.length >> 1), max: at(sorted.length - 1) }
+}
+
+/** `median (min–max)` of ratios. */
+export function ratioCell(s: Spread): string {
+  return `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`
+}
