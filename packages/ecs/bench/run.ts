@@ -3,7 +3,8 @@
  * peers (bitECS 0.3.34 as the suite pins it, bitECS 0.4.0, piecs 0.4.0), each cell measured in
  * several fresh Node processes (min / median / max), plus:
  *
- * - Orrery bundled by esbuild (one file, top-level `const` turned into `var`);
+ * - Orrery bundled by esbuild (one file, top-level `const` turned into `var`) and by Vite's
+ *   production build;
  * - tracked mode (each op one `world.transaction`, change set built) against bitECS 0.3 running
  *   its own change detection (`Changed` queries, `enterQuery`/`exitQuery`);
  * - growth: accessors created at capacity 1,024 vs after the world grew to 20,000 entities;
@@ -15,7 +16,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { jsonLine, ratio, table } from '@orrery/tooling-bench'
-import { buildBench } from './build.js'
+import { type BuildKind, buildBench } from './build.js'
 import { type Lib, SCENARIOS } from './cases/index.js'
 import { type Spread, ratioCell, roundRatios, spread, spreadCell } from './spread.js'
 
@@ -29,7 +30,7 @@ const scenarios = SCENARIOS.filter((s) => only === undefined || only.includes(s)
 
 /** A measured cell: which build, library and scenario. */
 interface CellKey {
-  readonly build: 'plain' | 'bundled'
+  readonly build: BuildKind
   readonly lib: Lib
   readonly scenario: string
 }
@@ -40,6 +41,7 @@ const cells: CellKey[] = []
 for (const scenario of scenarios) {
   for (const lib of [...untrackedLibs, ...trackedLibs]) cells.push({ build: 'plain', lib, scenario })
   cells.push({ build: 'bundled', lib: 'orrery', scenario })
+  cells.push({ build: 'vite', lib: 'orrery', scenario })
 }
 if (only === undefined || only.includes('growth')) {
   cells.push({ build: 'plain', lib: 'orrery', scenario: 'growth_before' })
@@ -79,15 +81,17 @@ const json: Record<string, unknown> = { node: process.version, rounds }
 const untracked: Record<string, unknown> = {}
 const rowsU: (string | number)[][] = []
 for (const s of scenarios) {
-  const [b3, b4, pi, or, bu] = [
+  const [b3, b4, pi, or, bu, vi] = [
     get('bitecs-0.3', s),
     get('bitecs-0.4', s),
     get('piecs', s),
     get('orrery', s),
     get('orrery', s, 'bundled'),
+    get('orrery', s, 'vite'),
   ]
   const vsPiecs = paired(raw('orrery', s), raw('piecs', s))
   const bundledVsPlain = paired(raw('orrery', s, 'bundled'), raw('orrery', s))
+  const viteVsPlain = paired(raw('orrery', s, 'vite'), raw('orrery', s))
   rowsU.push([
     s,
     spreadCell(b3),
@@ -97,6 +101,8 @@ for (const s of scenarios) {
     `${ratio(or.min, or.median)} (piecs ${ratio(pi.min, pi.median)})`,
     spreadCell(bu),
     ratioCell(bundledVsPlain),
+    spreadCell(vi),
+    ratioCell(viteVsPlain),
     ratioCell(vsPiecs),
     ratio(or.median, b3.median),
   ])
@@ -106,6 +112,7 @@ for (const s of scenarios) {
     piecs: pi,
     orrery: or,
     orreryBundled: bu,
+    orreryVite: vi,
     vsPiecs: ratio(or.median, pi.median),
     vsBitecs03: ratio(or.median, b3.median),
     slowestVsMedian: ratio(or.min, or.median),
@@ -113,6 +120,7 @@ for (const s of scenarios) {
     bundledVsPlain: ratio(bu.median, or.median),
     pairedVsPiecs: vsPiecs,
     pairedBundledVsPlain: bundledVsPlain,
+    pairedViteVsPlain: viteVsPlain,
   }
 }
 json.untracked = untracked
@@ -127,7 +135,9 @@ console.log(
       'orrery',
       'slowest / median',
       'orrery bundled (esbuild)',
-      'bundled / plain, paired',
+      'esbuild / plain, paired',
+      'orrery bundled (vite)',
+      'vite / plain, paired',
       'orrery / piecs, paired',
       'orrery / bitECS 0.3',
     ],
