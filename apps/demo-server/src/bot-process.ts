@@ -10,6 +10,7 @@ const { values } = parseArgs({
     count: { type: 'string', default: '8' },
     prefix: { type: 'string', default: 'bot-' },
     'report-ms': { type: 'string', default: '1000' },
+    'identity-dir': { type: 'string' },
   },
 })
 
@@ -19,7 +20,13 @@ function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof 
 
 async function main(): Promise<void> {
   if (values.url === undefined) throw new Error('--url is required')
-  const group = await runBots({ url: values.url, count: Number(values.count), namePrefix: values.prefix })
+  const identityDir = values['identity-dir']
+  const group = await runBots({
+    url: values.url,
+    count: Number(values.count),
+    namePrefix: values.prefix,
+    ...(identityDir === undefined ? {} : { identityDir }),
+  })
   report('ready', summarizeBots(group.stats(), group.failures))
   const timer = setInterval(() => report('stats', summarizeBots(group.stats(), group.failures)), Number(values['report-ms']))
   let stopping = false

@@ -6,6 +6,8 @@ export interface BotSummary {
   readonly bots: number
   /** Bots connected now. */
   readonly connected: number
+  /** Bots connected now as the identity of their own key. */
+  readonly authenticated: number
   /** Bots that entered the game at least once. */
   readonly entered: number
   /** Bots that failed to start, with the reason. */
@@ -41,6 +43,7 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
   const errors = new Set<string>()
   for (const f of failures) if (errors.size < 10) errors.add(f)
   let connected = 0
+  let authenticated = 0
   let entered = 0
   let inputsSent = 0
   let reducerErrors = 0
@@ -51,6 +54,7 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
   let bytesSent = 0
   for (const s of stats) {
     if (s.connected) connected++
+    if (s.authenticated) authenticated++
     if (s.entered) entered++
     inputsSent += s.inputsSent
     reducerErrors += s.reducerErrors
@@ -64,6 +68,7 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
   return {
     bots: stats.length,
     connected,
+    authenticated,
     entered,
     failures,
     inputsSent,

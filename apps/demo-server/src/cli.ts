@@ -1,8 +1,12 @@
 // The Blackholio launcher: `pnpm demo [--port N] [--bots N] [--seed N] [--headless --duration S]`.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { homedir, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { LOOPBACK_SERVER_NAMES } from '@orrery/auth'
 import { Body, Circle, Player } from '@orrery/demo-shared'
 import type { World } from '@orrery/ecs'
-import { createServer, type OrreryServer, type ServerMetrics } from '@orrery/server'
+import { createKeyAuthenticator, createServer, type OrreryServer, type ServerMetrics } from '@orrery/server'
 import { pino } from 'pino'
 import { type BotProcess, forkBots } from './bot-runner.js'
 import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
@@ -17,6 +21,10 @@ const USAGE = `usage: pnpm demo [options]
   --seed N        world seed: the same seed gives the same food layout (default: random)
   --headless      no web client; print progress on stderr and one JSON report line on stdout
   --duration S    stop after S seconds (required with --headless)
+  --data DIR      data folder: token signing keys and the bots' identity files
+                  (default ~/.orrery/blackholio; headless: a temporary folder unless given)
+  --name HOST     a name clients reach this server by (repeatable; localhost and
+                  127.0.0.1 always work): signatures for other names are refused
   --no-build      serve the existing web client build without checking it
   --help          this text`
 
@@ -30,6 +38,8 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     headless: { type: 'boolean', default: false },
     duration: { type: 'string' },
+    data: { type: 'string' },
+    name: { type: 'string', multiple: true },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -83,6 +93,15 @@ async function main(): Promise<void> {
     : values['no-build']
       ? CLIENT_DIST_DIR
       : (await ensureClientBuilt({ log })).distDir
+  const tempData = headless && values.data === undefined ? await mkdtemp(join(tmpdir(), 'blackholio-')) : null
+  const dataDir = tempData ?? resolve(values.data ?? join(homedir(), '.orrery', 'blackholio'))
+  const authenticator = createKeyAuthenticator({
+    dataDir: join(dataDir, 'server'),
+    issuer: 'blackholio',
+    audience: 'blackholio',
+    serverNames: [...LOOPBACK_SERVER_NAMES, ...(values.name ?? [])],
+  })
+  await authenticator.ready()
   const game: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
   const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
   const server: OrreryServer = createServer({
@@ -91,6 +110,9 @@ async function main(): Promise<void> {
     host,
     seed,
     logger,
+    authenticator,
+    // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
+    limits: { handshakesPerIp: 30 + 2 * bots },
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })
   const address = await server.listen()
@@ -102,7 +124,7 @@ async function main(): Promise<void> {
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {
-    botProcess = forkBots({ url: wsUrl, count: bots })
+    botProcess = forkBots({ url: wsUrl, count: bots, identityDir: join(dataDir, 'bots') })
     botProcess.ready.then(
       (s) => log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`),
       (error: unknown) => log(error instanceof Error ? error.message : String(error)),
@@ -132,6 +154,7 @@ async function main(): Promise<void> {
     maxMass = Math.max(maxMass, largestPlayerMass(server.world))
     const summary = botProcess === null ? null : await botProcess.stop()
     await server.close()
+    if (tempData !== null) await rm(tempData, { recursive: true, force: true })
     if (headless) {
       const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots: summary, botCount: bots, seed, maxMass })
       process.stdout.write(`${JSON.stringify(report)}\n`)

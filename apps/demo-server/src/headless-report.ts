@@ -24,6 +24,8 @@ export interface HeadlessReport {
   readonly bots: number
   /** Bots connected at the end of the window. */
   readonly botsConnected: number
+  /** Bots connected at the end of the window as the identity of their own Ed25519 key. */
+  readonly authenticated: number
   /** Food entities eaten. */
   readonly foodEaten: number
   /** Circles eaten by other players' circles. */
@@ -92,6 +94,7 @@ export function buildHeadlessReport(input: {
     skippedTicks: input.end.skippedTicks - input.start.skippedTicks,
     bots: input.botCount,
     botsConnected,
+    authenticated: input.bots?.authenticated ?? 0,
     foodEaten: input.game.foodEaten,
     circlesEaten: input.game.circlesEaten,
     splits: input.game.splits,

@@ -1,8 +1,11 @@
-import { createRng, type World } from '@orrery/ecs'
+import { createRng, type Entity, type World } from '@orrery/ecs'
 import { defineModule, defineReducer, type ModuleDef, type ReducerContext, type SystemDef } from '@orrery/server'
 import {
   type BlackholioReducers,
+  Body,
+  CONSUME_EVENT,
   DECAY_INTERVAL_MS,
+  isConsumeEvent,
   liveComponents,
   MOVE_INTERVAL_MS,
   reducers,
@@ -10,6 +13,7 @@ import {
 } from '@orrery/demo-shared'
 import { FoodSpawner } from './components.js'
 import { circleDecay } from './rules/decay.js'
+import { updateLeaderboard } from './rules/leaderboard.js'
 import { spawnFood } from './rules/food.js'
 import { moveAllPlayers } from './rules/move.js'
 import { enterGame, requirePlayer, respawn, suicide } from './rules/player.js'
@@ -36,6 +40,14 @@ export interface BlackholioModuleOptions {
 
 /** Mixed into the world seed so the food stream differs from `ctx.rng` but follows the same seed. */
 const FOOD_STREAM_SALT = 0x5eedf00d
+
+/** How often the leaderboard rows are recomputed, ms. */
+const LEADERBOARD_INTERVAL_MS = 500
+
+/** The position of a newly spawned circle, as enterGame and respawn return it (the caller centres its area there). */
+function spawnedAt(world: World, circle: Entity): { x: number; y: number } {
+  return { x: world.read(circle, Body, 'x'), y: world.read(circle, Body, 'y') }
+}
 
 /** Open connections per identity, so a replaced or duplicate connection does not log a live player out. */
 const connectionsByWorld = new WeakMap<World, Map<string, Set<string>>>()
@@ -95,6 +107,7 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
       },
     },
     { name: 'spawnFood', everyMs: SPAWN_FOOD_INTERVAL_MS, run: runSpawnFood },
+    { name: 'leaderboard', everyMs: LEADERBOARD_INTERVAL_MS, run: (ctx) => updateLeaderboard(ctx.world) },
     {
       name: 'circleDecay',
       everyMs: DECAY_INTERVAL_MS,
@@ -107,9 +120,7 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
     name: 'blackholio',
     components: liveComponents,
     reducers: {
-      enterGame: defineReducer(reducers.enterGame, (ctx, { name }) => {
-        enterGame(ctx.world, ctx.sender, name, ctx.timestamp)
-      }),
+      enterGame: defineReducer(reducers.enterGame, (ctx, { name }) => spawnedAt(ctx.world, enterGame(ctx.world, ctx.sender, name, ctx.timestamp))),
       updatePlayerInput: defineReducer(reducers.updatePlayerInput, (ctx, { dirX, dirY }) => {
         updatePlayerInput(ctx.world, requirePlayer(ctx.world, ctx.sender), dirX, dirY)
       }),
@@ -119,11 +130,14 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
       suicide: defineReducer(reducers.suicide, (ctx) => {
         suicide(ctx.world, ctx.sender)
       }),
-      respawn: defineReducer(reducers.respawn, (ctx) => {
-        respawn(ctx.world, ctx.sender, ctx.timestamp)
-      }),
+      respawn: defineReducer(reducers.respawn, (ctx) => spawnedAt(ctx.world, respawn(ctx.world, ctx.sender, ctx.timestamp))),
     },
     systems,
+    eventScope(event) {
+      // A consume animation matters to those who see the eaten body or the eater.
+      if (event.name !== CONSUME_EVENT || !isConsumeEvent(event.payload)) return null
+      return [event.payload.consumed as Entity, event.payload.consumer as Entity]
+    },
     init(ctx) {
       ensureFoodSpawner(ctx)
     },

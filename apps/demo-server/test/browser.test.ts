@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer, type OrreryServer } from '@orrery/server'
+import { createKeyAuthenticator, createServer, type OrreryServer } from '@orrery/server'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureClientBuilt } from '../src/client-build.js'
@@ -26,6 +26,7 @@ const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.en
 
 interface Hook {
   connected: boolean
+  identity: string
   playerCircle(): { x: number; y: number } | null
 }
 declare const window: { __orrery?: Hook }
@@ -50,6 +51,7 @@ function browserSuite(): void {
       port: 0,
       seed: 3,
       logger: false,
+      authenticator: createKeyAuthenticator({ issuer: 'blackholio', audience: 'blackholio' }),
       httpHandler: createStaticHandler(distDir),
     })
     const { port } = await server.listen()
@@ -111,6 +113,19 @@ function browserSuite(): void {
     expect(to).not.toBeNull()
     expect((to?.x ?? 0) - from.x).toBeGreaterThan(0)
     expect(Buffer.compare(before, after)).not.toBe(0)
+  }, 60_000)
+
+  it('signs in with a key kept per server origin: a reload is the same identity, and ?server= elsewhere is refused', async () => {
+    await page.goto(url)
+    await page.waitForFunction(() => window.__orrery?.connected === true, undefined, { timeout: 15_000 })
+    const first = await page.evaluate(() => window.__orrery?.identity ?? '')
+    expect(first).toMatch(/^[0-9a-f]{64}$/)
+    const stored = await page.evaluate(() => Object.keys(localStorage))
+    expect(stored).toEqual([`blackholio.identity:${url.replace('http:', 'ws:').replace(/\/$/, '')}`])
+    await page.goto(`${url}?server=ws://127.0.0.2:9/`)
+    await page.waitForFunction(() => window.__orrery?.connected === true, undefined, { timeout: 15_000 })
+    expect(await page.evaluate(() => window.__orrery?.identity ?? '')).toBe(first)
+    expect(await page.locator('#error').textContent()).toContain('not connecting to ws://127.0.0.2:9/')
   }, 60_000)
 }
 

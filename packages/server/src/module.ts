@@ -1,4 +1,4 @@
-import type { Component, Rng, World } from '@orrery/ecs'
+import type { Component, Entity, Rng, World } from '@orrery/ecs'
 import type { ArgsOf, ArgsSchema } from '@orrery/protocol'
 import type { Logger } from 'pino'
 import type { Identity } from './authenticator.js'
@@ -72,6 +72,11 @@ export interface ModuleDef<R extends Record<string, ArgsSchema> = Record<string,
   onConnect?(ctx: ReducerContext): void
   /** Runs in a transaction after a client's connection closed (sender = its identity). */
   onDisconnect?(ctx: ReducerContext): void
+  /**
+   * The entity or entities an event concerns: the event then reaches only the clients that see one of them
+   * (their subscriptions or areas of interest hold it); `null` or no function: every client hears it.
+   */
+  eventScope?(event: { readonly name: string; readonly payload: unknown }): Entity | readonly Entity[] | null
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { World } from '@orrery/ecs'
 import type { SchemaDescription } from '@orrery/protocol'
+import type { ReplicatorStats } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { Identity } from './authenticator.js'
 import type { DurationSummary } from './duration-stats.js'
@@ -32,6 +33,8 @@ export interface ServerMetrics {
   readonly rateLimited: number
   /** Protocol violations, failed systems and hooks, socket errors. */
   readonly errors: number
+  /** The replicator's counters since start: bytes and frames sent, time spent collecting views and encoding frames. */
+  readonly replication: ReplicatorStats
 }
 
 /** A running Orrery host, see {@link createServer}. */

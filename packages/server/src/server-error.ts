@@ -7,6 +7,7 @@
  * - `ERR_INVALID_ARGUMENTS`: `server.call` arguments do not match the reducer's arg schema.
  * - `ERR_REDUCER_FAILED`: the reducer threw; its transaction was rolled back.
  * - `ERR_AUTH_FAILED`: an authenticator refused a credential.
+ * - `ERR_TOKEN_REFUSED`: an authenticator refused a presented token (the client is closed with TokenRefused and signs in again).
  * - `ERR_ALREADY_LISTENING`: `listen()` was called twice.
  * - `ERR_CLOSED`: the server was closed; it cannot listen or tick again.
  */
@@ -17,6 +18,7 @@ export type ServerErrorCode =
   | 'ERR_INVALID_ARGUMENTS'
   | 'ERR_REDUCER_FAILED'
   | 'ERR_AUTH_FAILED'
+  | 'ERR_TOKEN_REFUSED'
   | 'ERR_ALREADY_LISTENING'
   | 'ERR_CLOSED'
 

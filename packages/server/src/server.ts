@@ -1,13 +1,27 @@
 import { randomUUID } from 'node:crypto'
 import { createWorld, type World } from '@orrery/ecs'
-import { type ArgsSchema, type CallReducer, CloseCode, describeSchema, encodeArgs, type SchemaDescription, type Subscribe, type Unsubscribe } from '@orrery/protocol'
+import {
+  type ArgsSchema,
+  type CallReducer,
+  CloseCode,
+  describeSchema,
+  encodeArgs,
+  encodeServerMessage,
+  type ReducerResult,
+  type SchemaDescription,
+  type SetArea,
+  type Subscribe,
+  type Unsubscribe,
+} from '@orrery/protocol'
 import { createReplicator, type Replicator, SyncError } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
+import { HandshakeLimiter } from './auth/handshake-limiter.js'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
-import { systemClock } from './clock.js'
+import { type Clock, systemClock } from './clock.js'
 import { DurationStats } from './duration-stats.js'
+import { withJwksRoute } from './http/jwks-route.js'
 import { Listener } from './listener.js'
 import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
@@ -43,6 +57,8 @@ class Host implements OrreryServer, SessionHost {
   readonly log: Logger
   readonly limits: ResolvedLimits
   readonly authenticator: Authenticator
+  readonly handshakes: HandshakeLimiter
+  readonly clock: Clock
   readonly counters: SessionCounters = { bytesSent: 0, bytesReceived: 0, messagesReceived: 0, errors: 0, rateLimited: 0 }
   private readonly options: ServerOptions
   private readonly module: ModuleDef
@@ -71,17 +87,32 @@ class Host implements OrreryServer, SessionHost {
     this.log = resolveLogger(options.logger, `orrery:${options.module.name}`)
     this.moduleCaller = { sender: MODULE_IDENTITY, connectionId: null, log: this.log }
     this.authenticator = options.authenticator ?? createAnonymousAuthenticator()
+    this.clock = options.clock ?? systemClock
+    this.handshakes = new HandshakeLimiter(
+      {
+        perIp: limits.handshakesPerIp,
+        ipWindowMs: limits.handshakeIpWindowMs,
+        perIdentity: limits.handshakesPerIdentity,
+        identityWindowMs: limits.handshakeIdentityWindowMs,
+      },
+      options.handshakeLimiters,
+    )
     const components = options.module.components
     this.world = createWorld({ components, seed: options.seed ?? Math.floor(Math.random() * 0x7fffffff) })
+    // Private components stay on the server: they are neither described to clients nor replicated.
+    const replicated = components.filter((c) => (c.options as { visibility?: unknown }).visibility !== 'private')
+    const eventScope = options.module.eventScope
     this.replicator = createReplicator({
       world: this.world,
-      components,
-      historySize: options.historySize ?? 256,
+      components: replicated,
       maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
+      updateBudgetBytes: limits.updateBudgetBytes,
+      ...(options.hysteresis === undefined ? {} : { hysteresis: options.hysteresis }),
+      ...(eventScope === undefined ? {} : { eventScope: (event) => eventScope.call(options.module, event) }),
     })
     const reducerSchemas: Record<string, ArgsSchema> = {}
     for (const [name, def] of Object.entries(options.module.reducers)) reducerSchemas[name] = def.args
-    this.schema = describeSchema({ components, reducers: reducerSchemas })
+    this.schema = describeSchema({ components: replicated, reducers: reducerSchemas })
     this.runner = new TransactionRunner(this.world, this.replicator, () => this.tickCount)
     this.dispatcher = new ReducerDispatcher(options.module, this.runner)
     const tickRate = options.tickRate ?? 20
@@ -93,7 +124,7 @@ class Host implements OrreryServer, SessionHost {
     this.loop = new TickLoop({
       periodMs,
       maxCatchUpTicks: options.maxCatchUpTicks ?? 4,
-      clock: options.clock ?? systemClock,
+      clock: this.clock,
       onTick: () => this.step(),
       onError: (error) => {
         this.counters.errors++
@@ -123,7 +154,7 @@ class Host implements OrreryServer, SessionHost {
     if (this.listener !== null) throw new ServerError('ERR_ALREADY_LISTENING', 'listen() was already called')
     const listener = new Listener({
       httpServer: this.options.httpServer,
-      httpHandler: this.options.httpHandler,
+      httpHandler: this.httpHandler(),
       maxPayload: this.limits.maxFrameBytes,
       onConnection: (ws, remoteAddress) => this.accept(ws, remoteAddress),
       log: this.log,
@@ -195,6 +226,7 @@ class Host implements OrreryServer, SessionHost {
       reducerErrors: this.reducerErrors,
       rateLimited: this.counters.rateLimited,
       errors: this.counters.errors,
+      replication: { ...this.replicator.stats },
     }
   }
 
@@ -233,7 +265,11 @@ class Host implements OrreryServer, SessionHost {
     let set = this.byIdentity.get(auth.identity)
     if (set === undefined) this.byIdentity.set(auth.identity, (set = new Set()))
     set.add(session)
-    this.replicator.addClient(session.id, (frame) => session.sendFrame(frame))
+    this.replicator.addClient(session.id, {
+      send: (frame) => session.sendFrame(frame),
+      canSend: () => session.canSend(),
+      identity: auth.identity,
+    })
     session.send({
       type: 'Welcome',
       identity: auth.identity,
@@ -241,8 +277,10 @@ class Host implements OrreryServer, SessionHost {
       sessionId: randomUUID(),
       tickRate: this.options.tickRate ?? 20,
       schema: this.schema,
-      seq: this.replicator.flushedSeq,
+      seq: this.replicator.seq,
       resumed: false,
+      tick: this.replicator.flushedTick,
+      serverTime: this.replicator.flushedTime,
     })
     session.log.info({ identity: auth.identity }, 'client connected')
     this.runHook('onConnect', session)
@@ -255,25 +293,29 @@ class Host implements OrreryServer, SessionHost {
       connectionId: session.id,
       log: session.log,
     })
+    // The result follows the update that holds the call's effects: a client that awaits the call reads them.
+    this.replicator.acknowledge(session.id, message.requestId)
+    const reply = (result: ReducerResult): void => this.replicator.sendAfterUpdate(session.id, result)
     if (outcome.ok) {
       try {
-        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
+        encodeServerMessage({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
+        reply({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
       } catch (error) {
         this.reducerErrors++
         this.counters.errors++
         session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
-        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
+        reply({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
       }
       return
     }
     this.reducerErrors++
     session.log.debug({ reducer: message.reducer, code: outcome.code, message: outcome.message }, 'reducer call failed')
-    session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
+    reply({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
   }
 
   subscribe(session: ClientSession, message: Subscribe): void {
     try {
-      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components)
+      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components, message.area)
     } catch (error) {
       this.requestFailed(session, error, message.requestId)
     }
@@ -287,6 +329,15 @@ class Host implements OrreryServer, SessionHost {
     }
   }
 
+  setArea(session: ClientSession, message: SetArea): void {
+    try {
+      this.replicator.setArea(session.id, message.queryId, message.area)
+    } catch (error) {
+      this.counters.errors++
+      session.sendError(error instanceof SyncError ? error.code : 'ERR_INTERNAL', messageOf(error), null)
+    }
+  }
+
   ended(session: ClientSession, admitted: boolean): void {
     this.sessions.delete(session.id)
     if (!admitted) return
@@ -297,6 +348,12 @@ class Host implements OrreryServer, SessionHost {
     if (set?.size === 0) this.byIdentity.delete(identity)
     session.log.info('client disconnected')
     this.runHook('onDisconnect', session)
+  }
+
+  private httpHandler(): ServerOptions['httpHandler'] {
+    const authenticator = this.authenticator
+    if (authenticator.jwks === undefined) return this.options.httpHandler
+    return withJwksRoute(() => authenticator.jwks?.(), this.options.httpHandler, this.log)
   }
 
   private accept(ws: WebSocket, remoteAddress: string | undefined): void {

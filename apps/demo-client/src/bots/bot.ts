@@ -1,14 +1,19 @@
+import { generateIdentity, type KeyIdentity } from '@orrery/auth'
 import { connect, type ConnectOptions, type OrreryClient } from '@orrery/client'
 import type { Entity, World } from '@orrery/ecs'
 import {
   Body,
   Circle,
+  cameraSize,
   Food,
   INPUT_RATE_HZ,
   liveComponents,
   MAX_CIRCLES_PER_PLAYER,
   Player,
   reducers,
+  VIEW_MARGIN,
+  viewArea,
+  WORLD_SIZE,
 } from '@orrery/demo-shared'
 import { chooseDirection, type SeenBody, type Steering } from './steering.js'
 
@@ -21,8 +26,8 @@ export interface BotOptions {
   readonly url: string
   /** The name the bot enters the game with (≤ 32 characters). */
   readonly name: string
-  /** A token from an earlier run, to come back as the same identity. */
-  readonly token?: string | null
+  /** The bot's key identity (e.g. loaded from its identity file, so a restarted bot is the same player). Default: a fresh guest key. */
+  readonly identity?: KeyIdentity
   /** Input messages per second, at most 20 (the reference client's rate). Default 20. */
   readonly inputRateHz?: number
   /** Wait before respawning once all the bot's circles are eaten, ms. Default 1 000. */
@@ -43,6 +48,8 @@ export interface BotStats {
   readonly identity: string
   /** Whether it is connected now. */
   readonly connected: boolean
+  /** Whether it is connected as the identity of its own key (signed in with a signature or its token). */
+  readonly authenticated: boolean
   /** Whether it ever completed a handshake and entered the game. */
   readonly entered: boolean
   /** updatePlayerInput calls sent. */
@@ -71,6 +78,10 @@ const INPUT_REFRESH_MS = 1000
 const MAX_IN_FLIGHT = 4
 /** Least time between two splits of one bot, ms. */
 const SPLIT_COOLDOWN_MS = 2000
+/** Least time between two area moves, ms (the server counts SetArea against its message rate). */
+const AREA_INTERVAL_MS = 250
+/** How long a bot heads for one wander point when it sees nothing, ms. */
+const WANDER_MS = 5000
 
 /**
  * A headless Blackholio player over a real connection: enters the game, steers toward food and smaller
@@ -85,6 +96,7 @@ const SPLIT_COOLDOWN_MS = 2000
  */
 export class Bot {
   private readonly options: BotOptions
+  private readonly key: KeyIdentity
   private client: BlackholioClient | null = null
   private timer: ReturnType<typeof setInterval> | null = null
   private readonly own: SeenBody[] = []
@@ -99,12 +111,17 @@ export class Bot {
   private entered = false
   private counts = { inputsSent: 0, reducerErrors: 0, respawns: 0, splits: 0, maxMass: 0 }
   private lastError: string | null = null
+  /** Mass-weighted centre, total mass and count of the bot's circles (the camera's target). */
+  private readonly centre = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, mass: 0, count: 0 }
+  private area = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, size: 0, at: Number.NEGATIVE_INFINITY }
+  private wander = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, until: 0 }
 
   /**
    * @param options - server URL, name and behaviour, see {@link BotOptions}
    */
   constructor(options: BotOptions) {
     this.options = options
+    this.key = options.identity ?? generateIdentity()
   }
 
   /**
@@ -118,11 +135,16 @@ export class Bot {
       url: this.options.url,
       components: liveComponents,
       reducers,
-      token: this.options.token ?? null,
+      identity: this.key,
+      // As a 1280×800 window would: the camera's view plus a margin, and the players and leaderboard whole.
+      subscribe: [
+        { components: ['Body', 'Circle', 'Food'], area: viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0)) },
+        { components: ['Player', 'LeaderboardEntry'] },
+      ],
       ...(this.options.WebSocket === undefined ? {} : { WebSocket: this.options.WebSocket }),
     }
     this.client = await connect(options)
-    await this.client.reducers.enterGame({ name: this.options.name })
+    this.lookAt(await this.client.reducers.enterGame({ name: this.options.name }), Date.now(), true)
     this.entered = true
     const rate = Math.min(INPUT_RATE_HZ, Math.max(1, this.options.inputRateHz ?? INPUT_RATE_HZ))
     this.timer = setInterval(() => this.step(), 1000 / rate)
@@ -136,9 +158,9 @@ export class Bot {
     if (client !== null) await client.disconnect()
   }
 
-  /** The token to come back as the same identity, or null before connecting. */
-  get token(): string | null {
-    return this.client?.token ?? null
+  /** The identity of the bot's key (what the server sees as `ctx.sender`). */
+  get identity(): string {
+    return this.key.identity
   }
 
   /** What the bot has done so far. */
@@ -148,12 +170,39 @@ export class Bot {
       name: this.options.name,
       identity: c?.identity ?? '',
       connected: c?.connection.state === 'connected',
+      authenticated: c?.connection.state === 'connected' && c.identity === this.key.identity,
       entered: this.entered,
       ...this.counts,
       bytesSent: c?.connection.stats.bytesSent ?? 0,
       bytesReceived: c?.connection.stats.bytesReceived ?? 0,
       lastError: this.lastError,
     }
+  }
+
+  /** Centres the area of interest on a spawn position (as enterGame and respawn return it). */
+  private lookAt(position: unknown, now: number, force: boolean): void {
+    if (typeof position !== 'object' || position === null) return
+    const { x, y } = position as { x?: unknown; y?: unknown }
+    if (typeof x !== 'number' || typeof y !== 'number') return
+    this.centre.x = x
+    this.centre.y = y
+    this.moveArea(now, force)
+  }
+
+  /** Keeps the area of interest on the bot's circles, as a camera would. */
+  private followArea(now: number): void {
+    this.moveArea(now, false)
+  }
+
+  private moveArea(now: number, force: boolean): void {
+    const client = this.client
+    if (client === null) return
+    const { x, y } = this.centre
+    const size = cameraSize(this.centre.mass, this.centre.count)
+    const moved = Math.abs(x - this.area.x) + Math.abs(y - this.area.y) > VIEW_MARGIN / 4 || Math.abs(size - this.area.size) > 2
+    if (!force && (!moved || now - this.area.at < AREA_INTERVAL_MS)) return
+    this.area = { x, y, size, at: now }
+    client.setArea(viewArea(x, y, size))
   }
 
   private call(run: () => Promise<unknown>): void {
@@ -180,11 +229,12 @@ export class Bot {
       if (now - this.lastRespawnAt >= (this.options.respawnDelayMs ?? 1000) && this.inFlight < MAX_IN_FLIGHT) {
         this.lastRespawnAt = now
         this.counts.respawns++
-        this.call(() => client.reducers.respawn())
+        this.call(async () => this.lookAt(await client.reducers.respawn(), Date.now(), true))
       }
       return
     }
     this.look(world, player, circles)
+    this.followArea(now)
     let total = 0
     let biggest = 0
     for (const c of this.own) {
@@ -238,12 +288,17 @@ export class Bot {
     this.nearby.length = 0
     world.queryRadius(Body, cx, cy, this.options.sightRadius ?? 200, this.nearby)
     for (const e of this.nearby) this.classify(world, player, e)
-    if (this.food.length === 0) {
-      // Nothing in sight: consider all the food so the bot still has somewhere to go.
-      world.query([Food, Body]).forEach((e) => {
-        const b = world.get(e, Body)
-        if (b !== undefined) this.food.push(b)
-      })
+    this.centre.x = cx
+    this.centre.y = cy
+    this.centre.mass = total
+    this.centre.count = circles.length
+    if (this.food.length === 0 && this.others.length === 0) {
+      // Nothing in sight: wander toward a point that changes now and then, so the bot finds food elsewhere.
+      const now = Date.now()
+      if (now >= this.wander.until || Math.hypot(this.wander.x - cx, this.wander.y - cy) < 10) {
+        this.wander = { x: Math.random() * WORLD_SIZE, y: Math.random() * WORLD_SIZE, until: now + WANDER_MS }
+      }
+      this.food.push({ x: this.wander.x, y: this.wander.y, mass: 1 })
     }
   }
 

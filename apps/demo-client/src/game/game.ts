@@ -1,28 +1,40 @@
+import type { KeyIdentity } from '@orrery/auth'
 import { connect } from '@orrery/client'
 import type { Entity, World } from '@orrery/ecs'
 import {
   Body,
   CONSUME_EVENT,
   Circle,
+  cameraSize,
   Food,
   isConsumeEvent,
+  LeaderboardEntry,
   liveComponents,
   Player,
   reducers,
+  VIEW_ASPECT,
+  VIEW_MARGIN,
+  viewArea,
+  WORLD_SIZE,
 } from '@orrery/demo-shared'
 import type { BlackholioClient } from '../bots/bot.js'
 import { type Camera, type FollowedCircle, followCamera } from './camera.js'
-import { type LeaderboardEntry, leaderboard } from './leaderboard.js'
+import type { LeaderboardEntry as LeaderboardLine } from './leaderboard.js'
 import { RenderState } from './render-state.js'
+
+/** Least time between two area moves, ms (the server counts SetArea against its message rate). */
+const AREA_INTERVAL_MS = 200
+
+function isPosition(value: unknown): value is { x: number; y: number } {
+  return typeof value === 'object' && value !== null && typeof (value as { x?: unknown }).x === 'number' && typeof (value as { y?: unknown }).y === 'number'
+}
 
 /** Options of {@link Game.connect}. */
 export interface GameOptions {
   /** The server's WebSocket URL. */
   readonly url: string
-  /** A token from an earlier visit, to come back as the same identity. */
-  readonly token: string | null
-  /** Called with each new token (persist it). */
-  readonly onTokenChange: (token: string) => void
+  /** The player's key: the client signs in with it and keeps its token in memory only. */
+  readonly identity: KeyIdentity
 }
 
 /** A snapshot of the figures the status line shows. */
@@ -50,7 +62,7 @@ export interface GameStatus {
  * consume events, the local player and the camera that follows it.
  *
  * @example
- * const game = await Game.connect({ url: 'ws://localhost:3000', token: null, onTokenChange: save })
+ * const game = await Game.connect({ url: 'ws://localhost:3000', identity: generateIdentity() })
  * await game.enter('Ada')
  */
 export class Game {
@@ -62,6 +74,9 @@ export class Game {
   readonly camera: Camera = { x: 500, y: 500, size: 50 }
   private readonly offs: (() => void)[] = []
   private readonly followed: FollowedCircle[] = []
+  /** Width over height of the canvas (the area of interest covers what it shows). */
+  aspect = VIEW_ASPECT
+  private area = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, size: 0, at: Number.NEGATIVE_INFINITY }
 
   private constructor(client: BlackholioClient) {
     this.client = client
@@ -70,7 +85,7 @@ export class Game {
   /**
    * Connects and starts mirroring the replica into the drawn state.
    *
-   * @param options - URL and token handling
+   * @param options - URL and the player's key
    * @returns the game, once the first snapshot is applied
    * @throws ClientError 'ERR_CONNECT_FAILED' when the server cannot be reached
    */
@@ -79,8 +94,11 @@ export class Game {
       url: options.url,
       components: liveComponents,
       reducers,
-      token: options.token,
-      onTokenChange: options.onTokenChange,
+      identity: options.identity,
+      subscribe: [
+        { components: ['Body', 'Circle', 'Food'], area: viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0)) },
+        { components: ['Player', 'LeaderboardEntry'] },
+      ],
     })
     const game = new Game(client)
     game.attach()
@@ -157,8 +175,23 @@ export class Game {
    * @throws ClientError 'ERR_REDUCER_FAILED' (e.g. remote ERR_INVALID_NAME)
    */
   async enter(name: string): Promise<void> {
-    if (name === this.playerName && name !== '') await this.client.reducers.respawn()
-    else await this.client.reducers.enterGame({ name })
+    const spawned =
+      name === this.playerName && name !== '' ? await this.client.reducers.respawn() : await this.client.reducers.enterGame({ name })
+    if (isPosition(spawned)) {
+      // Look where the new circle is: it enters the area of interest with the next update.
+      this.camera.x = spawned.x
+      this.camera.y = spawned.y
+      this.moveArea(performance.now(), true)
+    }
+  }
+
+  /** Moves the area of interest with the camera, at most every {@link AREA_INTERVAL_MS} unless forced. */
+  private moveArea(now: number, force = false): void {
+    const { x, y, size } = this.camera
+    const moved = Math.abs(x - this.area.x) + Math.abs(y - this.area.y) > VIEW_MARGIN / 4 || Math.abs(size - this.area.size) > 2
+    if (!force && (!moved || now - this.area.at < AREA_INTERVAL_MS)) return
+    this.area = { x, y, size, at: now }
+    this.client.setArea(viewArea(x, y, size, this.aspect))
   }
 
   /**
@@ -188,6 +221,7 @@ export class Game {
       if (drawn !== undefined) this.followed.push({ x: drawn.x, y: drawn.y, mass })
     }
     followCamera(this.camera, this.followed, dtMs)
+    this.moveArea(now)
   }
 
   /** Display name by player entity. */
@@ -206,17 +240,14 @@ export class Game {
    * @param limit - most lines
    * @returns ranked players with their total mass
    */
-  leaderboard(limit = 10): LeaderboardEntry[] {
+  leaderboard(limit = 10): LeaderboardLine[] {
     const world = this.world
-    const players: { player: number; name: string }[] = []
-    world.query([Player]).forEach((p) => {
-      players.push({ player: p, name: world.read(p, Player, 'name') })
+    const lines: (LeaderboardLine & { rank: number })[] = []
+    world.query([LeaderboardEntry]).forEach((e) => {
+      const row = world.get(e, LeaderboardEntry)
+      if (row !== undefined && row.rank <= limit) lines.push({ player: row.playerId, name: row.name, mass: row.mass, rank: row.rank })
     })
-    const circles: { owner: number; mass: number }[] = []
-    world.query([Circle, Body]).forEach((e) => {
-      circles.push({ owner: world.read(e, Circle, 'playerId'), mass: world.read(e, Body, 'mass') })
-    })
-    return leaderboard(players, circles, limit)
+    return lines.sort((a, b) => a.rank - b.rank).map(({ player, name, mass }) => ({ player, name, mass }))
   }
 
   /** Figures for the status line. */
