@@ -1,5 +1,5 @@
 /**
- * The five ecs-benchmark scenarios (noctjs/ecs-benchmark, src/cases/bitecs) written against the
+ * The five scenarios for bitECS 0.4.0, written like the public suite's bitECS cases (noctjs/ecs-benchmark, src/cases/bitecs) against the
  * bitECS 0.4 API: components are user-defined objects of typed arrays, `query(world, [A, B])`.
  */
 import { addComponent, addEntity, createWorld, query, removeComponent, removeEntity } from 'bitecs'
@@ -7,7 +7,7 @@ import { addComponent, addEntity, createWorld, query, removeComponent, removeEnt
 const SIZE = 8192
 const i32 = (): { value: Int32Array } => ({ value: new Int32Array(SIZE) })
 
-export function packed5(count: number, step: 'double' | 'increment'): () => void {
+export function packed5(count: number, step: 'double' | 'increment' = 'double'): () => void {
   const world = createWorld()
   const A = i32()
   const B = i32()
