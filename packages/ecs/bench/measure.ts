@@ -27,23 +27,3 @@ export function suiteHz(fn: () => void, cycleMs: number, timedMs: number): numbe
   const target = Math.max(1, Math.round(timedMs / perOp))
   return (target / runFor(fn, target)) * 1000
 }
-
-/**
- * Microseconds per call of `fn`: warmup, then the median of `samples` timed runs of about
- * `sampleMs` each.
- */
-export function medianUs(fn: () => void, warmupMs = 500, samples = 7, sampleMs = 100): number {
-  let n = 1
-  let perOp = 0
-  let spent = 0
-  while (spent < warmupMs) {
-    const t = runFor(fn, n)
-    spent += t
-    perOp = t / n
-    if (t < warmupMs / 8) n *= 2
-  }
-  const count = Math.max(1, Math.round(sampleMs / Math.max(perOp, 1e-6)))
-  const us: number[] = []
-  for (let s = 0; s < samples; s++) us.push((runFor(fn, count) * 1000) / count)
-  return us.sort((a, b) => a - b)[us.length >> 1] as number
-}

@@ -5,7 +5,10 @@
  */
 import { performance } from 'node:perf_hooks'
 import { type Entity, type World, createWorld, defineComponent } from '../src/index.js'
-import { medianUs } from './measure.js'
+import { measure } from '@orrery/tooling-bench'
+
+/** Microseconds per call: the shared bench helper's median over 7 samples after a 500 ms warmup. */
+const medianUs = (fn: () => void): number => measure(fn, { warmupMs: 500, samples: 7, sampleMs: 100 }).usPerOp
 
 const COUNT = 10_000
 
