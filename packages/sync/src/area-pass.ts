@@ -1,6 +1,6 @@
 import type { Entity, Field } from '@orrery/ecs'
 import type { Area } from '@orrery/protocol'
-import { defaultHysteresis, enterRect, insideLeaveRect, type ServedSubscription } from './area-subscription.js'
+import { defaultHysteresis, enterRect, type ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import type { HandleTable } from './handle-table.js'
 import type { UpdateDraft } from './update-draft.js'
@@ -26,13 +26,6 @@ const touched: Entity[] = []
 const found: Entity[] = []
 const entering: Entity[] = []
 
-function positionOf(ctx: FlushContext, sub: ServedSubscription, e: Entity): [number, number] | null {
-  const plan = ctx.plans[sub.positionTable] as WirePlan
-  if (!ctx.world.isAlive(e) || !ctx.world.has(e, plan.component)) return null
-  const cols = ctx.accessors[sub.positionTable] as readonly Field<unknown>[]
-  return [(cols[plan.spatialX] as Field<number>).get(e), (cols[plan.spatialY] as Field<number>).get(e)]
-}
-
 /**
  * Whether an entity already in the view stays: inside some area grown by its margin and the hysteresis.
  *
@@ -41,21 +34,25 @@ function positionOf(ctx: FlushContext, sub: ServedSubscription, e: Entity): [num
  * @param e - the entity
  */
 export function stillInArea(view: AreaView, ctx: FlushContext, e: Entity): boolean {
-  for (const sub of view.areaSubs) {
-    const at = positionOf(ctx, sub, e)
-    if (at === null) continue
-    const area = sub.area as Area
-    if (insideLeaveRect(area, ctx.hysteresis ?? defaultHysteresis(area), at[0], at[1])) return true
-  }
-  return false
+  return inSomeArea(view, ctx, e, true)
 }
 
 function insideEnter(view: AreaView, ctx: FlushContext, e: Entity): boolean {
+  return inSomeArea(view, ctx, e, false)
+}
+
+/** Whether the entity's position lies in one of the areas: the leave rectangle (`leaving`) or the enter one. */
+function inSomeArea(view: AreaView, ctx: FlushContext, e: Entity, leaving: boolean): boolean {
+  if (!ctx.world.isAlive(e)) return false
   for (const sub of view.areaSubs) {
-    const at = positionOf(ctx, sub, e)
-    if (at === null) continue
-    const [minX, minY, maxX, maxY] = enterRect(sub.area as Area)
-    if (at[0] >= minX && at[0] <= maxX && at[1] >= minY && at[1] <= maxY) return true
+    const plan = ctx.plans[sub.positionTable] as WirePlan
+    if (!ctx.world.has(e, plan.component)) continue
+    const cols = ctx.accessors[sub.positionTable] as readonly Field<unknown>[]
+    const x = (cols[plan.spatialX] as Field<number>).get(e)
+    const y = (cols[plan.spatialY] as Field<number>).get(e)
+    const area = sub.area as Area
+    const pad = area.margin + (leaving ? (ctx.hysteresis ?? defaultHysteresis(area)) : 0)
+    if (x >= area.minX - pad && x <= area.maxX + pad && y >= area.minY - pad && y <= area.maxY + pad) return true
   }
   return false
 }
