@@ -17,20 +17,6 @@ export function enterRect(area: Area): [minX: number, minY: number, maxX: number
 }
 
 /**
- * Whether a position keeps an entity that is already in the view: inside the area grown by its margin
- * plus the hysteresis, so an entity near the border does not enter and leave on alternate ticks.
- *
- * @param area - the area
- * @param hysteresis - world units added beyond the margin for leaving
- * @param x - the entity's x, world units
- * @param y - the entity's y, world units
- */
-export function insideLeaveRect(area: Area, hysteresis: number, x: number, y: number): boolean {
-  const pad = area.margin + hysteresis
-  return x >= area.minX - pad && x <= area.maxX + pad && y >= area.minY - pad && y <= area.maxY + pad
-}
-
-/**
  * The default hysteresis of an area, in world units: a tenth of its larger side.
  *
  * @param area - the area
