@@ -1,3 +1,4 @@
+import { createWebIdentityStorage, generateIdentity, type KeyIdentity, loadOrCreateIdentity } from '@orrery/auth'
 import { MAX_NAME_LENGTH } from '@orrery/demo-shared'
 import { Game } from './game/game.js'
 import { renderLeaderboard, statusLine } from './game/hud.js'
@@ -5,19 +6,15 @@ import { InputController } from './game/input.js'
 import { drawFrame } from './game/renderer.js'
 import { laggedWebSocket, type WebSocketClass } from './bots/lagged-socket.js'
 import { installTestHook, type RecordedFrame } from './game/test-hook.js'
+import { allowedServers, chooseServer } from './server-choice.js'
 
-const TOKEN_KEY = 'blackholio.token'
+/** Where earlier versions kept a bearer token; tokens now live in memory only. */
+const LEGACY_TOKEN_KEY = 'blackholio.token'
 
 function element<T extends HTMLElement>(id: string, type: { new (): T }): T {
   const el = document.getElementById(id)
   if (!(el instanceof type)) throw new Error(`missing element #${id}`)
   return el
-}
-
-function serverUrl(): string {
-  const param = new URLSearchParams(location.search).get('server')
-  if (param !== null) return param
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`
 }
 
 /** `?latency=MS&jitter=MS&loss=PCT` simulates a network between the page and the server. */
@@ -33,19 +30,21 @@ function simulatedWebSocket(): WebSocketClass | undefined {
 /** Frames the test hook keeps. */
 const RECORDED_FRAMES = 600
 
-function readToken(): string | null {
+/** The player's key for this server, kept in localStorage under the server's origin. */
+async function playerIdentity(url: string): Promise<KeyIdentity> {
   try {
-    return localStorage.getItem(TOKEN_KEY)
+    localStorage.removeItem(LEGACY_TOKEN_KEY)
   } catch {
-    return null
+    // Storage can be disabled; see below.
   }
-}
-
-function saveToken(token: string): void {
   try {
-    localStorage.setItem(TOKEN_KEY, token)
-  } catch {
-    // Storage can be disabled; the player then starts as a new identity next time.
+    return await loadOrCreateIdentity(createWebIdentityStorage({ origin: new URL(url).origin, prefix: 'blackholio.identity' }))
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    // A corrupt stored key is reported, never silently replaced: replacing it would lose the player.
+    if (code === 'ERR_IDENTITY_CORRUPT') throw error
+    // No storage at all (private mode, disabled): play as a guest for this visit.
+    return generateIdentity()
   }
 }
 
@@ -86,14 +85,12 @@ async function main(): Promise<void> {
     playerCircle: () => game?.playerCentre() ?? null,
   })
 
+  const choice = chooseServer(location.href, allowedServers(document))
+  if (choice.refused !== null) errorLine.textContent = `not connecting to ${choice.refused}: it is not on this page's list of allowed servers`
   try {
+    const identity = await playerIdentity(choice.url)
     const WebSocket = simulatedWebSocket()
-    game = await Game.connect({
-      url: serverUrl(),
-      token: readToken(),
-      onTokenChange: saveToken,
-      ...(WebSocket === undefined ? {} : { WebSocket }),
-    })
+    game = await Game.connect({ url: choice.url, identity, ...(WebSocket === undefined ? {} : { WebSocket }) })
   } catch (error) {
     status.textContent = `cannot connect: ${error instanceof Error ? error.message : String(error)}`
     return
@@ -131,6 +128,7 @@ async function main(): Promise<void> {
 
   const resize = (): void => {
     const dpr = window.devicePixelRatio || 1
+    g.aspect = window.innerWidth / Math.max(1, window.innerHeight)
     canvas.width = Math.round(window.innerWidth * dpr)
     canvas.height = Math.round(window.innerHeight * dpr)
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0)

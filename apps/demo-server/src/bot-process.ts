@@ -15,6 +15,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     jitter: { type: 'string', default: '0' },
     loss: { type: 'string', default: '0' },
+    'identity-dir': { type: 'string' },
   },
 })
 
@@ -26,10 +27,12 @@ async function main(): Promise<void> {
   if (values.url === undefined) throw new Error('--url is required')
   const network = { latencyMs: Number(values.latency), jitterMs: Number(values.jitter), lossPct: Number(values.loss) }
   const simulated = network.latencyMs > 0 || network.jitterMs > 0 || network.lossPct > 0
+  const identityDir = values['identity-dir']
   const group = await runBots({
     url: values.url,
     count: Number(values.count),
     namePrefix: values.prefix,
+    ...(identityDir === undefined ? {} : { identityDir }),
     bot: {
       prediction: !values['no-prediction'],
       WebSocket: simulated

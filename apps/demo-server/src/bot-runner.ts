@@ -13,6 +13,8 @@ export interface ForkBotsOptions {
   readonly count: number
   /** Name prefix of the bots. Default 'bot-'. */
   readonly namePrefix?: string
+  /** Folder of the bots' identity files: bots started again with it are the same players. Default: fresh guest keys. */
+  readonly identityDir?: string
   /** How often the bot process reports, ms. Default 1 000. */
   readonly reportMs?: number
   /** Whether the bots predict their own circles (default true). */
@@ -62,6 +64,7 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
       options.namePrefix ?? 'bot-',
       '--report-ms',
       String(options.reportMs ?? 1000),
+      ...(options.identityDir === undefined ? [] : ['--identity-dir', options.identityDir]),
       '--latency',
       String(options.network?.latencyMs ?? 0),
       '--jitter',

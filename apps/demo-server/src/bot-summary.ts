@@ -6,6 +6,8 @@ export interface BotSummary {
   readonly bots: number
   /** Bots connected now. */
   readonly connected: number
+  /** Bots connected now as the identity of their own key. */
+  readonly authenticated: number
   /** Bots that entered the game at least once. */
   readonly entered: number
   /** Bots that failed to start, with the reason. */
@@ -26,11 +28,11 @@ export interface BotSummary {
   readonly bytesSent: number
   /** Distinct error messages seen (at most 10). */
   readonly errors: readonly string[]
-  /** Own-circle prediction of the bots: 'on', 'off', 'unavailable' (no input acknowledgement from the server), or 'mixed'. */
-  readonly prediction: 'on' | 'off' | 'unavailable' | 'mixed'
+  /** Own-circle prediction of the bots: 'on', 'off', or 'mixed'. */
+  readonly prediction: 'on' | 'off' | 'mixed'
   /** Inputs acknowledged while predicting, all bots. */
   readonly acknowledgedInputs: number
-  /** Share of those whose predicted position was corrected by more than 0.01 world units, or null when none. */
+  /** Share of those whose predicted position was corrected by more than 1.5 wire steps (3/32 world units), or null when none. */
   readonly mispredictionRate: number | null
   /** Largest of the bots' 95th percentile corrections, world units. */
   readonly correctionP95: number
@@ -60,6 +62,7 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
   const errors = new Set<string>()
   for (const f of failures) if (errors.size < 10) errors.add(f)
   let connected = 0
+  let authenticated = 0
   let entered = 0
   let inputsSent = 0
   let reducerErrors = 0
@@ -80,6 +83,7 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
     correctionP95 = Math.max(correctionP95, s.correctionP95)
     for (const ms of s.inputToDisplayMs) latencies.push(ms)
     if (s.connected) connected++
+    if (s.authenticated) authenticated++
     if (s.entered) entered++
     inputsSent += s.inputsSent
     reducerErrors += s.reducerErrors
@@ -93,6 +97,7 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
   return {
     bots: stats.length,
     connected,
+    authenticated,
     entered,
     failures,
     inputsSent,

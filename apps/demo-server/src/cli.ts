@@ -1,11 +1,14 @@
 // The Blackholio launcher: `pnpm demo [--port N] [--bots N] [--seed N] [--headless --duration S] [--latency MS ...]`.
 import { parseArgs } from 'node:util'
+import { LOOPBACK_SERVER_NAMES } from '@orrery/auth'
 import { Body, Circle, Player } from '@orrery/demo-shared'
 import type { World } from '@orrery/ecs'
-import { createServer, type OrreryServer, type ServerMetrics } from '@orrery/server'
+import { createKeyAuthenticator, createServer, type OrreryServer, type ServerMetrics } from '@orrery/server'
+import { createSqliteCommitLog } from '@orrery/sqlite'
 import { pino } from 'pino'
 import { type BotProcess, forkBots } from './bot-runner.js'
 import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
+import { demoFolders, resolveDataDir } from './data-dir.js'
 import { buildHeadlessReport } from './headless-report.js'
 import { type BlackholioStats, createBlackholioModule } from './module.js'
 import { createStaticHandler } from './static-files.js'
@@ -21,6 +24,13 @@ const USAGE = `usage: pnpm demo [options]
   --jitter MS     simulated delay variation, ± MS per frame (frames stay in order, as over TCP)
   --loss PCT      simulated loss, percent of frames, as a 200 ms retransmission delay (TCP)
   --no-prediction bots interpolate their own circles instead of predicting them
+  --data-dir D    the data folder: the world (commit log and snapshots), the token
+                  signing keys and the bots' identity files, kept across restarts
+                  (default: ORRERY_DATA_DIR or ./.orrery; --data D is the same)
+  --in-memory     keep nothing: the world in memory, keys and bot identities in a
+                  temporary folder removed at exit
+  --name HOST     a name clients reach this server by (repeatable; localhost and
+                  127.0.0.1 always work): signatures for other names are refused
   --no-build      serve the existing web client build without checking it
   --help          this text`
 
@@ -34,6 +44,10 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     headless: { type: 'boolean', default: false },
     duration: { type: 'string' },
+    'data-dir': { type: 'string' },
+    data: { type: 'string' },
+    'in-memory': { type: 'boolean', default: false },
+    name: { type: 'string', multiple: true },
     'no-build': { type: 'boolean', default: false },
     latency: { type: 'string', default: '0' },
     jitter: { type: 'string', default: '0' },
@@ -104,26 +118,50 @@ async function main(): Promise<void> {
     : values['no-build']
       ? CLIENT_DIST_DIR
       : (await ensureClientBuilt({ log })).distDir
-  const game: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+  const dataFlag = values['data-dir'] ?? values.data
+  if (values['data-dir'] !== undefined && values.data !== undefined && values['data-dir'] !== values.data) {
+    fail('--data is another name of --data-dir: give one of them')
+  }
+  if (values['in-memory'] && dataFlag !== undefined) fail('--in-memory keeps no data folder: drop --data-dir')
+  const folders = await demoFolders(resolveDataDir(dataFlag, process.env), values['in-memory'])
+  const authenticator = createKeyAuthenticator({
+    dataDir: folders.serverKeys,
+    issuer: 'blackholio',
+    audience: 'blackholio',
+    serverNames: [...LOOPBACK_SERVER_NAMES, ...(values.name ?? [])],
+  })
+  await authenticator.ready()
+  const game: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
   const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
+  const dataDir = folders.world
   const server: OrreryServer = createServer({
     module: createBlackholioModule({ stats: game }),
     port,
     host,
     seed,
     logger,
+    authenticator,
+    ...(dataDir === null
+      ? {}
+      : {
+          // a snapshot a minute, six kept: `pnpm orrery` reaches back five minutes or more
+          commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
+        }),
+    // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
+    limits: { handshakesPerIp: 30 + 2 * bots },
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })
   const address = await server.listen()
   const startedAt = performance.now()
   const start: ServerMetrics = server.metrics()
   const wsUrl = `ws://127.0.0.1:${address.port}`
-  if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s`)
-  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots) — Ctrl-C stops`)
+  const persisted = dataDir === null ? 'in memory' : `data in ${dataDir}, recovered at seq ${server.recoveredSeq}`
+  if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s, ${persisted}`)
+  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots, ${persisted}) — Ctrl-C stops`)
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {
-    botProcess = forkBots({ url: wsUrl, count: bots, prediction, network })
+    botProcess = forkBots({ url: wsUrl, count: bots, identityDir: folders.botIdentities, prediction, network })
     botProcess.ready.then(
       (s) => log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`),
       (error: unknown) => log(error instanceof Error ? error.message : String(error)),
@@ -153,6 +191,7 @@ async function main(): Promise<void> {
     maxMass = Math.max(maxMass, largestPlayerMass(server.world))
     const summary = botProcess === null ? null : await botProcess.stop()
     await server.close()
+    await folders.dispose()
     if (headless) {
       const report = buildHeadlessReport({
         startedAt,
@@ -165,6 +204,7 @@ async function main(): Promise<void> {
         seed,
         maxMass,
         network,
+        recoveredSeq: server.recoveredSeq,
       })
       process.stdout.write(`${JSON.stringify(report)}\n`)
     } else {

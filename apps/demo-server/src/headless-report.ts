@@ -24,6 +24,8 @@ export interface HeadlessReport {
   readonly bots: number
   /** Bots connected at the end of the window. */
   readonly botsConnected: number
+  /** Bots connected at the end of the window as the identity of their own Ed25519 key. */
+  readonly authenticated: number
   /** Food entities eaten. */
   readonly foodEaten: number
   /** Circles eaten by other players' circles. */
@@ -32,6 +34,12 @@ export interface HeadlessReport {
   readonly splits: number
   /** Largest total mass one player reached. */
   readonly maxMass: number
+  /** The seq the world was recovered at from the data folder (0: a new world, or `--in-memory`). */
+  readonly recoveredSeq: number
+  /** Players that came back from the logged-out state with their circles (after a restart: the bots of the last run). */
+  readonly restoredPlayers: number
+  /** Total mass of the circles those players got back. */
+  readonly restoredMass: number
   /** Bytes the server sent per connected client per second. */
   readonly bytesSentPerClientPerSec: number
   /** Bytes the server received per connected client per second. */
@@ -40,9 +48,9 @@ export interface HeadlessReport {
   readonly reducerCalls: number
   /** The simulated network between the bots and the server. */
   readonly network: { readonly latencyMs: number; readonly jitterMs: number; readonly lossPct: number }
-  /** Own-circle prediction of the bots: 'on', 'off' (--no-prediction), 'unavailable' (the server sends no input acknowledgement), 'mixed'. */
+  /** Own-circle prediction of the bots: 'on', 'off' (--no-prediction) or 'mixed'. */
   readonly prediction: string
-  /** Share of acknowledged inputs whose predicted position differed from the server's by more than 0.01 world units, or null without prediction. */
+  /** Share of acknowledged inputs whose predicted position differed from the server's by more than 1.5 wire steps (3/32 world units), or null without prediction. */
   readonly mispredictionRate: number | null
   /** 95th percentile prediction correction (largest over the bots), world units. */
   readonly correctionP95: number
@@ -71,7 +79,7 @@ const round = (x: number, digits: number): number => Number(x.toFixed(digits))
  * @param input - window bounds (ms), metrics at both ends, game counters, bot summary, seed and largest mass seen
  * @returns the report
  * @example
- * const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots, seed, maxMass })
+ * const report = buildHeadlessReport({ startedAt, endedAt, start, end, game, bots, seed, maxMass, recoveredSeq })
  * process.stdout.write(`${JSON.stringify(report)}\n`)
  */
 export function buildHeadlessReport(input: {
@@ -85,6 +93,7 @@ export function buildHeadlessReport(input: {
   readonly seed: number
   readonly maxMass: number
   readonly network?: HeadlessReport['network']
+  readonly recoveredSeq: number
 }): HeadlessReport {
   const seconds = Math.max(0.001, (input.endedAt - input.startedAt) / 1000)
   const ticks = input.end.ticks - input.start.ticks
@@ -106,10 +115,14 @@ export function buildHeadlessReport(input: {
     skippedTicks: input.end.skippedTicks - input.start.skippedTicks,
     bots: input.botCount,
     botsConnected,
+    authenticated: input.bots?.authenticated ?? 0,
     foodEaten: input.game.foodEaten,
     circlesEaten: input.game.circlesEaten,
     splits: input.game.splits,
     maxMass: Math.max(input.maxMass, input.bots?.maxMass ?? 0),
+    recoveredSeq: input.recoveredSeq,
+    restoredPlayers: input.game.restoredPlayers,
+    restoredMass: input.game.restoredMass,
     bytesSentPerClientPerSec: Math.round((input.end.bytesSent - input.start.bytesSent) / clients / seconds),
     bytesReceivedPerClientPerSec: Math.round((input.end.bytesReceived - input.start.bytesReceived) / clients / seconds),
     reducerCalls: input.end.reducerCalls - input.start.reducerCalls,

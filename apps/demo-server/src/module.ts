@@ -1,15 +1,23 @@
-import { createRng, type World } from '@orrery/ecs'
+import { createRng, type Entity, type World } from '@orrery/ecs'
 import { defineModule, defineReducer, type ModuleDef, type ReducerContext, type SystemDef } from '@orrery/server'
 import {
   type BlackholioReducers,
+  Body,
+  CONSUME_EVENT,
   DECAY_INTERVAL_MS,
+  Circle,
+  isConsumeEvent,
+  LoggedOutPlayer,
   liveComponents,
+  loggedOutComponents,
   MOVE_INTERVAL_MS,
+  Player,
   reducers,
   SPAWN_FOOD_INTERVAL_MS,
 } from '@orrery/demo-shared'
-import { FoodSpawner } from './components.js'
+import { FoodSpawner, serverComponents } from './components.js'
 import { circleDecay } from './rules/decay.js'
+import { updateLeaderboard } from './rules/leaderboard.js'
 import { spawnFood } from './rules/food.js'
 import { moveAllPlayers } from './rules/move.js'
 import { enterGame, requirePlayer, respawn, suicide } from './rules/player.js'
@@ -26,6 +34,10 @@ export interface BlackholioStats {
   circlesEaten: number
   /** Circles created by splits since start. */
   splits: number
+  /** Players that came back from the logged-out state (a reconnect, or after a restart) since start. */
+  restoredPlayers: number
+  /** Total mass of the circles those players got back. */
+  restoredMass: number
 }
 
 /** Options of {@link createBlackholioModule}. */
@@ -36,6 +48,14 @@ export interface BlackholioModuleOptions {
 
 /** Mixed into the world seed so the food stream differs from `ctx.rng` but follows the same seed. */
 const FOOD_STREAM_SALT = 0x5eedf00d
+
+/** How often the leaderboard rows are recomputed, ms. */
+const LEADERBOARD_INTERVAL_MS = 500
+
+/** The position of a newly spawned circle, as enterGame and respawn return it (the caller centres its area there). */
+function spawnedAt(world: World, circle: Entity): { x: number; y: number } {
+  return { x: world.read(circle, Body, 'x'), y: world.read(circle, Body, 'y') }
+}
 
 /** Open connections per identity, so a replaced or duplicate connection does not log a live player out. */
 const connectionsByWorld = new WeakMap<World, Map<string, Set<string>>>()
@@ -72,12 +92,12 @@ function runSpawnFood(ctx: ReducerContext): void {
  * @param options - `stats`: counters the module adds to
  * @returns a module for `createServer({ module })`
  * @example
- * const stats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+ * const stats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
  * const server = createServer({ module: createBlackholioModule({ stats }), port: 3000 })
  * @see https://github.com/clockworklabs/SpacetimeDB/blob/master/demo/Blackholio/server-rust/src/lib.rs
  */
 export function createBlackholioModule(options: BlackholioModuleOptions = {}): ModuleDef<BlackholioReducers> {
-  const stats = options.stats ?? { foodEaten: 0, circlesEaten: 0, splits: 0 }
+  const stats = options.stats ?? { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
   const systems: SystemDef[] = [
     {
       name: 'moveAllPlayers',
@@ -95,6 +115,7 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
       },
     },
     { name: 'spawnFood', everyMs: SPAWN_FOOD_INTERVAL_MS, run: runSpawnFood },
+    { name: 'leaderboard', everyMs: LEADERBOARD_INTERVAL_MS, run: (ctx) => updateLeaderboard(ctx.world) },
     {
       name: 'circleDecay',
       everyMs: DECAY_INTERVAL_MS,
@@ -106,10 +127,9 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
   return defineModule<BlackholioReducers>({
     name: 'blackholio',
     components: liveComponents,
+    serverComponents: [...loggedOutComponents, ...serverComponents],
     reducers: {
-      enterGame: defineReducer(reducers.enterGame, (ctx, { name }) => {
-        enterGame(ctx.world, ctx.sender, name, ctx.timestamp)
-      }),
+      enterGame: defineReducer(reducers.enterGame, (ctx, { name }) => spawnedAt(ctx.world, enterGame(ctx.world, ctx.sender, name, ctx.timestamp))),
       updatePlayerInput: defineReducer(reducers.updatePlayerInput, (ctx, { dirX, dirY }) => {
         updatePlayerInput(ctx.world, requirePlayer(ctx.world, ctx.sender), dirX, dirY)
       }),
@@ -119,12 +139,20 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
       suicide: defineReducer(reducers.suicide, (ctx) => {
         suicide(ctx.world, ctx.sender)
       }),
-      respawn: defineReducer(reducers.respawn, (ctx) => {
-        respawn(ctx.world, ctx.sender, ctx.timestamp)
-      }),
+      respawn: defineReducer(reducers.respawn, (ctx) => spawnedAt(ctx.world, respawn(ctx.world, ctx.sender, ctx.timestamp))),
     },
     systems,
+    eventScope(event) {
+      // A consume animation matters to those who see the eaten body or the eater.
+      if (event.name !== CONSUME_EVENT || !isConsumeEvent(event.payload)) return null
+      return [event.payload.consumed as Entity, event.payload.consumer as Entity]
+    },
     init(ctx) {
+      ensureFoodSpawner(ctx)
+    },
+    onRecover(ctx) {
+      // Nobody is connected after a restart: the players who were are kept logged out until they return.
+      for (const e of ctx.world.query([Player]).toArray()) playerDisconnected(ctx.world, ctx.world.read(e, Player, 'identity'))
       ensureFoodSpawner(ctx)
     },
     onConnect(ctx) {
@@ -132,7 +160,12 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
       const set = open.get(ctx.sender) ?? new Set<string>()
       set.add(ctx.connectionId ?? '')
       open.set(ctx.sender, set)
-      playerConnected(ctx.world, ctx.sender)
+      const returning = ctx.world.findUnique(LoggedOutPlayer, 'identity', ctx.sender) !== undefined
+      const player = playerConnected(ctx.world, ctx.sender)
+      if (returning) {
+        stats.restoredPlayers++
+        for (const e of ctx.world.findAll(Circle, 'playerId', player)) stats.restoredMass += ctx.world.read(e, Body, 'mass')
+      }
     },
     onDisconnect(ctx) {
       const open = connectionsOf(ctx.world)

@@ -2,8 +2,12 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Bot, laggedWebSocket, type WebSocketClass } from '@orrery/demo-client/bots'
-import { createServer, type OrreryServer } from '@orrery/server'
+import { generateIdentity } from '@orrery/auth'
+import { connect } from '@orrery/client'
+import { laggedWebSocket, type WebSocketClass } from '@orrery/demo-client/bots'
+import { Body, Circle, liveComponents, Player, reducers } from '@orrery/demo-shared'
+import type { Entity } from '@orrery/ecs'
+import { createKeyAuthenticator, createServer, type OrreryServer } from '@orrery/server'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -34,6 +38,7 @@ interface RecordedFrame {
 interface Hook {
   connected: boolean
   predicting: boolean
+  identity: string
   playerCircle(): { x: number; y: number } | null
   drawnPlayer(): { x: number; y: number } | null
   frames(): RecordedFrame[]
@@ -65,6 +70,7 @@ function browserSuite(): void {
       port: 0,
       seed: 3,
       logger: false,
+      authenticator: createKeyAuthenticator({ issuer: 'blackholio', audience: 'blackholio' }),
       httpHandler: createStaticHandler(distDir),
     })
     const { port } = await server.listen()
@@ -128,16 +134,49 @@ function browserSuite(): void {
     expect(Buffer.compare(before, after)).not.toBe(0)
   }, 60_000)
 
+  it('signs in with a key kept per server origin: a reload is the same identity, and ?server= elsewhere is refused', async () => {
+    await page.goto(url)
+    await page.waitForFunction(() => window.__orrery?.connected === true, undefined, { timeout: 15_000 })
+    const first = await page.evaluate(() => window.__orrery?.identity ?? '')
+    expect(first).toMatch(/^[0-9a-f]{64}$/)
+    const stored = await page.evaluate(() => Object.keys(localStorage))
+    expect(stored).toEqual([`blackholio.identity:${url.replace('http:', 'ws:').replace(/\/$/, '')}`])
+    await page.goto(`${url}?server=ws://127.0.0.2:9/`)
+    await page.waitForFunction(() => window.__orrery?.connected === true, undefined, { timeout: 15_000 })
+    expect(await page.evaluate(() => window.__orrery?.identity ?? '')).toBe(first)
+    expect(await page.locator('#error').textContent()).toContain('not connecting to ws://127.0.0.2:9/')
+  }, 60_000)
+
   it('at 150 ms RTT, moves the player in the first frame after the pointer moves and draws remote circles smoothly', async () => {
-    // A remote player over the same simulated network.
-    const remote = new Bot({
+    // A remote player over the same simulated network. The page only sees its area of interest, so the
+    // remote is steered (from the server's positions) to ride 30 units below the page's player.
+    const remote = await connect({
       url: url.replace('http', 'ws'),
-      name: 'remote',
+      components: liveComponents,
+      reducers,
+      identity: generateIdentity(),
+      subscribe: [{ components: ['Player'] }],
       WebSocket: laggedWebSocket(WebSocket as unknown as WebSocketClass, { latencyMs: 75, jitterMs: 0, lossPct: 0 }),
     })
-    await remote.start()
+    await remote.reducers.enterGame({ name: 'remote' })
+    const centreOf = (identity: string): { x: number; y: number } | null => {
+      const world = server.world
+      const player = world.findUnique(Player, 'identity', identity)
+      const circle = player === undefined ? undefined : (world.findAll(Circle, 'playerId', player)[0] as Entity | undefined)
+      return circle === undefined ? null : { x: world.read(circle, Body, 'x'), y: world.read(circle, Body, 'y') }
+    }
+    let pageIdentity = ''
+    // Where the remote rides: 30 units below the page's player, or above it in the lower half of the world.
+    const berth = (me: { x: number; y: number }): { x: number; y: number } => ({ x: me.x, y: me.y + (me.y < 500 ? 30 : -30) })
+    const follow = setInterval(() => {
+      const me = centreOf(pageIdentity)
+      const r = centreOf(remote.identity)
+      if (me === null || r === null || remote.connection.state !== 'connected') return
+      const to = berth(me)
+      remote.reducers.updatePlayerInput({ dirX: (to.x - r.x) / 10, dirY: (to.y - r.y) / 10 }).catch(() => undefined)
+    }, 50)
     try {
-      // The same identity comes back (its token is stored) with its circle, or enters again.
+      // The same identity comes back (its key is stored) with its circle, or enters again.
       await page.goto(`${url}?latency=75`)
       await page.waitForFunction(() => window.__orrery?.connected === true, undefined, { timeout: 15_000 })
       await page.waitForTimeout(500)
@@ -146,6 +185,25 @@ function browserSuite(): void {
         await page.locator('#enter').click()
       }
       await page.waitForFunction(() => window.__orrery?.playerCircle() != null, undefined, { timeout: 10_000 })
+      pageIdentity = await page.evaluate(() => window.__orrery?.identity ?? '')
+      // The player kept the earlier tests' steering: bring it back toward the middle of the world (room to
+      // move right), while the remote comes into the page's view.
+      const start = Date.now()
+      for (;;) {
+        const me = centreOf(pageIdentity)
+        const r = centreOf(remote.identity)
+        if (me !== null) {
+          const far = Math.hypot(500 - me.x, 500 - me.y)
+          const k = far > 150 ? 100 / far : 0
+          await page.mouse.move(400 + (500 - me.x) * k, 300 + (500 - me.y) * k)
+        }
+        if (me !== null && r !== null && Math.hypot(500 - me.x, 500 - me.y) <= 150) {
+          const to = berth(me)
+          if (Math.hypot(to.x - r.x, to.y - r.y) < 15) break
+        }
+        if (Date.now() - start > 25_000) throw new Error('the remote player did not reach the page player')
+        await page.waitForTimeout(100)
+      }
       // Prediction starts once a few calls came back (it then knows the round trip).
       for (let i = 0; i < 20 && !(await page.evaluate(() => window.__orrery?.predicting === true)); i++) {
         await page.mouse.move(400 + (i % 2 === 0 ? 30 : -30), 300)
@@ -194,7 +252,8 @@ function browserSuite(): void {
       expect(pairs).toBeGreaterThan(50)
       expect(worst).toBeLessThan(2)
     } finally {
-      await remote.stop()
+      clearInterval(follow)
+      await remote.disconnect()
     }
   }, 60_000)
 }

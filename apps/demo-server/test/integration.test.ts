@@ -1,3 +1,4 @@
+import { generateIdentity, type KeyIdentity } from '@orrery/auth'
 import { connect } from '@orrery/client'
 import { Bot, type BlackholioClient } from '@orrery/demo-client/bots'
 import {
@@ -8,11 +9,12 @@ import {
   isConsumeEvent,
   LoggedOutPlayer,
   liveComponents,
+  POSITION_STEP,
   Player,
   reducers,
 } from '@orrery/demo-shared'
 import type { Entity } from '@orrery/ecs'
-import { createServer, type OrreryServer } from '@orrery/server'
+import { createKeyAuthenticator, createServer, type OrreryServer } from '@orrery/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BlackholioStats } from '../src/module.js'
 import { createTestModule } from './test-module.js'
@@ -20,13 +22,23 @@ import { waitFor } from './wait-for.js'
 
 let server: OrreryServer
 let url: string
-const stats: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0 }
+const stats: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
 const clients: BlackholioClient[] = []
 
-async function join(token: string | null = null): Promise<BlackholioClient> {
-  const client = await connect({ url, components: liveComponents, reducers, token })
+const keys = new Map<string, KeyIdentity>()
+
+/** Connects with `identity` (default: a new guest key); `keyOf(client)` gives the key back to return as the same player. */
+async function join(identity: KeyIdentity = generateIdentity()): Promise<BlackholioClient> {
+  keys.set(identity.identity, identity)
+  const client = await connect({ url, components: liveComponents, reducers, identity })
   clients.push(client)
   return client
+}
+
+function keyOf(client: BlackholioClient): KeyIdentity {
+  const key = keys.get(client.identity)
+  if (key === undefined) throw new Error('not a client of join()')
+  return key
 }
 
 function playerOf(client: BlackholioClient, identity = client.identity): Entity | undefined {
@@ -45,7 +57,7 @@ function bodyOf(client: BlackholioClient, e: Entity): { x: number; y: number; ma
 }
 
 beforeAll(async () => {
-  server = createServer({ module: createTestModule(stats), port: 0, seed: 7, logger: false })
+  server = createServer({ module: createTestModule(stats), port: 0, seed: 7, logger: false, authenticator: createKeyAuthenticator() })
   const { port } = await server.listen()
   url = `ws://127.0.0.1:${port}`
 })
@@ -56,6 +68,33 @@ afterAll(async () => {
 })
 
 describe('Blackholio over WebSockets', () => {
+  it('every reducer acts only on the caller’s own player and circles (ctx.sender is the key identity)', async () => {
+    const victim = await join()
+    const caller = await join()
+    await victim.reducers.enterGame({ name: 'victim' })
+    await caller.reducers.enterGame({ name: 'caller' })
+    const victimPlayer = await waitFor('victim’s player', () => server.world.findUnique(Player, 'identity', victim.identity))
+    const callerPlayer = await waitFor('caller’s player', () => server.world.findUnique(Player, 'identity', caller.identity))
+    server.call('feed', { mass: 200 }, victim.identity)
+    server.call('feed', { mass: 200 }, caller.identity)
+    const snapshot = () =>
+      server.world
+        .findAll(Circle, 'playerId', victimPlayer)
+        .map((e) => [e, server.world.read(e, Circle, 'dirX'), server.world.read(e, Circle, 'dirY')])
+        .sort()
+    const before = { name: server.world.read(victimPlayer, Player, 'name'), circles: snapshot() }
+
+    await caller.reducers.updatePlayerInput({ dirX: 0.6, dirY: -0.8 })
+    await caller.reducers.playerSplit()
+    await caller.reducers.enterGame({ name: 'renamed' })
+    await caller.reducers.suicide()
+    await caller.reducers.respawn().catch(() => undefined)
+
+    expect({ name: server.world.read(victimPlayer, Player, 'name'), circles: snapshot() }).toEqual(before)
+    expect(server.world.read(callerPlayer, Player, 'name')).toBe('renamed')
+    expect(server.world.findUnique(Player, 'identity', caller.identity)).toBe(callerPlayer)
+  })
+
   it('two players see each other move, eat, split, and one comes back after a disconnect', async () => {
     const alice = await join()
     const bob = await join()
@@ -85,9 +124,11 @@ describe('Blackholio over WebSockets', () => {
     await new Promise((resolve) => setTimeout(resolve, 150))
     const serverBody = server.world.get(aliceCircle, Body)
     expect(serverBody).toBeDefined()
+    // Positions travel quantized: the replica holds them to within half a step.
     await waitFor('bob’s replica to match the server', () => {
       const b = bodyOf(bob, aliceCircle)
-      return b !== undefined && b.x === serverBody?.x && b.y === serverBody.y
+      const near = (a: number, s: number): boolean => Math.abs(a - s) <= POSITION_STEP / 2
+      return b !== undefined && serverBody !== undefined && near(b.x, serverBody.x) && near(b.y, serverBody.y)
     })
 
     // Food placed against Alice's circle is eaten at the next move step.
@@ -116,13 +157,13 @@ describe('Blackholio over WebSockets', () => {
     for (const e of split) expect(bodyOf(bob, e)?.mass).toBeGreaterThanOrEqual(50)
 
     // Alice leaves: her player and circles leave the live world (Bob sees them go) but are kept.
-    const token = alice.token
+    const aliceKey = keyOf(alice)
     await alice.disconnect()
     await waitFor('bob to see alice leave', () => playerOf(bob, alice.identity) === undefined && circlesOf(bob, alicePlayer).length === 0)
     expect(server.world.has(alicePlayer, LoggedOutPlayer)).toBe(true)
 
-    // She comes back with her token: same identity, same player, same circles.
-    const again = await join(token)
+    // She comes back with her key: same identity, same player, same circles.
+    const again = await join(aliceKey)
     expect(again.identity).toBe(alice.identity)
     const back = await waitFor('alice back in her replica', () => playerOf(again))
     expect(back).toBe(alicePlayer)
@@ -135,7 +176,7 @@ describe('Blackholio over WebSockets', () => {
     const first = await join()
     await first.reducers.enterGame({ name: 'twice' })
     const player = await waitFor('the player', () => playerOf(first))
-    const second = await join(first.token)
+    const second = await join(keyOf(first))
     expect(second.identity).toBe(first.identity)
     await waitFor('the first session to be replaced', () => first.connection.state !== 'connected')
     await new Promise((resolve) => setTimeout(resolve, 200))
@@ -145,12 +186,13 @@ describe('Blackholio over WebSockets', () => {
   })
 
   it('with duplicate sessions allowed, the player stays live until the last one closes', async () => {
-    const host = createServer({ module: createTestModule(), port: 0, logger: false, duplicateIdentity: 'allow' })
+    const host = createServer({ module: createTestModule(), port: 0, logger: false, duplicateIdentity: 'allow', authenticator: createKeyAuthenticator() })
     const { port } = await host.listen()
     const local = `ws://127.0.0.1:${port}`
     try {
-      const first = await connect({ url: local, components: liveComponents, reducers })
-      const second = await connect({ url: local, components: liveComponents, reducers, token: first.token })
+      const key = generateIdentity()
+      const first = await connect({ url: local, components: liveComponents, reducers, identity: key })
+      const second = await connect({ url: local, components: liveComponents, reducers, identity: key })
       expect(second.identity).toBe(first.identity)
       await first.reducers.enterGame({ name: 'two tabs' })
       const player = await waitFor('the player', () => playerOf(second, first.identity))

@@ -6,6 +6,15 @@ import { defineComponent } from '@orrery/ecs'
 export const BODY_GRID_CELL_SIZE = 32
 
 /**
+ * Precision of positions on the wire, in world units: clients hold `x` and `y` to within 1/32 of a unit
+ * (a hundredth of the smallest circle's radius), so a moving circle's update is a one-byte delta per axis.
+ */
+export const POSITION_STEP = 1 / 16
+
+/** Precision of steering directions and speeds on the wire (unitless): 1/256. */
+export const DIRECTION_STEP = 1 / 256
+
+/**
  * Position and mass of everything that lives in the arena (circles and food): the reference's `entity` table.
  *
  * Fields: `x`, `y` in world units (f32, [0, 1000)); `mass` in mass units (u32). A spatial grid over (x, y)
@@ -18,7 +27,7 @@ export const BODY_GRID_CELL_SIZE = 32
 export const Body = defineComponent(
   'Body',
   { x: 'f32', y: 'f32', mass: 'u32' },
-  { spatial: { x: 'x', y: 'y', cellSize: BODY_GRID_CELL_SIZE } },
+  { spatial: { x: 'x', y: 'y', cellSize: BODY_GRID_CELL_SIZE }, quantize: { x: POSITION_STEP, y: POSITION_STEP } },
 )
 
 /**
@@ -34,7 +43,7 @@ export const Body = defineComponent(
 export const Circle = defineComponent(
   'Circle',
   { playerId: 'entity', dirX: 'f32', dirY: 'f32', speed: 'f32', lastSplitAt: 'f64' },
-  { index: ['playerId'] },
+  { index: ['playerId'], quantize: { dirX: DIRECTION_STEP, dirY: DIRECTION_STEP, speed: DIRECTION_STEP } },
 )
 
 /**
@@ -93,12 +102,26 @@ export const LoggedOutCircle = defineComponent(
 )
 
 /**
+ * One line of the leaderboard the server keeps (top {@link LEADERBOARD_SIZE} players by total mass), so
+ * clients that see only their area still show the whole world's ranking.
+ *
+ * Fields: `rank` (1 = heaviest), `playerId` (the player's entity), `name`, `mass` (total of its circles).
+ *
+ * @example
+ * world.query([LeaderboardEntry]).forEach((e) => console.log(world.get(e, LeaderboardEntry)))
+ */
+export const LeaderboardEntry = defineComponent('LeaderboardEntry', { rank: 'u8', playerId: 'entity', name: 'string', mass: 'u32' })
+
+/** Lines of the server-kept leaderboard. */
+export const LEADERBOARD_SIZE = 10
+
+/**
  * The components clients replicate, in table-id order.
  *
  * @example
  * await connect({ url, components: liveComponents, reducers })
  */
-export const liveComponents = [Body, Circle, Food, Player] as const
+export const liveComponents = [Body, Circle, Food, Player, LeaderboardEntry] as const
 
 /**
  * Components that hold disconnected players; the server keeps them out of replication.

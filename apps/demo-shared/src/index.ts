@@ -24,13 +24,18 @@ export {
   BODY_GRID_CELL_SIZE,
   Body,
   Circle,
+  DIRECTION_STEP,
   Food,
+  LEADERBOARD_SIZE,
+  LeaderboardEntry,
   LoggedOutCircle,
   LoggedOutPlayer,
   liveComponents,
   loggedOutComponents,
   Player,
+  POSITION_STEP,
 } from './components.js'
+export { VIEW_ASPECT, VIEW_MARGIN, viewArea } from './view-area.js'
 export {
   cameraSize,
   canConsume,

@@ -1,6 +1,7 @@
+import type { KeyIdentity } from '@orrery/auth'
 import type { Connection, ConnectionOptions } from '@orrery/connection'
 import type { Component } from '@orrery/ecs'
-import type { ArgsSchema } from '@orrery/protocol'
+import type { Area, ArgsSchema } from '@orrery/protocol'
 import type { Replica } from '@orrery/sync'
 import type { ClientError } from './client-error.js'
 import type { Reducers } from './reducer-proxy.js'
@@ -27,15 +28,29 @@ export interface ConnectOptions<C extends ComponentList, R extends Record<string
   readonly reducers: R
   /** A token from an earlier session (see `onTokenChange`) to come back as the same identity. */
   readonly token?: string | null
-  /** Components to subscribe to at connect: names, or 'all' (every component in `components`). Default 'all'. */
-  readonly subscribe?: readonly string[] | 'all'
+  /**
+   * Subscriptions made at connect: 'all' (every component in `components`, whole tables), component names
+   * (one whole-table subscription), or a list of {@link SubscriptionSpec} (each with an optional area of
+   * interest). Default 'all'.
+   */
+  readonly subscribe?: readonly string[] | 'all' | readonly SubscriptionSpec[]
   /** Called with each new token (first Welcome, a changed token on reconnect, `refreshToken()`); persist it. */
   readonly onTokenChange?: (token: string) => void
   /** WebSocket implementation; default `globalThis.WebSocket`, else `ws` in Node. */
   readonly WebSocket?: ConnectionOptions['WebSocket']
   /** Reconnect backoff, see `@orrery/connection`. */
   readonly reconnect?: ConnectionOptions['reconnect']
-  /** The auth seam, see `@orrery/connection`; default answers with the token when one is known, else 'anonymous'. */
+  /**
+   * The client's key identity (`@orrery/auth`): the client signs the server's Challenge with it,
+   * keeps the token it gets in memory, presents it on reconnects while it is valid, refreshes it
+   * before it expires, and signs in again when the server refuses it.
+   */
+  readonly identity?: KeyIdentity
+  /** With a token that expires: refresh it this long before `exp`, ms. Default 60 000. */
+  readonly tokenRefreshMarginMs?: number
+  /** Wall-clock time for token expiry, ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number
+  /** The auth seam, see `@orrery/connection`; default: key signatures with `identity`, else the token when one is known, else 'anonymous'. */
   readonly auth?: ConnectionOptions['auth']
   /** Request (reducer call, subscription) timeout in ms. Default 10 000. */
   readonly requestTimeoutMs?: number
@@ -47,12 +62,33 @@ export interface ConnectOptions<C extends ComponentList, R extends Record<string
   readonly statsWindowMs?: number
 }
 
+/**
+ * One subscription to make at connect: component names and, optionally, an area of interest (world units).
+ *
+ * @example
+ * ```ts
+ * const spec: SubscriptionSpec = { components: ['Body', 'Circle', 'Food'], area: { minX: 0, minY: 0, maxX: 160, maxY: 100, margin: 20 } }
+ * ```
+ */
+export interface SubscriptionSpec {
+  readonly components: readonly string[]
+  /** Only the rows of entities whose position (a component with a spatial index) lies in this area. */
+  readonly area?: Area
+}
+
 /** A live subscription, see {@link OrreryClient.subscribe}. */
 export interface Subscription {
   /** The client-chosen id of the subscription. */
   readonly queryId: number
   /** The component names it covers. */
   readonly components: readonly string[]
+  /** Its area of interest, or null for whole tables. */
+  readonly area: Area | null
+  /**
+   * Moves its area (as the camera moves): entities entering and leaving arrive as inserts and deletes.
+   * Counts against the server's message rate: send at most a few times per second. Ignored for whole-table subscriptions.
+   */
+  setArea(area: Area): void
   /** Ends it; rows of components no other subscription covers leave the tables (onDelete fires). */
   unsubscribe(): Promise<void>
 }
@@ -65,7 +101,7 @@ export interface ClientStats {
   readonly bytesReceivedPerSec: number
   /** Bytes sent per second over the stats window. */
   readonly bytesSentPerSec: number
-  /** The seq of the last applied snapshot or update. */
+  /** The seq of the last applied update. */
   readonly seq: number
 }
 
@@ -84,12 +120,15 @@ export interface OrreryClient<C extends ComponentList, R extends Record<string, 
   /** Typed reducer callers by name. */
   readonly reducers: Reducers<R>
   /**
-   * Subscribes to more components; resolves when their snapshot is applied.
+   * Subscribes to more components; resolves when their rows are applied.
    * @param components - component names
+   * @param options - `area`: only the rows of entities whose position lies in it (world units)
    * @returns the subscription
-   * @throws {ClientError} `ERR_SUBSCRIBE_FAILED` (remoteCode `ERR_UNKNOWN_COMPONENT`, `ERR_TOO_MANY_SUBSCRIPTIONS`), `ERR_TIMEOUT`, `ERR_DISCONNECTED`, `ERR_NOT_CONNECTED`
+   * @throws {ClientError} `ERR_SUBSCRIBE_FAILED` (remoteCode `ERR_UNKNOWN_COMPONENT`, `ERR_TOO_MANY_SUBSCRIPTIONS`, `ERR_NO_POSITION`), `ERR_TIMEOUT`, `ERR_DISCONNECTED`, `ERR_NOT_CONNECTED`
    */
-  subscribe(components: readonly string[]): Promise<Subscription>
+  subscribe(components: readonly string[], options?: { readonly area?: Area }): Promise<Subscription>
+  /** Moves the area of every area subscription (see {@link Subscription.setArea}). */
+  setArea(area: Area): void
   /** Calls `fn` for each event of each applied update; returns the unsubscribe function. */
   onEvent(fn: (name: string, payload: unknown) => void): () => void
   /**

@@ -1,22 +1,24 @@
 import { type Connection, type ConnectionOptions, createConnection } from '@orrery/connection'
 import type { Component, Schema } from '@orrery/ecs'
-import type { ArgsSchema, ReducerResult, ServerMessage, SubscribeApplied, Unsubscribed, Welcome } from '@orrery/protocol'
-import { createReplica, type Replica } from '@orrery/sync'
+import { type Area, type ArgsSchema, CloseCode, type ReducerResult, type ServerMessage, type SubscribeApplied, type Unsubscribed, type Welcome } from '@orrery/protocol'
+import { createReplica, type Replica, SyncError } from '@orrery/sync'
 import { ClientError } from './client-error.js'
-import type { ComponentList, ConnectOptions, OrreryClient } from './client-types.js'
+import type { ComponentList, ConnectOptions, OrreryClient, Subscription, SubscriptionSpec } from './client-types.js'
+import { createKeyAuth } from './key-auth.js'
 import { createReducers, type Reducers } from './reducer-proxy.js'
-import { ReplicaSync } from './replica-sync.js'
 import { SlidingRate } from './sliding-rate.js'
 import { createTable, type Table } from './table.js'
 import { toClientError } from './to-client-error.js'
+import { TokenRefresher } from './token-refresher.js'
 
 /**
  * Connects to an Orrery server: handshake, replica schema from Welcome, the
- * initial subscription; re-subscribes and re-syncs after each reconnect and
- * after a replica gap.
+ * initial subscriptions (whole tables, or areas of interest); re-subscribes
+ * after each reconnect (rows the new session does not send again are deleted)
+ * and reconnects for a fresh session after a replica gap.
  *
  * @param options - URL, components, reducer schemas and connection settings, see {@link ConnectOptions}
- * @returns the client, once the initial subscription's snapshot is applied
+ * @returns the client, once the initial subscriptions' rows are applied
  * @throws {ClientError} `ERR_INVALID_OPTIONS` (duplicate components, unknown names in `subscribe`); `ERR_CONNECT_FAILED` (handshake refused or subscription failed; `cause` has the reason)
  * @example
  * ```ts
@@ -38,10 +40,7 @@ export async function connect<const C extends ComponentList, const R extends Rec
     if (names.has(c.name)) throw new ClientError('ERR_INVALID_OPTIONS', `component '${c.name}' is listed twice`)
     names.add(c.name)
   }
-  const initial = options.subscribe === undefined || options.subscribe === 'all' ? [...names] : [...options.subscribe]
-  for (const name of initial) {
-    if (!names.has(name)) throw new ClientError('ERR_INVALID_OPTIONS', `subscribe names '${name}', which is not in components`)
-  }
+  const initial = initialSubscriptions(options.subscribe, names)
   const client = new Client(options, components)
   try {
     await client.open(initial)
@@ -56,13 +55,18 @@ export async function connect<const C extends ComponentList, const R extends Rec
   return client as unknown as OrreryClient<C, R>
 }
 
+interface Query {
+  readonly components: readonly string[]
+  area: Area | null
+}
+
 class Client {
   readonly connection: Connection
   readonly replica: Replica
   readonly db: Record<string, Table<Schema>>
   readonly reducers: Reducers<Record<string, ArgsSchema>>
   private readonly options: ConnectOptions<ComponentList, Record<string, ArgsSchema>>
-  private readonly queries = new Map<number, readonly string[]>()
+  private readonly queries = new Map<number, Query>()
   private readonly received: SlidingRate
   private readonly sent: SlidingRate
   private readonly offs: (() => void)[] = []
@@ -70,9 +74,12 @@ class Client {
   private tokenValue: string | null
   private nextQueryId = 1
   private welcomes = 0
-  private readonly sync: ReplicaSync
+  /** Subscriptions of this session still to be applied before the rows the session did not re-send are deleted. */
+  private resyncPending = 0
+  private session = 0
   private readonly errorListeners = new Set<(error: ClientError) => void>()
   private schemaError: ClientError | null = null
+  private readonly refresher: TokenRefresher
 
   constructor(options: ConnectOptions<ComponentList, Record<string, ArgsSchema>>, components: readonly Component[]) {
     this.options = options
@@ -84,27 +91,37 @@ class Client {
     this.received.sample(performance.now(), 0)
     this.sent.sample(performance.now(), 0)
     this.replica = createReplica({ components })
-    this.sync = new ReplicaSync(
-      this.replica,
-      () => this.queries.size > 0,
-      (error, applied) => this.syncFailed(error, applied),
-    )
     this.db = {}
     for (const c of components) this.db[c.name] = createTable(this.replica, c)
+    this.refresher = new TokenRefresher({
+      marginMs: options.tokenRefreshMarginMs ?? 60_000,
+      now: options.now ?? Date.now,
+      refresh: () => this.refreshToken(),
+      onError: (cause) => {
+        // Not fatal: unrefreshed, the session ends with TokenExpired and the client signs in again.
+        if (this.connection.state === 'connected') this.report(new ClientError('ERR_REMOTE', `token refresh failed: ${messageOf(cause)}`, { cause }))
+      },
+    })
     this.connection = createConnection(this.connectionOptions())
     this.reducers = createReducers(options.reducers, (reducer, args) =>
       this.request<ReducerResult>((requestId) => ({ type: 'CallReducer', requestId, reducer, args })),
     )
     const onWelcome = (welcome: Welcome): void => this.onWelcome(welcome)
     const onMessage = (message: ServerMessage): void => {
-      if (message.type === 'TransactionUpdate') this.sync.update(message)
+      if (message.type === 'TransactionUpdate') this.applyUpdate(message)
+    }
+    const onClose = ({ code }: { code: number }): void => {
+      if (code === CloseCode.TokenRefused || code === CloseCode.TokenExpired) this.tokenValue = null
+      this.refresher.stop()
     }
     this.connection.on('welcome', onWelcome)
     this.connection.on('message', onMessage)
+    this.connection.on('close', onClose)
     this.offs.push(
       () => this.connection.off('welcome', onWelcome),
       () => this.connection.off('message', onMessage),
-      this.replica.onGap(() => this.resync()),
+      () => this.connection.off('close', onClose),
+      this.replica.onGap(({ expected, got }) => this.lost(`gap: expected seq ${expected}, got ${got}`)),
     )
   }
 
@@ -116,23 +133,35 @@ class Client {
     return this.tokenValue ?? ''
   }
 
-  async open(initial: readonly string[]): Promise<void> {
+  async open(initial: readonly SubscriptionSpec[]): Promise<void> {
     await this.connection.open()
     if (this.schemaError !== null) throw new ClientError('ERR_CONNECT_FAILED', this.schemaError.message, { cause: this.schemaError })
-    if (initial.length > 0) await this.subscribe(initial)
+    await Promise.all(initial.map((spec) => this.subscribe(spec.components, spec.area === undefined ? {} : { area: spec.area })))
   }
 
-  async subscribe(components: readonly string[]): Promise<{ queryId: number; components: readonly string[]; unsubscribe(): Promise<void> }> {
+  async subscribe(components: readonly string[], options: { area?: Area } = {}): Promise<Subscription> {
     const queryId = this.nextQueryId++
-    const list = [...components]
-    this.queries.set(queryId, list)
+    const query: Query = { components: [...components], area: options.area ?? null }
+    this.queries.set(queryId, query)
     try {
-      await this.sendSubscribe(queryId, list)
+      await this.sendSubscribe(queryId, query, this.session)
     } catch (error) {
       this.queries.delete(queryId)
       throw error
     }
-    return { queryId, components: list, unsubscribe: () => this.unsubscribe(queryId) }
+    return {
+      queryId,
+      components: query.components,
+      get area() {
+        return query.area
+      },
+      setArea: (area) => this.moveArea(queryId, area),
+      unsubscribe: () => this.unsubscribe(queryId),
+    }
+  }
+
+  setArea(area: Area): void {
+    for (const [queryId, query] of this.queries) if (query.area !== null) this.moveArea(queryId, area)
   }
 
   onEvent(fn: (name: string, payload: unknown) => void): () => void {
@@ -152,6 +181,7 @@ class Client {
       requestId,
     }))
     this.setToken(reply.token)
+    this.refresher.schedule(reply.token)
     return reply.token
   }
 
@@ -168,6 +198,7 @@ class Client {
 
   async disconnect(): Promise<void> {
     for (const off of this.offs.splice(0)) off()
+    this.refresher.stop()
     await this.connection.close(1000, 'client disconnect')
   }
 
@@ -177,6 +208,7 @@ class Client {
     if (o.WebSocket !== undefined) out.WebSocket = o.WebSocket
     if (o.reconnect !== undefined) out.reconnect = o.reconnect
     if (o.auth !== undefined) out.auth = o.auth
+    else if (o.identity !== undefined) out.auth = createKeyAuth(o.identity, o.url, o.now === undefined ? {} : { now: o.now })
     if (o.requestTimeoutMs !== undefined) out.requestTimeoutMs = o.requestTimeoutMs
     if (o.handshakeTimeoutMs !== undefined) out.handshakeTimeoutMs = o.handshakeTimeoutMs
     if (o.pingIntervalMs !== undefined) out.pingIntervalMs = o.pingIntervalMs
@@ -185,8 +217,10 @@ class Client {
 
   private onWelcome(welcome: Welcome): void {
     this.welcomes++
+    this.session++
     this.identityValue = welcome.identity
     this.setToken(welcome.token)
+    this.refresher.schedule(welcome.token)
     try {
       this.replica.setSchema(welcome.schema)
     } catch (cause) {
@@ -201,9 +235,41 @@ class Client {
       }
       return
     }
-    this.sync.newSession()
-    // The first Welcome's subscription is sent by open(); later ones re-subscribe everything.
-    if (this.welcomes > 1) this.resubscribeAll()
+    this.replica.startSession(welcome, welcome.resumed)
+    if (welcome.resumed || this.welcomes === 1) return
+    // A fresh session: the server holds none of our rows. Subscribe again; rows it does not send again go once all are applied.
+    this.resyncPending = this.queries.size
+    if (this.resyncPending === 0) this.replica.endResync()
+    const session = this.session
+    for (const [queryId, query] of this.queries) {
+      this.sendSubscribe(queryId, query, session)
+        .catch(() => undefined)
+        .finally(() => {
+          if (session !== this.session) return
+          this.resyncPending--
+          if (this.resyncPending === 0) this.replica.endResync()
+        })
+    }
+  }
+
+  private applyUpdate(message: Parameters<Replica['applyUpdate']>[0]): void {
+    try {
+      this.replica.applyUpdate(message)
+    } catch (error) {
+      if (error instanceof SyncError) {
+        // Refused whole: the replica is as before, but the session's handles can no longer be trusted.
+        this.lost(`an update could not be applied: ${messageOf(error)}`, error)
+        return
+      }
+      // Applied, but a row or event listener threw: the replica is in step, report and go on.
+      this.report(new ClientError('ERR_SYNC_FAILED', `a row or event listener threw: ${messageOf(error)}`, { cause: error }))
+    }
+  }
+
+  /** The session's stream can no longer be followed: report, and reconnect for a fresh session. */
+  private lost(what: string, cause?: unknown): void {
+    this.report(new ClientError('ERR_SYNC_FAILED', `${what}; reconnecting`, cause === undefined ? {} : { cause }))
+    this.connection.reconnect('replica out of step')
   }
 
   private setToken(token: string): void {
@@ -216,50 +282,31 @@ class Client {
     for (const fn of this.errorListeners) fn(error)
   }
 
-  /** Applying an update threw: a listener threw (report), or the update was refused (report and re-sync). */
-  private syncFailed(cause: unknown, applied: boolean): void {
-    const what = applied ? 'a row or event listener threw' : 'an update could not be applied; re-syncing'
-    this.report(new ClientError('ERR_SYNC_FAILED', `${what}: ${messageOf(cause)}`, { cause }))
-    if (!applied) this.resync()
-  }
-
-  /** A gap: start over from fresh snapshots (the replica is not anchored again until they arrive, so this cannot repeat meanwhile). */
-  private resync(): void {
-    this.sync.newSession()
-    this.resubscribeAll()
-  }
-
-  /**
-   * Re-sends every subscription (same queryIds, which the server replaces). A failure here means the
-   * connection dropped again; the next Welcome re-subscribes once more.
-   */
-  private resubscribeAll(): void {
-    for (const [queryId, list] of this.queries) this.sendSubscribe(queryId, list).catch(() => undefined)
-  }
-
-  private async sendSubscribe(queryId: number, components: readonly string[]): Promise<void> {
-    const generation = this.sync.expectSnapshot()
-    let applied: SubscribeApplied
+  private moveArea(queryId: number, area: Area): void {
+    const query = this.queries.get(queryId)
+    if (query === undefined || query.area === null) return
+    query.area = area
+    if (this.connection.state !== 'connected') return
     try {
-      applied = await this.request<SubscribeApplied>(
-        (requestId) => ({ type: 'Subscribe', requestId, queryId, components }),
-        'ERR_SUBSCRIBE_FAILED',
-      )
-    } catch (error) {
-      this.sync.failed(generation)
-      throw error
+      this.connection.send({ type: 'SetArea', queryId, area })
+    } catch {
+      // The socket closed meanwhile: the next session subscribes with the new area.
     }
-    try {
-      this.sync.snapshot(generation, applied)
-    } catch (cause) {
-      throw new ClientError('ERR_SYNC_FAILED', `the snapshot could not be applied: ${messageOf(cause)}`, { cause })
-    }
+  }
+
+  private async sendSubscribe(queryId: number, query: Query, session: number): Promise<void> {
+    const applied = await this.request<SubscribeApplied>(
+      (requestId) => ({ type: 'Subscribe', requestId, queryId, components: query.components, area: query.area }),
+      'ERR_SUBSCRIBE_FAILED',
+    )
+    // This runs a few microtasks after the answer arrived: updates read with it in the same turn may be applied
+    // already, so the replica can be past `applied.seq`. Only an answer ahead of the replica means a gap.
+    if (session === this.session && applied.seq > this.replica.seq) this.replica.applySubscribed(applied)
   }
 
   private async unsubscribe(queryId: number): Promise<void> {
     if (!this.queries.delete(queryId)) return
-    const reply = await this.request<Unsubscribed>((requestId) => ({ type: 'Unsubscribe', requestId, queryId }))
-    this.replica.applyUnsubscribed(reply)
+    await this.request<Unsubscribed>((requestId) => ({ type: 'Unsubscribe', requestId, queryId }))
   }
 
   private async request<T>(
@@ -272,6 +319,19 @@ class Client {
       throw toClientError(error, remoteCode)
     }
   }
+}
+
+function initialSubscriptions(subscribe: ConnectOptions<ComponentList, Record<string, ArgsSchema>>['subscribe'], names: ReadonlySet<string>): SubscriptionSpec[] {
+  let specs: SubscriptionSpec[]
+  if (subscribe === undefined || subscribe === 'all') specs = [{ components: [...names] }]
+  else if (subscribe.every((item): item is string => typeof item === 'string')) specs = subscribe.length === 0 ? [] : [{ components: [...subscribe] }]
+  else specs = subscribe.filter((item): item is SubscriptionSpec => typeof item !== 'string')
+  for (const spec of specs) {
+    for (const name of spec.components) {
+      if (!names.has(name)) throw new ClientError('ERR_INVALID_OPTIONS', `subscribe names '${name}', which is not in components`)
+    }
+  }
+  return specs
 }
 
 function messageOf(error: unknown): string {

@@ -3,6 +3,7 @@ import { describeSchema } from '@orrery/protocol'
 import { createReplica } from '@orrery/sync'
 import { describe, expect, it } from 'vitest'
 import { createTable } from './table.js'
+import { transactionUpdate as update } from './test-utils/scripted-server.js'
 
 const Body = defineComponent('Body', { x: 'f64', y: 'f64' })
 const Player = defineComponent('Player', { identity: 'string', team: 'u8' }, { unique: ['identity'], index: ['team'] })
@@ -10,6 +11,7 @@ const Player = defineComponent('Player', { identity: 'string', team: 'u8' }, { u
 function setup() {
   const replica = createReplica({ components: [Body, Player] })
   replica.setSchema(describeSchema({ components: [Body, Player] }))
+  replica.startSession({ seq: 0, tick: 0, serverTime: 0 }, false)
   return { replica, body: createTable(replica, Body), player: createTable(replica, Player) }
 }
 
@@ -18,16 +20,18 @@ const e = (n: number) => n as Entity
 describe('Table', () => {
   it('reads rows, iterates, counts and finds through unique, multi-value and unindexed fields', () => {
     const { replica, body, player } = setup()
-    replica.applySnapshot({
-      type: 'SubscribeApplied',
-      requestId: 1,
-      queryId: 1,
-      seq: 3,
-      tables: [
-        { tableId: 0, rows: [1, 10, 20, 2, 30, 40] },
-        { tableId: 1, rows: [1, 'alice', 1, 2, 'bob', 2, 3, 'carol', 1] },
-      ],
-    })
+    // Handles 1..3 name entities 1..3.
+    replica.applyUpdate(
+      update(
+        0,
+        3,
+        [
+          { tableId: 0, inserts: [1, 10, 20, 2, 30, 40], updates: [], deletes: [] },
+          { tableId: 1, inserts: [1, 'alice', 1, 2, 'bob', 2, 3, 'carol', 1], updates: [], deletes: [] },
+        ],
+        { binds: [1, 1, 2, 2, 3, 3] },
+      ),
+    )
     expect(body.get(e(1))).toEqual({ x: 10, y: 20 })
     expect(body.get(e(99))).toBeUndefined()
     expect(body.has(e(2))).toBe(true)
@@ -48,38 +52,14 @@ describe('Table', () => {
     const offInsert = body.onInsert((entity, row) => log.push(`+${entity}:${row.x}`))
     const offUpdate = body.onUpdate((entity, row, previous, mask) => log.push(`~${entity}:${previous.x}->${row.x}/${mask}`))
     const offDelete = body.onDelete((entity, row) => log.push(`-${entity}:${row.x}`))
-    replica.applySnapshot({ type: 'SubscribeApplied', requestId: 1, queryId: 1, seq: 1, tables: [{ tableId: 0, rows: [1, 5, 5] }] })
-    replica.applyUpdate({
-      type: 'TransactionUpdate',
-      prevSeq: 1,
-      seq: 2,
-      tick: 1,
-      serverTime: 0,
-      tables: [{ tableId: 0, inserts: [2, 7, 7], updates: [1, 0b01, 6], deletes: [] }],
-      events: [],
-    })
-    replica.applyUpdate({
-      type: 'TransactionUpdate',
-      prevSeq: 2,
-      seq: 3,
-      tick: 2,
-      serverTime: 0,
-      tables: [{ tableId: 0, inserts: [], updates: [], deletes: [2] }],
-      events: [],
-    })
+    replica.applyUpdate(update(0, 1, [{ tableId: 0, inserts: [1, 5, 5], updates: [], deletes: [] }], { binds: [1, 1] }))
+    replica.applyUpdate(update(1, 2, [{ tableId: 0, inserts: [2, 7, 7], updates: [0b01, 1, 1, 6], deletes: [] }], { binds: [2, 2] }))
+    replica.applyUpdate(update(2, 3, [{ tableId: 0, inserts: [], updates: [], deletes: [2] }], { releases: [2] }))
     expect(log).toEqual(['+1:5', '+2:7', '~1:5->6/1', '-2:7'])
     offInsert()
     offUpdate()
     offDelete()
-    replica.applyUpdate({
-      type: 'TransactionUpdate',
-      prevSeq: 3,
-      seq: 4,
-      tick: 3,
-      serverTime: 0,
-      tables: [{ tableId: 0, inserts: [3, 1, 1], updates: [], deletes: [1] }],
-      events: [],
-    })
+    replica.applyUpdate(update(3, 4, [{ tableId: 0, inserts: [3, 1, 1], updates: [], deletes: [1] }], { binds: [3, 3], releases: [1] }))
     expect(log).toHaveLength(4)
     expect(body.count()).toBe(1)
   })

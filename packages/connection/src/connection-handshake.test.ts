@@ -14,6 +14,8 @@ const welcome: Welcome = {
   schema: { components: [], reducers: [] },
   seq: 0,
   resumed: false,
+  tick: 0,
+  serverTime: 0,
 }
 const challenge = { type: 'Challenge', nonce: new Uint8Array(32), methods: ['anonymous'] } as const
 
@@ -133,7 +135,46 @@ describe('handshake edge cases (fake socket)', () => {
   it('sends Hello with the token and the resume point', async () => {
     void start({ token: 'old', resume: () => ({ sessionId: 's9', lastSeq: 12 }) })
     const socket = await openSocket()
-    expect(socket.sent[0]).toEqual({ type: 'Hello', protocolVersion: '1.0', token: 'old', resume: { sessionId: 's9', lastSeq: 12 } })
+    expect(socket.sent[0]).toEqual({ type: 'Hello', protocolVersion: '2.0', token: 'old', resume: { sessionId: 's9', lastSeq: 12 } })
     expect(socket.binaryType).toBe('arraybuffer')
+  })
+
+  it('discards a refused token (TokenRefused) and signs in again instead of giving up', async () => {
+    const answers: (string | null)[] = []
+    void start({
+      token: 'stale',
+      auth: ({ token }) => {
+        answers.push(token)
+        return token === null ? { method: 'signature', credential: new Uint8Array([1]) } : { method: 'token', credential: token }
+      },
+    })
+    const first = await openSocket()
+    expect(first.sent[0]).toMatchObject({ type: 'Hello', token: 'stale' })
+    first.serverSend({ ...challenge, methods: ['signature', 'token'] })
+    await vi.advanceTimersByTimeAsync(0)
+    first.serverClose(CloseCode.TokenRefused, 'token refused')
+    expect(connection.state).toBe('reconnecting')
+    expect(connection.token).toBeNull()
+    await vi.advanceTimersByTimeAsync(10)
+    const second = await openSocket()
+    expect(second.sent[0]).toMatchObject({ type: 'Hello', token: null })
+    second.serverSend({ ...challenge, methods: ['signature', 'token'] })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(answers).toEqual(['stale', null])
+    expect(second.sent[1]).toMatchObject({ type: 'Authenticate', method: 'signature' })
+    second.serverSend(welcome)
+    expect(connection.state).toBe('connected')
+  })
+
+  it('forgets an expired session token (TokenExpired) and reconnects', async () => {
+    void start({ token: 'old' })
+    const socket = await openSocket()
+    socket.serverSend(challenge)
+    await vi.advanceTimersByTimeAsync(0)
+    socket.serverSend(welcome)
+    expect(connection.token).toBe('tok')
+    socket.serverClose(CloseCode.TokenExpired, 'token expired')
+    expect(connection.token).toBeNull()
+    expect(connection.state).toBe('reconnecting')
   })
 })

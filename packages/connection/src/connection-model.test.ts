@@ -32,6 +32,8 @@ const welcome: Welcome = {
   schema: { components: [], reducers: [] },
   seq: 0,
   resumed: false,
+  tick: 0,
+  serverTime: 0,
 }
 
 const flush = () => vi.advanceTimersByTimeAsync(0)
@@ -99,7 +101,7 @@ class Handshake implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     const s = socket()
     s.serverOpen()
-    expect(s.sent.at(-1)).toMatchObject({ type: 'Hello', protocolVersion: '1.0' })
+    expect(s.sent.at(-1)).toMatchObject({ type: 'Hello', protocolVersion: '2.0' })
     s.serverSend({ type: 'Challenge', nonce: new Uint8Array(32), methods: ['anonymous', 'token'] })
     await flush()
     expect(s.sent.at(-1)).toMatchObject({ type: 'Authenticate' })

@@ -110,6 +110,13 @@ export interface Connection {
   /** Closes the socket (default code 1000) and stops reconnecting; resolves once the socket is closed. */
   close(code?: number, reason?: string): Promise<void>
   /**
+   * Drops the open socket (close code 4000) and reconnects with the usual backoff, for a fresh session:
+   * e.g. after the replica found a gap. Does nothing unless connected.
+   *
+   * @param reason - the close reason, for the server's logs
+   */
+  reconnect(reason?: string): void
+  /**
    * Sends one message.
    * @throws ConnectionError `ERR_NOT_CONNECTED` when the state is not 'connected'
    */

@@ -65,7 +65,7 @@ describe('handshake', () => {
     expect(connection.token).toBe(welcome.token)
     expect(states).toEqual(['connecting', 'connected'])
     expect(server.received[0]?.slice(0, 2)).toEqual([
-      { type: 'Hello', protocolVersion: '1.0', token: null, resume: null },
+      { type: 'Hello', protocolVersion: '2.0', token: null, resume: null },
       { type: 'Authenticate', method: 'anonymous', credential: null },
     ])
     expect(connection.stats.messagesSent).toBe(2)
@@ -144,7 +144,7 @@ describe('requests', () => {
     expect(a.ok && a.value).toBe('a')
     expect(b.ok && b.value).toEqual({ b: 2 })
     expect(a.requestId).not.toBe(b.requestId)
-    const applied = await connection.request<SubscribeApplied>((requestId) => ({ type: 'Subscribe', requestId, queryId: 9, components: ['Body'] }))
+    const applied = await connection.request<SubscribeApplied>((requestId) => ({ type: 'Subscribe', requestId, queryId: 9, components: ['Body'], area: null }))
     expect(applied.queryId).toBe(9)
     const refreshed = await connection.request<TokenRefreshed>((requestId) => ({ type: 'RefreshToken', requestId }))
     expect(refreshed.token).toBe('refreshed')
@@ -186,7 +186,7 @@ describe('requests', () => {
     const { server, connection } = await setup()
     await connection.open()
     const received = next(connection, 'message')
-    server.clients[0]?.send({ type: 'TransactionUpdate', prevSeq: 0, seq: 1, tick: 1, serverTime: 5, tables: [], events: [] })
+    server.clients[0]?.send({ type: 'TransactionUpdate', prevSeq: 0, seq: 1, tickDelta: 1, timeDelta: 50, ack: null, binds: [], releases: [], tables: [], events: [] })
     expect(await received).toMatchObject({ type: 'TransactionUpdate', seq: 1 })
   })
 })
@@ -219,6 +219,35 @@ describe('reconnect', () => {
     expect(resumeCalls).toBe(2)
     expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'connected'])
     expect(connection.attempt).toBe(0)
+  })
+
+  it('reconnect() drops the open socket with ProtocolError and opens a fresh connection', async () => {
+    const { server, connection, states } = await setup()
+    await connection.open()
+    const pending = connection.request((requestId) => ({ type: 'CallReducer', requestId, reducer: 'slow', args: [] }))
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      server.clients[0]?.socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    )
+    const rejected = rejection(pending)
+    const welcomed = next(connection, 'welcome')
+    connection.reconnect('replica out of step')
+    expect(await closed).toEqual({ code: CloseCode.ProtocolError, reason: 'replica out of step' })
+    expect((await rejected).code).toBe('ERR_DISCONNECTED')
+    await welcomed
+    expect(server.clients.length).toBe(2)
+    expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'connected'])
+  })
+
+  it('reconnect() does nothing unless connected', async () => {
+    const { server, connection, states } = await setup()
+    connection.reconnect()
+    expect(connection.state).toBe('disconnected')
+    await connection.open()
+    await connection.close()
+    connection.reconnect()
+    expect(connection.state).toBe('disconnected')
+    expect(server.clients.length).toBe(1)
+    expect(states).toEqual(['connecting', 'connected', 'disconnected'])
   })
 
   it('gives up after maxAttempts while the server is down', async () => {
@@ -283,7 +312,8 @@ describe('heartbeat', () => {
     const { connection } = await setup({}, { pingIntervalMs: 10 })
     expect(connection.rttMs).toBeNull()
     await connection.open()
-    await sleep(60)
+    // Wait for the first Pong (bounded), not a fixed time: a loaded machine may take longer than a few pings.
+    for (let i = 0; i < 400 && connection.rttMs === null; i++) await sleep(5)
     expect(connection.rttMs).not.toBeNull()
     expect(connection.rttMs).toBeGreaterThanOrEqual(0)
   })

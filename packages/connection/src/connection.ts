@@ -130,6 +130,12 @@ class OrreryConnection implements Connection {
     })
   }
 
+  reconnect(reason = 'reconnect'): void {
+    const socket = this.socket
+    if (socket === null || this.phase !== 'ready') return
+    this.drop(socket, CloseCode.ProtocolError, reason)
+  }
+
   send(message: ClientMessage): void {
     const socket = this.socket
     if (this.currentState !== 'connected' || socket === null) {
@@ -377,6 +383,10 @@ class OrreryConnection implements Connection {
       this.closeWaiters = []
       for (const resolve of waiters) resolve()
       return
+    }
+    if (code === CloseCode.TokenRefused || code === CloseCode.TokenExpired) {
+      // A stale token is not a lost identity: forget it, and the next handshake signs in afresh.
+      this.currentToken = null
     }
     if (FINAL_CLOSE_CODES.has(code)) {
       const kind = code === CloseCode.SessionReplaced ? 'ERR_FAILED' : 'ERR_HANDSHAKE'

@@ -4,8 +4,11 @@
  * of it (commit), and a rollback of the same move.
  */
 import { performance } from 'node:perf_hooks'
-import { type MeasureOptions, measure } from '@orrery/tooling-bench'
 import { type Entity, type World, createWorld, defineComponent } from '../src/index.js'
+import { measure } from '@orrery/tooling-bench'
+
+/** Microseconds per call: the shared bench helper's median over 7 samples after a 500 ms warmup. */
+const medianUs = (fn: () => void): number => measure(fn, { warmupMs: 500, samples: 7, sampleMs: 100 }).usPerOp
 
 const COUNT = 10_000
 
@@ -50,7 +53,7 @@ function median(values: number[]): number {
 }
 
 /** Runs the cost measurements; returns table rows and a µs map for the JSON line. */
-export function orreryCosts(opts: MeasureOptions): { rows: (string | number)[][]; us: Record<string, number> } {
+export function orreryCosts(): { rows: (string | number)[][]; us: Record<string, number> } {
   const rows: (string | number)[][] = []
   const us: Record<string, number> = {}
   const add = (name: string, key: string, usPerOp: number): void => {
@@ -59,16 +62,16 @@ export function orreryCosts(opts: MeasureOptions): { rows: (string | number)[][]
   }
 
   const plain = makeWorld(false, false)
-  add('move, untracked, no index (baseline)', 'moveUntracked', measure(plain.move, opts).usPerOp)
+  add('move, untracked, no index (baseline)', 'moveUntracked', medianUs(plain.move))
 
   const grid = makeWorld(false, true)
-  add('move, untracked, spatial grid', 'moveUntrackedGrid', measure(grid.move, opts).usPerOp)
+  add('move, untracked, spatial grid', 'moveUntrackedGrid', medianUs(grid.move))
 
   const tracked = makeWorld(true, true)
   add(
     'move in a transaction, tracked, spatial grid (total)',
     'moveTracked',
-    measure(() => tracked.world.transaction(tracked.move), opts).usPerOp,
+    medianUs(() => tracked.world.transaction(tracked.move)),
   )
 
   const commit: number[] = []

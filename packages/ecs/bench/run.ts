@@ -1,85 +1,214 @@
 /**
- * `pnpm bench:ecs`: the five scenarios of the public ecs-benchmark suite for @orrery/ecs
- * (change tracking on, as the server runs, and off) and bitECS 0.4, in one process run, each
- * measurement in its own worker thread like the suite; then the costs of Orrery's own
- * transactions (a 10,000-entity move, its change set, a rollback).
+ * `pnpm bench:ecs`: the five scenarios of the public ecs-benchmark suite for @orrery/ecs and its
+ * peers (bitECS 0.3.34 as the suite pins it, bitECS 0.4.0, piecs 0.4.0), each cell measured in
+ * several fresh Node processes (min / median / max), plus:
+ *
+ * - Orrery bundled by esbuild (one file, top-level `const` turned into `var`) and by Vite's
+ *   production build;
+ * - tracked mode (each op one `world.transaction`, change set built) against bitECS 0.3 running
+ *   its own change detection (`Changed` queries, `enterQuery`/`exitQuery`);
+ * - growth: accessors created at capacity 1,024 vs after the world grew to 20,000 entities;
+ * - Orrery's own transaction costs.
+ *
+ * Options: `--rounds=N` (fresh processes per cell, default 8), `--only=packed_5,frag_iter`,
+ * `--quick` (shorter timings, 3 rounds). Rounds interleave all cells, so a burst of load on a
+ * shared machine hits different cells each time.
  */
-import { Worker } from 'node:worker_threads'
+import { execFileSync } from 'node:child_process'
 import { jsonLine, ratio, table } from '@orrery/tooling-bench'
-import type { Job } from './worker.js'
+import { type BuildKind, buildBench } from './build.js'
+import { type Lib, SCENARIOS } from './cases/index.js'
+import { type Spread, ratioCell, roundRatios, spread, spreadCell } from './spread.js'
 
-const allScenarios: readonly { name: string; label: string; extra?: boolean }[] = [
-  { name: 'packed_5', label: 'packed_5' },
-  { name: 'simple_iter', label: 'simple_iter' },
-  { name: 'frag_iter', label: 'frag_iter' },
-  { name: 'entity_cycle', label: 'entity_cycle' },
-  { name: 'add_remove', label: 'add_remove' },
-  { name: 'packed_5_inc', label: 'packed_5 +1 (extra)', extra: true },
-]
-
-// `--only=packed_5,frag_iter` measures a subset; `--quick` shortens every measurement.
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',')
-const scenarios = allScenarios.filter((s) => only === undefined || only.includes(s.name))
+const arg = (name: string): string | undefined =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const quick = process.argv.includes('--quick')
-const opts = quick ? { warmupMs: 300, samples: 3, sampleMs: 60 } : { warmupMs: 800, samples: 7, sampleMs: 120 }
-/** Every cell is measured in this many fresh workers, interleaved, and the median is kept. */
-const rounds = quick ? 1 : 3
-const libs = ['bitecs', 'orrery-tracked', 'orrery-untracked'] as const
+const rounds = Number(arg('rounds') ?? (quick ? 3 : 8))
+const [cycleMs, timedMs] = quick ? [200, 200] : [400, 400]
+const only = arg('only')?.split(',')
+const scenarios = SCENARIOS.filter((s) => only === undefined || only.includes(s))
 
-function run<T>(job: Job): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job })
-    worker.once('message', (value: T) => {
-      resolve(value)
-      void worker.terminate()
-    })
-    worker.once('error', reject)
-  })
+/** A measured cell: which build, library and scenario. */
+interface CellKey {
+  readonly build: BuildKind
+  readonly lib: Lib
+  readonly scenario: string
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1] as number
+const untrackedLibs: readonly Lib[] = ['bitecs-0.3', 'bitecs-0.4', 'piecs', 'orrery']
+const trackedLibs: readonly Lib[] = ['bitecs-0.3-changed', 'orrery-tracked']
+const cells: CellKey[] = []
+for (const scenario of scenarios) {
+  for (const lib of [...untrackedLibs, ...trackedLibs]) cells.push({ build: 'plain', lib, scenario })
+  cells.push({ build: 'bundled', lib: 'orrery', scenario })
+  cells.push({ build: 'vite', lib: 'orrery', scenario })
 }
+if (only === undefined || only.includes('growth')) {
+  cells.push({ build: 'plain', lib: 'orrery', scenario: 'growth_before' })
+  cells.push({ build: 'plain', lib: 'orrery', scenario: 'growth_after' })
+}
+const keyOf = (c: CellKey): string => `${c.build}/${c.lib}/${c.scenario}`
 
-// Rounds interleave all cells, so a burst of load on the machine hits different cells each time.
+const entry = await buildBench()
 const results = new Map<string, number[]>()
+const started = Date.now()
 for (let r = 0; r < rounds; r++) {
-  for (const s of scenarios) {
-    for (const lib of libs) {
-      const key = `${s.name}/${lib}`
-      results.set(key, [...(results.get(key) ?? []), await run<number>({ scenario: s.name, lib, opts })])
-    }
+  for (const c of cells) {
+    const out = execFileSync(process.execPath, [entry[c.build], c.lib, c.scenario, String(cycleMs), String(timedMs)], {
+      encoding: 'utf8',
+    })
+    const { hz } = JSON.parse(out) as { hz: number }
+    results.set(keyOf(c), [...(results.get(keyOf(c)) ?? []), hz])
   }
+  process.stderr.write(`round ${r + 1}/${rounds} done (${Math.round((Date.now() - started) / 1000)} s)\n`)
 }
 
-const rows: (string | number)[][] = []
-const ratiosOn: Record<string, number> = {}
-const ratiosOff: Record<string, number> = {}
+const raw = (lib: Lib, scenario: string, build: CellKey['build'] = 'plain'): number[] =>
+  results.get(keyOf({ build, lib, scenario })) ?? []
+const get = (lib: Lib, scenario: string, build: CellKey['build'] = 'plain'): Spread => spread(raw(lib, scenario, build))
+/** Ratios of two cells measured one after the other in each round: load on the machine cancels. */
+const paired = (a: number[], b: number[]): Spread => roundRatios(a, b)
+
+console.log(
+  `@orrery/ecs vs bitECS 0.3.34, bitECS 0.4.0, piecs 0.4.0 — ops/s, median (min–max) of ${rounds} fresh processes per cell; node ${process.version}`,
+)
+console.log(
+  '"paired": the ratio of two cells measured one after the other in the same round, median (min–max) over the rounds.\n',
+)
+
+// Untracked: Orrery against the peers, and against itself bundled.
+const json: Record<string, unknown> = { node: process.version, rounds }
+const untracked: Record<string, unknown> = {}
+const rowsU: (string | number)[][] = []
 for (const s of scenarios) {
-  const [b, on, off] = libs.map((lib) => median(results.get(`${s.name}/${lib}`) ?? [])) as [number, number, number]
-  rows.push([s.label, b, on, off, ratio(on, b), ratio(off, b)])
-  if (!s.extra) {
-    ratiosOn[s.name] = ratio(on, b)
-    ratiosOff[s.name] = ratio(off, b)
+  const [b3, b4, pi, or, bu, vi] = [
+    get('bitecs-0.3', s),
+    get('bitecs-0.4', s),
+    get('piecs', s),
+    get('orrery', s),
+    get('orrery', s, 'bundled'),
+    get('orrery', s, 'vite'),
+  ]
+  const vsPiecs = paired(raw('orrery', s), raw('piecs', s))
+  const bundledVsPlain = paired(raw('orrery', s, 'bundled'), raw('orrery', s))
+  const viteVsPlain = paired(raw('orrery', s, 'vite'), raw('orrery', s))
+  rowsU.push([
+    s,
+    spreadCell(b3),
+    spreadCell(b4),
+    spreadCell(pi),
+    spreadCell(or),
+    `${ratio(or.min, or.median)} (piecs ${ratio(pi.min, pi.median)})`,
+    spreadCell(bu),
+    ratioCell(bundledVsPlain),
+    spreadCell(vi),
+    ratioCell(viteVsPlain),
+    ratioCell(vsPiecs),
+    ratio(or.median, b3.median),
+  ])
+  untracked[s] = {
+    bitecs03: b3,
+    bitecs04: b4,
+    piecs: pi,
+    orrery: or,
+    orreryBundled: bu,
+    orreryVite: vi,
+    vsPiecs: ratio(or.median, pi.median),
+    vsBitecs03: ratio(or.median, b3.median),
+    slowestVsMedian: ratio(or.min, or.median),
+    piecsSlowestVsMedian: ratio(pi.min, pi.median),
+    bundledVsPlain: ratio(bu.median, or.median),
+    pairedVsPiecs: vsPiecs,
+    pairedBundledVsPlain: bundledVsPlain,
+    pairedViteVsPlain: viteVsPlain,
   }
 }
-
+json.untracked = untracked
+console.log('Untracked (trackChanges: false, no transaction):\n')
 console.log(
-  `@orrery/ecs vs bitECS 0.4.0 — ops/s, median of ${opts.samples} samples per worker, median of ${rounds} workers; node ${process.version}\n`,
+  table(
+    [
+      'scenario',
+      'bitECS 0.3',
+      'bitECS 0.4',
+      'piecs',
+      'orrery',
+      'slowest / median',
+      'orrery bundled (esbuild)',
+      'esbuild / plain, paired',
+      'orrery bundled (vite)',
+      'vite / plain, paired',
+      'orrery / piecs, paired',
+      'orrery / bitECS 0.3',
+    ],
+    rowsU,
+  ),
 )
-console.log(
-  table(['scenario', 'bitECS', 'orrery tracked', 'orrery untracked', 'ratio tracked', 'ratio untracked'], rows),
-)
-console.log('\n"tracked": each op is one world.transaction with trackChanges: true (as the server runs systems).')
-console.log('"untracked": trackChanges: false, no transaction. Each cell ran in its own worker thread.')
-console.log('"packed_5 +1 (extra)" adds 1 instead of doubling zeros, so every write is a real change.\n')
 
-const costs = only !== undefined ? { rows: [], us: {} } : await run<{ rows: (string | number)[][]; us: Record<string, number> }>({
-  scenario: 'costs',
-  lib: 'costs',
-  opts,
-})
-if (only === undefined) console.log(table(['orrery transaction cost (10,000 entities)', 'µs/op', 'ops/s'], costs.rows))
+// Tracked: Orrery's transactions with change sets against bitECS 0.3's own change detection.
+const tracked: Record<string, unknown> = {}
+const rowsT: (string | number)[][] = []
+for (const s of scenarios) {
+  const [bc, ot, b4] = [get('bitecs-0.3-changed', s), get('orrery-tracked', s), get('bitecs-0.4', s)]
+  const vsChanged = paired(raw('orrery-tracked', s), raw('bitecs-0.3-changed', s))
+  rowsT.push([
+    s,
+    spreadCell(bc),
+    spreadCell(ot),
+    ratio(ot.min, ot.median),
+    ratioCell(vsChanged),
+    ratio(ot.median, b4.median),
+  ])
+  tracked[s] = {
+    bitecs03Changed: bc,
+    orreryTracked: ot,
+    vsBitecs03Changed: ratio(ot.median, bc.median),
+    pairedVsBitecs03Changed: vsChanged,
+    vsBitecs04: ratio(ot.median, b4.median),
+    slowestVsMedian: ratio(ot.min, ot.median),
+  }
+}
+json.tracked = tracked
+console.log('\nTracked (each op one world.transaction with its change set; bitECS 0.3 runs Changed/enter/exit queries):\n')
+console.log(
+  table(
+    [
+      'scenario',
+      'bitECS 0.3 + Changed',
+      'orrery tracked',
+      'slowest / median',
+      'orrery / bitECS 0.3 + Changed, paired',
+      'orrery / bitECS 0.4 (untracked)',
+    ],
+    rowsT,
+  ),
+)
+
+if (results.has('plain/orrery/growth_before')) {
+  const [before, after] = [get('orrery', 'growth_before'), get('orrery', 'growth_after')]
+  console.log('\nGrowth (20,000 moving entities, x += vx, y += vy; untracked):\n')
+  console.log(
+    table(
+      ['accessors and query created', 'ops/s', 'slowest / median'],
+      [
+        ['at capacity 1,024, before the world grew', spreadCell(before), ratio(before.min, before.median)],
+        ['after the world grew to 20,000', spreadCell(after), ratio(after.min, after.median)],
+      ],
+    ),
+  )
+  const pairedGrowth = paired(raw('orrery', 'growth_before'), raw('orrery', 'growth_after'))
+  console.log(`\nbefore / after: ${ratio(before.median, after.median)}; paired by round: ${ratioCell(pairedGrowth)}`)
+  json.growth = { before, after, beforeVsAfter: ratio(before.median, after.median), pairedBeforeVsAfter: pairedGrowth }
+}
+
+if (only === undefined) {
+  const costs = JSON.parse(execFileSync(process.execPath, [entry.plain, 'costs'], { encoding: 'utf8' })) as {
+    rows: (string | number)[][]
+    us: Record<string, number>
+  }
+  console.log('\nOrrery transaction costs (10,000 entities, one process):\n')
+  console.log(table(['transaction cost', 'µs/op', 'ops/s'], costs.rows))
+  json.costsUs = costs.us
+}
 console.log()
-console.log(jsonLine('ecs', { ratiosTracked: ratiosOn, ratiosUntracked: ratiosOff, costsUs: costs.us }))
+console.log(jsonLine('ecs', json))

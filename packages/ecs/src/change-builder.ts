@@ -4,14 +4,12 @@ import type { NumericColumn } from './schema.js'
 import type { ComponentStore } from './store.js'
 import { PAGE, STRIDE, type UndoLog } from './undo-log.js'
 
-// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
-/** = store.ts PAGE_SHIFT */
-const PAGE_SHIFT = 6
-/** = store.ts PAGE_SIZE */
-const PAGE_SIZE = 64
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
 
 /** Per-row changed-field masks of the page being scanned. */
-const pageMasks = new Int32Array(PAGE_SIZE)
+const pageMasks = new Int32Array(64)
 
 /**
  * Builds the net per-component changes of a committed outermost transaction: diffs every page
@@ -48,7 +46,7 @@ export function buildComponentChanges(
 }
 
 function scanPage(log: UndoLog, s: ComponentStore, p: number, numOff: number, objOff: number): void {
-  const base = p << PAGE_SHIFT
+  const base = p << 6
   if (s.numFields.length === 1 && s.objFields.length === 0 && s.floatField[s.numFields[0] as number] !== true) {
     scanSingleIntPage(log, s, base, numOff)
     return
@@ -60,23 +58,23 @@ function scanPage(log: UndoLog, s: ComponentStore, p: number, numOff: number, ob
   if (numFields.length > 0) {
     // The first integer field sets the masks (no separate clearing pass).
     const f = numFields[0] as number
-    if (s.floatField[f] === true) for (let r = 0; r < PAGE_SIZE; r++) pm[r] = 0
+    if (s.floatField[f] === true) for (let r = 0; r < 64; r++) pm[r] = 0
     else {
       const bit = 1 << f
       const col = s.cols[f] as NumericColumn
-      for (let r = 0; r < PAGE_SIZE; r++) pm[r] = col[base + r] !== num[numOff + r] ? bit : 0
+      for (let r = 0; r < 64; r++) pm[r] = col[base + r] !== num[numOff + r] ? bit : 0
     }
   } else {
-    for (let r = 0; r < PAGE_SIZE; r++) pm[r] = 0
+    for (let r = 0; r < 64; r++) pm[r] = 0
   }
   for (let q = 0; q < numFields.length; q++) {
     const f = numFields[q] as number
     if (q === 0 && s.floatField[f] !== true) continue
     const bit = 1 << f
     const col = s.cols[f] as NumericColumn
-    const at = numOff + q * PAGE_SIZE
+    const at = numOff + q * 64
     if (s.floatField[f] === true) {
-      for (let r = 0; r < PAGE_SIZE; r++) {
+      for (let r = 0; r < 64; r++) {
         const now = col[base + r] as number
         const was = num[at + r] as number
         // NaN (possible through typed-array conversion in Field.set) equals itself here.
@@ -84,7 +82,7 @@ function scanPage(log: UndoLog, s: ComponentStore, p: number, numOff: number, ob
       }
     } else {
       // Integer columns never hold NaN: one compare per row.
-      for (let r = 0; r < PAGE_SIZE; r++) if (col[base + r] !== num[at + r]) pm[r] = (pm[r] as number) | bit
+      for (let r = 0; r < 64; r++) if (col[base + r] !== num[at + r]) pm[r] = (pm[r] as number) | bit
     }
   }
   const objFields = s.objFields
@@ -93,17 +91,17 @@ function scanPage(log: UndoLog, s: ComponentStore, p: number, numOff: number, ob
     const f = objFields[q] as number
     const bit = 1 << f
     const col = s.cols[f] as unknown[]
-    const at = objOff + q * PAGE_SIZE
-    for (let r = 0; r < PAGE_SIZE; r++) if (col[base + r] !== obj[at + r]) pm[r] = (pm[r] as number) | bit
+    const at = objOff + q * 64
+    for (let r = 0; r < 64; r++) if (col[base + r] !== obj[at + r]) pm[r] = (pm[r] as number) | bit
   }
   const owner = s.owner
   const structMark = s.structMark
   const prevOwner = s.prevOwner
-  if (s.updatedEntities.length < s.updatedCount + PAGE_SIZE) s.growUpdated()
+  if (s.updatedEntities.length < s.updatedCount + 64) s.growUpdated()
   const up = s.updatedEntities
   const masks = s.updatedMaskBits
   let n = s.updatedCount
-  for (let r = 0; r < PAGE_SIZE; r++) {
+  for (let r = 0; r < 64; r++) {
     const mask = pm[r] as number
     if (mask === 0) continue
     const i = base + r
@@ -127,11 +125,11 @@ function scanSingleIntPage(log: UndoLog, s: ComponentStore, base: number, numOff
   const owner = s.owner
   const structMark = s.structMark
   const prevOwner = s.prevOwner
-  if (s.updatedEntities.length < s.updatedCount + PAGE_SIZE) s.growUpdated()
+  if (s.updatedEntities.length < s.updatedCount + 64) s.growUpdated()
   const up = s.updatedEntities
   const masks = s.updatedMaskBits
   let n = s.updatedCount
-  for (let r = 0; r < PAGE_SIZE; r++) {
+  for (let r = 0; r < 64; r++) {
     const i = base + r
     if (col[i] === num[numOff + r]) continue
     const e = owner[i] as number

@@ -9,6 +9,18 @@ export interface ComponentOptions<S extends Schema = Schema> {
   readonly index?: readonly (keyof S & string)[]
   /** A uniform grid over two numeric fields, cell size in world units (`queryRadius`, `queryRect`). */
   readonly spatial?: { readonly x: keyof S & string; readonly y: keyof S & string; readonly cellSize: number }
+  /**
+   * How `f32`/`f64` fields travel to clients: field → step in the field's unit. A quantized field goes on
+   * the wire as the integer `round(value / step)` (deltas in updates), and replicas hold `q × step`.
+   * The world itself stores full values; only replication reads this.
+   */
+  readonly quantize?: { readonly [K in keyof S & string]?: number }
+  /**
+   * Who may receive the rows when replicated: `'public'` (default) every subscriber, `'private'` nobody (the
+   * server keeps the table to itself), `{ owner: field }` only the client whose identity is the value of
+   * that `string` field. The world itself ignores it; the server and its replicator enforce it.
+   */
+  readonly visibility?: 'public' | 'private' | { readonly owner: keyof S & string }
 }
 
 /** A component descriptor: a named table schema, independent of any world. */
@@ -44,10 +56,13 @@ function checkIndexed(name: string, schema: Schema, field: unknown, what: string
  *
  * @param name - the table name, unique within a world (non-empty); kept as a literal type
  * @param schema - field name → {@link FieldType}; at most 32 fields, key order is the wire order
- * @param options - `unique` and `index` field lists, `spatial` grid over two numeric fields
+ * @param options - `unique` and `index` field lists, `spatial` grid over two numeric fields, `quantize` steps and
+ *   `visibility` for replication
  * @returns a world-independent {@link Component} descriptor
  * @throws {@link EcsError} `ERR_SCHEMA` on an empty name, too many fields, an unknown type, or an
- *   option naming a missing field (or an index on a `'json'` field, or a non-numeric spatial field)
+ *   option naming a missing field (or an index on a `'json'` field, a non-numeric spatial field, or a
+ *   quantize step that is not a positive finite number on an `f32`/`f64` field, or a visibility owner that
+ *   is not a `string` field)
  * @example
  * ```ts
  * const Body = defineComponent('Body', { x: 'f64', y: 'f64', mass: 'u32' }, {
@@ -85,6 +100,16 @@ export function defineComponent<const N extends string, const S extends Schema>(
     }
     if (spatial.x === spatial.y) fail(name, 'spatial x and y must be different fields')
     if (!(spatial.cellSize > 0 && Number.isFinite(spatial.cellSize))) fail(name, 'spatial cellSize must be > 0')
+  }
+  const visibility = options.visibility
+  if (visibility !== undefined && visibility !== 'public' && visibility !== 'private') {
+    if (typeof visibility !== 'object' || visibility === null) fail(name, "visibility must be 'public', 'private' or { owner: field }")
+    if (checkIndexed(name, schema, visibility.owner, 'visibility owner') !== 'string') fail(name, `visibility owner ${String(visibility.owner)} must be a string field`)
+  }
+  for (const [field, step] of Object.entries(options.quantize ?? {})) {
+    const type = checkIndexed(name, schema, field, 'quantize')
+    if (type !== 'f32' && type !== 'f64') fail(name, `quantize names ${field}, which is not an f32 or f64 field`)
+    if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) fail(name, `quantize step of ${field} must be a positive finite number`)
   }
   return { name, schema, fields, options: options as ComponentOptions }
 }

@@ -1,9 +1,9 @@
 import { type Entity, MAX_INDEX, MAX_VERSION, makeEntity } from './entity.js'
 import { EcsError } from './errors.js'
 
-// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
-/** = entity.ts INDEX_MASK */
-const INDEX_MASK = 0x3fffff
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
 
 /**
  * Allocation of generational entity ids: `ids[i]` is the live entity at index i (0 when free),
@@ -35,7 +35,7 @@ export class EntityPool {
 
   /** Whether `e` is alive (0 and stale ids are not). */
   isAlive(e: Entity): boolean {
-    return this.ids[e & INDEX_MASK] === e
+    return this.ids[e & 0x3fffff] === e
   }
 
   /**

@@ -1,8 +1,13 @@
 import type { Component } from './component.js'
 import type { Entity } from './entity.js'
+import { type Clock, setColumnLayer } from './column-layer.js'
 import { type Column, type FieldType, type NumericColumn, fromStored } from './schema.js'
 import type { ComponentStore, GrowListener } from './store.js'
 import type { TransactionEngine } from './transactions.js'
+
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
 
 /**
  * A fast accessor for one field of one component in one world, for hot loops: `get` and `set`
@@ -37,28 +42,27 @@ export interface Field<V> {
   set(e: Entity, value: V): void
 }
 
-// Module-local literals: V8 folds these into the hot loops, imported bindings it reloads.
-/** = entity.ts INDEX_MASK */
-const INDEX_MASK = 0x3fffff
-/** = store.ts PAGE_SHIFT */
-const PAGE_SHIFT = 6
-
 /**
  * Accessor of a numeric or entity field: one typed-array column.
  *
- * Its properties are `declare`d and written once, in the constructor (no class-field
+ * Its own properties are `declare`d and written once, in the constructor (no class-field
  * definitions that would first set them to `undefined`): V8 then treats them as constant for an
- * accessor held in a `const`, and a hot loop reads the column like a plain typed array. Only a
- * world that grows past its capacity rewrites them (`refresh`).
+ * accessor held in a `const`, and a hot loop reads the column like a plain typed array. The
+ * column and the page marks, which a growing world replaces, live on a prototype layer of their
+ * own (see `setColumnLayer`), so they stay constants through growth too.
  */
 export class NumericField implements Field<number>, GrowListener {
   declare readonly component: Component
   declare readonly name: string
-  declare protected col: NumericColumn
-  declare protected pageMark: Int32Array
+  /** On the prototype layer. */
+  declare protected readonly col: NumericColumn
+  /** On the prototype layer. */
+  declare protected readonly pageMark: Int32Array
+  declare private readonly methods: object
   declare private readonly indexed: boolean
-  /** The transaction engine, or a never-matching clock for indexed fields. */
-  declare protected readonly clock: { readonly epoch: number }
+  /** On the prototype layer: the transaction engine, or a never-matching clock for indexed fields. */
+  declare protected readonly clock: Clock
+  declare private readonly ownClock: Clock
   declare private readonly store: ComponentStore
   declare private readonly f: number
   declare private readonly tx: TransactionEngine
@@ -69,24 +73,23 @@ export class NumericField implements Field<number>, GrowListener {
     this.tx = tx
     this.component = store.component
     this.name = store.names[f] as string
-    this.col = store.cols[f] as NumericColumn
-    this.pageMark = store.pageMark
     this.indexed = store.indexedField[f] as boolean
-    this.clock = this.indexed ? { epoch: Number.NaN } : tx
+    this.ownClock = this.indexed ? { epoch: Number.NaN } : tx
+    this.methods = new.target.prototype
+    this.refresh()
     store.listeners.push(this)
   }
 
   refresh(): void {
-    this.col = this.store.cols[this.f] as NumericColumn
-    this.pageMark = this.store.pageMark
+    setColumnLayer(this, this.methods, this.store.cols[this.f] as NumericColumn, this.store.pageMark, this.ownClock)
   }
 
   get(e: Entity): number {
-    return this.col[e & INDEX_MASK] as number
+    return this.col[e & 0x3fffff] as number
   }
 
   set(e: Entity, value: number): void {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     const epoch = this.clock.epoch
     // No log is kept (a world without tracking, outside a transaction; never for an indexed
     // field, whose clock is NaN): store at once. While no transaction has changed the level, V8
@@ -100,12 +103,12 @@ export class NumericField implements Field<number>, GrowListener {
     if (col[i] === value) return
     // The page is already in the log at this level: store. Otherwise (first write to the page,
     // an indexed field) take the slow path.
-    if (this.pageMark[i >>> PAGE_SHIFT] === epoch) col[i] = value
+    if (this.pageMark[i >>> 6] === epoch) col[i] = value
     else this.slowSet(i, value)
   }
 
   protected slowSet(i: number, value: number): void {
-    const p = i >>> PAGE_SHIFT
+    const p = i >>> 6
     if (this.pageMark[p] !== this.tx.epoch) this.tx.capture(this.store, p)
     if (this.indexed) this.store.write(this.f, i, value)
     else this.col[i] = value
@@ -120,13 +123,13 @@ export class NumericField implements Field<number>, GrowListener {
  */
 export class TrackedNumericField extends NumericField {
   override set(e: Entity, value: number): void {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     const col = this.col
     if (col[i] === value) return
     const epoch = this.clock.epoch
     // The page is already in the log at this level: store. Otherwise (first write to the page,
     // no open transaction, which throws, or an indexed field, whose clock is NaN) the slow path.
-    if (this.pageMark[i >>> PAGE_SHIFT] === epoch) col[i] = value
+    if (this.pageMark[i >>> 6] === epoch) col[i] = value
     else this.slowSet(i, value)
   }
 }
@@ -155,14 +158,14 @@ export class ValueField<V> implements Field<V>, GrowListener {
   }
 
   get(e: Entity): V {
-    return fromStored(this.type, this.col[e & INDEX_MASK]) as V
+    return fromStored(this.type, this.col[e & 0x3fffff]) as V
   }
 
   set(e: Entity, value: V): void {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     const stored = this.store.encode(this.f, value)
     if (this.col[i] === stored) return
-    const p = i >>> PAGE_SHIFT
+    const p = i >>> 6
     if (this.store.pageMark[p] !== this.tx.epoch) this.tx.capture(this.store, p)
     this.store.write(this.f, i, stored)
   }

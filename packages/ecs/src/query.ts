@@ -2,9 +2,9 @@ import type { Component } from './component.js'
 import type { Entity } from './entity.js'
 import type { ComponentStore } from './store.js'
 
-// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
-/** = entity.ts INDEX_MASK */
-const INDEX_MASK = 0x3fffff
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
 
 /**
  * A live, cached set of the entities that have every `all` component and no `none` component.
@@ -137,14 +137,14 @@ export class QueryImpl implements Query {
     this.n--
     if (at < this.n) {
       this.ents[at] = last
-      this.pos[last & INDEX_MASK] = at
+      this.pos[last & 0x3fffff] = at
     }
     this.pos[i] = -1
   }
 
   /** Whether `e` is in the query now. */
   contains(e: Entity): boolean {
-    const at = this.pos[e & INDEX_MASK] as number
+    const at = this.pos[e & 0x3fffff] as number
     return at >= 0 && this.ents[at] === e
   }
 

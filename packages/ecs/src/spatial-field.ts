@@ -1,16 +1,15 @@
 import type { Component } from './component.js'
 import type { Entity } from './entity.js'
 import type { Field } from './field.js'
+import { type Clock, setColumnLayer } from './column-layer.js'
 import type { NumericColumn } from './schema.js'
 import type { SpatialGrid } from './spatial-grid.js'
 import type { ComponentStore, GrowListener } from './store.js'
 import type { TransactionEngine } from './transactions.js'
 
-// Module-local literals: V8 folds these into the hot loops, imported bindings it reloads.
-/** = entity.ts INDEX_MASK */
-const INDEX_MASK = 0x3fffff
-/** = store.ts PAGE_SHIFT */
-const PAGE_SHIFT = 6
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
 
 /**
  * Accessor of the x or y field of a spatial grid (a field no other index reads): a write is the
@@ -21,8 +20,12 @@ const PAGE_SHIFT = 6
 export class SpatialField implements Field<number>, GrowListener {
   declare readonly component: Component
   declare readonly name: string
-  declare private col: NumericColumn
-  declare private pageMark: Int32Array
+  /** On the prototype layer (see `setColumnLayer`). */
+  declare private readonly col: NumericColumn
+  /** On the prototype layer. */
+  declare private readonly pageMark: Int32Array
+  /** On the prototype layer: the transaction engine. */
+  declare private readonly clock: Clock
   declare private readonly isX: boolean
   declare private readonly grid: SpatialGrid
   declare private readonly store: ComponentStore
@@ -35,29 +38,27 @@ export class SpatialField implements Field<number>, GrowListener {
     this.tx = tx
     this.component = store.component
     this.name = store.names[f] as string
-    this.col = store.cols[f] as NumericColumn
-    this.pageMark = store.pageMark
     this.isX = f === store.spatialX
     this.grid = store.spatial as SpatialGrid
+    this.refresh()
     store.listeners.push(this)
   }
 
   refresh(): void {
-    this.col = this.store.cols[this.f] as NumericColumn
-    this.pageMark = this.store.pageMark
+    setColumnLayer(this, SpatialField.prototype, this.store.cols[this.f] as NumericColumn, this.store.pageMark, this.tx)
   }
 
   get(e: Entity): number {
-    return this.col[e & INDEX_MASK] as number
+    return this.col[e & 0x3fffff] as number
   }
 
   set(e: Entity, value: number): void {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     const col = this.col
     if (col[i] === value) return
-    const epoch = this.tx.epoch
+    const epoch = this.clock.epoch
     // First write to the page at this level (or a tracking world outside a transaction, which throws).
-    if (epoch !== 0 && this.pageMark[i >>> PAGE_SHIFT] !== epoch) this.tx.capture(this.store, i >>> PAGE_SHIFT)
+    if (epoch !== 0 && this.pageMark[i >>> 6] !== epoch) this.tx.capture(this.store, i >>> 6)
     col[i] = value
     // The stored value (typed-array conversion) decides the cell.
     if (this.isX) this.grid.moveX(i, col[i] as number)

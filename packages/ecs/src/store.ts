@@ -12,6 +12,7 @@ import {
   fromStored,
   growColumn,
   isTypedField,
+  numericSpec,
   toStored,
 } from './schema.js'
 import { type SortKey, SortedIndex } from './sorted-index.js'
@@ -78,6 +79,13 @@ export class ComponentStore {
   readonly keyedFields: readonly number[]
   readonly listeners: GrowListener[] = []
   private readonly staged: unknown[]
+  /** Per field: the stored default. */
+  private readonly defaults: readonly unknown[]
+  /** Per field: the numeric range a number must lie in (NaN bounds for non-numeric fields). */
+  private readonly numLo: Float64Array
+  private readonly numHi: Float64Array
+  /** Per field: 1 when a number must be an integer. */
+  private readonly numInt: Uint8Array
 
   constructor(id: number, component: Component, capacity: number) {
     this.id = id
@@ -95,6 +103,10 @@ export class ComponentStore {
     this.structMark = new Uint8Array(capacity)
     this.prevOwner = new Int32Array(capacity)
     this.staged = this.types.map(defaultStored)
+    this.defaults = this.types.map(defaultStored)
+    this.numLo = Float64Array.from(this.types, (t) => numericSpec(t)?.lo ?? Number.NaN)
+    this.numHi = Float64Array.from(this.types, (t) => numericSpec(t)?.hi ?? Number.NaN)
+    this.numInt = Uint8Array.from(this.types, (t) => (numericSpec(t)?.integer === true ? 1 : 0))
     const opts = component.options
     const at = (f: string): number => this.fieldIndex.get(f) as number
     this.uniques = this.names.map(() => undefined)
@@ -149,6 +161,11 @@ export class ComponentStore {
 
   /** The field index of `name`. @throws EcsError ERR_UNKNOWN_FIELD */
   field(name: unknown): number {
+    // Most components have a few fields: comparing interned names beats a map lookup.
+    const names = this.names
+    if (names.length <= 8) {
+      for (let f = 0; f < names.length; f++) if (names[f] === name) return f
+    }
     const f = this.fieldIndex.get(name as string)
     if (f === undefined) {
       throw new EcsError('ERR_UNKNOWN_FIELD', `component ${this.component.name} has no field ${String(name)}`)
@@ -158,6 +175,10 @@ export class ComponentStore {
 
   /** Validates `value` for field `f` and returns its stored form. @throws EcsError ERR_INVALID_VALUE */
   encode(f: number, value: unknown): unknown {
+    // Numbers for numeric fields: the range and integer checks of toStored, without its lookups.
+    if (typeof value === 'number' && (this.numLo[f] as number) <= value && value <= (this.numHi[f] as number)) {
+      if (this.numInt[f] === 0 || Math.floor(value) === value) return value
+    }
     const stored = toStored(this.types[f] as FieldType, value)
     if (stored === INVALID) {
       throw new EcsError(
@@ -188,9 +209,14 @@ export class ComponentStore {
    */
   stage(i: number, values: object | undefined): void {
     const staged = this.staged
-    for (let f = 0; f < staged.length; f++) staged[f] = defaultStored(this.types[f] as FieldType)
+    const defaults = this.defaults
+    for (let f = 0; f < staged.length; f++) staged[f] = defaults[f]
     if (values !== undefined) {
-      for (const key of Object.keys(values)) {
+      // for...in walks a plain object's keys without allocating an array; other objects keep
+      // Object.keys semantics (own keys only).
+      const plain = Object.getPrototypeOf(values) === Object.prototype
+      for (const key in values) {
+        if (!plain && !Object.hasOwn(values, key)) continue
         const v = (values as Record<string, unknown>)[key]
         const f = this.field(key)
         if (v !== undefined) staged[f] = this.encode(f, v)

@@ -3,11 +3,9 @@ import type { EntityPool } from './entity-pool.js'
 import type { NumericColumn } from './schema.js'
 import type { ComponentStore } from './store.js'
 
-// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
-/** = store.ts PAGE_SHIFT */
-const PAGE_SHIFT = 6
-/** = store.ts PAGE_SIZE */
-const PAGE_SIZE = 64
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
 
 /** Entry kinds of the undo log. */
 export const NOP = 0
@@ -57,9 +55,9 @@ export class UndoLog {
 
   /** Copies the 64 rows of page `p` of `s` (every field) and appends a PAGE entry. */
   copyPage(s: ComponentStore, p: number, prevMark: number): void {
-    const base = p << PAGE_SHIFT
+    const base = p << 6
     const numOff = this.numLen
-    const need = numOff + s.numFields.length * PAGE_SIZE
+    const need = numOff + s.numFields.length * 64
     if (need > this.num.length) {
       const next = new Float64Array(Math.max(need, this.num.length * 2))
       next.set(this.num)
@@ -68,13 +66,13 @@ export class UndoLog {
     const num = this.num
     for (let q = 0; q < s.numFields.length; q++) {
       const col = s.cols[s.numFields[q] as number] as NumericColumn
-      num.set(col.subarray(base, base + PAGE_SIZE), numOff + q * PAGE_SIZE)
+      num.set(col.subarray(base, base + 64), numOff + q * 64)
     }
     this.numLen = need
     const objOff = this.obj.length
     for (let q = 0; q < s.objFields.length; q++) {
       const col = s.cols[s.objFields[q] as number] as unknown[]
-      for (let r = 0; r < PAGE_SIZE; r++) this.obj.push(col[base + r])
+      for (let r = 0; r < 64; r++) this.obj.push(col[base + r])
     }
     this.append(PAGE, s.id, p, prevMark, numOff, objOff)
   }
@@ -127,16 +125,16 @@ export class UndoLog {
   }
 
   private restorePage(s: ComponentStore, p: number, prevMark: number, numOff: number, objOff: number): void {
-    const base = p << PAGE_SHIFT
+    const base = p << 6
     for (let q = 0; q < s.numFields.length; q++) {
       const col = s.cols[s.numFields[q] as number] as NumericColumn
-      const at = numOff + q * PAGE_SIZE
-      col.set(this.num.subarray(at, at + PAGE_SIZE), base)
+      const at = numOff + q * 64
+      col.set(this.num.subarray(at, at + 64), base)
     }
     for (let q = 0; q < s.objFields.length; q++) {
       const col = s.cols[s.objFields[q] as number] as unknown[]
-      const at = objOff + q * PAGE_SIZE
-      for (let r = 0; r < PAGE_SIZE; r++) col[base + r] = this.obj[at + r]
+      const at = objOff + q * 64
+      for (let r = 0; r < 64; r++) col[base + r] = this.obj[at + r]
     }
     s.pageMark[p] = prevMark
   }
@@ -153,8 +151,8 @@ export class UndoLog {
       if (kind !== PAGE && kind !== ADD && kind !== REMOVE) continue
       const s = stores[ops[k + 1] as number] as ComponentStore
       if (!s.hasIndexes) continue
-      const first = kind === PAGE ? (ops[k + 2] as number) << PAGE_SHIFT : (ops[k + 2] as number)
-      const last = kind === PAGE ? first + PAGE_SIZE : first + 1
+      const first = kind === PAGE ? (ops[k + 2] as number) << 6 : (ops[k + 2] as number)
+      const last = kind === PAGE ? first + 64 : first + 1
       for (let i = first; i < last; i++) {
         if ((s.owner[i] as number) > 0) s.indexRefresh(i)
         else s.indexRemove(i)

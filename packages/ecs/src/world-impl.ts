@@ -14,13 +14,10 @@ import { ComponentStore } from './store.js'
 import { TransactionEngine } from './transactions.js'
 import type { QueryOptions, World, WorldOptions } from './world.js'
 
-// Module-local literals (not imports): V8 folds them into hot loops; imported bindings it reloads.
-/** = entity.ts INDEX_MASK */
-const INDEX_MASK = 0x3fffff
-/** = store.ts PAGE_SHIFT */
-const PAGE_SHIFT = 6
-/** = store.ts PAGE_SIZE */
-const PAGE_SIZE = 64
+// Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
+// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
+
 /** The largest entity id: index MAX_INDEX at version MAX_VERSION (2^31 - 1). */
 const MAX_ENTITY = MAX_VERSION * VERSION_STEP + MAX_INDEX
 
@@ -33,12 +30,15 @@ export class WorldImpl implements World {
   private readonly byName = new Map<string, ComponentStore>()
   private readonly queries = new Map<string, QueryImpl>()
   private readonly fieldCache = new Map<ComponentStore, Map<string, Field<unknown>>>()
-  private readonly pool: EntityPool
+  /** @internal The entity allocator (read by world-image.ts). */
+  readonly pool: EntityPool
   private readonly tx: TransactionEngine
   private capacity: number
+  private lastComponent: Component | undefined = undefined
+  private lastStore: ComponentStore | undefined = undefined
 
   constructor(options: WorldOptions) {
-    const wanted = Math.max(PAGE_SIZE, Math.min(options.initialCapacity ?? 1024, MAX_INDEX + 1))
+    const wanted = Math.max(64, Math.min(options.initialCapacity ?? 1024, MAX_INDEX + 1))
     this.capacity = 2 ** Math.ceil(Math.log2(wanted))
     this.trackChanges = options.trackChanges ?? true
     this.rng = createRng(options.seed ?? 0)
@@ -61,8 +61,14 @@ export class WorldImpl implements World {
 
   /** The store of `c`, registering it on first use. */
   store(c: Component): ComponentStore {
+    // Structural changes come in runs over one component: skip the map lookup for a repeat.
+    if (c === this.lastComponent) return this.lastStore as ComponentStore
     const found = this.byComponent.get(c)
-    if (found !== undefined) return found
+    if (found !== undefined) {
+      this.lastComponent = c
+      this.lastStore = found
+      return found
+    }
     if (this.byName.has(c.name)) {
       throw new EcsError('ERR_SCHEMA', `another component named ${JSON.stringify(c.name)} is registered`)
     }
@@ -84,21 +90,21 @@ export class WorldImpl implements World {
   }
 
   private alive(e: Entity): number {
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     if (typeof e !== 'number' || this.pool.ids[i] !== e) {
       throw new EcsError('ERR_DEAD_ENTITY', `entity ${String(e)} is not alive`)
     }
     return i
   }
 
-  private row(e: Entity, c: Component): { s: ComponentStore; i: number } {
+  /** The store of `c` after checking that `e` has a row in it (the row is `e & 0x3fffff`). */
+  private rowStore(e: Entity, c: Component): ComponentStore {
     const s = this.store(c)
-    const i = e & INDEX_MASK
-    if (s.owner[i] !== e) {
+    if (s.owner[e & 0x3fffff] !== e) {
       this.alive(e)
       throw new EcsError('ERR_MISSING_COMPONENT', `entity ${e} has no ${c.name}`)
     }
-    return { s, i }
+    return s
   }
 
   create(): Entity {
@@ -113,7 +119,7 @@ export class WorldImpl implements World {
 
   createWithId(e: Entity): Entity {
     this.tx.guard()
-    const i = e & INDEX_MASK
+    const i = e & 0x3fffff
     if (typeof e !== 'number' || !Number.isInteger(e) || e <= 0 || e > MAX_ENTITY || i === 0) {
       throw new EcsError('ERR_INVALID_VALUE', `${String(e)} is not an entity id`)
     }
@@ -134,7 +140,9 @@ export class WorldImpl implements World {
   destroy(e: Entity): void {
     const i = this.alive(e)
     this.tx.guard()
-    for (const s of this.stores) {
+    const stores = this.stores
+    for (let k = 0; k < stores.length; k++) {
+      const s = stores[k] as ComponentStore
       if (s.owner[i] === e) {
         this.tx.logRow(s, i, false)
         s.delete(i)
@@ -145,7 +153,7 @@ export class WorldImpl implements World {
   }
 
   isAlive(e: Entity): boolean {
-    return typeof e === 'number' && e > 0 && this.pool.ids[e & INDEX_MASK] === e
+    return typeof e === 'number' && e > 0 && this.pool.ids[e & 0x3fffff] === e
   }
 
   add<S extends Schema>(e: Entity, c: Component<S>, values?: Partial<Row<S>>): void {
@@ -154,50 +162,52 @@ export class WorldImpl implements World {
     if (s.owner[i] === e) throw new EcsError('ERR_DUPLICATE_COMPONENT', `entity ${e} already has ${c.name}`)
     this.tx.guard()
     s.stage(i, values)
-    const p = i >>> PAGE_SHIFT
+    const p = i >>> 6
     if (this.tx.depth > 0 && s.pageMark[p] !== this.tx.epoch) this.tx.capture(s, p)
     this.tx.logRow(s, i, true)
     s.insertStaged(i, e)
   }
 
   remove<S extends Schema>(e: Entity, c: Component<S>): void {
-    const { s, i } = this.row(e, c)
+    const s = this.rowStore(e, c)
+    const i = e & 0x3fffff
     this.tx.guard()
     this.tx.logRow(s, i, false)
     s.delete(i)
   }
 
   has(e: Entity, c: Component): boolean {
-    return typeof e === 'number' && e > 0 && this.store(c).owner[e & INDEX_MASK] === e
+    return typeof e === 'number' && e > 0 && this.store(c).owner[e & 0x3fffff] === e
   }
 
   get<S extends Schema>(e: Entity, c: Component<S>): Row<S> | undefined {
     if (!this.has(e, c)) return undefined
-    return this.store(c).row(e & INDEX_MASK) as Row<S>
+    return this.store(c).row(e & 0x3fffff) as Row<S>
   }
 
   read<S extends Schema, K extends keyof S & string>(e: Entity, c: Component<S>, field: K): FieldValue<S[K]> {
-    const { s, i } = this.row(e, c)
-    return s.value(s.field(field), i) as FieldValue<S[K]>
+    const s = this.rowStore(e, c)
+    return s.value(s.field(field), e & 0x3fffff) as FieldValue<S[K]>
   }
 
   set<S extends Schema, K extends keyof S & string>(e: Entity, c: Component<S>, field: K, value: FieldValue<S[K]>): void {
-    const { s, i } = this.row(e, c)
+    const s = this.rowStore(e, c)
     const f = s.field(field)
     const stored = s.encode(f, value)
-    this.writeStored(s, f, i, stored)
+    this.writeStored(s, f, e & 0x3fffff, stored)
   }
 
   private writeStored(s: ComponentStore, f: number, i: number, stored: unknown): void {
     if ((s.cols[f] as unknown[])[i] === stored) return
     if (s.indexedField[f]) s.checkUnique(f, i, stored)
-    const p = i >>> PAGE_SHIFT
+    const p = i >>> 6
     if (s.pageMark[p] !== this.tx.epoch) this.tx.capture(s, p)
     s.write(f, i, stored)
   }
 
   update<S extends Schema>(e: Entity, c: Component<S>, values: Partial<Row<S>>): void {
-    const { s, i } = this.row(e, c)
+    const s = this.rowStore(e, c)
+    const i = e & 0x3fffff
     const keys = Object.keys(values)
     const fs = keys.map((k) => s.field(k))
     const stored = keys.map((k, n) => s.encode(fs[n] as number, (values as Record<string, unknown>)[k]))

@@ -22,8 +22,9 @@ describe('ArrivalCalibration', () => {
           c.observe(raw, tick - 1, tick)
           t += 3
         }
-        // Every interval holds the truth, so the estimate lies where they all overlap: within a tick of it.
-        expect(Math.abs(c.biasTicks - truth)).toBeLessThan(1)
+        // Every interval holds the truth, so the estimate lies where they all overlap: within a tick of it
+        // (a whole tick when the truth and every phase sit on interval edges).
+        expect(Math.abs(c.biasTicks - truth)).toBeLessThanOrEqual(1)
       }),
     )
   })

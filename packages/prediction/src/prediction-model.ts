@@ -64,6 +64,12 @@ export interface PredictionModel<I> {
    * @returns false when the entity has no position (it is then neither drawn nor compared)
    */
   position(world: World, entity: Entity, out: Float64Array): boolean
+  /**
+   * Optional, with the predictor's `positionStep`: writes an unrounded position into the rewound state
+   * (an entity whose prediction rounds to the server's rounded position keeps the predicted one, so that
+   * the replay is not offset by the wire's rounding). Without it, the replay starts from the rounded one.
+   */
+  setPosition?(world: World, entity: Entity, x: number, y: number): void
 }
 
 /**

@@ -43,6 +43,37 @@ function axisReplica(count = 1) {
 }
 
 describe('Predictor', () => {
+  it('with a positionStep, rounds predictions like the wire before comparing, and keeps a prediction that rounds to the server position', () => {
+    const run = (positionStep: number) => {
+      const model: PredictionModel<number> = {
+        ...axis,
+        setPosition: (world, e, x) => world.set(e, Pos, 'x', x),
+      }
+      const predictor = new Predictor(model, { positionStep })
+      const { world, entities } = axisReplica()
+      const e = entities[0] as Entity
+      predictor.reconcile({ world, entities, tick: 10, serverTime: 500 }, 0)
+      predictor.advance(12)
+      predictor.input(1, 0.3, 0) // applied before tick 13's step: x = 0.3 at tick 13
+      // The server's x at tick 13 is 0.3; the wire carries it rounded to 1/16: 0.3125.
+      world.set(e, Pos, 'vx', 0.3)
+      world.set(e, Pos, 'x', positionStep > 0 ? Math.round(0.3 / positionStep) * positionStep : 0.3125)
+      const report = predictor.reconcile({ world, entities, tick: 13, serverTime: 650, ack: 1 }, 0)
+      return { report, x: predictor.world.read(e, Pos, 'x'), threshold: predictor.mispredictionThreshold }
+    }
+    const rounded = run(1 / 16)
+    expect(rounded.report.correction).toBe(0)
+    expect(rounded.report.mispredicted).toBe(false)
+    expect(rounded.threshold).toBe(1.5 / 16)
+    // The replay goes on from the unrounded 0.3 (tick 14: 0.6), not from 0.3125.
+    expect(rounded.x).toBeCloseTo(0.6, 12)
+    // Without it, the rounding alone is a correction (0.0125, above the default 0.01).
+    const exact = run(0)
+    expect(exact.report.correction).toBeCloseTo(0.0125, 12)
+    expect(exact.report.mispredicted).toBe(true)
+    expect(exact.x).toBeCloseTo(0.6125, 12)
+  })
+
   it('applies an input at once, before any acknowledgement', () => {
     const sim = new NetworkSim({ leadTicks: 3 })
     sim.runTo(T0 + 500)

@@ -22,7 +22,19 @@ export interface PredictorOptions {
   readonly historyTicks?: number
   /** Visual smoothing of corrections (default 150 ms, snap beyond 100 world units). */
   readonly smoothing?: SmoothingOptions
-  /** A correction longer than this is a misprediction, world units (default 0.01). */
+  /**
+   * Precision of authoritative positions, world units (default 0: exact). A server that rounds positions
+   * on the wire (a quantized field, e.g. 1/16) sends `round(x / step) · step`; the predicted positions are
+   * rounded the same way before they are compared with it, and a prediction that rounds to the server's
+   * position stands at full precision (see {@link PredictionModel.setPosition}).
+   */
+  readonly positionStep?: number
+  /**
+   * A correction longer than this is a misprediction, world units (default 0.01; with a `positionStep`,
+   * 1.5 steps: a prediction replayed from a rounded position is off by up to half a step, so its rounding
+   * can fall one step either side of the server's on each axis, at most √2 steps apart; two steps or more
+   * is a misprediction).
+   */
   readonly mispredictionThreshold?: number
   /** Farthest a predicted creation and the server's entity may be apart to be matched, world units (default: any). */
   readonly matchDistance?: number
@@ -92,6 +104,8 @@ export class Predictor<I> {
   readonly tickMs: number
   /** A correction longer than this is a misprediction, world units. */
   readonly mispredictionThreshold: number
+  /** Precision of authoritative positions, world units (0: exact). */
+  readonly positionStep: number
   private readonly matchDistance: number
   private readonly base: World
   private readonly history: TickHistory
@@ -100,6 +114,9 @@ export class Predictor<I> {
   private readonly prev = new Float64Array(3)
   private readonly scratch: Entity[] = []
   private readonly baseEntities: Entity[] = []
+  /** Entities whose prediction stands at the state's tick (it rounds to the server's position), with that prediction. */
+  private readonly kept: Entity[] = []
+  private readonly keptAt: number[] = []
   private readonly keyOf = new Map<Entity, number>()
   private readonly entityOf = new Map<number, Entity>()
   private readonly creations = new Map<string, Creation>()
@@ -128,7 +145,12 @@ export class Predictor<I> {
     this.inputs = new InputBuffer<I>({ capacity: options.inputCapacity ?? 256 })
     this.metrics = options.metrics ?? new PredictionMetrics()
     this.smoother = new ErrorSmoother(options.smoothing)
-    this.mispredictionThreshold = checkRange('mispredictionThreshold', options.mispredictionThreshold ?? 0.01, 0)
+    this.positionStep = checkRange('positionStep', options.positionStep ?? 0, 0)
+    this.mispredictionThreshold = checkRange(
+      'mispredictionThreshold',
+      options.mispredictionThreshold ?? (this.positionStep > 0 ? 1.5 * this.positionStep : 0.01),
+      0,
+    )
     this.matchDistance = checkRange('matchDistance', options.matchDistance ?? Number.POSITIVE_INFINITY, 0)
     const maxEntities = Math.floor(checkRange('maxEntities', options.maxEntities ?? 64, 1, 1 << 16))
     const historyTicks = Math.floor(checkRange('historyTicks', options.historyTicks ?? 128, 2, 1 << 16))
@@ -227,14 +249,26 @@ export class Predictor<I> {
     if (state.ack !== undefined && this.ack !== undefined && seqAfter(this.ack, state.ack)) {
       throw new PredictionError('ERR_OUT_OF_ORDER', `acknowledgement ${state.ack} after ${this.ack}`)
     }
-    // 1. The misprediction: what was predicted for this tick against what the server says.
+    // 1. The misprediction: what was predicted for this tick against what the server says, both rounded
+    // to the wire's precision.
     let correction = 0
     let compared = false
+    const step = this.positionStep
+    this.kept.length = 0
+    this.keptAt.length = 0
     for (let i = 0; i < state.entities.length; i++) {
       const e = state.entities[i] as Entity
       if (!this.model.position(state.world, e, this.pos) || !this.history.find(state.tick, e, this.prev)) continue
       compared = true
-      correction = Math.max(correction, Math.hypot((this.pos[0] as number) - (this.prev[0] as number), (this.pos[1] as number) - (this.prev[1] as number)))
+      const px = this.prev[0] as number
+      const py = this.prev[1] as number
+      const dx = (this.pos[0] as number) - (step > 0 ? Math.round(px / step) * step : px)
+      const dy = (this.pos[1] as number) - (step > 0 ? Math.round(py / step) * step : py)
+      if (step > 0 && dx === 0 && dy === 0) {
+        this.kept.push(e)
+        this.keptAt.push(px, py)
+      }
+      correction = Math.max(correction, Math.hypot(dx, dy))
     }
     const mispredicted = compared && this.metrics.recordCorrection(correction, this.mispredictionThreshold, now)
     let acknowledged = 0
@@ -255,6 +289,14 @@ export class Predictor<I> {
     for (let i = 0; i < state.entities.length; i++) {
       const e = state.entities[i] as Entity
       if (this.toBase.copy(e)) this.baseEntities.push(e)
+    }
+    // A prediction that rounds to the server's position stands: the base takes it at full precision, so
+    // the replay does not start from a rounded position.
+    const setPosition = this.model.setPosition
+    if (setPosition !== undefined) {
+      for (let i = 0; i < this.kept.length; i++) {
+        setPosition.call(this.model, this.base, this.kept[i] as Entity, this.keptAt[2 * i] as number, this.keptAt[2 * i + 1] as number)
+      }
     }
     this.baseTick = state.tick
     this.baseTime = state.serverTime

@@ -15,6 +15,8 @@
  * | 4006 | ServerShutdown | server | yes |
  * | 4007 | SessionReplaced | server | no |
  * | 4008 | UnexpectedMessage | server | yes |
+ * | 4009 | TokenExpired | server | yes, signing in again |
+ * | 4010 | TokenRefused | server | yes, without the token (sign in with the key) |
  *
  * @example
  * ```ts
@@ -47,6 +49,10 @@ export const CloseCode = {
   SessionReplaced: 4007,
   /** A well-formed message arrived in a state where it is not allowed (e.g. CallReducer before Welcome). */
   UnexpectedMessage: 4008,
+  /** The session's token expired before the client refreshed it; sign in again. */
+  TokenExpired: 4009,
+  /** The token presented in the handshake was refused (expired, unknown key, another server's); discard it and answer with a signature. */
+  TokenRefused: 4010,
 } as const
 
 /** One of the numeric values of {@link CloseCode}. */

@@ -4,9 +4,10 @@ import { type DecodeLimits, resolveLimits } from './limits.js'
 import { ProtocolError } from './protocol-error.js'
 
 /**
- * The one msgpack codec: no records, no structured clone, no extra types, maps as plain objects,
- * `undefined` as nil, 64-bit integers as numbers (the frame scan has already refused unsafe ones),
- * binary values copied out of the frame.
+ * The msgpack decoder (and the encoder of values `FrameWriter` leaves to it): no records, no structured
+ * clone, no extra types, maps as plain objects, `undefined` as nil, 64-bit integers as numbers (the frame
+ * scan has already refused unsafe ones), binary values copied out of the frame. Frames are encoded by
+ * `packFrame` (frame-writer.ts).
  */
 const packr = new Packr({
   useRecords: false,
@@ -20,9 +21,12 @@ const packr = new Packr({
   variableMapSize: true,
 })
 
-/** Encodes one frame array. The result is a fresh view the caller may keep. */
-export function packFrame(frame: readonly unknown[]): Uint8Array {
-  return packr.pack(frame)
+/**
+ * msgpackr's encoding of one value, for what `FrameWriter.value` does not write itself (bigints, dates,
+ * maps, sets, typed arrays other than Uint8Array, class instances). The result is a fresh view.
+ */
+export function packValue(value: unknown): Uint8Array {
+  return packr.pack(value)
 }
 
 /**

@@ -19,6 +19,8 @@ describe('close codes', () => {
       ServerShutdown: 4006,
       SessionReplaced: 4007,
       UnexpectedMessage: 4008,
+      TokenExpired: 4009,
+      TokenRefused: 4010,
     })
   })
 

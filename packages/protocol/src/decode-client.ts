@@ -2,7 +2,7 @@ import { unpackFrame } from './codec.js'
 import { array, credential, describeTag, expectLength, finite, str, stringArray, strOrNull, u32, uint } from './fields.js'
 import type { DecodeLimits } from './limits.js'
 import { MessageType } from './message-type.js'
-import type { AuthMethod, ClientMessage, Hello } from './messages.js'
+import type { Area, AuthMethod, ClientMessage, Hello } from './messages.js'
 import { ProtocolError } from './protocol-error.js'
 
 const AUTH_METHODS: ReadonlySet<string> = new Set<AuthMethod>(['anonymous', 'token', 'signature'])
@@ -12,6 +12,23 @@ function resume(value: unknown): Hello['resume'] {
   const pair = array(value, 'Hello.resume')
   if (pair.length < 2) throw new ProtocolError('ERR_INVALID_FIELD', 'Hello.resume: expected [sessionId, lastSeq]')
   return { sessionId: str(pair[0], 'Hello.resume.sessionId'), lastSeq: uint(pair[1], 'Hello.resume.lastSeq') }
+}
+
+/** Largest coordinate an area may name, in world units (keeps area arithmetic exact and finite). */
+const MAX_COORDINATE = 1e9
+
+function area(value: unknown, path: string): Area {
+  const a = array(value, path)
+  if (a.length < 5) throw new ProtocolError('ERR_INVALID_FIELD', `${path}: expected [minX, minY, maxX, maxY, margin]`)
+  const n = (i: number, name: string): number => {
+    const v = finite(a[i], `${path}.${name}`)
+    if (Math.abs(v) > MAX_COORDINATE) throw new ProtocolError('ERR_INVALID_FIELD', `${path}.${name}: beyond ±${MAX_COORDINATE}`)
+    return v
+  }
+  const out = { minX: n(0, 'minX'), minY: n(1, 'minY'), maxX: n(2, 'maxX'), maxY: n(3, 'maxY'), margin: n(4, 'margin') }
+  if (out.maxX < out.minX || out.maxY < out.minY) throw new ProtocolError('ERR_INVALID_FIELD', `${path}: max is below min`)
+  if (out.margin < 0) throw new ProtocolError('ERR_INVALID_FIELD', `${path}.margin: must be ≥ 0`)
+  return out
 }
 
 /**
@@ -59,6 +76,7 @@ export function decodeClientMessage(bytes: Uint8Array, limits?: DecodeLimits): C
         requestId: u32(f[1], 'Subscribe.requestId'),
         queryId: u32(f[2], 'Subscribe.queryId'),
         components: stringArray(f[3], 'Subscribe.components'),
+        area: f[4] === undefined || f[4] === null ? null : area(f[4], 'Subscribe.area'),
       }
     case MessageType.Unsubscribe:
       expectLength(f, 3, 'Unsubscribe')
@@ -77,6 +95,9 @@ export function decodeClientMessage(bytes: Uint8Array, limits?: DecodeLimits): C
     case MessageType.RefreshToken:
       expectLength(f, 2, 'RefreshToken')
       return { type: 'RefreshToken', requestId: u32(f[1], 'RefreshToken.requestId') }
+    case MessageType.SetArea:
+      expectLength(f, 3, 'SetArea')
+      return { type: 'SetArea', queryId: u32(f[1], 'SetArea.queryId'), area: area(f[2], 'SetArea.area') }
     default:
       throw new ProtocolError('ERR_UNKNOWN_MESSAGE', `unknown client message tag ${describeTag(f[0])}`)
   }

@@ -28,7 +28,7 @@ const serverFrame = (...fields: unknown[]) => server(raw.pack(fields))
 
 describe('frame size and structure', () => {
   it('refuses a frame over maxFrameBytes before reading it', () => {
-    const frame = encodeClientMessage({ type: 'Subscribe', requestId: 1, queryId: 1, components: ['a'.repeat(100)] })
+    const frame = encodeClientMessage({ type: 'Subscribe', requestId: 1, queryId: 1, components: ['a'.repeat(100)], area: null })
     expect(client(frame, { maxFrameBytes: frame.length - 1 })).toBe('ERR_FRAME_TOO_LARGE')
     expect(client(frame, { maxFrameBytes: frame.length })).toBe('no error')
     expect(client(new Uint8Array(1024 * 1024 + 1))).toBe('ERR_FRAME_TOO_LARGE')
@@ -146,7 +146,7 @@ describe('frame size and structure', () => {
 
 describe('message kinds', () => {
   it('refuses unknown tags and tags of the other direction', () => {
-    for (const tag of [0, 8, 0x3f, 0x40, 0x41, 0x44, 0x4a, 255, -1, 1.5, 'Hello', null]) {
+    for (const tag of [0, 9, 0x3f, 0x40, 0x41, 0x44, 0x4a, 255, -1, 1.5, 'Hello', null]) {
       expect(clientFrame(tag, 1, 2, 3, 4)).toBe('ERR_UNKNOWN_MESSAGE')
     }
     for (const tag of [0, 1, 5, 7, 0x40, 0x4a, 0x7f, 'Pong', true]) {
@@ -165,34 +165,119 @@ describe('field validation', () => {
     expect(clientFrame(3, 1, 2)).toBe('ERR_INVALID_FIELD')
     expect(clientFrame(6)).toBe('ERR_INVALID_FIELD')
     expect(serverFrame(0x42, 'id', 'tok', 'sid', 20, [[], []], 0)).toBe('ERR_INVALID_FIELD')
+    // a 1.0 Welcome (no tick and serverTime)
+    expect(serverFrame(0x42, 'id', 'tok', 'sid', 20, [[], []], 0, false)).toBe('ERR_INVALID_FIELD')
     expect(serverFrame(0x45, 1, false, 'ERR_INTERNAL')).toBe('ERR_INVALID_FIELD')
     expect(serverFrame(0x44, 1, 2, 3, 4, [])).toBe('ERR_INVALID_FIELD')
+    // a 1.0 TransactionUpdate: [prevSeq, seq, tick, serverTime, tables, events]
+    expect(serverFrame(0x44, 4, 5, 900, 1.5e12, [], [])).toBe('ERR_INVALID_FIELD')
+    expect(serverFrame(0x44, 5, 1, 1, 50, null, [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(clientFrame(8, 1)).toBe('ERR_INVALID_FIELD')
+    expect(serverFrame(0x43, 1, 2)).toBe('ERR_INVALID_FIELD')
   })
 
   it('checks u32 request, query and table ids', () => {
     for (const bad of [-1, 2 ** 32, 1.5, '1', null, true, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(clientFrame(4, bad, 1)).toBe('ERR_INVALID_FIELD')
       expect(clientFrame(4, 1, bad)).toBe('ERR_INVALID_FIELD')
-      expect(serverFrame(0x43, 1, 1, 0, [[bad, []]])).toBe('ERR_INVALID_FIELD')
+      expect(serverFrame(0x43, bad, 1, 0)).toBe('ERR_INVALID_FIELD')
+      expect(serverFrame(0x43, 1, bad, 0)).toBe('ERR_INVALID_FIELD')
+      expect(serverFrame(0x44, 5, 1, 1, 50, null, [], [], [[bad, [], [], []]], [])).toBe('ERR_INVALID_FIELD')
+      if (bad !== null) expect(serverFrame(0x44, 5, 1, 1, 50, bad, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+      expect(clientFrame(8, bad, [0, 0, 1, 1, 0])).toBe('ERR_INVALID_FIELD')
     }
     expect(clientFrame(4, 2 ** 32 - 1, 0)).toBe('no error')
   })
 
   it('checks seq values, entities and times', () => {
-    expect(serverFrame(0x44, -1, 0, 0, 0, [], [])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x44, 5, 4, 0, 0, [], [])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x44, 4, 5, 0.5, 0, [], [])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x44, 4, 5, 0, Number.NaN, [], [])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x44, 4, 5, 0, 0, [[0, [], [], [-1]]], [])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x44, 4, 5, 0, 0, [[0, [], []]], [])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x44, 4, 5, 0, 0, [[0, [], {}, []]], [])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x44, 4, 5, 0, 0, [], [['only-name']])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x44, 4, 5, 0, 0, [], [[7, null]])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x44, 4, 4, 0, 0, [[0, [1, 2], [1, 1, 2], [3]]], [['e', null]])).toBe('no error')
+    // [0x44, seq, seqGap, tickDelta, timeDelta, ack, binds, releases, tables, events]
+    const update = (...fields: unknown[]) => serverFrame(0x44, ...fields)
+    expect(update(5, 1, 1, 50, null, [], [], [], [])).toBe('no error')
+    expect(update(-1, 0, 0, 0, null, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, -1, 0, 0, null, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(2 ** 53, 1, 0, 0, null, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 0.5, 0, null, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, -1, 0, null, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, Number.NaN, null, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, Number.POSITIVE_INFINITY, null, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 'now', null, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 0.25, null, [], [], [], [])).toBe('no error')
+    expect(update(5, 1, 1, 50, -1, [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, 'call', [], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, 2 ** 32 - 1, [], [], [], [])).toBe('no error')
+    expect(update(5, 1, 1, 50, null, [1, -2], [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, {}, [], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, [], [1.5], [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, [], null, [], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, [], [], [[0, [], [], [-1]]], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, [], [], [[0, [], []]], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, [], [], [[0, [], {}, []]], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, [], [], [[0, null, [], []]], [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, [], [], {}, [])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, [], [], [], [['only-name']])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, null, [], [], [], [[7, null]])).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 1, 1, 50, 3, [1, 77], [2], [[0, [1, 2], [1, 1, 1, 2], [3]]], [['e', null]])).toBe('no error')
     expect(clientFrame(6, Number.POSITIVE_INFINITY)).toBe('ERR_INVALID_FIELD')
-    expect(clientFrame(1, '1.0', null, ['sid', -3])).toBe('ERR_INVALID_FIELD')
-    expect(clientFrame(1, '1.0', null, ['sid'])).toBe('ERR_INVALID_FIELD')
-    expect(clientFrame(1, 1.0, null, null)).toBe('ERR_INVALID_FIELD')
+    expect(clientFrame(1, '2.0', null, ['sid', -3])).toBe('ERR_INVALID_FIELD')
+    expect(clientFrame(1, '2.0', null, ['sid'])).toBe('ERR_INVALID_FIELD')
+    expect(clientFrame(1, 2.0, null, null)).toBe('ERR_INVALID_FIELD')
+  })
+
+  it('refuses a seqGap larger than seq, and decodes prevSeq as seq − seqGap', () => {
+    const update = (seq: number, gap: number) => serverFrame(0x44, seq, gap, 1, 50, null, [], [], [], [])
+    expect(update(5, 6)).toBe('ERR_INVALID_FIELD')
+    expect(update(0, 1)).toBe('ERR_INVALID_FIELD')
+    expect(update(5, 5)).toBe('no error')
+    expect(update(5, 0)).toBe('no error')
+    const decoded = decodeServerMessage(raw.pack([0x44, 42, 3, 2, 100, null, [], [], [], []]))
+    expect(decoded).toMatchObject({ type: 'TransactionUpdate', prevSeq: 39, seq: 42, tickDelta: 2, timeDelta: 100, ack: null })
+  })
+
+  it('refuses binds that are not [handle, entity] pairs', () => {
+    const binds = (list: unknown) => serverFrame(0x44, 5, 1, 1, 50, null, list, [], [], [])
+    expect(binds([1])).toBe('ERR_INVALID_FIELD')
+    expect(binds([1, 77, 2])).toBe('ERR_INVALID_FIELD')
+    expect(binds([])).toBe('no error')
+    expect(binds([1, 77, 2, 78])).toBe('no error')
+  })
+
+  it('refuses a negative timeDelta and accepts zero', () => {
+    const time = (delta: unknown) => serverFrame(0x44, 5, 1, 1, delta, null, [], [], [], [])
+    expect(time(-1)).toBe('ERR_INVALID_FIELD')
+    expect(time(-0.001)).toBe('ERR_INVALID_FIELD')
+    expect(time(0)).toBe('no error')
+  })
+
+  it('checks the area of Subscribe and SetArea', () => {
+    const subscribe = (area: unknown) => clientFrame(3, 1, 7, ['Body'], area)
+    const setArea = (area: unknown) => clientFrame(8, 7, area)
+    const good = [400, 450, 560, 550, 20]
+    expect(subscribe(good)).toBe('no error')
+    expect(setArea(good)).toBe('no error')
+    expect(subscribe(null)).toBe('no error')
+    expect(clientFrame(3, 1, 7, ['Body'])).toBe('no error')
+    expect(setArea(null)).toBe('ERR_INVALID_FIELD')
+    for (const bad of [
+      [400, 450, 560, 550], // margin missing
+      {}, // not an array
+      'area',
+      [400, 450, 560, '550', 20], // a string
+      [400, 450, Number.NaN, 550, 20],
+      [400, Number.NEGATIVE_INFINITY, 560, 550, 20],
+      [0, 0, 1e9 + 1, 10, 0], // beyond ±1e9
+      [-1e9 - 1, 0, 10, 10, 0],
+      [0, 0, 10, 10, 2e9],
+      [560, 450, 400, 550, 20], // maxX below minX
+      [400, 550, 560, 450, 20], // maxY below minY
+      [400, 450, 560, 550, -1], // negative margin
+    ]) {
+      expect(subscribe(bad)).toBe('ERR_INVALID_FIELD')
+      expect(setArea(bad)).toBe('ERR_INVALID_FIELD')
+    }
+    expect(subscribe([-1e9, -1e9, 1e9, 1e9, 1e9])).toBe('no error')
+    expect(subscribe([3, 3, 3, 3, 0])).toBe('no error')
+    const decoded = decodeClientMessage(raw.pack([8, 7, [400, 450, 560, 550, 20, 'extra']]))
+    expect(decoded).toEqual({ type: 'SetArea', queryId: 7, area: { minX: 400, minY: 450, maxX: 560, maxY: 550, margin: 20 } })
   })
 
   it('checks the handshake messages', () => {
@@ -201,14 +286,21 @@ describe('field validation', () => {
     expect(serverFrame(0x41, new Uint8Array(31), [])).toBe('ERR_INVALID_FIELD')
     expect(serverFrame(0x41, 'x'.repeat(32), [])).toBe('ERR_INVALID_FIELD')
     expect(serverFrame(0x41, new Uint8Array(32), [1])).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x42, 'id', 'tok', 'sid', 0, [[], []], 0, false)).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x42, 'id', 'tok', 'sid', 20, [[['Body', [['x', 'f128']]]], []], 0, false)).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x42, 'id', 'tok', 'sid', 20, [[['A', []], ['A', []]], []], 0, false)).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x42, 'id', 'tok', 'sid', 20, { components: [], reducers: [] }, 0, false)).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x42, 'id', 'tok', 'sid', 20, [[], []], 0, 'yes')).toBe('ERR_INVALID_FIELD')
-    expect(serverFrame(0x42, 'id', 'tok', 'sid', 20, [[['Body', [['x', 'f32']]]], [['go', [['n', 'string']]]]], 0, false)).toBe(
-      'no error',
-    )
+    const welcome = (tickRate: unknown, schema: unknown, resumed: unknown = false, tick: unknown = 900, time: unknown = 1.7e12) =>
+      serverFrame(0x42, 'id', 'tok', 'sid', tickRate, schema, 0, resumed, tick, time)
+    expect(welcome(0, [[], []])).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[['Body', [['x', 'f128']]]], []])).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[['A', []], ['A', []]], []])).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, { components: [], reducers: [] })).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[], []], 'yes')).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[], []], false, -1)).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[], []], false, 1.5)).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[], []], false, 900, Number.NaN)).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[], []], false, 900, '2026-01-01')).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[['Body', [['x', 'f32', 0]]]], []])).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[['Body', [['n', 'u32', 0.5]]]], []])).toBe('ERR_INVALID_FIELD')
+    expect(welcome(20, [[['Body', [['x', 'f32']]]], [['go', [['n', 'string']]]]])).toBe('no error')
+    expect(welcome(20, [[['Body', [['x', 'f32', 0.0625], ['y', 'f64', 0.01]]]], []])).toBe('no error')
   })
 
   it('checks results and errors', () => {

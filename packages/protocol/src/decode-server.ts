@@ -2,7 +2,7 @@ import { unpackFrame } from './codec.js'
 import { array, binary, bool, describeTag, expectLength, finite, str, stringArray, u32, uint, uintArray } from './fields.js'
 import type { DecodeLimits } from './limits.js'
 import { MessageType } from './message-type.js'
-import type { ProtocolEvent, ServerMessage, TableSnapshot, TableUpdate } from './messages.js'
+import type { ProtocolEvent, ServerMessage, TableUpdate } from './messages.js'
 import { ProtocolError } from './protocol-error.js'
 import { checkSchemaDescription, type SchemaDescription } from './schema-description.js'
 
@@ -18,17 +18,6 @@ function pair(value: unknown, path: string, min: number, shape: string): unknown
 function schema(value: unknown): SchemaDescription {
   const [components, reducers] = pair(value, 'Welcome.schema', 2, '[components, reducers]')
   return checkSchemaDescription({ components, reducers }, 'ERR_INVALID_FIELD', 'Welcome.schema')
-}
-
-function snapshots(value: unknown): TableSnapshot[] {
-  const items = array(value, 'SubscribeApplied.tables')
-  const out = new Array<TableSnapshot>(items.length)
-  for (let i = 0; i < items.length; i++) {
-    const path = `SubscribeApplied.tables[${i}]`
-    const t = pair(items[i], path, 2, '[tableId, rows]')
-    out[i] = { tableId: u32(t[0], `${path}.tableId`), rows: array(t[1], `${path}.rows`) }
-  }
-  return out
 }
 
 function tableUpdates(value: unknown): TableUpdate[] {
@@ -62,11 +51,13 @@ function events(value: unknown): ProtocolEvent[] {
  * Decodes and validates one server → client frame.
  *
  * Same checks as `decodeClientMessage`, for the server tags; the Welcome schema is checked
- * like `validateSchemaDescription` and the Challenge nonce must be 32 bytes. Row contents of
- * tables are checked against the schema by `validateTables`, not here.
+ * like `validateSchemaDescription`, the Challenge nonce must be 32 bytes, and a TransactionUpdate
+ * needs `seqGap ≤ seq`, `timeDelta ≥ 0` and `binds` in `[handle, entity]` pairs. Row contents
+ * (handles, strides, masks, values) are checked by the replica against its schema and handles,
+ * not here.
  *
  * @param bytes - one binary WebSocket frame
- * @param limits - {@link DecodeLimits}; a client receiving large snapshots raises `maxFrameBytes`
+ * @param limits - {@link DecodeLimits}; a client receiving large updates (a big subscription) raises `maxFrameBytes`
  * @returns the typed message
  * @throws ProtocolError `ERR_FRAME_TOO_LARGE` | `ERR_MALFORMED_FRAME` | `ERR_LIMIT_EXCEEDED` | `ERR_UNKNOWN_MESSAGE` | `ERR_INVALID_FIELD`
  * @example
@@ -88,7 +79,7 @@ export function decodeServerMessage(bytes: Uint8Array, limits?: DecodeLimits): S
       return { type: 'Challenge', nonce, methods: stringArray(f[2], 'Challenge.methods') }
     }
     case MessageType.Welcome: {
-      expectLength(f, 8, 'Welcome')
+      expectLength(f, 10, 'Welcome')
       const tickRate = finite(f[4], 'Welcome.tickRate')
       if (tickRate <= 0) throw new ProtocolError('ERR_INVALID_FIELD', `Welcome.tickRate: expected a positive number, got ${tickRate}`)
       return {
@@ -100,36 +91,48 @@ export function decodeServerMessage(bytes: Uint8Array, limits?: DecodeLimits): S
         schema: schema(f[5]),
         seq: uint(f[6], 'Welcome.seq'),
         resumed: bool(f[7], 'Welcome.resumed'),
+        tick: uint(f[8], 'Welcome.tick'),
+        serverTime: finite(f[9], 'Welcome.serverTime'),
       }
     }
     case MessageType.SubscribeApplied:
-      expectLength(f, 5, 'SubscribeApplied')
+      expectLength(f, 4, 'SubscribeApplied')
       return {
         type: 'SubscribeApplied',
         requestId: u32(f[1], 'SubscribeApplied.requestId'),
         queryId: u32(f[2], 'SubscribeApplied.queryId'),
         seq: uint(f[3], 'SubscribeApplied.seq'),
-        tables: snapshots(f[4]),
       }
     case MessageType.TransactionUpdate: {
-      expectLength(f, 7, 'TransactionUpdate')
-      const prevSeq = uint(f[1], 'TransactionUpdate.prevSeq')
-      const seq = uint(f[2], 'TransactionUpdate.seq')
-      if (seq < prevSeq) throw new ProtocolError('ERR_INVALID_FIELD', `TransactionUpdate.seq: ${seq} is before prevSeq ${prevSeq}`)
+      expectLength(f, 10, 'TransactionUpdate')
+      const seq = uint(f[1], 'TransactionUpdate.seq')
+      const gap = uint(f[2], 'TransactionUpdate.seqGap')
+      if (gap > seq) throw new ProtocolError('ERR_INVALID_FIELD', `TransactionUpdate.seqGap: ${gap} is more than seq ${seq}`)
+      const timeDelta = finite(f[4], 'TransactionUpdate.timeDelta')
+      if (timeDelta < 0) throw new ProtocolError('ERR_INVALID_FIELD', `TransactionUpdate.timeDelta: ${timeDelta} is negative`)
+      const binds = uintArray(f[6], 'TransactionUpdate.binds')
+      if (binds.length % 2 !== 0) throw new ProtocolError('ERR_INVALID_FIELD', 'TransactionUpdate.binds: expected [handle, entity] pairs')
       return {
         type: 'TransactionUpdate',
-        prevSeq,
+        prevSeq: seq - gap,
         seq,
-        tick: uint(f[3], 'TransactionUpdate.tick'),
-        serverTime: finite(f[4], 'TransactionUpdate.serverTime'),
-        tables: tableUpdates(f[5]),
-        events: events(f[6]),
+        tickDelta: uint(f[3], 'TransactionUpdate.tickDelta'),
+        timeDelta,
+        ack: f[5] === null ? null : u32(f[5], 'TransactionUpdate.ack'),
+        binds,
+        releases: uintArray(f[7], 'TransactionUpdate.releases'),
+        tables: tableUpdates(f[8]),
+        events: events(f[9]),
       }
     }
     case MessageType.ReducerResult: {
       expectLength(f, 4, 'ReducerResult')
       const requestId = u32(f[1], 'ReducerResult.requestId')
-      if (bool(f[2], 'ReducerResult.ok')) return { type: 'ReducerResult', requestId, ok: true, value: f[3] }
+      if (bool(f[2], 'ReducerResult.ok')) {
+        if (f.length === 4) return { type: 'ReducerResult', requestId, ok: true, value: f[3] }
+        expectLength(f, 5, 'ReducerResult')
+        return { type: 'ReducerResult', requestId, ok: true, value: f[3], durable: bool(f[4], 'ReducerResult.durable') }
+      }
       expectLength(f, 5, 'ReducerResult')
       return {
         type: 'ReducerResult',

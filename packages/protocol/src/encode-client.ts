@@ -1,7 +1,11 @@
-import { packFrame } from './codec.js'
+import { packFrame } from './frame-writer.js'
 import { MessageType } from './message-type.js'
-import type { ClientMessage } from './messages.js'
+import type { Area, ClientMessage } from './messages.js'
 import { ProtocolError } from './protocol-error.js'
+
+function areaTuple(a: Area): number[] {
+  return [a.minX, a.minY, a.maxX, a.maxY, a.margin]
+}
 
 /**
  * Encodes a client → server message into one binary WebSocket frame.
@@ -30,7 +34,13 @@ export function encodeClientMessage(message: ClientMessage): Uint8Array {
     case 'Authenticate':
       return packFrame([MessageType.Authenticate, message.method, message.credential])
     case 'Subscribe':
-      return packFrame([MessageType.Subscribe, message.requestId, message.queryId, message.components])
+      return packFrame([
+        MessageType.Subscribe,
+        message.requestId,
+        message.queryId,
+        message.components,
+        message.area === null ? null : areaTuple(message.area),
+      ])
     case 'Unsubscribe':
       return packFrame([MessageType.Unsubscribe, message.requestId, message.queryId])
     case 'CallReducer':
@@ -39,6 +49,8 @@ export function encodeClientMessage(message: ClientMessage): Uint8Array {
       return packFrame([MessageType.Ping, message.clientTime])
     case 'RefreshToken':
       return packFrame([MessageType.RefreshToken, message.requestId])
+    case 'SetArea':
+      return packFrame([MessageType.SetArea, message.queryId, areaTuple(message.area)])
     default:
       throw new ProtocolError('ERR_UNKNOWN_MESSAGE', `not a client message: ${String((message as { type?: unknown }).type)}`)
   }

@@ -1,16 +1,7 @@
-import { packFrame } from './codec.js'
+import { packFrame } from './frame-writer.js'
 import { MessageType } from './message-type.js'
-import type { ServerMessage, TableSnapshot, TableUpdate, TransactionUpdate } from './messages.js'
+import type { ServerMessage, TableUpdate, TransactionUpdate } from './messages.js'
 import { ProtocolError } from './protocol-error.js'
-
-function snapshots(tables: readonly TableSnapshot[]): unknown[] {
-  const out = new Array<unknown>(tables.length)
-  for (let i = 0; i < tables.length; i++) {
-    const t = tables[i] as TableSnapshot
-    out[i] = [t.tableId, t.rows]
-  }
-  return out
-}
 
 function updates(tables: readonly TableUpdate[]): unknown[] {
   const out = new Array<unknown>(tables.length)
@@ -28,14 +19,26 @@ function transactionUpdate(m: TransactionUpdate): Uint8Array {
     const e = m.events[i] as TransactionUpdate['events'][number]
     events[i] = [e.name, e.payload]
   }
-  return packFrame([MessageType.TransactionUpdate, m.prevSeq, m.seq, m.tick, m.serverTime, updates(m.tables), events])
+  return packFrame([
+    MessageType.TransactionUpdate,
+    m.seq,
+    m.seq - m.prevSeq,
+    m.tickDelta,
+    m.timeDelta,
+    m.ack,
+    m.binds,
+    m.releases,
+    updates(m.tables),
+    events,
+  ])
 }
 
 /**
  * Encodes a server → client message into one binary WebSocket frame.
  *
- * A TransactionUpdate is encoded straight from its flat row arrays (one shared encoder, no
- * per-row objects), so a replicator can encode once per view and send the bytes to many clients.
+ * A TransactionUpdate is encoded straight from its flat row arrays, numbers in their smallest msgpack
+ * form (non-integers as float64). The replicator writes the same layout through `FrameWriter`, with
+ * `f32` fields as float32; receivers accept either.
  *
  * @param message - any {@link ServerMessage}
  * @returns the msgpack bytes of `[tag, ...fields]`
@@ -60,14 +63,20 @@ export function encodeServerMessage(message: ServerMessage): Uint8Array {
         [message.schema.components, message.schema.reducers],
         message.seq,
         message.resumed,
+        message.tick,
+        message.serverTime,
       ])
     case 'SubscribeApplied':
-      return packFrame([MessageType.SubscribeApplied, message.requestId, message.queryId, message.seq, snapshots(message.tables)])
+      return packFrame([MessageType.SubscribeApplied, message.requestId, message.queryId, message.seq])
     case 'TransactionUpdate':
       return transactionUpdate(message)
     case 'ReducerResult':
       return message.ok
-        ? packFrame([MessageType.ReducerResult, message.requestId, true, message.value])
+        ? packFrame(
+            message.durable === undefined
+              ? [MessageType.ReducerResult, message.requestId, true, message.value]
+              : [MessageType.ReducerResult, message.requestId, true, message.value, message.durable],
+          )
         : packFrame([MessageType.ReducerResult, message.requestId, false, message.code, message.message])
     case 'Pong':
       return packFrame([MessageType.Pong, message.clientTime, message.serverTime])

@@ -9,6 +9,7 @@ export type { ErrorCode } from './error-code.js'
 export { MessageType } from './message-type.js'
 export type { MessageTypeName } from './message-type.js'
 export type {
+  Area,
   AuthMethod,
   Authenticate,
   CallReducer,
@@ -25,9 +26,9 @@ export type {
   ReducerResultOk,
   RefreshToken,
   ServerMessage,
+  SetArea,
   Subscribe,
   SubscribeApplied,
-  TableSnapshot,
   TableUpdate,
   TokenRefreshed,
   TransactionUpdate,
@@ -39,6 +40,7 @@ export { DEFAULT_DECODE_LIMITS } from './limits.js'
 export type { DecodeLimits } from './limits.js'
 export { encodeClientMessage } from './encode-client.js'
 export { encodeServerMessage } from './encode-server.js'
+export { FrameWriter } from './frame-writer.js'
 export { decodeClientMessage } from './decode-client.js'
 export { NONCE_LENGTH, decodeServerMessage } from './decode-server.js'
 export { DEFAULT_MAX_STRING_VALUE_LENGTH, VALUE_TYPES, isValidValue, isValueType } from './value-type.js'

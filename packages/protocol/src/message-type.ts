@@ -16,6 +16,7 @@ export const MessageType = {
   CallReducer: 0x05,
   Ping: 0x06,
   RefreshToken: 0x07,
+  SetArea: 0x08,
   Challenge: 0x41,
   Welcome: 0x42,
   SubscribeApplied: 0x43,

@@ -22,15 +22,49 @@ export interface Authenticate {
   readonly credential: string | Uint8Array | null
 }
 
-/** Client → server 0x03: subscribes to every row of the named components. */
+/**
+ * An area of interest: an axis-aligned rectangle in world units plus a margin.
+ *
+ * An entity enters the view when its position lies within the rectangle grown by `margin` on every
+ * side, and leaves it once it lies farther out than that by the server's hysteresis (so an entity on
+ * the border does not enter and leave on alternate ticks).
+ *
+ * @example
+ * ```ts
+ * const area: Area = { minX: 400, minY: 450, maxX: 560, maxY: 550, margin: 20 }
+ * ```
+ */
+export interface Area {
+  readonly minX: number
+  readonly minY: number
+  readonly maxX: number
+  readonly maxY: number
+  /** World units added on every side (≥ 0). */
+  readonly margin: number
+}
+
+/**
+ * Client → server 0x03: subscribes to rows of the named components: every row, or (with `area`) the rows
+ * of the entities whose position lies in the area.
+ */
 export interface Subscribe {
   readonly type: 'Subscribe'
   /** u32, echoed by SubscribeApplied or Error. */
   readonly requestId: number
-  /** u32 chosen by the client, names the subscription for Unsubscribe. */
+  /** u32 chosen by the client, names the subscription for Unsubscribe and SetArea; an existing one is replaced. */
   readonly queryId: number
-  /** Component names, as in `SchemaDescription.components`. */
+  /** Component names, as in `SchemaDescription.components`. With an area, at least one must have a position (spatial index). */
   readonly components: readonly string[]
+  /** The area of interest, or `null` for every row of the components. */
+  readonly area: Area | null
+}
+
+/** Client → server 0x08: moves the area of an area subscription (as the camera moves). */
+export interface SetArea {
+  readonly type: 'SetArea'
+  /** The subscription to move. */
+  readonly queryId: number
+  readonly area: Area
 }
 
 /** Client → server 0x04: ends a subscription. */
@@ -86,24 +120,29 @@ export interface Welcome {
   readonly seq: number
   /** `true` when the Hello's `resume` was honoured. */
   readonly resumed: boolean
+  /** The server tick at Welcome; each TransactionUpdate's `tickDelta` counts from the previous one. */
+  readonly tick: number
+  /** Server time at Welcome, ms since the Unix epoch; each TransactionUpdate's `timeDelta` counts from it. */
+  readonly serverTime: number
 }
 
-/** All rows of one table: flat `[e, f0, f1, ..., e, f0, f1, ...]`, stride `1 + fieldCount`. */
-export interface TableSnapshot {
-  /** u32 index into `SchemaDescription.components`. */
-  readonly tableId: number
-  readonly rows: readonly unknown[]
-}
-
-/** The rows of one table that changed in a TransactionUpdate. */
+/**
+ * The rows of one table that changed in a TransactionUpdate, named by handles (see `TransactionUpdate.binds`).
+ *
+ * Values travel in each field's wire form: a quantized field (its description has a step) as the integer
+ * `round(value / step)`, absolute in `inserts` and as the difference from the last value received for
+ * that row and field in `updates`; every other field as its value.
+ */
 export interface TableUpdate {
   /** u32 index into `SchemaDescription.components`. */
   readonly tableId: number
-  /** Rows that entered the view, flat like {@link TableSnapshot.rows}. */
+  /** Rows that entered the view: flat `[handle, f0, f1, ..., handle, f0, ...]`, stride `1 + fieldCount`. */
   readonly inserts: readonly unknown[]
-  /** Flat `[e, mask, <one value per set bit of mask, in field order>, e, mask, ...]`. */
+  /**
+   * Changed rows in runs of one mask: `[mask, count, handle, <one value per set bit, in field order>, handle, ..., mask, count, ...]`.
+   */
   readonly updates: readonly unknown[]
-  /** Entities whose row left the view. */
+  /** Handles whose row of this table left the view. */
   readonly deletes: readonly number[]
 }
 
@@ -113,25 +152,42 @@ export interface ProtocolEvent {
   readonly payload: unknown
 }
 
-/** Server → client 0x43: the initial rows of a subscription. */
+/**
+ * Server → client 0x43: a subscription is in place; every one of its initial rows arrived in the
+ * TransactionUpdates before this frame.
+ */
 export interface SubscribeApplied {
   readonly type: 'SubscribeApplied'
   readonly requestId: number
   readonly queryId: number
-  /** The rows are the state after this `seq`. */
+  /** The receiver's state is the state after this `seq`; the next TransactionUpdate has `prevSeq` equal to it. */
   readonly seq: number
-  readonly tables: readonly TableSnapshot[]
 }
 
-/** Server → client 0x44: the changes of every transaction committed since `prevSeq`. */
+/**
+ * Server → client 0x44: what changed in the receiver's view since its previous update (or Welcome,
+ * SubscribeApplied or Unsubscribed). A server sends none for a tick in which nothing the receiver sees
+ * changed and none of its calls ran.
+ */
 export interface TransactionUpdate {
   readonly type: 'TransactionUpdate'
-  /** Must equal the receiver's last applied `seq`, otherwise there is a gap. */
+  /** Must equal the receiver's last applied `seq`, otherwise there is a gap (wire: `seq − prevSeq`). */
   readonly prevSeq: number
+  /** The state after this update is the world after every transaction up to `seq`. */
   readonly seq: number
-  readonly tick: number
-  /** Milliseconds since the Unix epoch. */
-  readonly serverTime: number
+  /** Ticks since the previous update (or Welcome). */
+  readonly tickDelta: number
+  /** Milliseconds of server time since the previous update (or Welcome). */
+  readonly timeDelta: number
+  /**
+   * The requestId of the receiver's latest CallReducer whose effects this state includes (every earlier
+   * call's too), or `null` when none ran since the previous update.
+   */
+  readonly ack: number | null
+  /** Handles bound by this update: flat `[handle, entity, handle, entity, ...]`. */
+  readonly binds: readonly number[]
+  /** Handles released by this update (their entity left the view); applied after the deletes, before the binds. */
+  readonly releases: readonly number[]
   readonly tables: readonly TableUpdate[]
   readonly events: readonly ProtocolEvent[]
 }
@@ -143,6 +199,11 @@ export interface ReducerResultOk {
   readonly ok: true
   /** What the reducer returned (`undefined` travels as `null`). */
   readonly value: unknown
+  /**
+   * True when the server answered after the transaction's commit-log entry was on disk; false or
+   * absent when it answered before (an in-memory log, or no durable guarantee). Optional on the wire.
+   */
+  readonly durable?: boolean
 }
 
 /** Server → client 0x45: a reducer call failed and was rolled back. */
@@ -192,7 +253,7 @@ export interface TokenRefreshed {
 }
 
 /** Every message a client sends. */
-export type ClientMessage = Hello | Authenticate | Subscribe | Unsubscribe | CallReducer | Ping | RefreshToken
+export type ClientMessage = Hello | Authenticate | Subscribe | Unsubscribe | CallReducer | Ping | RefreshToken | SetArea
 
 /** Every message a server sends. */
 export type ServerMessage =

@@ -10,7 +10,7 @@ import { MessageType } from './message-type.js'
 import type { ClientMessage, Message, ServerMessage } from './messages.js'
 
 const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8')
-const CLIENT_TYPES = new Set(['Hello', 'Authenticate', 'Subscribe', 'Unsubscribe', 'CallReducer', 'Ping', 'RefreshToken'])
+const CLIENT_TYPES = new Set(['Hello', 'Authenticate', 'Subscribe', 'Unsubscribe', 'CallReducer', 'Ping', 'RefreshToken', 'SetArea'])
 
 interface Vector {
   readonly title: string
@@ -39,6 +39,25 @@ const vectors = parseVectors(doc)
 describe('docs/protocol.md test vectors', () => {
   it('cover every message type', () => {
     expect(new Set(vectors.map((v) => v.message.type))).toEqual(new Set(Object.keys(MessageType)))
+  })
+
+  it('are every heading of the section, each well formed', () => {
+    const headings = doc.slice(doc.indexOf('## 12. Test vectors')).match(/^#### .+$/gm) ?? []
+    expect(vectors.map((v) => `#### ${v.title}`)).toEqual(headings)
+  })
+
+  it('include handles, quantized values, deltas, areas and an empty tick with ack', () => {
+    const titles = vectors.map((v) => v.title)
+    for (const title of [
+      'Subscribe (with an area)',
+      'SetArea',
+      'TransactionUpdate (binds and quantized inserts)',
+      'TransactionUpdate (quantized delta update runs)',
+      'TransactionUpdate (delete, release, and the handle bound again)',
+      'TransactionUpdate (empty tick with ack)',
+    ]) {
+      expect(titles).toContain(title)
+    }
   })
 
   it.each(vectors.map((v) => [v.title, v] as const))('%s: encoding gives the documented bytes', (_title, vector) => {

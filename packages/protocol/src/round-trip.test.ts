@@ -25,6 +25,7 @@ const clientCases: [string, fc.Arbitrary<ClientMessage>][] = [
   ['CallReducer', arb.callReducer],
   ['Ping', arb.ping],
   ['RefreshToken', arb.refreshToken],
+  ['SetArea', arb.setArea],
 ]
 
 const serverCases: [string, fc.Arbitrary<ServerMessage>][] = [
@@ -95,6 +96,39 @@ describe('encoding conventions', () => {
     expect(Object.is(pong.type === 'Pong' && pong.clientTime, 0)).toBe(true)
   })
 
+  it('integers take their smallest msgpack form, uint64 or int64 beyond 32 bits; other numbers float64', () => {
+    const pong = encodeServerMessage({ type: 'Pong', clientTime: 1234.5, serverTime: 1_700_000_000_000 })
+    expect(Buffer.from(pong).toString('hex')).toBe('9346cb40934a0000000000cf0000018bcfe56800')
+    const ping = encodeClientMessage({ type: 'Ping', clientTime: -(2 ** 32) })
+    expect(Buffer.from(ping).toString('hex')).toBe('9206d3ffffffff00000000')
+    const big = encodeServerMessage({ type: 'SubscribeApplied', requestId: 1, queryId: 2, seq: Number.MAX_SAFE_INTEGER })
+    expect(Buffer.from(big).toString('hex')).toBe('944301 02 cf001fffffffffffff'.replace(/ /g, ''))
+    expect(decodeServerMessage(big)).toEqual({ type: 'SubscribeApplied', requestId: 1, queryId: 2, seq: Number.MAX_SAFE_INTEGER })
+    // 2^53 is not a safe integer: it travels as float64 and a seq field refuses it
+    const unsafe = encodeClientMessage({ type: 'Ping', clientTime: 2 ** 53 })
+    expect(Buffer.from(unsafe).toString('hex')).toBe('9206cb4340000000000000')
+  })
+
+  it('values inside args, results and payloads use the same forms', () => {
+    const frame = encodeServerMessage({
+      type: 'ReducerResult',
+      requestId: 1,
+      ok: true,
+      value: { at: 1_700_000_000_000, list: [-1, 0.5, 'é'], data: new Uint8Array([7]), none: undefined },
+    })
+    expect(Buffer.from(frame).toString('hex')).toBe(
+      [
+        '94 45 01 c3 84',
+        'a2 6174 cf 0000018bcfe56800',
+        'a4 6c697374 93 ff cb3fe0000000000000 a2 c3a9',
+        'a4 64617461 c4 01 07',
+        'a4 6e6f6e65 c0',
+      ]
+        .join('')
+        .replace(/ /g, ''),
+    )
+  })
+
   it('encoders refuse a message of the other direction', () => {
     expect(() => encodeClientMessage({ type: 'Pong', clientTime: 1, serverTime: 2 } as unknown as ClientMessage)).toThrow(
       expect.objectContaining({ name: 'ProtocolError', code: 'ERR_UNKNOWN_MESSAGE' }),
@@ -112,8 +146,11 @@ describe('encoding conventions', () => {
       type: 'TransactionUpdate',
       prevSeq: 4,
       seq: 5,
-      tick: 6,
-      serverTime: 7,
+      tickDelta: 1,
+      timeDelta: 50,
+      ack: null,
+      binds: [1, 77],
+      releases: [],
       tables: [{ tableId: 0, inserts, updates, deletes }],
       events: [],
     })

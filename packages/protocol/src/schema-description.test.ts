@@ -50,6 +50,59 @@ describe('describeSchema', () => {
   })
 })
 
+describe('quantization steps', () => {
+  const Circle = { name: 'Circle', schema: { x: 'f32', y: 'f64', radius: 'f32', mass: 'u32' }, options: { quantize: { x: 0.0625, y: 0.01 } } } as const
+
+  it('describeSchema adds the step as a third element of quantized fields only', () => {
+    const schema = describeSchema({ components: [Circle], reducers: { move: { dx: 'f32' } } })
+    expect(schema.components[0]).toEqual([
+      'Circle',
+      [
+        ['x', 'f32', 0.0625],
+        ['y', 'f64', 0.01],
+        ['radius', 'f32'],
+        ['mass', 'u32'],
+      ],
+    ])
+    expect(schema.reducers[0]).toEqual(['move', [['dx', 'f32']]])
+    expect(argsSchemaOf(schema, 'move')).toEqual({ dx: 'f32' })
+  })
+
+  it('describeSchema skips steps that are undefined and refuses bad ones', () => {
+    const noStep = { name: 'A', schema: { x: 'f32' }, options: { quantize: { x: undefined } } } as const
+    expect(describeSchema({ components: [noStep] }).components[0]).toEqual(['A', [['x', 'f32']]])
+    const onInteger = { name: 'A', schema: { n: 'u32' }, options: { quantize: { n: 1 } } } as const
+    expect(codeOf(() => describeSchema({ components: [onInteger] }))).toBe('ERR_INVALID_SCHEMA')
+    for (const step of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const bad = { name: 'A', schema: { x: 'f32' }, options: { quantize: { x: step } } } as const
+      expect(codeOf(() => describeSchema({ components: [bad] }))).toBe('ERR_INVALID_SCHEMA')
+    }
+  })
+
+  it.each([
+    ['a step on an integer field', [['A', [['n', 'u32', 1]]]], []],
+    ['a step on a string field', [['A', [['s', 'string', 1]]]], []],
+    ['a step on a json field', [['A', [['j', 'json', 1]]]], []],
+    ['a zero step', [['A', [['x', 'f32', 0]]]], []],
+    ['a negative step', [['A', [['x', 'f64', -0.5]]]], []],
+    ['an infinite step', [['A', [['x', 'f64', Number.POSITIVE_INFINITY]]]], []],
+    ['a NaN step', [['A', [['x', 'f32', Number.NaN]]]], []],
+    ['a string step', [['A', [['x', 'f32', '0.1']]]], []],
+    ['a step on a reducer argument', [], [['go', [['dx', 'f32', 0.1]]]]],
+  ])('validateSchemaDescription refuses %s', (_name, components, reducers) => {
+    expect(codeOf(() => validateSchemaDescription({ components, reducers }))).toBe('ERR_INVALID_SCHEMA')
+  })
+
+  it('validateSchemaDescription accepts positive finite steps on f32 and f64 fields, and nil as no step', () => {
+    for (const step of [2 ** -20, 0.0625, 1, 1e6]) {
+      expect(codeOf(() => validateSchemaDescription({ components: [['A', [['x', 'f32', step], ['y', 'f64', step]]]], reducers: [] }))).toBe(
+        'no error',
+      )
+    }
+    expect(codeOf(() => validateSchemaDescription({ components: [['A', [['x', 'f32', null]]]], reducers: [] }))).toBe('no error')
+  })
+})
+
 describe('validateSchemaDescription', () => {
   it('accepts every well-formed description', () => {
     fc.assert(

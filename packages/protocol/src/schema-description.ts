@@ -2,8 +2,12 @@ import type { ArgsSchema } from './args.js'
 import { ProtocolError, type ProtocolErrorCode } from './protocol-error.js'
 import { isValueType, type ValueType } from './value-type.js'
 
-/** `[name, type]` of one component field or reducer argument. */
-export type FieldDescription = readonly [name: string, type: ValueType]
+/**
+ * `[name, type]` of one component field or reducer argument; a quantized component field adds its
+ * step, `[name, type, step]`: the field travels as the integer `round(value / step)` and the receiver
+ * stores `q × step` (so it holds the value to within `step / 2`).
+ */
+export type FieldDescription = readonly [name: string, type: ValueType, step?: number]
 
 /** `[name, fields]` of one component; its index in `SchemaDescription.components` is its table id. */
 export type ComponentDescription = readonly [name: string, fields: readonly FieldDescription[]]
@@ -27,6 +31,8 @@ export interface DescribableComponent {
   readonly schema: Readonly<Record<string, ValueType>>
   /** Field order; defaults to the key order of `schema`. */
   readonly fields?: readonly string[]
+  /** `quantize`: field → step in the field's unit (a positive finite number; `f32` and `f64` fields only). */
+  readonly options?: { readonly quantize?: { readonly [field: string]: number | undefined } }
 }
 
 /** At most 32 fields per component, so that an update mask fits a u32. */
@@ -38,7 +44,8 @@ export const MAX_COMPONENT_FIELDS = 32
  * @param input - `components`: in table-id order (`{ name, schema, fields? }`, an ECS Component fits);
  *   `reducers`: reducer name → {@link ArgsSchema}
  * @returns the description, validated
- * @throws ProtocolError `ERR_INVALID_SCHEMA` on duplicate or empty names, unknown types or more than 32 fields
+ * @throws ProtocolError `ERR_INVALID_SCHEMA` on duplicate or empty names, unknown types, more than 32 fields,
+ *   or a quantization step that is not a positive finite number on an `f32` or `f64` field
  * @example
  * ```ts
  * const schema = describeSchema({
@@ -54,7 +61,11 @@ export function describeSchema(input: {
 }): SchemaDescription {
   const components: ComponentDescription[] = input.components.map((c) => {
     const order = c.fields ?? Object.keys(c.schema)
-    const fields: FieldDescription[] = order.map((f) => [f, c.schema[f] as ValueType])
+    const quantize = c.options?.quantize ?? {}
+    const fields: FieldDescription[] = order.map((f) => {
+      const step = quantize[f]
+      return step === undefined ? [f, c.schema[f] as ValueType] : [f, c.schema[f] as ValueType, step]
+    })
     return [c.name, fields]
   })
   const reducers: ReducerDescription[] = Object.entries(input.reducers ?? {}).map(([name, args]) => [
@@ -112,6 +123,12 @@ function checkEntries(entries: unknown, where: string, maxFields: number, fail: 
       if (fieldNames.has(fname as string)) fail(fat, `duplicate field ${JSON.stringify(fname)}`)
       fieldNames.add(fname as string)
       if (!isValueType(ftype)) fail(fat, `unknown type ${JSON.stringify(ftype)}`)
+      const step = (field as unknown[])[2]
+      if (step !== undefined && step !== null) {
+        if (maxFields === Number.POSITIVE_INFINITY) fail(fat, 'reducer arguments have no quantization step')
+        if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) fail(fat, 'step must be a positive finite number')
+        if (ftype !== 'f32' && ftype !== 'f64') fail(fat, `only f32 and f64 fields can be quantized, not ${String(ftype)}`)
+      }
     })
   })
 }

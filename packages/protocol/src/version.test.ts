@@ -4,15 +4,15 @@ import { ProtocolError } from './protocol-error.js'
 import { PROTOCOL_VERSION, isCompatibleVersion, parseProtocolVersion } from './version.js'
 
 describe('protocol version', () => {
-  it('is 1.0 and compatible with itself', () => {
-    expect(PROTOCOL_VERSION).toBe('1.0')
+  it('is 2.0 and compatible with itself', () => {
+    expect(PROTOCOL_VERSION).toBe('2.0')
     expect(isCompatibleVersion(PROTOCOL_VERSION)).toBe(true)
   })
 
   it('accepts every minor of the same major and refuses other majors', () => {
     fc.assert(
       fc.property(fc.nat({ max: 999_999 }), fc.nat({ max: 999_999 }), (major, minor) => {
-        expect(isCompatibleVersion(`${major}.${minor}`)).toBe(major === 1)
+        expect(isCompatibleVersion(`${major}.${minor}`)).toBe(major === 2)
         expect(parseProtocolVersion(`${major}.${minor}`)).toEqual({ major, minor })
       }),
       { numRuns: 100 },
@@ -27,6 +27,11 @@ describe('protocol version', () => {
       expect(() => parseProtocolVersion(version)).toThrow(ProtocolError)
     },
   )
+
+  it('refuses every 1.x version (2.0 changed Subscribe, SubscribeApplied, TransactionUpdate and Welcome)', () => {
+    for (const version of ['1.0', '1.1', '1.99']) expect(isCompatibleVersion(version)).toBe(false)
+    for (const version of ['2.0', '2.1', '2.99']) expect(isCompatibleVersion(version)).toBe(true)
+  })
 
   it('refuses non-strings without throwing from isCompatibleVersion', () => {
     expect(isCompatibleVersion(1 as unknown as string)).toBe(false)

@@ -7,7 +7,7 @@ import { ProtocolError } from './protocol-error.js'
  * fields, which decoders ignore); a different major is refused with
  * `CloseCode.UnsupportedVersion`.
  */
-export const PROTOCOL_VERSION = '1.0' as const
+export const PROTOCOL_VERSION = '2.0' as const
 
 /** A parsed `major.minor` protocol version. */
 export interface ProtocolVersion {
@@ -22,7 +22,7 @@ const VERSION_PATTERN = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/
 /**
  * Parses a `major.minor` protocol version string.
  *
- * @param version - e.g. `'1.0'`; each part is a decimal integer without leading zeros (at most 6 digits)
+ * @param version - e.g. `'2.0'`; each part is a decimal integer without leading zeros (at most 6 digits)
  * @returns the major and minor numbers
  * @throws ProtocolError `ERR_UNSUPPORTED_VERSION` when the string is not `major.minor`
  * @example
@@ -43,12 +43,12 @@ const CURRENT_MAJOR = Number(PROTOCOL_VERSION.split('.')[0])
 /**
  * Tells whether a peer speaking `version` can talk to this package (same major version).
  *
- * @param version - the peer's `protocolVersion` from its Hello, e.g. `'1.3'`
+ * @param version - the peer's `protocolVersion` from its Hello, e.g. `'2.3'`
  * @returns `true` when it parses and its major equals the major of {@link PROTOCOL_VERSION}
  * @example
  * ```ts
- * isCompatibleVersion('1.7') // true
- * isCompatibleVersion('2.0') // false
+ * isCompatibleVersion('2.7') // true
+ * isCompatibleVersion('1.0') // false
  * isCompatibleVersion('one') // false
  * ```
  * @see https://semver.org/ for the major/minor convention

@@ -44,7 +44,7 @@ describe('createAnonymousAuthenticator', () => {
   it('issues tokens that verify, and rejects a short secret', async () => {
     const auth = createAnonymousAuthenticator()
     const id = 'ab'.repeat(32)
-    const token = await auth.issueToken(id)
+    const token = (await auth.issueToken(id)) as string
     expect((await auth.authenticate({ ...base, method: 'token', credential: token })).identity).toBe(id)
     expect(() => createAnonymousAuthenticator({ secret: 'short' })).toThrow(ServerError)
   })

@@ -27,6 +27,19 @@ export interface AuthResult {
   readonly identity: Identity
   /** A token the client keeps to come back as the same identity. */
   readonly token: string
+  /**
+   * When the token expires, ms since the epoch on the authenticator's clock; the session is
+   * closed with CloseCode.TokenExpired at that time unless the client refreshes. Omit for
+   * tokens that do not expire.
+   */
+  readonly expiresAt?: number
+}
+
+/** A token issued by {@link Authenticator.issueToken}, with its expiry when it has one. */
+export interface IssuedToken {
+  readonly token: string
+  /** ms since the epoch on the authenticator's clock; omit for tokens that do not expire. */
+  readonly expiresAt?: number
 }
 
 /**
@@ -53,15 +66,22 @@ export interface Authenticator {
    * Checks a client's answer to the Challenge.
    * @param request - method, credential, nonce and Hello token, see {@link AuthRequest}
    * @returns the identity and a token for Welcome
-   * @throws {ServerError} `ERR_AUTH_FAILED` when the credential is refused (the client is closed with CloseCode.AuthFailed)
+   * @throws {ServerError} `ERR_AUTH_FAILED` when the credential is refused (the client is closed with CloseCode.AuthFailed);
+   *   `ERR_TOKEN_REFUSED` when a presented token is refused (CloseCode.TokenRefused: the client discards it and signs in again)
    */
   authenticate(request: AuthRequest): AuthResult | Promise<AuthResult>
   /**
    * Issues a fresh token for an identity (RefreshToken requests).
    * @param identity - an identity this authenticator accepted
-   * @returns the new token
+   * @returns the new token, alone or with its expiry
    */
-  issueToken(identity: Identity): string | Promise<string>
+  issueToken(identity: Identity): string | IssuedToken | Promise<string | IssuedToken>
+  /** Optional: the nonce of each Challenge (32 bytes); lets the authenticator make nonces single-use and short-lived. Default: 32 random bytes. */
+  createNonce?(): Uint8Array
+  /** Optional: the clock of `expiresAt`, ms since the epoch. Default `Date.now`. */
+  now?(): number
+  /** Optional: the public keys of its tokens as a JWKS document, served at `/.well-known/jwks.json`. */
+  jwks?(): unknown
 }
 
 /** Options of {@link createAnonymousAuthenticator}. */

@@ -10,13 +10,17 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   type ServerMessage,
+  type SetArea,
   type Subscribe,
   type Unsubscribe,
 } from '@orrery/protocol'
 import { TokenBucket } from 'limiter'
 import type { Logger } from 'pino'
 import type { RawData, WebSocket } from 'ws'
+import type { HandshakeLimiter } from './auth/handshake-limiter.js'
+import { TokenExpiryTimer } from './auth/token-expiry.js'
 import type { Authenticator, AuthMethod, AuthResult, Identity } from './authenticator.js'
+import type { Clock } from './clock.js'
 import type { ResolvedLimits } from './options.js'
 import { messageOf } from './reducer-dispatcher.js'
 import { ServerError } from './server-error.js'
@@ -34,12 +38,16 @@ export interface SessionCounters {
 export interface SessionHost {
   readonly limits: ResolvedLimits
   readonly authenticator: Authenticator
+  readonly handshakes: HandshakeLimiter
+  /** Timers of token expiry. */
+  readonly clock: Clock
   readonly counters: SessionCounters
   /** The handshake succeeded: register the client, send Welcome, run onConnect. */
   admit(session: ClientSession, auth: AuthResult): void
   callReducer(session: ClientSession, message: CallReducer): void
   subscribe(session: ClientSession, message: Subscribe): void
   unsubscribe(session: ClientSession, message: Unsubscribe): void
+  setArea(session: ClientSession, message: SetArea): void
   /** The session ended (called once); `admitted` tells whether Welcome was sent. */
   ended(session: ClientSession, admitted: boolean): void
 }
@@ -72,6 +80,8 @@ export class ClientSession {
   private hello: Hello | null = null
   private handshakeTimer: ReturnType<typeof setTimeout> | null
   private terminateTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly expiry: TokenExpiryTimer
+  private slowSince: number | null = null
 
   /**
    * @param id - connection id
@@ -107,6 +117,13 @@ export class ClientSession {
       this.log.warn({ err: error }, 'socket error')
     })
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary))
+    const authNow = host.authenticator.now?.bind(host.authenticator) ?? Date.now
+    this.expiry = new TokenExpiryTimer(host.clock, authNow, () => {
+      this.host.counters.errors++
+      this.log.info('token expired')
+      this.sendError('ERR_AUTH_FAILED', 'the session token expired; refresh it before expiry or sign in again')
+      this.end(CloseCode.TokenExpired, 'token expired')
+    })
     this.handshakeTimer = setTimeout(() => {
       this.handshakeTimer = null
       this.host.counters.errors++
@@ -151,6 +168,31 @@ export class ClientSession {
     }
   }
 
+  /**
+   * Whether the socket keeps up: false while more than `slowReaderBytes` wait in it (its updates then wait,
+   * collapsed); a client that stays behind longer than `slowReaderTimeoutMs` is closed with CloseCode.SlowConsumer.
+   */
+  canSend(): boolean {
+    if (this.state === 'closed') return false
+    const { slowReaderBytes, slowReaderTimeoutMs } = this.host.limits
+    if (this.ws.bufferedAmount <= slowReaderBytes) {
+      this.slowSince = null
+      return true
+    }
+    const now = performance.now()
+    this.slowSince ??= now
+    if (now - this.slowSince > slowReaderTimeoutMs) {
+      const queued = this.ws.bufferedAmount
+      this.state = 'closed'
+      queueMicrotask(() => {
+        this.log.warn({ queued }, 'slow reader did not catch up')
+        this.closeSocket(CloseCode.SlowConsumer, 'slow reader')
+        this.teardown()
+      })
+    }
+    return false
+  }
+
   /** Sends an Error frame. */
   sendError(code: string, message: string, requestId: number | null = null): void {
     this.send({ type: 'Error', code, message, requestId })
@@ -191,6 +233,7 @@ export class ClientSession {
     const admitted = this.identityValue !== null
     this.state = 'closed'
     this.clearHandshakeTimer()
+    this.expiry.clear()
     this.host.ended(this, admitted)
   }
 
@@ -239,7 +282,7 @@ export class ClientSession {
 
   private route(message: ClientMessage, requestId: number | null): void {
     if (this.state === 'hello' && message.type === 'Hello') {
-      this.onHello(message)
+      void this.onHello(message)
       return
     }
     if (this.state === 'challenged' && message.type === 'Authenticate') {
@@ -256,6 +299,9 @@ export class ClientSession {
           return
         case 'Unsubscribe':
           this.host.unsubscribe(this, message)
+          return
+        case 'SetArea':
+          this.host.setArea(this, message)
           return
         case 'Ping':
           this.send({ type: 'Pong', clientTime: message.clientTime, serverTime: Date.now() })
@@ -275,7 +321,7 @@ export class ClientSession {
     )
   }
 
-  private onHello(hello: Hello): void {
+  private async onHello(hello: Hello): Promise<void> {
     if (!isCompatibleVersion(hello.protocolVersion)) {
       this.fail(
         'ERR_UNSUPPORTED_VERSION',
@@ -285,7 +331,14 @@ export class ClientSession {
       return
     }
     this.hello = hello
-    this.nonce = randomBytes(32)
+    this.state = 'authenticating'
+    if (!(await this.host.handshakes.allowAddress(this.remoteAddress))) {
+      this.host.counters.rateLimited++
+      this.fail('ERR_RATE_LIMITED', 'too many handshakes from this address; retry later', CloseCode.RateLimited)
+      return
+    }
+    if (this.state !== 'authenticating') return
+    this.nonce = this.host.authenticator.createNonce?.() ?? randomBytes(32)
     this.state = 'challenged'
     this.send({ type: 'Challenge', nonce: this.nonce, methods: this.host.authenticator.methods })
   }
@@ -306,20 +359,31 @@ export class ClientSession {
         remoteAddress: this.remoteAddress,
       })
     } catch (error) {
-      this.fail('ERR_AUTH_FAILED', messageOf(error), CloseCode.AuthFailed)
+      const refusedToken = error instanceof ServerError && error.code === 'ERR_TOKEN_REFUSED'
+      this.fail('ERR_AUTH_FAILED', messageOf(error), refusedToken ? CloseCode.TokenRefused : CloseCode.AuthFailed)
+      return
+    }
+    if (this.state !== 'authenticating') return
+    if (!(await this.host.handshakes.allowIdentity(auth.identity))) {
+      this.host.counters.rateLimited++
+      this.fail('ERR_RATE_LIMITED', 'too many sign-ins for this identity; retry later', CloseCode.RateLimited)
       return
     }
     if (this.state !== 'authenticating') return
     this.clearHandshakeTimer()
     this.identityValue = auth.identity
     this.state = 'ready'
+    this.expiry.arm(auth.expiresAt)
     this.host.admit(this, auth)
   }
 
   private async onRefreshToken(requestId: number): Promise<void> {
     const identity = this.identityValue as Identity
     try {
-      const token = await this.host.authenticator.issueToken(identity)
+      const issued = await this.host.authenticator.issueToken(identity)
+      const { token, expiresAt } = typeof issued === 'string' ? { token: issued, expiresAt: undefined } : issued
+      if (this.state !== 'ready') return
+      this.expiry.arm(expiresAt)
       this.send({ type: 'TokenRefreshed', requestId, token })
     } catch (error) {
       this.host.counters.errors++

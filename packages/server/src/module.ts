@@ -1,4 +1,4 @@
-import type { Component, Rng, World } from '@orrery/ecs'
+import type { Component, Entity, Rng, World } from '@orrery/ecs'
 import type { ArgsOf, ArgsSchema } from '@orrery/protocol'
 import type { Logger } from 'pino'
 import type { Identity } from './authenticator.js'
@@ -62,16 +62,28 @@ export interface ModuleDef<R extends Record<string, ArgsSchema> = Record<string,
   readonly name: string
   /** The components (tables); their order fixes the table ids on the wire. */
   readonly components: readonly Component[]
+  /** Components the server keeps to itself (not replicated, but persisted and recovered with the world). */
+  readonly serverComponents?: readonly Component[]
   /** The reducers by name. */
   readonly reducers: { readonly [K in keyof R]: ReducerDef<R[K]> }
   /** Systems in the order they run within a tick. */
   readonly systems?: readonly SystemDef[]
   /** Runs once, in a transaction, when the server is created (sender = {@link MODULE_IDENTITY}). */
   init?(ctx: ReducerContext): void
+  /**
+   * Runs once, in a transaction, when the server was created from a commit log that held a world
+   * (instead of `init`), e.g. to log out the players that were connected when the server stopped.
+   */
+  onRecover?(ctx: ReducerContext): void
   /** Runs in a transaction after a client's handshake (sender = its identity). */
   onConnect?(ctx: ReducerContext): void
   /** Runs in a transaction after a client's connection closed (sender = its identity). */
   onDisconnect?(ctx: ReducerContext): void
+  /**
+   * The entity or entities an event concerns: the event then reaches only the clients that see one of them
+   * (their subscriptions or areas of interest hold it); `null` or no function: every client hears it.
+   */
+  eventScope?(event: { readonly name: string; readonly payload: unknown }): Entity | readonly Entity[] | null
 }
 
 /**

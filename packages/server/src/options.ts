@@ -2,8 +2,10 @@ import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node
 import type { ArgsSchema } from '@orrery/protocol'
 import type { Logger, LoggerOptions } from 'pino'
 import * as v from 'valibot'
+import type { HandshakeRateLimiter } from './auth/handshake-limiter.js'
 import type { Authenticator } from './authenticator.js'
 import type { Clock } from './clock.js'
+import type { CommitLog } from './commit-log.js'
 import type { ModuleDef } from './module.js'
 import { ServerError } from './server-error.js'
 
@@ -25,6 +27,26 @@ export interface ServerLimits {
   readonly maxOutboxBytes?: number
   /** Time in ms from the socket opening to Welcome before the close with CloseCode.HandshakeTimeout. Default 10 000. */
   readonly handshakeTimeoutMs?: number
+  /** Handshakes one IP address may start per `handshakeIpWindowMs`; more close with CloseCode.RateLimited. Default 30. */
+  readonly handshakesPerIp?: number
+  /** Window of `handshakesPerIp`, ms (whole seconds). Default 10 000. */
+  readonly handshakeIpWindowMs?: number
+  /** Sign-ins one identity may complete per `handshakeIdentityWindowMs`; more close with CloseCode.RateLimited. Default 10. */
+  readonly handshakesPerIdentity?: number
+  /** Window of `handshakesPerIdentity`, ms (whole seconds). Default 60 000. */
+  readonly handshakeIdentityWindowMs?: number
+  /**
+   * Bytes queued on a socket above which the client is a slow reader: its updates wait, collapsed to the
+   * newest value of each changed field, until it catches up. Default 262 144.
+   */
+  readonly slowReaderBytes?: number
+  /** Time in ms a client may stay a slow reader before the close with CloseCode.SlowConsumer. Default 15 000. */
+  readonly slowReaderTimeoutMs?: number
+  /**
+   * Estimated bytes of one client's update per tick; rows beyond it wait for later ticks, the nearest and
+   * longest-waiting first. Default 16 384.
+   */
+  readonly updateBudgetBytes?: number
 }
 
 /** What to do when an identity connects while a connection with the same identity is open. */
@@ -58,10 +80,21 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly authenticator?: Authenticator
   /** A second connection with an open identity: 'replace' closes the first with CloseCode.SessionReplaced; 'allow' keeps both. Default 'replace'. */
   readonly duplicateIdentity?: DuplicateIdentityPolicy
-  /** Updates kept in the replicator's history ring, in ticks. Default 256. */
-  readonly historySize?: number
+  /** Replacements for the memory handshake limiters (rate-limiter-flexible instances, e.g. on Redis for a cluster); keys are IP addresses and identities. */
+  readonly handshakeLimiters?: { readonly ip?: HandshakeRateLimiter; readonly identity?: HandshakeRateLimiter }
+  /** World units beyond an area's margin before an entity leaves a client's view. Default: a tenth of the area's larger side. */
+  readonly hysteresis?: number
   /** Time source and timers of the tick loop (inject a fake one in tests). Default: the system clock. */
   readonly clock?: Clock
+  /**
+   * Where every committed transaction is written, and the world recovered from at start.
+   * Default: `createMemoryCommitLog()` (nothing survives the process); `@orrery/sqlite` gives a durable one.
+   */
+  readonly commitLog?: CommitLog
+  /** Group commit every this many ms as well as at every tick end (durable logs only). Default: at tick ends only. */
+  readonly groupCommitMs?: number
+  /** Commit entries kept in memory for `server.history()`. Default 1024. */
+  readonly recentCommits?: number
 }
 
 /** {@link ServerLimits} with every default applied. */
@@ -90,9 +123,14 @@ const moduleSchema = v.object({
       }),
     ),
   ),
+  serverComponents: v.optional(
+    v.array(v.looseObject({ name: v.pipe(v.string(), v.minLength(1)), fields: v.array(v.string()) })),
+  ),
   init: v.optional(v.function()),
+  onRecover: v.optional(v.function()),
   onConnect: v.optional(v.function()),
   onDisconnect: v.optional(v.function()),
+  eventScope: v.optional(v.function()),
 })
 
 const optionsSchema = v.strictObject({
@@ -114,6 +152,13 @@ const optionsSchema = v.strictObject({
       maxSubscriptionsPerClient: v.optional(positiveInt),
       maxOutboxBytes: v.optional(positiveInt),
       handshakeTimeoutMs: v.optional(positiveInt),
+      handshakesPerIp: v.optional(positiveInt),
+      handshakeIpWindowMs: v.optional(v.pipe(positiveInt, v.multipleOf(1000))),
+      handshakesPerIdentity: v.optional(positiveInt),
+      handshakeIdentityWindowMs: v.optional(v.pipe(positiveInt, v.multipleOf(1000))),
+      slowReaderBytes: v.optional(positiveInt),
+      slowReaderTimeoutMs: v.optional(positiveInt),
+      updateBudgetBytes: v.optional(positiveInt),
     }),
   ),
   httpHandler: v.optional(v.function()),
@@ -121,9 +166,27 @@ const optionsSchema = v.strictObject({
   authenticator: v.optional(
     v.looseObject({ methods: v.array(v.picklist(['anonymous', 'token', 'signature'])), authenticate: v.function(), issueToken: v.function() }),
   ),
+  handshakeLimiters: v.optional(
+    v.strictObject({
+      ip: v.optional(v.looseObject({ consume: v.function() })),
+      identity: v.optional(v.looseObject({ consume: v.function() })),
+    }),
+  ),
   duplicateIdentity: v.optional(v.picklist(['replace', 'allow'])),
-  historySize: v.optional(positiveInt),
+  hysteresis: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())),
   clock: v.optional(v.looseObject({ now: v.function(), setTimeout: v.function(), clearTimeout: v.function() })),
+  commitLog: v.optional(
+    v.looseObject({
+      durable: v.boolean(),
+      recover: v.function(),
+      append: v.function(),
+      flush: v.function(),
+      maintain: v.function(),
+      close: v.function(),
+    }),
+  ),
+  groupCommitMs: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())),
+  recentCommits: v.optional(positiveInt),
 })
 
 /**
@@ -140,7 +203,7 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     throw new ServerError('ERR_INVALID_OPTIONS', `invalid server options:\n${v.summarize(result.issues)}`)
   }
   const names = new Set<string>()
-  for (const c of options.module.components) {
+  for (const c of [...options.module.components, ...(options.module.serverComponents ?? [])]) {
     if (names.has(c.name)) {
       throw new ServerError('ERR_INVALID_OPTIONS', `invalid server options: component '${c.name}' is listed twice`)
     }
@@ -156,6 +219,13 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     maxSubscriptionsPerClient: l.maxSubscriptionsPerClient ?? 16,
     maxOutboxBytes: l.maxOutboxBytes ?? 4 * 1024 * 1024,
     handshakeTimeoutMs: l.handshakeTimeoutMs ?? 10_000,
+    handshakesPerIp: l.handshakesPerIp ?? 30,
+    handshakeIpWindowMs: l.handshakeIpWindowMs ?? 10_000,
+    handshakesPerIdentity: l.handshakesPerIdentity ?? 10,
+    handshakeIdentityWindowMs: l.handshakeIdentityWindowMs ?? 60_000,
+    slowReaderBytes: l.slowReaderBytes ?? 256 * 1024,
+    slowReaderTimeoutMs: l.slowReaderTimeoutMs ?? 15_000,
+    updateBudgetBytes: l.updateBudgetBytes ?? 16 * 1024,
   }
   return { options, limits }
 }

@@ -1,8 +1,11 @@
 import type { World } from '@orrery/ecs'
 import type { SchemaDescription } from '@orrery/protocol'
+import type { ReplicatorStats } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { Identity } from './authenticator.js'
+import type { CommitEntry } from './commit-entry.js'
 import type { DurationSummary } from './duration-stats.js'
+import type { HistoryFilter } from './history-filter.js'
 
 /** Counters and tick timings of a running server, see `OrreryServer.metrics`. */
 export interface ServerMetrics {
@@ -18,6 +21,10 @@ export interface ServerMetrics {
   readonly connections: number
   /** The last committed seq. */
   readonly seq: number
+  /** The last seq the commit log flushed (on disk for a durable log). */
+  readonly durableSeq: number
+  /** Time reducer results waited for their group commit (durable logs), ms, over the last 1024 calls. */
+  readonly groupCommitWaitMs: DurationSummary
   /** Bytes written to sockets (all frames). */
   readonly bytesSent: number
   /** Bytes read from sockets. */
@@ -32,12 +39,22 @@ export interface ServerMetrics {
   readonly rateLimited: number
   /** Protocol violations, failed systems and hooks, socket errors. */
   readonly errors: number
+  /** The replicator's counters since start: bytes and frames sent, time spent collecting views and encoding frames. */
+  readonly replication: ReplicatorStats
 }
 
 /** A running Orrery host, see {@link createServer}. */
 export interface OrreryServer {
-  /** The authoritative world (write to it only inside `world.transaction` or through `call`). */
+  /**
+   * The authoritative world. Write to it inside `world.transaction(fn)` or {@link OrreryServer.mutate}
+   * (or through `call`): every commit goes through the commit pipeline — a seq, the commit log, the
+   * next update to every client. A write outside a transaction throws `ERR_NO_TRANSACTION`.
+   */
   readonly world: World
+  /** The seq the world was recovered at from the commit log (0 for a new world). */
+  readonly recoveredSeq: number
+  /** The last seq the commit log flushed (on disk for a durable log). */
+  readonly durableSeq: number
   /** The number of the last tick run. */
   readonly tick: number
   /** The last committed seq. */
@@ -70,6 +87,41 @@ export interface OrreryServer {
    * @throws {ServerError} `ERR_UNKNOWN_REDUCER`, `ERR_INVALID_ARGUMENTS`, or `ERR_REDUCER_FAILED` (rolled back; `cause` holds the thrown value)
    */
   call(reducer: string, args: Readonly<Record<string, unknown>>, sender?: Identity): unknown
+  /**
+   * Runs server code as one transaction through the commit pipeline, recorded with `reason` as its origin.
+   * @param reason - why (kept in the commit log, e.g. 'admin: reset scores')
+   * @param fn - the writes; a throw rolls everything back and propagates
+   * @returns what `fn` returned
+   * @throws {ServerError} `ERR_CLOSED` after `close()`; whatever `fn` threw
+   * @example
+   * ```ts
+   * server.mutate('admin: clear food', (world) => {
+   *   for (const e of world.query([Food]).toArray()) world.destroy(e)
+   * })
+   * ```
+   */
+  mutate<T>(reason: string, fn: (world: World) => T): T
+  /**
+   * The recent committed transactions (see the `recentCommits` option) that match a filter, oldest first.
+   * @param filter - seq range, identity, entity, origin; default: all kept
+   * @returns the matching entries
+   * @example
+   * ```ts
+   * server.history({ entity: player }).map((entry) => entry.origin)
+   * ```
+   */
+  history(filter?: HistoryFilter): CommitEntry[]
+  /**
+   * Waits until every transaction committed so far is durable (its group commit is on disk).
+   * @returns true then; false at once when the commit log is not durable, or when a flush failed
+   * @example
+   * ```ts
+   * server.mutate('admin: grant', (world) => world.set(e, Wallet, 'coins', 100))
+   * server.step()
+   * await server.durable()
+   * ```
+   */
+  durable(): Promise<boolean>
   /** @returns counters and tick timings, see {@link ServerMetrics} */
   metrics(): ServerMetrics
   /**

@@ -54,7 +54,7 @@ export class ReducerDispatcher {
       return { ok: false, code: 'ERR_INVALID_ARGUMENTS', message: messageOf(error), cause: error }
     }
     try {
-      const value = this.runner.run(caller, (ctx) => reducer.run(ctx, args))
+      const value = this.runner.run(caller, 'reducer', name, (ctx) => reducer.run(ctx, args))
       return { ok: true, value: value === undefined ? null : value }
     } catch (error) {
       return { ok: false, code: 'ERR_REDUCER_FAILED', message: messageOf(error), cause: error }

@@ -7,8 +7,11 @@
  * - `ERR_INVALID_ARGUMENTS`: `server.call` arguments do not match the reducer's arg schema.
  * - `ERR_REDUCER_FAILED`: the reducer threw; its transaction was rolled back.
  * - `ERR_AUTH_FAILED`: an authenticator refused a credential.
+ * - `ERR_TOKEN_REFUSED`: an authenticator refused a presented token (the client is closed with TokenRefused and signs in again).
  * - `ERR_ALREADY_LISTENING`: `listen()` was called twice.
  * - `ERR_CLOSED`: the server was closed; it cannot listen or tick again.
+ * - `ERR_RECOVERY_FAILED`: the commit log or a snapshot could not be read or replayed at start (or a seq asked of `worldAt` is not held).
+ * - `ERR_SCHEMA_MISMATCH`: the stored world does not fit the module's components; the message names the component and field.
  */
 export type ServerErrorCode =
   | 'ERR_INVALID_OPTIONS'
@@ -17,8 +20,11 @@ export type ServerErrorCode =
   | 'ERR_INVALID_ARGUMENTS'
   | 'ERR_REDUCER_FAILED'
   | 'ERR_AUTH_FAILED'
+  | 'ERR_TOKEN_REFUSED'
   | 'ERR_ALREADY_LISTENING'
   | 'ERR_CLOSED'
+  | 'ERR_RECOVERY_FAILED'
+  | 'ERR_SCHEMA_MISMATCH'
 
 /**
  * The one error class of `@orrery/server`; `code` says what went wrong.

@@ -1,19 +1,38 @@
 import { randomUUID } from 'node:crypto'
-import { createWorld, type World } from '@orrery/ecs'
-import { type ArgsSchema, type CallReducer, CloseCode, describeSchema, encodeArgs, type SchemaDescription, type Subscribe, type Unsubscribe } from '@orrery/protocol'
+import type { World } from '@orrery/ecs'
+import {
+  type ArgsSchema,
+  type CallReducer,
+  CloseCode,
+  describeSchema,
+  encodeArgs,
+  type SchemaDescription,
+  type SetArea,
+  type Subscribe,
+  type Unsubscribe,
+} from '@orrery/protocol'
 import { createReplicator, type Replicator, SyncError } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
+import { HandshakeLimiter } from './auth/handshake-limiter.js'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
-import { systemClock } from './clock.js'
+import { type Clock, systemClock } from './clock.js'
+import type { CommitEntry } from './commit-entry.js'
+import { createMemoryCommitLog } from './commit-log.js'
+import { CommitPipeline } from './commit-pipeline.js'
+import { type HistoryFilter, matchesFilter } from './history-filter.js'
 import { DurationStats } from './duration-stats.js'
+import { withJwksRoute } from './http/jwks-route.js'
 import { Listener } from './listener.js'
 import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
 import { type ResolvedLimits, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
+import { PipelineWorld } from './pipeline-world.js'
+import { recoverWorld } from './recovery.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
+import { ResultDelivery } from './result-delivery.js'
 import { ServerError } from './server-error.js'
 import { TickLoop } from './tick-loop.js'
 import { type TransactionCaller, TransactionRunner } from './transaction-runner.js'
@@ -39,14 +58,19 @@ const SHUTDOWN_REASON = 'server shutting down'
 
 class Host implements OrreryServer, SessionHost {
   readonly world: World
+  readonly recoveredSeq: number
   readonly schema: SchemaDescription
   readonly log: Logger
   readonly limits: ResolvedLimits
   readonly authenticator: Authenticator
+  readonly handshakes: HandshakeLimiter
+  readonly clock: Clock
   readonly counters: SessionCounters = { bytesSent: 0, bytesReceived: 0, messagesReceived: 0, errors: 0, rateLimited: 0 }
   private readonly options: ServerOptions
   private readonly module: ModuleDef
   private readonly replicator: Replicator
+  private readonly pipeline: CommitPipeline
+  private readonly results: ResultDelivery
   private readonly runner: TransactionRunner
   private readonly dispatcher: ReducerDispatcher
   private readonly loop: TickLoop
@@ -71,18 +95,65 @@ class Host implements OrreryServer, SessionHost {
     this.log = resolveLogger(options.logger, `orrery:${options.module.name}`)
     this.moduleCaller = { sender: MODULE_IDENTITY, connectionId: null, log: this.log }
     this.authenticator = options.authenticator ?? createAnonymousAuthenticator()
+    this.clock = options.clock ?? systemClock
+    this.handshakes = new HandshakeLimiter(
+      {
+        perIp: limits.handshakesPerIp,
+        ipWindowMs: limits.handshakeIpWindowMs,
+        perIdentity: limits.handshakesPerIdentity,
+        identityWindowMs: limits.handshakeIdentityWindowMs,
+      },
+      options.handshakeLimiters,
+    )
     const components = options.module.components
-    this.world = createWorld({ components, seed: options.seed ?? Math.floor(Math.random() * 0x7fffffff) })
+    const allComponents = [...components, ...(options.module.serverComponents ?? [])]
+    const commitLog = options.commitLog ?? createMemoryCommitLog()
+    const recovered = recoverWorld(commitLog, allComponents, options.seed ?? Math.floor(Math.random() * 0x7fffffff))
+    this.recoveredSeq = recovered.seq
+    this.tickCount = recovered.tick
+    const raw = recovered.world
+    // Private components stay on the server: they are neither described to clients nor replicated (but persisted).
+    const replicated = components.filter((c) => (c.options as { visibility?: unknown }).visibility !== 'private')
+    const eventScope = options.module.eventScope
     this.replicator = createReplicator({
-      world: this.world,
-      components,
-      historySize: options.historySize ?? 256,
+      world: raw,
+      components: replicated,
       maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
+      updateBudgetBytes: limits.updateBudgetBytes,
+      ...(options.hysteresis === undefined ? {} : { hysteresis: options.hysteresis }),
+      ...(eventScope === undefined ? {} : { eventScope: (event) => eventScope.call(options.module, event) }),
+      // A recovered world goes on from the log's seq and tick: Welcome and updates continue them.
+      initialSeq: recovered.seq,
+      initialTick: recovered.tick,
     })
+    this.pipeline = new CommitPipeline({
+      world: raw,
+      log: commitLog,
+      replicator: this.replicator,
+      startSeq: recovered.seq,
+      tick: () => this.tickCount,
+      clock: this.clock,
+      ...(options.groupCommitMs === undefined ? {} : { groupCommitMs: options.groupCommitMs }),
+      recentSize: options.recentCommits ?? 1024,
+      onLogError: (error) => {
+        this.counters.errors++
+        this.log.error({ err: error }, 'commit log flush failed')
+      },
+    })
+    this.results = new ResultDelivery({
+      whenDurable: (done) => this.pipeline.whenDurable(done),
+      replicator: this.replicator,
+      onSendError: (error, clientId) => {
+        this.counters.errors++
+        this.log.error({ err: error, connectionId: clientId }, 'reducer result could not be sent')
+      },
+    })
+    this.world = new PipelineWorld(raw, this.pipeline, { kind: 'server', name: 'world.transaction', caller: MODULE_IDENTITY })
+    if (recovered.recovered) this.log.info({ seq: recovered.seq, entities: raw.entityCount }, 'world recovered from the commit log')
     const reducerSchemas: Record<string, ArgsSchema> = {}
     for (const [name, def] of Object.entries(options.module.reducers)) reducerSchemas[name] = def.args
-    this.schema = describeSchema({ components, reducers: reducerSchemas })
-    this.runner = new TransactionRunner(this.world, this.replicator, () => this.tickCount)
+    this.schema = describeSchema({ components: replicated, reducers: reducerSchemas })
+    this.runner = new TransactionRunner(this.world, this.pipeline, () => this.tickCount)
     this.dispatcher = new ReducerDispatcher(options.module, this.runner)
     const tickRate = options.tickRate ?? 20
     const periodMs = 1000 / tickRate
@@ -93,19 +164,21 @@ class Host implements OrreryServer, SessionHost {
     this.loop = new TickLoop({
       periodMs,
       maxCatchUpTicks: options.maxCatchUpTicks ?? 4,
-      clock: options.clock ?? systemClock,
+      clock: this.clock,
       onTick: () => this.step(),
       onError: (error) => {
         this.counters.errors++
         this.log.error({ err: error }, 'tick failed')
       },
     })
-    const init = options.module.init
-    if (init !== undefined) {
+    const hook = recovered.recovered ? 'onRecover' : 'init'
+    const start = options.module[hook]
+    if (start !== undefined) {
       try {
-        this.runner.run(this.moduleCaller, (ctx) => init.call(options.module, ctx))
+        this.runner.run(this.moduleCaller, 'hook', hook, (ctx) => start.call(options.module, ctx))
+        this.pipeline.flushLog()
       } catch (error) {
-        throw new ServerError('ERR_INIT_FAILED', `module init failed: ${messageOf(error)}`, { cause: error })
+        throw new ServerError('ERR_INIT_FAILED', `module ${hook} failed: ${messageOf(error)}`, { cause: error })
       }
     }
   }
@@ -115,7 +188,24 @@ class Host implements OrreryServer, SessionHost {
   }
 
   get seq(): number {
-    return this.replicator.seq
+    return this.pipeline.seq
+  }
+
+  get durableSeq(): number {
+    return this.pipeline.flushedSeq
+  }
+
+  mutate<T>(reason: string, fn: (world: World) => T): T {
+    if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
+    return this.pipeline.run({ kind: 'server', name: reason, caller: MODULE_IDENTITY }, () => fn(this.world)).result
+  }
+
+  durable(): Promise<boolean> {
+    return this.pipeline.durable()
+  }
+
+  history(filter: HistoryFilter = {}): CommitEntry[] {
+    return this.pipeline.recent.toArray().filter((entry) => matchesFilter(entry, filter))
   }
 
   async listen(): Promise<{ port: number; host: string }> {
@@ -123,7 +213,7 @@ class Host implements OrreryServer, SessionHost {
     if (this.listener !== null) throw new ServerError('ERR_ALREADY_LISTENING', 'listen() was already called')
     const listener = new Listener({
       httpServer: this.options.httpServer,
-      httpHandler: this.options.httpHandler,
+      httpHandler: this.httpHandler(),
       maxPayload: this.limits.maxFrameBytes,
       onConnection: (ws, remoteAddress) => this.accept(ws, remoteAddress),
       log: this.log,
@@ -151,14 +241,14 @@ class Host implements OrreryServer, SessionHost {
     for (const { def, everyTicks } of this.systems) {
       if (tick % everyTicks !== 0) continue
       try {
-        this.runner.run(this.moduleCaller, (ctx) => def.run(ctx))
+        this.runner.run(this.moduleCaller, 'system', def.name, (ctx) => def.run(ctx))
       } catch (error) {
         this.counters.errors++
         this.log.error({ err: error, system: def.name, tick }, 'system failed; its transaction was rolled back')
       }
     }
     try {
-      this.replicator.flush(tick, Date.now())
+      this.pipeline.endTick(tick, Date.now())
     } finally {
       this.tickStats.record(performance.now() - started)
     }
@@ -187,7 +277,9 @@ class Host implements OrreryServer, SessionHost {
       tickDurationsMs: this.tickStats.summary(),
       clients,
       connections: this.sessions.size,
-      seq: this.replicator.seq,
+      seq: this.pipeline.seq,
+      durableSeq: this.pipeline.flushedSeq,
+      groupCommitWaitMs: this.pipeline.groupWait.summary(),
       bytesSent: this.counters.bytesSent,
       bytesReceived: this.counters.bytesReceived,
       messagesReceived: this.counters.messagesReceived,
@@ -195,6 +287,7 @@ class Host implements OrreryServer, SessionHost {
       reducerErrors: this.reducerErrors,
       rateLimited: this.counters.rateLimited,
       errors: this.counters.errors,
+      replication: { ...this.replicator.stats },
     }
   }
 
@@ -233,7 +326,11 @@ class Host implements OrreryServer, SessionHost {
     let set = this.byIdentity.get(auth.identity)
     if (set === undefined) this.byIdentity.set(auth.identity, (set = new Set()))
     set.add(session)
-    this.replicator.addClient(session.id, (frame) => session.sendFrame(frame))
+    this.replicator.addClient(session.id, {
+      send: (frame) => session.sendFrame(frame),
+      canSend: () => session.canSend(),
+      identity: auth.identity,
+    })
     session.send({
       type: 'Welcome',
       identity: auth.identity,
@@ -241,8 +338,10 @@ class Host implements OrreryServer, SessionHost {
       sessionId: randomUUID(),
       tickRate: this.options.tickRate ?? 20,
       schema: this.schema,
-      seq: this.replicator.flushedSeq,
+      seq: this.replicator.seq,
       resumed: false,
+      tick: this.replicator.flushedTick,
+      serverTime: this.replicator.flushedTime,
     })
     session.log.info({ identity: auth.identity }, 'client connected')
     this.runHook('onConnect', session)
@@ -255,25 +354,28 @@ class Host implements OrreryServer, SessionHost {
       connectionId: session.id,
       log: session.log,
     })
+    // The result follows the update that holds the call's effects (its `ack` names the call) and, with a
+    // durable log, the group commit of its transaction: a client that awaits the call reads its effects.
+    this.replicator.acknowledge(session.id, message.requestId)
     if (outcome.ok) {
       try {
-        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: true, value: outcome.value })
+        this.results.succeeded(session.id, message.requestId, outcome.value)
       } catch (error) {
         this.reducerErrors++
         this.counters.errors++
         session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
-        session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
+        this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
       }
       return
     }
     this.reducerErrors++
     session.log.debug({ reducer: message.reducer, code: outcome.code, message: outcome.message }, 'reducer call failed')
-    session.send({ type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
+    this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
   }
 
   subscribe(session: ClientSession, message: Subscribe): void {
     try {
-      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components)
+      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components, message.area)
     } catch (error) {
       this.requestFailed(session, error, message.requestId)
     }
@@ -287,6 +389,15 @@ class Host implements OrreryServer, SessionHost {
     }
   }
 
+  setArea(session: ClientSession, message: SetArea): void {
+    try {
+      this.replicator.setArea(session.id, message.queryId, message.area)
+    } catch (error) {
+      this.counters.errors++
+      session.sendError(error instanceof SyncError ? error.code : 'ERR_INTERNAL', messageOf(error), null)
+    }
+  }
+
   ended(session: ClientSession, admitted: boolean): void {
     this.sessions.delete(session.id)
     if (!admitted) return
@@ -297,6 +408,12 @@ class Host implements OrreryServer, SessionHost {
     if (set?.size === 0) this.byIdentity.delete(identity)
     session.log.info('client disconnected')
     this.runHook('onDisconnect', session)
+  }
+
+  private httpHandler(): ServerOptions['httpHandler'] {
+    const authenticator = this.authenticator
+    if (authenticator.jwks === undefined) return this.options.httpHandler
+    return withJwksRoute(() => authenticator.jwks?.(), this.options.httpHandler, this.log)
   }
 
   private accept(ws: WebSocket, remoteAddress: string | undefined): void {
@@ -315,7 +432,9 @@ class Host implements OrreryServer, SessionHost {
     const fn = this.module[hook]
     if (fn === undefined) return
     try {
-      this.runner.run({ sender: session.identity as Identity, connectionId: session.id, log: session.log }, (ctx) => fn.call(this.module, ctx))
+      this.runner.run({ sender: session.identity as Identity, connectionId: session.id, log: session.log }, 'hook', hook, (ctx) =>
+        fn.call(this.module, ctx),
+      )
     } catch (error) {
       this.counters.errors++
       session.log.error({ err: error }, `${hook} failed; its transaction was rolled back`)
@@ -338,7 +457,7 @@ class Host implements OrreryServer, SessionHost {
     const listener = this.listener
     listener?.stopAccepting()
     try {
-      this.replicator.flush(this.tickCount, Date.now())
+      this.pipeline.endTick(this.tickCount, Date.now())
     } catch (error) {
       this.counters.errors++
       this.log.error({ err: error }, 'final flush failed')
@@ -347,6 +466,12 @@ class Host implements OrreryServer, SessionHost {
     for (const session of sessions) session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
     await Promise.all(sessions.map((s) => s.closed))
     await listener?.close()
-    this.log.info({ ticks: this.tickCount, seq: this.replicator.seq }, 'server closed')
+    try {
+      await this.pipeline.close()
+    } catch (error) {
+      this.counters.errors++
+      this.log.error({ err: error }, 'closing the commit log failed')
+    }
+    this.log.info({ ticks: this.tickCount, seq: this.pipeline.seq }, 'server closed')
   }
 }

@@ -1,12 +1,9 @@
-import type { ChangeSet, World } from '@orrery/ecs'
+import type { World } from '@orrery/ecs'
 import type { Logger } from 'pino'
 import type { Identity } from './authenticator.js'
+import type { OriginKind } from './commit-entry.js'
+import type { CommitPipeline } from './commit-pipeline.js'
 import type { ReducerContext } from './module.js'
-
-/** The part of the replicator a transaction commit needs. */
-export interface CommitSink {
-  commit(changes: ChangeSet): number
-}
 
 /** Who runs a transaction and where to log. */
 export interface TransactionCaller {
@@ -16,34 +13,32 @@ export interface TransactionCaller {
 }
 
 /**
- * Runs module code as world transactions: builds the {@link ReducerContext},
- * and on success hands the non-empty change set to the replicator (which
- * assigns the next seq). A throw rolls the world back and propagates.
+ * Runs module code as world transactions: builds the {@link ReducerContext} and commits through
+ * the pipeline (which assigns the seq, logs the entry and replicates). A throw rolls the world
+ * back and propagates.
  */
 export class TransactionRunner {
-  private readonly world: World
-  private readonly sink: CommitSink
-  private readonly currentTick: () => number
-
   /**
-   * @param world - the authoritative world
-   * @param sink - receives each committed, non-empty change set
+   * @param world - the world module code sees (the pipeline's guarded world)
+   * @param pipeline - commits each transaction
    * @param currentTick - the tick number exposed as `ctx.tick`
    */
-  constructor(world: World, sink: CommitSink, currentTick: () => number) {
-    this.world = world
-    this.sink = sink
-    this.currentTick = currentTick
-  }
+  constructor(
+    private readonly world: World,
+    private readonly pipeline: CommitPipeline,
+    private readonly currentTick: () => number,
+  ) {}
 
   /**
    * Runs `fn` in one transaction and commits its change set.
    * @param caller - sender identity, connection id and logger for the context
+   * @param kind - reducer, system or hook
+   * @param name - its name, recorded as the entry's origin
    * @param fn - the module code
    * @returns what `fn` returned
    * @throws whatever `fn` threw, after the world was rolled back
    */
-  run<T>(caller: TransactionCaller, fn: (ctx: ReducerContext) => T): T {
+  run<T>(caller: TransactionCaller, kind: OriginKind, name: string, fn: (ctx: ReducerContext) => T): T {
     const world = this.world
     const ctx: ReducerContext = {
       world,
@@ -52,11 +47,9 @@ export class TransactionRunner {
       timestamp: Date.now(),
       rng: world.rng,
       tick: this.currentTick(),
-      emit: (name, payload) => world.emit(name, payload),
+      emit: (event, payload) => world.emit(event, payload),
       log: caller.log,
     }
-    const { result, changes } = world.transaction(() => fn(ctx))
-    if (!changes.isEmpty) this.sink.commit(changes)
-    return result
+    return this.pipeline.run({ kind, name, caller: caller.sender }, () => fn(ctx)).result
   }
 }

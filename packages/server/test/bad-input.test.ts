@@ -2,7 +2,7 @@ import { connect, type OrreryClient } from '@orrery/client'
 import { CloseCode, encodeServerMessage, PROTOCOL_VERSION } from '@orrery/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OrreryServer } from '../src/index.js'
-import { components, delay, eventually, Position, RawClient, reducerSchemas, startServer, stepUntil } from './helpers.js'
+import { components, Position, RawClient, reducerSchemas, startServer, stepUntil } from './helpers.js'
 
 let server: OrreryServer
 let url: string
@@ -29,9 +29,10 @@ async function open(): Promise<RawClient> {
 /** Proves the server still serves others: the witness's reducer call answers and the next tick reaches its replica, with every earlier row kept. */
 async function witnessStillServed(): Promise<void> {
   const before = server.world.count(Position)
-  const e = await witness.reducers.spawn({ x: before, y: 0 })
+  const e = await stepUntil(server, witness.reducers.spawn({ x: before, y: 0 }))
   expect(server.world.count(Position)).toBe(before + 1)
-  await eventually(server, () => witness.db.Position.count() === before + 1)
+  // The result follows the update holding the call's effects: the row is already in the replica.
+  expect(witness.db.Position.count()).toBe(before + 1)
   expect(witness.db.Position.get(e as never)?.x).toBe(before)
 }
 
@@ -67,10 +68,10 @@ describe('bad input closes only the offending connection', () => {
     const raw = await open()
     await raw.handshake()
     raw.send({ type: 'CallReducer', requestId: 1, reducer: 'teleport', args: [] })
-    expect(await raw.next('ReducerResult')).toMatchObject({ ok: false, code: 'ERR_UNKNOWN_REDUCER' })
+    expect(await stepUntil(server, raw.next('ReducerResult'))).toMatchObject({ ok: false, code: 'ERR_UNKNOWN_REDUCER' })
     const at = raw.messages.length
     raw.send({ type: 'CallReducer', requestId: 2, reducer: 'spawn', args: ['north', {}] })
-    expect(await raw.next('ReducerResult', at)).toMatchObject({ requestId: 2, ok: false, code: 'ERR_INVALID_ARGUMENTS' })
+    expect(await stepUntil(server, raw.next('ReducerResult', at))).toMatchObject({ requestId: 2, ok: false, code: 'ERR_INVALID_ARGUMENTS' })
     raw.send({ type: 'Ping', clientTime: 5 })
     expect(await raw.next('Pong')).toMatchObject({ clientTime: 5 })
     await witnessStillServed()
@@ -125,15 +126,21 @@ describe('bad input closes only the offending connection', () => {
   it('a subscription to an unknown component → Error ERR_UNKNOWN_COMPONENT with its requestId, the session goes on', async () => {
     const raw = await open()
     await raw.handshake()
-    raw.send({ type: 'Subscribe', requestId: 8, queryId: 1, components: ['Nope'] })
+    raw.send({ type: 'Subscribe', requestId: 8, queryId: 1, components: ['Nope'], area: null })
     expect(await raw.next('Error')).toMatchObject({ code: 'ERR_UNKNOWN_COMPONENT', requestId: 8 })
-    raw.send({ type: 'Subscribe', requestId: 9, queryId: 1, components: ['Position'] })
+    raw.send({ type: 'Subscribe', requestId: 9, queryId: 1, components: ['Position'], area: null })
     const applied = await stepUntil(server, raw.next('SubscribeApplied'))
-    expect(applied.tables[0]?.tableId).toBe(0)
+    expect(applied).toMatchObject({ requestId: 9, queryId: 1 })
+    // The rows came before it, as inserts of Position (table 0), one per live entity.
+    const update = raw.messages[raw.messages.indexOf(applied) - 1]
+    expect(update?.type).toBe('TransactionUpdate')
+    if (update?.type !== 'TransactionUpdate') return
+    expect(applied.seq).toBe(update.seq)
+    expect(update.tables.map((t) => t.tableId)).toEqual([0])
+    expect(update.binds.length / 2).toBe(server.world.count(Position))
   })
 
   it('kept every committed row through all of the above', async () => {
-    await delay(1)
     expect(server.world.count(Position)).toBe(witness.db.Position.count())
     expect(server.metrics().errors).toBeGreaterThanOrEqual(7)
   })

@@ -95,29 +95,41 @@ export async function startServer(
   return { server, url: `ws://127.0.0.1:${port}` }
 }
 
-export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+/** One turn of the event loop: lets socket I/O in flight on loopback be read and written. */
+export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-/** Runs server ticks every few ms until `promise` settles (for awaits that need a flush). */
-export async function stepUntil<T>(server: OrreryServer, promise: Promise<T>, maxSteps = 500): Promise<T> {
+/** A turn that also lets due timers run (reconnect backoff, token refresh), so waits follow real time. */
+const timerTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+
+/**
+ * Awaits `promise` on a manual-tick server: runs `server.step()` on each event-loop turn until it settles
+ * (a reducer call resolves only after the tick flush that sends its effects). Throws when it has not
+ * settled within `maxMs` ms.
+ */
+export async function stepUntil<T>(server: OrreryServer, promise: Promise<T>, maxMs = 8_000): Promise<T> {
   let done = false
   const settle = (): void => {
     done = true
   }
   promise.then(settle, settle)
-  for (let i = 0; i < maxSteps && !done; i++) {
-    await delay(2)
+  const deadline = performance.now() + maxMs
+  for (let i = 0; !done && performance.now() < deadline; i++) {
+    await (i % 8 === 7 ? timerTurn() : turn())
     if (!done) server.step()
   }
+  if (!done) throw new Error(`not settled within ${maxMs} ms of server steps`)
   return promise
 }
 
-/** Polls `check` (with server ticks in between) until it returns true. */
-export async function eventually(server: OrreryServer | null, check: () => boolean, maxTries = 500): Promise<void> {
-  for (let i = 0; i < maxTries; i++) {
+/** Checks `check` on each event-loop turn (stepping the server in between when given) until it returns true, for at most `maxMs` ms. */
+export async function eventually(server: OrreryServer | null, check: () => boolean, maxMs = 8_000): Promise<void> {
+  const deadline = performance.now() + maxMs
+  for (let i = 0; performance.now() < deadline; i++) {
     if (check()) return
     server?.step()
-    await delay(2)
+    await (i % 8 === 7 ? timerTurn() : turn())
   }
+  if (check()) return
   throw new Error('condition not reached')
 }
 

@@ -73,7 +73,7 @@ describe('limits', () => {
     const { url } = await start({ limits: { maxSubscriptionsPerClient: 2 } })
     const r = await raw(url)
     await r.handshake()
-    for (let q = 1; q <= 3; q++) r.send({ type: 'Subscribe', requestId: q, queryId: q, components: ['Position'] })
+    for (let q = 1; q <= 3; q++) r.send({ type: 'Subscribe', requestId: q, queryId: q, components: ['Position'], area: null })
     expect(await r.next('Error')).toMatchObject({ code: 'ERR_TOO_MANY_SUBSCRIPTIONS', requestId: 3 })
   })
 
@@ -81,7 +81,7 @@ describe('limits', () => {
     const { server, url } = await start({ limits: { maxOutboxBytes: 64 * 1024 } })
     const slow = await raw(url)
     await slow.handshake()
-    slow.send({ type: 'Subscribe', requestId: 1, queryId: 1, components: ['Position', 'Tag'] })
+    slow.send({ type: 'Subscribe', requestId: 1, queryId: 1, components: ['Position', 'Tag'], area: null })
     await stepUntil(server, slow.next('SubscribeApplied'))
     const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket
     socket.pause()
@@ -127,7 +127,7 @@ describe('close', () => {
     const { server, url } = await start()
     const r = await raw(url)
     await r.handshake()
-    r.send({ type: 'Subscribe', requestId: 1, queryId: 1, components: ['Position'] })
+    r.send({ type: 'Subscribe', requestId: 1, queryId: 1, components: ['Position'], area: null })
     await stepUntil(server, r.next('SubscribeApplied'))
     server.call('spawn', { x: 42, y: 0 })
     const closing = server.close()

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { MODULE_IDENTITY, type OrreryServer, ServerError } from '../src/index.js'
-import { dump, type HookLog, Position, RawClient, startServer, Tag } from './helpers.js'
+import { dump, eventually, type HookLog, Position, RawClient, startServer, stepUntil, Tag } from './helpers.js'
 
 let server: OrreryServer | undefined
 const raws: RawClient[] = []
@@ -53,45 +53,73 @@ describe('reducer calls', () => {
     const { raw, server } = await setup()
     const welcome = await raw.handshake()
     raw.send({ type: 'CallReducer', requestId: 1, reducer: 'spawn', args: [3, 4] })
-    const result = await raw.next('ReducerResult')
-    expect(result).toMatchObject({ requestId: 1, ok: true })
-    const e = (result as { value: number }).value
+    // The call commits as it arrives (before any tick, so no system has touched its rows yet)...
+    await eventually(null, () => server.world.count(Position) === 1)
+    const [e] = server.world.query([Position]).toArray()
     expect(server.world.get(e as never, Position)).toEqual({ x: 3, y: 4 })
     expect(server.world.get(e as never, Tag)).toEqual({ owner: welcome.identity, label: '' })
+    expect(raw.messages.some((m) => m.type === 'ReducerResult')).toBe(false)
+    // ...and its result follows the next tick flush.
+    const result = await stepUntil(server, raw.next('ReducerResult'))
+    expect(result).toMatchObject({ requestId: 1, ok: true, value: e })
     expect(server.seq).toBe(1)
+  })
+
+  it('sends the ReducerResult right after the update that holds its effects, which acks the call', async () => {
+    const { raw, server } = await setup()
+    await raw.handshake()
+    raw.send({ type: 'Subscribe', requestId: 1, queryId: 1, components: ['Position', 'Tag'], area: null })
+    await stepUntil(server, raw.next('SubscribeApplied'))
+    raw.send({ type: 'CallReducer', requestId: 2, reducer: 'spawn', args: [3, 4] })
+    // The call runs as it arrives, but its result waits for the next tick flush.
+    await eventually(null, () => server.world.count(Position) === 1)
+    const at = raw.messages.length
+    const tickBefore = server.tick
+    const result = await stepUntil(server, raw.next('ReducerResult', at))
+    expect(server.tick).toBe(tickBefore + 1)
+    expect(result).toMatchObject({ requestId: 2, ok: true })
+    const after = raw.messages.slice(at)
+    const resultAt = after.indexOf(result)
+    const update = after[resultAt - 1]
+    expect(update?.type).toBe('TransactionUpdate')
+    if (update?.type !== 'TransactionUpdate') return
+    expect(update.ack).toBe(2)
+    const position = update.tables.find((t) => t.tableId === 0)
+    expect(position?.inserts.length).toBeGreaterThan(0)
+    expect(update.binds).toEqual([expect.any(Number), (result as { value: number }).value])
   })
 
   it('rolls back a throwing reducer (world, rng and seq unchanged) and answers ERR_REDUCER_FAILED', async () => {
     const { raw, server } = await setup()
     await raw.handshake()
     raw.send({ type: 'CallReducer', requestId: 1, reducer: 'spawn', args: [1, 1] })
-    await raw.next('ReducerResult')
+    await stepUntil(server, raw.next('ReducerResult'))
     const before = dump(server.world, [Position, Tag])
     const rngBefore = server.world.rng.getState()
     const seqBefore = server.seq
     raw.send({ type: 'CallReducer', requestId: 2, reducer: 'spawnThenFail', args: [9] })
-    const result = await raw.next('ReducerResult', raw.messages.length)
+    const result = await stepUntil(server, raw.next('ReducerResult', raw.messages.length))
     expect(result).toEqual({ type: 'ReducerResult', requestId: 2, ok: false, code: 'ERR_REDUCER_FAILED', message: 'spawnThenFail always fails' })
     expect(dump(server.world, [Position, Tag])).toEqual(before)
     expect(server.world.rng.getState()).toBe(rngBefore)
     expect(server.seq).toBe(seqBefore)
     // the session goes on
     raw.send({ type: 'CallReducer', requestId: 3, reducer: 'spawn', args: [2, 2] })
-    expect(await raw.next('ReducerResult', raw.messages.length)).toMatchObject({ requestId: 3, ok: true })
+    expect(await stepUntil(server, raw.next('ReducerResult', raw.messages.length))).toMatchObject({ requestId: 3, ok: true })
   })
 
   it('answers ERR_UNKNOWN_REDUCER and ERR_INVALID_ARGUMENTS without closing', async () => {
     const { raw, server } = await setup()
     await raw.handshake()
     raw.send({ type: 'CallReducer', requestId: 1, reducer: 'nope', args: [] })
-    expect(await raw.next('ReducerResult')).toMatchObject({ requestId: 1, ok: false, code: 'ERR_UNKNOWN_REDUCER' })
+    expect(await stepUntil(server, raw.next('ReducerResult'))).toMatchObject({ requestId: 1, ok: false, code: 'ERR_UNKNOWN_REDUCER' })
     for (const [i, args] of [[['a', 1]], [[1]], [[1, 2, 3]], [[Number.NaN, 1]], [[true, 1]]].entries()) {
       const at = raw.messages.length
       raw.send({ type: 'CallReducer', requestId: 10 + i, reducer: 'spawn', args: args[0] as unknown[] })
-      expect(await raw.next('ReducerResult', at)).toMatchObject({ requestId: 10 + i, ok: false, code: 'ERR_INVALID_ARGUMENTS' })
+      expect(await stepUntil(server, raw.next('ReducerResult', at))).toMatchObject({ requestId: 10 + i, ok: false, code: 'ERR_INVALID_ARGUMENTS' })
     }
     raw.send({ type: 'CallReducer', requestId: 99, reducer: 'constructor', args: [] })
-    expect(await raw.next('ReducerResult', raw.messages.length)).toMatchObject({ requestId: 99, code: 'ERR_UNKNOWN_REDUCER' })
+    expect(await stepUntil(server, raw.next('ReducerResult', raw.messages.length))).toMatchObject({ requestId: 99, code: 'ERR_UNKNOWN_REDUCER' })
     expect(server.seq).toBe(0)
     expect(server.metrics().reducerErrors).toBe(7)
   })

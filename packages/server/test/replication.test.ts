@@ -31,10 +31,11 @@ async function setup(
   return { server: started.server, clients: made, url: started.url }
 }
 
-/** Ticks until the client has applied everything the server committed. */
+/** One tick, then waits (without further ticks) until the client's replica holds what that tick flushed. */
 async function caughtUp(s: OrreryServer, client: TestClient): Promise<void> {
   s.step()
-  await eventually(s, () => client.stats().seq === s.seq)
+  const want = JSON.stringify(dump(s.world, [Position, Tag]))
+  await eventually(null, () => JSON.stringify(dump(client.replica.world, [Position, Tag])) === want)
 }
 
 describe('replication', () => {
@@ -45,9 +46,17 @@ describe('replication', () => {
     const events: string[] = []
     b.db.Position.onInsert((e, row) => inserted.push([e, row.x]))
     b.onEvent((name) => events.push(name))
-    const e = (await a.reducers.spawn({ x: 11, y: 0 })) as Entity
-    expect(b.db.Position.get(e)).toBeUndefined()
+    const call = a.reducers.spawn({ x: 11, y: 0 })
+    // The call commits as it arrives; nothing reaches either replica before the next tick.
+    await eventually(null, () => s.world.count(Position) === 1)
+    expect(a.db.Position.count()).toBe(0)
+    expect(b.db.Position.count()).toBe(0)
+    const tick = s.tick
     s.step()
+    const e = (await call) as Entity
+    // The caller's result follows the update with its effects; the other replica got the same tick's update.
+    expect(s.tick).toBe(tick + 1)
+    expect(a.db.Position.get(e)?.x).toBe(11)
     await eventually(null, () => b.db.Position.get(e) !== undefined)
     expect(b.db.Position.get(e)).toEqual(s.world.get(e, Position))
     expect(b.db.Position.get(e)?.x).toBe(11)
@@ -60,14 +69,14 @@ describe('replication', () => {
     const { server: s, clients: [a] } = await setup(1)
     if (a === undefined) throw new Error('setup')
     const seq = s.seq
-    await expect(a.reducers.spawnThenFail({ x: 1 })).rejects.toMatchObject({
+    await expect(stepUntil(s, a.reducers.spawnThenFail({ x: 1 }))).rejects.toMatchObject({
       name: 'ClientError',
       code: 'ERR_REDUCER_FAILED',
       remoteCode: 'ERR_REDUCER_FAILED',
       message: 'spawnThenFail always fails',
     })
     await expect(a.reducers.spawn({ x: 'left' as never, y: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENTS', remoteCode: undefined })
-    await expect(a.reducers.move({ e: 123456, dx: 1 })).rejects.toMatchObject({ code: 'ERR_REDUCER_FAILED' })
+    await expect(stepUntil(s, a.reducers.move({ e: 123456, dx: 1 }))).rejects.toMatchObject({ code: 'ERR_REDUCER_FAILED' })
     expect(s.seq).toBe(seq)
     expect(s.metrics().reducerErrors).toBe(2)
   })
@@ -77,8 +86,7 @@ describe('replication', () => {
     server = started.server
     const c = await stepUntil(started.server, connect({ url: started.url, components, reducers: reducerSchemas, subscribe: ['Position'] }))
     clients.push(c)
-    const e = (await c.reducers.spawn({ x: 1, y: 2 })) as Entity
-    await caughtUp(started.server, c)
+    const e = (await stepUntil(started.server, c.reducers.spawn({ x: 1, y: 2 }))) as Entity
     expect(c.db.Position.count()).toBe(1)
     expect(c.db.Tag.count()).toBe(0)
     const sub = await stepUntil(started.server, c.subscribe(['Tag']))
@@ -113,16 +121,18 @@ describe('replication', () => {
         for (const c of commands) {
           const alive = s.world.query([Position]).toArray()
           const pick = (n: number): Entity | undefined => alive[n % Math.max(1, alive.length)]
-          if (c.kind === 'spawn') await caller.reducers.spawn({ x: c.x, y: c.y })
-          else if (c.kind === 'move' && pick(c.pick) !== undefined) await caller.reducers.move({ e: pick(c.pick) as Entity, dx: c.dx })
-          else if (c.kind === 'remove' && pick(c.pick) !== undefined) await caller.reducers.remove({ e: pick(c.pick) as Entity })
+          if (c.kind === 'spawn') await stepUntil(s, caller.reducers.spawn({ x: c.x, y: c.y }))
+          else if (c.kind === 'move' && pick(c.pick) !== undefined) await stepUntil(s, caller.reducers.move({ e: pick(c.pick) as Entity, dx: c.dx }))
+          else if (c.kind === 'remove' && pick(c.pick) !== undefined) await stepUntil(s, caller.reducers.remove({ e: pick(c.pick) as Entity }))
           else if (c.kind === 'label' && pick(c.pick) !== undefined)
-            await caller.reducers.label({ e: pick(c.pick) as Entity, label: c.label })
-          else if (c.kind === 'fail') await expect(caller.reducers.spawnThenFail({ x: 0 })).rejects.toMatchObject({ code: 'ERR_REDUCER_FAILED' })
+            await stepUntil(s, caller.reducers.label({ e: pick(c.pick) as Entity, label: c.label }))
+          else if (c.kind === 'fail') await expect(stepUntil(s, caller.reducers.spawnThenFail({ x: 0 }))).rejects.toMatchObject({ code: 'ERR_REDUCER_FAILED' })
           else if (c.kind === 'tick') for (let i = 0; i < c.n; i++) s.step()
         }
         await caughtUp(s, client)
         expect(dump(client.replica.world, [Position, Tag])).toEqual(dump(s.world, [Position, Tag]))
+        await caughtUp(s, other)
+        expect(dump(other.replica.world, [Position, Tag])).toEqual(dump(s.world, [Position, Tag]))
       }),
       { numRuns: 40 },
     )

@@ -33,9 +33,9 @@ export class ReplicaStore {
     for (const e of this.world.query([component]).toArray()) this.removeRow(e, component)
   }
 
-  /** Entities with a row of the component, as a set. */
-  entitiesOf(component: Component): Set<Entity> {
-    return new Set(this.world.query([component]).toArray())
+  /** Entities with a row of the component. */
+  entitiesOf(component: Component): Entity[] {
+    return this.world.query([component]).toArray()
   }
 
   /** Destroys the entities that lost a row and have none left. */
@@ -46,49 +46,48 @@ export class ReplicaStore {
     this.orphans.clear()
   }
 
+  /** Whether the replica holds a row of the component for the entity. */
+  hasRow(e: Entity, component: Component): boolean {
+    return this.world.isAlive(e) && this.world.has(e, component)
+  }
+
   /**
-   * Writes the row at `flat[at]` (`e, f0, f1, ...`): an insert, or an overwrite of the fields that differ when the row exists.
+   * Writes a whole row: an insert, or (when the row is held, e.g. re-sent after a new session) an overwrite
+   * of the fields that differ, announced as an update.
    *
-   * @returns the index after the row
+   * @param values - one value per field, in field order
    */
-  putRow(component: Component, flat: readonly unknown[], at: number): number {
+  putRow(component: Component, e: Entity, values: readonly unknown[]): void {
     const { world } = this
-    const e = flat[at] as Entity
     const fields = component.fields
     if (world.isAlive(e) && world.has(e, component)) {
       const types = component.schema as Readonly<Record<string, FieldType>>
       let mask = 0
       for (let i = 0; i < fields.length; i++) {
         const field = fields[i] as string
-        if (!fieldValuesEqual(types[field] as FieldType, world.read(e, component, field), flat[at + 1 + i])) {
+        if (!fieldValuesEqual(types[field] as FieldType, world.read(e, component, field), values[i])) {
           mask = (mask | (1 << i)) >>> 0
         }
       }
-      if (mask !== 0) this.writeFields(e, component, mask, flat, at + 1, true)
-      return at + 1 + fields.length
+      if (mask !== 0) this.writeFields(e, component, mask, values, true)
+      return
     }
     this.ensureEntity(e)
-    const values: Record<string, unknown> = {}
-    for (let i = 0; i < fields.length; i++) values[fields[i] as string] = flat[at + 1 + i]
-    world.add(e, component, values as Partial<Row<Schema>>)
+    const row: Record<string, unknown> = {}
+    for (let i = 0; i < fields.length; i++) row[fields[i] as string] = values[i]
+    world.add(e, component, row as Partial<Row<Schema>>)
     if (this.listeners.wantsInsert(component)) {
       this.notices.push({ kind: 'insert', component, e, row: world.get(e, component) as Row<Schema> })
     }
-    return at + 1 + fields.length
   }
 
   /**
-   * Applies the update at `flat[at]` (`e, mask, <values of set bits>`); a row the replica does not hold is skipped.
+   * Writes the fields of `mask` of a held row.
    *
-   * @returns the index after the update
+   * @param values - one value per set bit of `mask`, in field order
    */
-  updateRow(component: Component, flat: readonly unknown[], at: number): number {
-    const e = flat[at] as Entity
-    const mask = (flat[at + 1] as number) >>> 0
-    let next = at + 2
-    for (let bits = mask; bits !== 0; bits &= bits - 1) next++
-    if (this.world.isAlive(e) && this.world.has(e, component)) this.writeFields(e, component, mask, flat, at + 2, false)
-    return next
+  updateRow(component: Component, e: Entity, mask: number, values: readonly unknown[]): void {
+    this.writeFields(e, component, mask, values, false)
   }
 
   /** Hands over the queued notices. */
@@ -122,24 +121,17 @@ export class ReplicaStore {
   }
 
   /**
-   * Writes the fields of `mask`, queuing an update notice. Values start at `flat[from]`: one per field when
-   * `fullRow` (a snapshot or insert row), else one per set bit of `mask`, in field order (an update).
+   * Writes the fields of `mask`, queuing an update notice. `values` holds one value per field when
+   * `fullRow` (an insert row), else one per set bit of `mask`, in field order (an update).
    */
-  private writeFields(
-    e: Entity,
-    component: Component,
-    mask: number,
-    flat: readonly unknown[],
-    from: number,
-    fullRow: boolean,
-  ): void {
+  private writeFields(e: Entity, component: Component, mask: number, values: readonly unknown[], fullRow: boolean): void {
     const { world } = this
     const previous = this.listeners.wantsUpdate(component) ? (world.get(e, component) as Row<Schema>) : undefined
     const fields = component.fields
-    let at = from
+    let at = 0
     for (let i = 0; i < fields.length; i++) {
       if (((mask >>> i) & 1) === 0) continue
-      world.set(e, component, fields[i] as string, flat[fullRow ? from + i : at] as never)
+      world.set(e, component, fields[i] as string, values[fullRow ? i : at] as never)
       at++
     }
     if (previous !== undefined) {

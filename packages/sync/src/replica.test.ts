@@ -1,43 +1,46 @@
-import { type Entity, entityIndex } from '@orrery/ecs'
-import type { SubscribeApplied, TableUpdate, TransactionUpdate } from '@orrery/protocol'
-import { describe, expect, it, vi } from 'vitest'
+import { type Component, defineComponent, type Entity } from '@orrery/ecs'
+import { describeSchema, type SchemaDescription, type TableUpdate, type TransactionUpdate } from '@orrery/protocol'
+import { describe, expect, it } from 'vitest'
 import { createReplica, type Replica } from './replica.js'
 import { SyncError } from './sync-error.js'
-import { Body, components, Food, Player } from './test-utils/fixtures.js'
+import { aoiComponents, Mover, Score, Tag } from './test-utils/fixtures.js'
 
 /** An entity id as the ECS packs it: version above 22 index bits. */
 const id = (index: number, version = 0): Entity => (version * 2 ** 22 + index) as Entity
 
-function snapshot(seq: number, tables: SubscribeApplied['tables'], queryId = 1): SubscribeApplied {
-  return { type: 'SubscribeApplied', requestId: 1, queryId, seq, tables }
+const schema: SchemaDescription = describeSchema({ components: aoiComponents })
+
+type UpdateParts = Partial<Omit<TransactionUpdate, 'type' | 'prevSeq' | 'seq' | 'tables'>> & {
+  tables?: (Partial<TableUpdate> & { tableId: number })[]
 }
 
-function update(
-  prevSeq: number,
-  seq: number,
-  tables: Partial<TableUpdate>[] = [],
-  events: TransactionUpdate['events'] = [],
-): TransactionUpdate {
+function update(prevSeq: number, seq: number, parts: UpdateParts = {}): TransactionUpdate {
   return {
     type: 'TransactionUpdate',
     prevSeq,
     seq,
-    tick: seq,
-    serverTime: seq * 50,
-    tables: tables.map((t) => ({ tableId: 0, inserts: [], updates: [], deletes: [], ...t })),
-    events,
+    tickDelta: 1,
+    timeDelta: 50,
+    ack: null,
+    binds: [],
+    releases: [],
+    events: [],
+    ...parts,
+    tables: (parts.tables ?? []).map((t) => ({ inserts: [], updates: [], deletes: [], ...t })),
   }
 }
 
-function rows(replica: Replica, component = Body): [number, unknown][] {
-  return replica.world
-    .query([component])
-    .toArray()
-    .map((e): [number, unknown] => [e, replica.world.get(e, component)])
-    .sort((a, b) => a[0] - b[0])
+function rowsOf(replica: Replica): unknown[] {
+  return aoiComponents.map((c) =>
+    replica.world
+      .query([c])
+      .toArray()
+      .sort((a, b) => a - b)
+      .map((e) => [e, replica.world.get(e, c)]),
+  )
 }
 
-function record(replica: Replica) {
+function record(replica: Replica, components: readonly Component[] = aoiComponents): unknown[][] {
   const log: unknown[][] = []
   for (const c of components) {
     replica.onInsert(c, (e, row) => log.push(['insert', c.name, e, row]))
@@ -46,6 +49,7 @@ function record(replica: Replica) {
   }
   replica.onEvent((name, payload) => log.push(['event', name, payload]))
   replica.onApplied((seq) => log.push(['applied', seq]))
+  replica.onAck((requestId) => log.push(['ack', requestId]))
   return log
 }
 
@@ -53,232 +57,287 @@ function codeOf(fn: () => void): string | undefined {
   try {
     fn()
   } catch (error) {
-    return error instanceof SyncError ? error.code : 'other'
+    return error instanceof SyncError ? error.code : `not a SyncError: ${String(error)}`
   }
   return undefined
 }
 
+/**
+ * A replica at seq 2 holding: handle 1 → e1 (Mover x=1, y=2 quantized, Tag), handle 2 → e2 (Mover), handle 3 → e3 (Score).
+ */
+function seeded(): Replica {
+  const replica = createReplica({ components: aoiComponents, schema })
+  replica.startSession({ seq: 1, tick: 10, serverTime: 1_000 }, false)
+  replica.applyUpdate(
+    update(1, 2, {
+      binds: [1, id(1), 2, id(2), 3, id(3)],
+      tables: [
+        { tableId: 0, inserts: [1, 16, 32, 0.5, 3, 2, -16, 0, 0, 1] },
+        { tableId: 1, inserts: [1, 'one', 1] },
+        { tableId: 2, inserts: [3, 7, 25] },
+      ],
+    }),
+  )
+  return replica
+}
+
 describe('createReplica', () => {
-  it('applies a snapshot with the server’s entity ids and announces the inserts', () => {
-    const replica = createReplica({ components })
+  it('binds handles, inserts rows with quantized fields restored, and announces them after the update', () => {
+    const replica = createReplica({ components: aoiComponents, schema })
+    replica.startSession({ seq: 4, tick: 100, serverTime: 5_000 }, false)
     const log = record(replica)
-    replica.applySnapshot(snapshot(4, [{ tableId: 0, rows: [id(3), 1, 2, 3, id(7, 2), 4, 5, 6] }]))
-    expect(replica.seq).toBe(4)
-    expect(replica.world.isAlive(id(7, 2))).toBe(true)
-    expect(rows(replica)).toEqual([
-      [id(3), { x: 1, y: 2, mass: 3 }],
-      [id(7, 2), { x: 4, y: 5, mass: 6 }],
-    ])
+    replica.applyUpdate(
+      update(4, 6, {
+        tickDelta: 2,
+        timeDelta: 100,
+        ack: 9,
+        binds: [1, id(7, 2), 2, id(3)],
+        tables: [
+          { tableId: 0, inserts: [1, 24, -8, 0.25, 5] },
+          { tableId: 2, inserts: [2, 11, 37] },
+        ],
+        events: [{ name: 'hello', payload: [1] }],
+      }),
+    )
+    expect(replica.seq).toBe(6)
+    expect(replica.tick).toBe(102)
+    expect(replica.serverTime).toBe(5_100)
+    expect(replica.ack).toBe(9)
+    expect(replica.world.get(id(7, 2), Mover)).toEqual({ x: 1.5, y: -0.5, heading: 0.25, hp: 5 })
+    expect(replica.world.get(id(3), Score)).toEqual({ points: 11, ratio: Math.fround(0.37) })
     expect(log).toEqual([
-      ['insert', 'Body', id(3), { x: 1, y: 2, mass: 3 }],
-      ['insert', 'Body', id(7, 2), { x: 4, y: 5, mass: 6 }],
+      ['insert', 'Mover', id(7, 2), { x: 1.5, y: -0.5, heading: 0.25, hp: 5 }],
+      ['insert', 'Score', id(3), { points: 11, ratio: Math.fround(0.37) }],
+      ['event', 'hello', [1]],
+      ['applied', 6],
+      ['ack', 9],
+    ])
+  })
+
+  it('applies deltas to quantized fields, plain values to the others, and announces the changed mask', () => {
+    const replica = seeded()
+    const log = record(replica)
+    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [0b0101, 2, 1, 8, 1.75, 1, -3, -1], deletes: [] }] }))
+    expect(replica.world.get(id(1), Mover)).toEqual({ x: 1.5, y: 2, heading: 1.75, hp: 3 })
+    expect(replica.world.get(id(2), Mover)).toEqual({ x: -1.1875, y: 0, heading: -1, hp: 1 })
+    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b0001, 1, 1, -4] }] }))
+    expect(replica.world.read(id(1), Mover, 'x')).toBe(1.25)
+    expect(log).toEqual([
+      ['update', 'Mover', id(1), { x: 1.5, y: 2, heading: 1.75, hp: 3 }, { x: 1, y: 2, heading: 0.5, hp: 3 }, 0b0101],
+      ['update', 'Mover', id(2), { x: -1.1875, y: 0, heading: -1, hp: 1 }, { x: -1, y: 0, heading: 0, hp: 1 }, 0b0101],
+      ['applied', 3],
+      ['update', 'Mover', id(1), { x: 1.25, y: 2, heading: 1.75, hp: 3 }, { x: 1.5, y: 2, heading: 1.75, hp: 3 }, 0b0001],
       ['applied', 4],
     ])
   })
 
-  it('replaces a table from a later snapshot, announcing only the difference', () => {
-    const replica = createReplica({ components })
-    replica.applySnapshot(snapshot(1, [{ tableId: 0, rows: [id(1), 1, 1, 1, id(2), 2, 2, 2, id(3), 3, 3, 3] }]))
-    const log = record(replica)
-    replica.applySnapshot(snapshot(5, [{ tableId: 0, rows: [id(1), 1, 1, 1, id(2), 2, 9, 2, id(4), 4, 4, 4] }], 2))
-    expect(log).toEqual([
-      ['delete', 'Body', id(3), { x: 3, y: 3, mass: 3 }],
-      ['insert', 'Body', id(4), { x: 4, y: 4, mass: 4 }],
-      ['update', 'Body', id(2), { x: 2, y: 9, mass: 2 }, { x: 2, y: 2, mass: 2 }, 0b010],
-      ['applied', 5],
-    ])
-    expect(replica.world.isAlive(id(3))).toBe(false)
-  })
-
-  it('applies deletes, then inserts, then updates, and announces rows, events and the seq', () => {
-    const replica = createReplica({ components })
-    replica.applySnapshot(
-      snapshot(2, [
-        { tableId: 0, rows: [id(1), 1, 1, 1, id(2), 2, 2, 2] },
-        { tableId: 1, rows: [id(1), 'ada', true, 0] },
-      ]),
-    )
+  it('deletes rows, destroys entities left without rows, and rebinds released handles in one update', () => {
+    const replica = seeded()
     const log = record(replica)
     replica.applyUpdate(
-      update(
-        2,
-        3,
-        [
-          { tableId: 0, inserts: [id(2, 1), 5, 5, 5], deletes: [id(2)], updates: [id(1), 0b101, 7, 8] },
-          { tableId: 1, updates: [id(1), 0b100, id(2, 1)] },
+      update(2, 3, {
+        releases: [2],
+        binds: [2, id(9)],
+        tables: [
+          { tableId: 0, deletes: [2, 1], inserts: [2, 0, 0, 0, 4] },
+          { tableId: 1, deletes: [1] },
         ],
-        [{ name: 'hit', payload: { by: 1 } }],
-      ),
+      }),
     )
-    expect(replica.seq).toBe(3)
-    expect(log).toEqual([
-      ['delete', 'Body', id(2), { x: 2, y: 2, mass: 2 }],
-      ['insert', 'Body', id(2, 1), { x: 5, y: 5, mass: 5 }],
-      ['update', 'Body', id(1), { x: 7, y: 1, mass: 8 }, { x: 1, y: 1, mass: 1 }, 0b101],
-      ['update', 'Player', id(1), { name: 'ada', alive: true, target: id(2, 1) }, { name: 'ada', alive: true, target: 0 }, 0b100],
-      ['event', 'hit', { by: 1 }],
+    expect(replica.world.isAlive(id(2))).toBe(false)
+    expect(replica.world.isAlive(id(1))).toBe(false)
+    expect(replica.world.get(id(9), Mover)).toEqual({ x: 0, y: 0, heading: 0, hp: 4 })
+    expect(log.map((entry) => entry.slice(0, 3))).toEqual([
+      ['delete', 'Mover', id(2)],
+      ['delete', 'Mover', id(1)],
+      ['delete', 'Tag', id(1)],
+      ['insert', 'Mover', id(9)],
       ['applied', 3],
     ])
-    expect(replica.world.isAlive(id(2))).toBe(false)
-    expect(replica.world.isAlive(id(2, 1))).toBe(true)
+    // Handle 1 stays bound (it was not released): its entity may get rows again, under the same id.
+    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 1, inserts: [1, 'back', 2] }] }))
+    expect(replica.world.get(id(1), Tag)).toEqual({ label: 'back', level: 2 })
   })
 
-  it('destroys an entity that has no rows left', () => {
-    const replica = createReplica({ components })
-    replica.applyUpdate(update(0, 1, [{ tableId: 0, inserts: [id(1), 0, 0, 0] }, { tableId: 2, inserts: [id(1)] }]))
-    replica.applyUpdate(update(1, 2, [{ tableId: 0, deletes: [id(1)] }]))
-    expect(replica.world.isAlive(id(1))).toBe(true)
-    replica.applyUpdate(update(2, 3, [{ tableId: 2, deletes: [id(1)] }]))
-    expect(replica.world.isAlive(id(1))).toBe(false)
-  })
-
-  it('evicts an older generation of an index when a newer one arrives', () => {
-    const replica = createReplica({ components })
-    replica.applyUpdate(update(0, 1, [{ tableId: 2, inserts: [id(4)] }]))
-    const deleted = vi.fn()
-    replica.onDelete(Food, deleted)
-    replica.applyUpdate(update(1, 2, [{ tableId: 0, inserts: [id(4, 3), 1, 2, 3] }]))
-    expect(replica.world.isAlive(id(4))).toBe(false)
-    expect(replica.world.get(id(4, 3), Body)).toEqual({ x: 1, y: 2, mass: 3 })
-    expect(deleted).toHaveBeenCalledWith(id(4), {})
-    expect(entityIndex(id(4, 3))).toBe(4)
-  })
-
-  it('takes its first update as the baseline, then ignores old ones and reports gaps', () => {
-    const replica = createReplica({ components })
-    const gaps = vi.fn()
-    replica.onGap(gaps)
-    replica.applyUpdate(update(40, 41, [{ tableId: 2, inserts: [id(1)] }]))
-    expect(replica.seq).toBe(41)
-    replica.applyUpdate(update(39, 40, [{ tableId: 2, deletes: [id(1)] }]))
-    replica.applyUpdate(update(40, 41, [{ tableId: 2, deletes: [id(1)] }]))
-    expect(replica.world.has(id(1), Food)).toBe(true)
-    expect(gaps).not.toHaveBeenCalled()
-    replica.applyUpdate(update(42, 43, [{ tableId: 2, deletes: [id(1)] }]))
-    expect(gaps).toHaveBeenCalledWith({ expected: 41, got: 42 })
-    expect(replica.seq).toBe(41)
-    expect(replica.world.has(id(1), Food)).toBe(true)
-    replica.applyUpdate(update(41, 42))
-    expect(replica.seq).toBe(42)
-  })
-
-  it('throws ERR_GAP when nobody listens for gaps', () => {
-    const replica = createReplica({ components })
-    replica.applySnapshot(snapshot(5, []))
-    expect(codeOf(() => replica.applyUpdate(update(6, 7)))).toBe('ERR_GAP')
-    expect(replica.seq).toBe(5)
-  })
-
-  it.each<[string, Partial<TableUpdate>[]]>([
-    ['an unknown table id', [{ tableId: 9 }]],
-    ['a repeated table id', [{ tableId: 0 }, { tableId: 0 }]],
-    ['a wrong insert stride', [{ tableId: 0, inserts: [id(1), 1, 2] }]],
-    ['a mask with a bit past the fields', [{ tableId: 0, updates: [id(1), 0b1000] }]],
-    ['an empty mask', [{ tableId: 0, updates: [id(1), 0] }]],
-    ['a truncated update', [{ tableId: 0, updates: [id(1), 0b011, 5] }]],
-    ['a value of the wrong type', [{ tableId: 1, inserts: [id(1), 'ok', 'yes', 0] }]],
-    ['an out-of-range integer', [{ tableId: 0, inserts: [id(1), 0, 0, -1] }]],
-    ['entity id 0', [{ tableId: 2, deletes: [0] }]],
-    ['a fractional entity id', [{ tableId: 2, inserts: [1.5] }]],
-  ])('rejects %s and applies nothing', (_name, tables) => {
-    const replica = createReplica({ components })
-    replica.applySnapshot(snapshot(1, [{ tableId: 0, rows: [id(1), 1, 1, 1] }]))
-    const log = record(replica)
-    const good: Partial<TableUpdate> = { tableId: 2, inserts: [id(5)] }
-    expect(codeOf(() => replica.applyUpdate(update(1, 2, [good, ...tables])))).toBe('ERR_INVALID_UPDATE')
-    expect(replica.seq).toBe(1)
-    expect(replica.world.isAlive(id(5))).toBe(false)
-    expect(rows(replica)).toEqual([[id(1), { x: 1, y: 1, mass: 1 }]])
-    expect(log).toEqual([])
-  })
-
-  it('rejects a malformed snapshot and applies nothing', () => {
-    const replica = createReplica({ components })
-    expect(codeOf(() => replica.applySnapshot(snapshot(1, [{ tableId: 2, rows: [id(1)] }, { tableId: 0, rows: [id(2), 1] }])))).toBe(
-      'ERR_INVALID_UPDATE',
-    )
-    expect(replica.world.isAlive(id(1))).toBe(false)
-    expect(replica.seq).toBe(0)
-  })
-
-  it('rejects an update whose seq does not advance', () => {
-    const replica = createReplica({ components })
-    expect(codeOf(() => replica.applyUpdate(update(3, 3)))).toBe('ERR_INVALID_UPDATE')
-  })
-
-  it('maps table ids through the server schema and refuses a mismatch', () => {
-    const replica = createReplica({
-      components,
-      schema: {
-        components: [
-          ['Secret', [['v', 'u8']]],
-          ['Food', []],
-          ['Body', [['x', 'f64'], ['y', 'f64'], ['mass', 'u32']]],
+  it('accepts a released handle bound to another entity while its old entity gets a new handle', () => {
+    const replica = seeded()
+    replica.applyUpdate(
+      update(2, 3, {
+        releases: [1],
+        binds: [1, id(40), 4, id(1)],
+        tables: [
+          { tableId: 0, deletes: [1], inserts: [1, 0, 0, 0, 9, 4, 48, 0, 0, 8] },
+          { tableId: 1, deletes: [1] },
         ],
-        reducers: [],
-      },
-    })
-    replica.applyUpdate(update(0, 1, [{ tableId: 1, inserts: [id(1)] }, { tableId: 2, inserts: [id(1), 1, 2, 3] }]))
-    expect(replica.world.has(id(1), Food)).toBe(true)
-    expect(replica.world.get(id(1), Body)).toEqual({ x: 1, y: 2, mass: 3 })
-    expect(codeOf(() => replica.applyUpdate(update(1, 2, [{ tableId: 0, inserts: [id(2), 1] }])))).toBe('ERR_INVALID_UPDATE')
-    expect(
-      codeOf(() =>
-        replica.setSchema({
-          components: [['Body', [['y', 'f64'], ['x', 'f64'], ['mass', 'u32']]]],
-          reducers: [],
-        }),
-      ),
-    ).toBe('ERR_SCHEMA_MISMATCH')
-    expect(codeOf(() => replica.setSchema({ components: [['Player', [['name', 'string']]]], reducers: [] }))).toBe(
-      'ERR_SCHEMA_MISMATCH',
+      }),
     )
+    expect(replica.world.get(id(40), Mover)).toEqual({ x: 0, y: 0, heading: 0, hp: 9 })
+    expect(replica.world.get(id(1), Mover)).toEqual({ x: 3, y: 0, heading: 0, hp: 8 })
+    expect(replica.world.has(id(1), Tag)).toBe(false)
+    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b1000, 2, 1, 1, 3, 2] }] }))
+    expect(replica.world.read(id(40), Mover, 'hp')).toBe(1)
+    expect(replica.world.read(id(1), Mover, 'hp')).toBe(2)
+    // A handle bound twice in one update, or an entity bound under two handles, is still refused.
+    expect(codeOf(() => replica.applyUpdate(update(4, 5, { releases: [1], binds: [1, id(50), 1, id(51)] })))).toBe('ERR_INVALID_UPDATE')
+    expect(codeOf(() => replica.applyUpdate(update(4, 5, { releases: [1], binds: [5, id(1), 6, id(1)] })))).toBe('ERR_INVALID_UPDATE')
   })
 
-  it('drops the rows of tables no remaining subscription covers on Unsubscribed', () => {
-    const replica = createReplica({ components })
-    replica.applySnapshot(snapshot(1, [{ tableId: 0, rows: [id(1), 1, 1, 1] }, { tableId: 2, rows: [id(2)] }], 1))
-    replica.applySnapshot(snapshot(1, [{ tableId: 2, rows: [id(2)] }], 2))
-    const log = record(replica)
-    replica.applyUnsubscribed({ type: 'Unsubscribed', requestId: 9, queryId: 1 })
-    expect(log).toEqual([['delete', 'Body', id(1), { x: 1, y: 1, mass: 1 }]])
-    expect(replica.world.isAlive(id(1))).toBe(false)
-    expect(replica.world.has(id(2), Food)).toBe(true)
-    replica.applyUnsubscribed({ type: 'Unsubscribed', requestId: 10, queryId: 2 })
+  it('evicts an older generation of an index when a newer one is bound', () => {
+    const replica = seeded()
+    replica.applyUpdate(update(2, 3, { binds: [4, id(2, 1)], tables: [{ tableId: 1, inserts: [4, 'new', 1] }] }))
     expect(replica.world.isAlive(id(2))).toBe(false)
-    replica.applyUnsubscribed({ type: 'Unsubscribed', requestId: 11, queryId: 77 })
-    expect(replica.seq).toBe(1)
+    expect(replica.world.get(id(2, 1), Tag)).toEqual({ label: 'new', level: 1 })
   })
 
-  it('drops tables a replaced subscription no longer covers', () => {
-    const replica = createReplica({ components })
-    replica.applySnapshot(snapshot(1, [{ tableId: 0, rows: [id(1), 1, 1, 1] }], 1))
-    replica.applySnapshot(snapshot(1, [{ tableId: 2, rows: [id(2)] }], 1))
-    expect(rows(replica)).toEqual([])
-    expect(replica.world.has(id(2), Food)).toBe(true)
+  it('reports a gap to onGap and applies nothing; throws ERR_GAP when nobody listens', () => {
+    const replica = seeded()
+    const before = rowsOf(replica)
+    const gap = update(3, 4, { tables: [{ tableId: 0, updates: [0b1000, 1, 2, 9] }] })
+    expect(codeOf(() => replica.applyUpdate(gap))).toBe('ERR_GAP')
+    const gaps: unknown[] = []
+    replica.onGap((info) => gaps.push(info))
+    replica.applyUpdate(gap)
+    expect(codeOf(() => replica.applySubscribed({ type: 'SubscribeApplied', requestId: 1, queryId: 1, seq: 5 }))).toBeUndefined()
+    expect(gaps).toEqual([
+      { expected: 2, got: 3 },
+      { expected: 2, got: 5 },
+    ])
+    expect(replica.seq).toBe(2)
+    expect(rowsOf(replica)).toEqual(before)
+    replica.applySubscribed({ type: 'SubscribeApplied', requestId: 1, queryId: 1, seq: 2 })
+    expect(gaps).toHaveLength(2)
   })
 
-  it('routes server messages with apply and re-anchors after reset', () => {
-    const replica = createReplica({ components })
+  describe('refuses a malformed update whole', () => {
+    const cases: [string, UpdateParts][] = [
+      ['an unknown table', { tables: [{ tableId: 9 }] }],
+      ['a table twice', { tables: [{ tableId: 0 }, { tableId: 0 }] }],
+      ['an update of an unbound handle', { tables: [{ tableId: 0, updates: [0b1000, 1, 7, 1] }] }],
+      ['a delete of an unbound handle', { tables: [{ tableId: 0, deletes: [7] }] }],
+      ['a delete of a row not held', { tables: [{ tableId: 1, deletes: [2] }] }],
+      ['an update of a row not held', { tables: [{ tableId: 1, updates: [0b01, 1, 2, 'x'] }] }],
+      ['a release of an unbound handle', { releases: [7] }],
+      ['a bind of a bound handle', { binds: [1, id(20)] }],
+      ['a bind of an entity that has a handle', { binds: [7, id(2)] }],
+      ['a bind of entity 0', { binds: [7, 0] }],
+      ['an insert of a held row', { tables: [{ tableId: 0, inserts: [1, 0, 0, 0, 0] }] }],
+      ['an insert with a short row', { binds: [7, id(20)], tables: [{ tableId: 0, inserts: [7, 0, 0, 0] }] }],
+      ['a mask with a bit beyond the fields', { tables: [{ tableId: 0, updates: [0b10000, 1, 1, 1] }] }],
+      ['a zero mask', { tables: [{ tableId: 0, updates: [0, 1, 1] }] }],
+      ['a negative count', { tables: [{ tableId: 0, updates: [0b1000, -1] }] }],
+      ['a run longer than the updates', { tables: [{ tableId: 0, updates: [0b1000, 3, 1, 1, 2, 1] }] }],
+      ['a handle repeated in a run (gap 0)', { tables: [{ tableId: 0, updates: [0b1000, 2, 1, 1, 0, 2] }] }],
+      ['a negative handle gap', { tables: [{ tableId: 0, updates: [0b1000, 2, 2, 1, -1, 2] }] }],
+      ['a non-integer quantized insert', { binds: [7, id(20)], tables: [{ tableId: 0, inserts: [7, 1.5, 0, 0, 0] }] }],
+      ['a non-integer quantized delta', { tables: [{ tableId: 0, updates: [0b0001, 1, 1, 0.5] }] }],
+      ['a quantized value beyond safe integers', { tables: [{ tableId: 0, updates: [0b0001, 1, 1, 2 ** 60] }] }],
+      ['a u8 out of range', { tables: [{ tableId: 0, updates: [0b1000, 1, 1, 300] }] }],
+      ['a string for a number', { tables: [{ tableId: 2, updates: [0b01, 1, 3, 'seven'] }] }],
+      ['a number for a string', { tables: [{ tableId: 1, updates: [0b01, 1, 1, 4] }] }],
+      ['an f32 field that is NaN', { tables: [{ tableId: 0, updates: [0b0100, 1, 1, Number.NaN] }] }],
+    ]
+    it.each(cases)('%s: ERR_INVALID_UPDATE, nothing applied, nobody told', (_, bad) => {
+      const replica = seeded()
+      const before = rowsOf(replica)
+      const log = record(replica)
+      // Valid parts come first (a bind, a Score insert and update, an event), so a half-applied update would show.
+      const valid = { tableId: 2, updates: [0b01, 1, 3, 99], inserts: [8, 5, 5] }
+      const badTables = bad.tables ?? []
+      const m = update(2, 3, {
+        ...bad,
+        binds: [8, id(30), ...(bad.binds ?? [])],
+        events: [{ name: 'never', payload: null }],
+        tables: badTables.some((t) => t.tableId === 2) ? badTables : [valid, ...badTables],
+      })
+      expect(codeOf(() => replica.applyUpdate(m))).toBe('ERR_INVALID_UPDATE')
+      expect(rowsOf(replica)).toEqual(before)
+      expect(log).toEqual([])
+      expect(replica.seq).toBe(2)
+      // Handles, rows and quantized baselines are as before: a valid update still applies on top.
+      replica.applyUpdate(
+        update(2, 3, {
+          binds: [7, id(20)],
+          tables: [
+            { tableId: 0, updates: [0b0001, 1, 1, 1], inserts: [7, 0, 0, 0, 0] },
+            { tableId: 1, deletes: [1] },
+          ],
+        }),
+      )
+      expect(replica.world.read(id(1), Mover, 'x')).toBe(1.0625)
+      expect(replica.world.has(id(20), Mover)).toBe(true)
+    })
+  })
+
+  it('after a fresh session keeps the re-sent rows, announces only changed ones, and endResync deletes the rest', () => {
+    const replica = seeded()
+    replica.startSession({ seq: 10, tick: 50, serverTime: 9_000 }, false)
+    const log = record(replica)
+    // The new session binds new handles: e2 comes back unchanged, e1 with a moved x, e3 not at all.
+    replica.applyUpdate(
+      update(10, 11, {
+        binds: [1, id(2), 2, id(1)],
+        tables: [
+          { tableId: 0, inserts: [1, -16, 0, 0, 1, 2, 32, 32, 0.5, 3] },
+          { tableId: 1, inserts: [2, 'one', 1] },
+        ],
+      }),
+    )
+    replica.applySubscribed({ type: 'SubscribeApplied', requestId: 1, queryId: 1, seq: 11 })
+    expect(replica.world.has(id(3), Score)).toBe(true)
+    replica.endResync()
+    expect(replica.world.isAlive(id(3))).toBe(false)
+    expect(log).toEqual([
+      ['update', 'Mover', id(1), { x: 2, y: 2, heading: 0.5, hp: 3 }, { x: 1, y: 2, heading: 0.5, hp: 3 }, 0b0001],
+      ['applied', 11],
+      ['delete', 'Score', id(3), { points: 7, ratio: Math.fround(0.25) }],
+    ])
+    // The new handles and baselines are the ones in force.
+    replica.applyUpdate(update(11, 12, { tables: [{ tableId: 0, updates: [0b0001, 1, 2, -16] }] }))
+    expect(replica.world.read(id(1), Mover, 'x')).toBe(1)
+    replica.endResync()
+    expect(replica.world.count(Mover)).toBe(2)
+  })
+
+  it('keeps handles, rows and baselines over a resumed session', () => {
+    const replica = seeded()
+    replica.startSession({ seq: 2, tick: 11, serverTime: 1_050 }, true)
+    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [0b0001, 1, 1, 16] }] }))
+    expect(replica.world.read(id(1), Mover, 'x')).toBe(2)
+    replica.endResync()
+    expect(replica.world.isAlive(id(3))).toBe(true)
+  })
+
+  it('maps table ids by name through the server schema, with the server’s steps, and refuses a mismatch', () => {
+    const Extra = defineComponent('Extra', { v: 'u8' })
+    const server = describeSchema({
+      components: [Extra, defineComponent('Mover', Mover.schema, { quantize: { x: 0.5, y: 0.5 } }), Tag],
+    })
+    const replica = createReplica({ components: [Mover, Tag], schema: server })
+    replica.applyUpdate(update(0, 1, { binds: [1, id(1)], tables: [{ tableId: 1, inserts: [1, 3, -3, 0, 1] }] }))
+    expect(replica.world.get(id(1), Mover)).toMatchObject({ x: 1.5, y: -1.5 })
+    expect(codeOf(() => replica.applyUpdate(update(1, 2, { tables: [{ tableId: 0 }] })))).toBe('ERR_INVALID_UPDATE')
+    const other = describeSchema({ components: [defineComponent('Mover', { x: 'f32', y: 'f64', heading: 'f32', hp: 'u8' })] })
+    expect(codeOf(() => createReplica({ components: [Mover], schema: other }))).toBe('ERR_SCHEMA_MISMATCH')
+    expect(codeOf(() => replica.setSchema(other))).toBe('ERR_SCHEMA_MISMATCH')
+  })
+
+  it('routes server messages with apply', () => {
+    const replica = seeded()
+    expect(replica.apply(update(2, 3, { ack: 4 }))).toBe(true)
+    expect(replica.ack).toBe(4)
+    expect(replica.apply({ type: 'SubscribeApplied', requestId: 1, queryId: 1, seq: 3 })).toBe(true)
     expect(replica.apply({ type: 'Pong', clientTime: 1, serverTime: 2 })).toBe(false)
-    expect(replica.apply(snapshot(3, [{ tableId: 2, rows: [id(1)] }]))).toBe(true)
-    expect(replica.apply(update(3, 4))).toBe(true)
-    replica.reset()
-    expect(replica.apply(update(90, 91, [{ tableId: 2, inserts: [id(2)] }]))).toBe(true)
-    expect(replica.seq).toBe(91)
-    expect(replica.world.has(id(2), Food)).toBe(true)
-    expect(replica.apply({ type: 'Unsubscribed', requestId: 1, queryId: 1 })).toBe(true)
-    expect(replica.world.has(id(1), Food)).toBe(true) // reset forgot query 1
+    expect(replica.seq).toBe(3)
   })
 
   it('stops calling a listener once it is removed', () => {
-    const replica = createReplica({ components })
-    const inserted = vi.fn()
-    const off = replica.onInsert(Player, inserted)
-    replica.applyUpdate(update(0, 1, [{ tableId: 1, inserts: [id(1), 'a', false, 0] }]))
+    const replica = seeded()
+    const seen: Entity[] = []
+    const off = replica.onUpdate(Mover, (e) => seen.push(e))
+    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [0b1000, 1, 1, 5] }] }))
     off()
-    replica.applyUpdate(update(1, 2, [{ tableId: 1, inserts: [id(2), 'b', false, 0] }]))
-    expect(inserted).toHaveBeenCalledTimes(1)
-    expect(inserted).toHaveBeenCalledWith(id(1), { name: 'a', alive: false, target: 0 })
+    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b1000, 1, 1, 6] }] }))
+    expect(seen).toEqual([id(1)])
+    expect(replica.world.read(id(1), Mover, 'hp')).toBe(6)
   })
 })

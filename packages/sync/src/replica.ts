@@ -1,10 +1,10 @@
 import { type Component, createWorld, type Entity, type Schema, type World } from '@orrery/ecs'
-import type { SchemaDescription, ServerMessage, SubscribeApplied, TransactionUpdate, Unsubscribed } from '@orrery/protocol'
+import type { SchemaDescription, ServerMessage, SubscribeApplied, TransactionUpdate } from '@orrery/protocol'
 import { type DeleteListener, type InsertListener, RowListeners, type UpdateListener } from './replica-listeners.js'
 import { ReplicaStore } from './replica-store.js'
-import { mapSchema } from './schema-map.js'
+import { localTables, type ReplicaTable, replicaTables } from './replica-tables.js'
 import { SyncError } from './sync-error.js'
-import { validateSnapshotTables, validateUpdateTables } from './validate-tables.js'
+import { type PlanState, planUpdate, type UpdatePlan } from './update-plan.js'
 
 /**
  * Options of {@link createReplica}.
@@ -17,7 +17,7 @@ import { validateSnapshotTables, validateUpdateTables } from './validate-tables.
 export interface ReplicaOptions {
   /** The components the client knows; without a schema, a component's table id is its index here. */
   readonly components: readonly Component[]
-  /** The server's schema (from Welcome): maps table ids to components by name and checks their fields. */
+  /** The server's schema (from Welcome): maps table ids to components by name, checks their fields, gives quantization steps. */
   readonly schema?: SchemaDescription
 }
 
@@ -26,7 +26,7 @@ export interface ReplicaOptions {
  *
  * @example
  * ```ts
- * replica.onGap(({ expected, got }: GapInfo) => console.warn(`missed ${expected} → ${got}, resubscribing`))
+ * replica.onGap(({ expected, got }: GapInfo) => console.warn(`missed ${expected} → ${got}, reconnecting`))
  * ```
  */
 export interface GapInfo {
@@ -35,7 +35,23 @@ export interface GapInfo {
 }
 
 /**
- * The client half of sync: an ECS world that follows the server through snapshots and updates.
+ * Where a session starts: its Welcome's `seq`, `tick` and `serverTime`.
+ *
+ * @example
+ * ```ts
+ * replica.startSession({ seq: welcome.seq, tick: welcome.tick, serverTime: welcome.serverTime }, welcome.resumed)
+ * ```
+ */
+export interface SessionStart {
+  readonly seq: number
+  readonly tick: number
+  /** ms since the Unix epoch. */
+  readonly serverTime: number
+}
+
+/**
+ * The client half of sync: an ECS world that follows the server's TransactionUpdates, entities named by
+ * the session's handles, quantized fields restored to `q × step`.
  *
  * @example
  * ```ts
@@ -46,8 +62,14 @@ export interface GapInfo {
 export interface Replica {
   /** The replica's world (change tracking off); entities carry the server's ids. */
   readonly world: World
-  /** The seq of the last applied snapshot or update (0 before any). */
+  /** The seq of the last applied update or acknowledgement (0 before any). */
   readonly seq: number
+  /** The server tick of the last applied update. */
+  readonly tick: number
+  /** The server time of the last applied update, ms since the Unix epoch. */
+  readonly serverTime: number
+  /** The latest acknowledged requestId (see `TransactionUpdate.ack`), or null before any. */
+  readonly ack: number | null
   /**
    * Maps wire table ids to local components through the server's schema.
    *
@@ -56,16 +78,19 @@ export interface Replica {
    */
   setSchema(schema: SchemaDescription): void
   /**
-   * Replaces the rows of the snapshot's tables, announcing the difference (insert, update, delete), and sets `seq` to `m.seq`.
+   * Starts following a session from its Welcome. A fresh session (not resumed) forgets the handles and
+   * marks every held row stale: rows the new session sends again are overwritten (announced as updates
+   * when they changed), and {@link Replica.endResync} deletes the rows it did not send.
    *
-   * @param m - a SubscribeApplied message
-   * @throws SyncError `ERR_INVALID_UPDATE` when the snapshot is malformed (nothing is applied)
+   * @param start - the Welcome's seq, tick and serverTime
+   * @param resumed - whether the server resumed the previous session (handles and rows stay valid)
    */
-  applySnapshot(m: SubscribeApplied): void
+  startSession(start: SessionStart, resumed: boolean): void
+  /** Deletes the rows a fresh session did not send again (call once its subscriptions are applied). */
+  endResync(): void
   /**
-   * Applies an update in seq order: deletes, then inserts, then updates. `m.seq <= seq` is ignored;
-   * `m.prevSeq !== seq` is a gap: `onGap` listeners are told and nothing is applied. The very first
-   * message a fresh (or {@link Replica.reset}) replica receives sets its baseline.
+   * Applies an update: deletes, releases, binds, inserts, then updates. `m.prevSeq !== seq` is a gap:
+   * `onGap` listeners are told and nothing is applied.
    *
    * @param m - a TransactionUpdate message
    * @throws SyncError `ERR_INVALID_UPDATE` when the update is malformed (nothing is applied)
@@ -73,23 +98,19 @@ export interface Replica {
    */
   applyUpdate(m: TransactionUpdate): void
   /**
-   * Ends a subscription: rows of tables no other subscription covers are removed (announced as deletes).
+   * Applies a SubscribeApplied: its rows came in the updates before it; its `seq` must be the replica's.
    *
-   * @param m - an Unsubscribed message
+   * @throws SyncError `ERR_GAP` (or `onGap`) when `m.seq` is not the replica's seq
    */
-  applyUnsubscribed(m: Unsubscribed): void
+  applySubscribed(m: SubscribeApplied): void
   /**
-   * Applies a server message if it is one of SubscribeApplied, TransactionUpdate or Unsubscribed.
+   * Applies a server message if it is a TransactionUpdate or a SubscribeApplied.
    *
    * @param m - any server message
    * @returns true when the message was for the replica
-   * @throws SyncError as {@link Replica.applySnapshot} and {@link Replica.applyUpdate}
+   * @throws SyncError as {@link Replica.applyUpdate}
    */
   apply(m: ServerMessage): boolean
-  /**
-   * Forgets the seq baseline and the subscriptions (e.g. on a fresh session); rows stay until fresh snapshots replace them.
-   */
-  reset(): void
   /** Registers a listener for rows entering the replica; returns its removal. */
   onInsert<S extends Schema>(component: Component<S>, fn: InsertListener<S>): () => void
   /** Registers a listener for changed rows (`mask` bit i = `fields[i]`); returns its removal. */
@@ -100,8 +121,10 @@ export interface Replica {
   onEvent(fn: (name: string, payload: unknown) => void): () => void
   /** Registers a listener for gaps (an update that does not follow `seq`); returns its removal. */
   onGap(fn: (info: GapInfo) => void): () => void
-  /** Registers a listener called with the new `seq` after each applied snapshot or update; returns its removal. */
+  /** Registers a listener called with the new `seq` after each applied update; returns its removal. */
   onApplied(fn: (seq: number) => void): () => void
+  /** Registers a listener called with each update's `ack` (the latest requestId whose effects are applied); returns its removal. */
+  onAck(fn: (requestId: number) => void): () => void
 }
 
 function listen<F>(set: Set<F>, fn: F): () => void {
@@ -112,10 +135,10 @@ function listen<F>(set: Set<F>, fn: F): () => void {
 }
 
 /**
- * Creates a client replica: an ECS world kept equal to the server's subscribed tables.
+ * Creates a client replica: an ECS world kept equal to the server's view of this client.
  *
  * Listeners are called after a whole message is applied, so they see a consistent world:
- * row listeners first (deletes, inserts, updates), then events, then `onApplied`.
+ * row listeners first (deletes, inserts, updates), then events, then `onApplied`, then `onAck`.
  *
  * @param options - `components`: the client's components; `schema`: the server's schema from Welcome (optional)
  * @returns a {@link Replica}
@@ -135,30 +158,64 @@ export function createReplica(options: ReplicaOptions): Replica {
   const eventListeners = new Set<(name: string, payload: unknown) => void>()
   const gapListeners = new Set<(info: GapInfo) => void>()
   const appliedListeners = new Set<(seq: number) => void>()
-  /** queryId → names of the components it covers. */
-  const subscriptions = new Map<number, ReadonlySet<string>>()
-  const byName = new Map<string, Component>(components.map((c) => [c.name, c]))
-  let tables: readonly (Component | undefined)[] = components
+  const ackListeners = new Set<(requestId: number) => void>()
+  let tables: readonly (ReplicaTable | undefined)[] = localTables(components)
+  const handleEntity = new Map<number, Entity>()
+  const entityHandle = new Map<Entity, number>()
+  /** Per table component: handle → last quantized values. */
+  const lastQ = new Map<Component, Map<number, number[]>>()
+  let stale: Map<Component, Set<Entity>> | null = null
   let seq = 0
-  let anchored = false
-  const resolve = (tableId: number): Component | undefined => tables[tableId]
+  let tick = 0
+  let serverTime = 0
+  let ack: number | null = null
 
-  /** Components among `candidates` that no remaining subscription covers. */
-  const uncovered = (candidates: Iterable<string>): Component[] => {
-    const out: Component[] = []
-    for (const name of candidates) {
-      let covered = false
-      for (const names of subscriptions.values()) if (names.has(name)) covered = true
-      const component = byName.get(name)
-      if (!covered && component !== undefined) out.push(component)
-    }
-    return out
+  const state: PlanState = {
+    entityOf: (h) => handleEntity.get(h),
+    handleOf: (e) => entityHandle.get(e),
+    lastQ: (table, h) => lastQ.get(table.component)?.get(h),
+    hasRow: (e, table) => store.hasRow(e, table.component),
+    isStale: (e, table) => stale?.get(table.component)?.has(e) ?? false,
   }
 
-  const announce = (events: TransactionUpdate['events'] | null): void => {
-    listeners.dispatch(store.takeNotices())
-    if (events !== null) for (const event of events) for (const fn of eventListeners) fn(event.name, event.payload)
-    for (const fn of appliedListeners) fn(seq)
+  const gap = (expected: number, got: number): boolean => {
+    const info: GapInfo = { expected, got }
+    if (gapListeners.size === 0) throw new SyncError('ERR_GAP', `update after ${got} does not follow seq ${expected}`)
+    for (const fn of gapListeners) fn(info)
+    return true
+  }
+
+  const commit = (plan: UpdatePlan): void => {
+    for (const { table, e } of plan.deletes) {
+      store.removeRow(e, table.component)
+      lastQ.get(table.component)?.delete(entityHandle.get(e) ?? -1)
+    }
+    for (const h of plan.releases) {
+      const e = handleEntity.get(h)
+      handleEntity.delete(h)
+      if (e !== undefined && entityHandle.get(e) === h) entityHandle.delete(e)
+      for (const qs of lastQ.values()) qs.delete(h)
+    }
+    store.destroyOrphans()
+    for (let k = 0; k < plan.binds.length; k += 2) {
+      handleEntity.set(plan.binds[k] as number, plan.binds[k + 1] as Entity)
+      entityHandle.set(plan.binds[k + 1] as Entity, plan.binds[k] as number)
+    }
+    for (const row of plan.inserts) {
+      stale?.get(row.table.component)?.delete(row.e)
+      store.putRow(row.table.component, row.e, row.values)
+      if (row.qs !== null) qOf(row.table.component).set(row.h, row.qs)
+    }
+    for (const row of plan.updates) {
+      store.updateRow(row.table.component, row.e, row.mask, row.values)
+      if (row.qs !== null) qOf(row.table.component).set(row.h, row.qs)
+    }
+  }
+
+  const qOf = (component: Component): Map<number, number[]> => {
+    let map = lastQ.get(component)
+    if (map === undefined) lastQ.set(component, (map = new Map()))
+    return map
   }
 
   const replica: Replica = {
@@ -166,90 +223,65 @@ export function createReplica(options: ReplicaOptions): Replica {
     get seq() {
       return seq
     },
+    get tick() {
+      return tick
+    },
+    get serverTime() {
+      return serverTime
+    },
+    get ack() {
+      return ack
+    },
     setSchema(schema) {
-      tables = mapSchema(schema, components)
+      tables = replicaTables(schema, components)
     },
-    applySnapshot(m) {
-      validateSnapshotTables(m.tables, resolve)
-      const snapshotComponents = m.tables.map((table) => resolve(table.tableId) as Component)
-      const previous = subscriptions.get(m.queryId)
-      subscriptions.set(m.queryId, new Set(snapshotComponents.map((c) => c.name)))
-      // Deletes first (rows missing from the snapshot, tables the replaced subscription dropped), so recycled
-      // entity indexes are free before inserts.
-      for (const component of previous === undefined ? [] : uncovered(previous)) store.clearTable(component)
-      const incoming = m.tables.map((table, i) => {
-        const component = snapshotComponents[i] as Component
-        const stride = 1 + component.fields.length
-        const keep = new Set<Entity>()
-        for (let at = 0; at < table.rows.length; at += stride) keep.add(table.rows[at] as Entity)
-        for (const e of store.entitiesOf(component)) if (!keep.has(e)) store.removeRow(e, component)
-        return { component, rows: table.rows }
-      })
-      store.destroyOrphans()
-      // Inserts first, then overwrites of rows already held, so listeners hear inserts before updates.
-      const held = incoming.map(({ component }) => store.entitiesOf(component))
-      for (const pass of [false, true]) {
-        incoming.forEach(({ component, rows }, i) => {
-          const stride = 1 + component.fields.length
-          const existing = held[i] as Set<Entity>
-          for (let at = 0; at < rows.length; at += stride) {
-            if (existing.has(rows[at] as Entity) === pass) store.putRow(component, rows, at)
-          }
-        })
+    startSession(start, resumed) {
+      seq = start.seq
+      tick = start.tick
+      serverTime = start.serverTime
+      if (resumed) return
+      handleEntity.clear()
+      entityHandle.clear()
+      lastQ.clear()
+      const held = new Map<Component, Set<Entity>>()
+      for (const component of components) {
+        const rows = store.entitiesOf(component)
+        if (rows.length > 0) held.set(component, new Set(rows))
       }
-      seq = m.seq
-      anchored = true
-      announce(null)
+      stale = held.size > 0 ? held : null
     },
-    applyUpdate(m) {
-      if (anchored && m.seq <= seq) return
-      if (anchored && m.prevSeq !== seq) {
-        const info: GapInfo = { expected: seq, got: m.prevSeq }
-        if (gapListeners.size === 0) {
-          throw new SyncError('ERR_GAP', `update ${m.prevSeq} → ${m.seq} does not follow seq ${seq}`)
-        }
-        for (const fn of gapListeners) fn(info)
-        return
-      }
-      if (m.seq <= m.prevSeq) {
-        throw new SyncError('ERR_INVALID_UPDATE', `update seq ${m.seq} does not follow prevSeq ${m.prevSeq}`)
-      }
-      validateUpdateTables(m.tables, resolve)
-      for (const table of m.tables) {
-        const component = resolve(table.tableId) as Component
-        for (const e of table.deletes) store.removeRow(e as Entity, component)
-      }
-      store.destroyOrphans()
-      for (const table of m.tables) {
-        const component = resolve(table.tableId) as Component
-        for (let at = 0; at < table.inserts.length; ) at = store.putRow(component, table.inserts, at)
-      }
-      for (const table of m.tables) {
-        const component = resolve(table.tableId) as Component
-        for (let at = 0; at < table.updates.length; ) at = store.updateRow(component, table.updates, at)
-      }
-      seq = m.seq
-      anchored = true
-      announce(m.events)
-    },
-    applyUnsubscribed(m) {
-      const names = subscriptions.get(m.queryId)
-      if (names === undefined) return
-      subscriptions.delete(m.queryId)
-      for (const component of uncovered(names)) store.clearTable(component)
+    endResync() {
+      if (stale === null) return
+      const left = stale
+      stale = null
+      for (const [component, entities] of left) for (const e of entities) store.removeRow(e, component)
       store.destroyOrphans()
       listeners.dispatch(store.takeNotices())
     },
+    applyUpdate(m) {
+      if (m.prevSeq !== seq) {
+        gap(seq, m.prevSeq)
+        return
+      }
+      const plan = planUpdate(m, (tableId) => tables[tableId], state)
+      commit(plan)
+      seq = m.seq
+      tick += m.tickDelta
+      serverTime += m.timeDelta
+      if (m.ack !== null) ack = m.ack
+      listeners.dispatch(store.takeNotices())
+      for (const event of m.events) for (const fn of eventListeners) fn(event.name, event.payload)
+      for (const fn of appliedListeners) fn(seq)
+      if (m.ack !== null) for (const fn of ackListeners) fn(m.ack)
+    },
+    applySubscribed(m) {
+      if (m.seq !== seq) gap(seq, m.seq)
+    },
     apply(m) {
       if (m.type === 'TransactionUpdate') replica.applyUpdate(m)
-      else if (m.type === 'SubscribeApplied') replica.applySnapshot(m)
-      else if (m.type === 'Unsubscribed') replica.applyUnsubscribed(m)
+      else if (m.type === 'SubscribeApplied') replica.applySubscribed(m)
       else return false
       return true
-    },
-    reset() {
-      anchored = false
-      subscriptions.clear()
     },
     onInsert(component, fn) {
       return listeners.onInsert(component as Component, fn as unknown as InsertListener)
@@ -263,6 +295,7 @@ export function createReplica(options: ReplicaOptions): Replica {
     onEvent: (fn) => listen(eventListeners, fn),
     onGap: (fn) => listen(gapListeners, fn),
     onApplied: (fn) => listen(appliedListeners, fn),
+    onAck: (fn) => listen(ackListeners, fn),
   }
   if (options.schema !== undefined) replica.setSchema(options.schema)
   return replica

@@ -8,6 +8,11 @@
  * - `ERR_INVALID_UPDATE`: a snapshot or update names an unknown table, has a wrong stride, a bad mask or a bad value.
  * - `ERR_UNKNOWN_CLIENT`: a subscription call names a client that was never added (or was removed).
  * - `ERR_DUPLICATE_CLIENT`: `addClient` was called twice with the same client id.
+ * - `ERR_UNKNOWN_SUBSCRIPTION`: `setArea` names a queryId that is not an area subscription of that client.
+ * - `ERR_NO_POSITION`: an area subscription names no component with a spatial index (nothing has a position).
+ * - `ERR_TOO_MANY_TABLES`: more than 32 replicated components (a row's tables are a 32-bit mask).
+ * - `ERR_PRIVATE_COMPONENT`: a component with `visibility: 'private'` was listed for replication.
+ * - `ERR_INVALID_OPTIONS`: a replicator option is out of range (`initialSeq`, `initialTick`).
  *
  * @example
  * ```ts
@@ -22,6 +27,11 @@ export type SyncErrorCode =
   | 'ERR_INVALID_UPDATE'
   | 'ERR_UNKNOWN_CLIENT'
   | 'ERR_DUPLICATE_CLIENT'
+  | 'ERR_UNKNOWN_SUBSCRIPTION'
+  | 'ERR_NO_POSITION'
+  | 'ERR_TOO_MANY_TABLES'
+  | 'ERR_PRIVATE_COMPONENT'
+  | 'ERR_INVALID_OPTIONS'
 
 /**
  * The one error class of `@orrery/sync`: every failure of the replicator or the replica carries a {@link SyncErrorCode}.

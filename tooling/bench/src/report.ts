@@ -19,12 +19,12 @@ export function ratio(a: number, b: number): number {
 function format(cell: Cell): string {
   if (typeof cell === 'string') return cell
   if (!Number.isFinite(cell)) return String(cell)
-  if (Math.abs(cell) >= 100) return Math.round(cell).toLocaleString('en-US')
+  if (Math.abs(cell) >= 100 || Number.isInteger(cell)) return Math.round(cell).toLocaleString('en-US')
   return cell.toFixed(2)
 }
 
 /**
- * Formats rows as a Markdown table (numbers right-aligned, ≥ 100 rounded with separators).
+ * Formats rows as a Markdown table (numbers right-aligned; integers and numbers ≥ 100 rounded with separators, others with two decimals).
  *
  * @param header - column titles
  * @param rows - one array of cells per row, same length as `header`

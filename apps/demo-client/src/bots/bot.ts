@@ -1,8 +1,10 @@
+import { generateIdentity, type KeyIdentity } from '@orrery/auth'
 import { connect, type ConnectOptions, type OrreryClient } from '@orrery/client'
 import type { Entity, World } from '@orrery/ecs'
 import {
   Body,
   Circle,
+  cameraSize,
   Food,
   INPUT_RATE_HZ,
   liveComponents,
@@ -10,11 +12,12 @@ import {
   MOVE_INTERVAL_MS,
   Player,
   reducers,
+  VIEW_MARGIN,
+  viewArea,
+  WORLD_SIZE,
 } from '@orrery/demo-shared'
-import type { ServerMessage } from '@orrery/protocol'
 import { RenderState } from '../game/render-state.js'
 import { OwnCirclePrediction } from '../prediction/own-prediction.js'
-import { InferredAcknowledgement } from '../prediction/inferred-ack.js'
 import { clientLink } from '../prediction/prediction-link.js'
 import { InputToDisplay } from './input-to-display.js'
 import { chooseDirection, type SeenBody, type Steering } from './steering.js'
@@ -28,8 +31,8 @@ export interface BotOptions {
   readonly url: string
   /** The name the bot enters the game with (≤ 32 characters). */
   readonly name: string
-  /** A token from an earlier run, to come back as the same identity. */
-  readonly token?: string | null
+  /** The bot's key identity (e.g. loaded from its identity file, so a restarted bot is the same player). Default: a fresh guest key. */
+  readonly identity?: KeyIdentity
   /** Input messages per second, at most 20 (the reference client's rate). Default 20. */
   readonly inputRateHz?: number
   /** Wait before respawning once all the bot's circles are eaten, ms. Default 1 000. */
@@ -40,11 +43,6 @@ export interface BotOptions {
   readonly sightRadius?: number
   /** Predict the own circles (default true); false interpolates them like everyone else's. */
   readonly prediction?: boolean
-  /**
-   * Infer the input acknowledgement from the order of ReducerResults and updates when the server's updates
-   * carry none (default true; needs `WebSocket`). See {@link InferredAcknowledgement}.
-   */
-  readonly inferAcknowledgement?: boolean
   /** WebSocket implementation; default `globalThis.WebSocket`, else `ws`. */
   readonly WebSocket?: ConnectOptions<typeof liveComponents, typeof reducers>['WebSocket']
 }
@@ -57,6 +55,8 @@ export interface BotStats {
   readonly identity: string
   /** Whether it is connected now. */
   readonly connected: boolean
+  /** Whether it is connected as the identity of its own key (signed in with a signature or its token). */
+  readonly authenticated: boolean
   /** Whether it ever completed a handshake and entered the game. */
   readonly entered: boolean
   /** updatePlayerInput calls sent. */
@@ -75,11 +75,11 @@ export interface BotStats {
   readonly bytesReceived: number
   /** The last error's message, or null. */
   readonly lastError: string | null
-  /** Own-circle prediction: 'on', 'off', or 'unavailable' (the server sends no input acknowledgement). */
-  readonly prediction: 'on' | 'off' | 'unavailable'
+  /** Own-circle prediction: 'on' or 'off'. */
+  readonly prediction: 'on' | 'off'
   /** Inputs the server acknowledged while predicting. */
   readonly acknowledgedInputs: number
-  /** Of those, inputs whose predicted position the server corrected by more than 0.01 world units. */
+  /** Of those, inputs whose predicted position the server corrected by more than 1.5 wire steps (3/32 world units; positions reach the replica rounded to 1/16). */
   readonly mispredictedInputs: number
   /** 95th percentile of the prediction corrections, world units. */
   readonly correctionP95: number
@@ -97,6 +97,10 @@ const MAX_IN_FLIGHT = 4
 const SPLIT_COOLDOWN_MS = 2000
 /** Interval of the bot's frames (what a 60 Hz display would draw), ms. */
 const FRAME_MS = 1000 / 60
+/** Least time between two area moves, ms (the server counts SetArea against its message rate). */
+const AREA_INTERVAL_MS = 250
+/** How long a bot heads for one wander point when it sees nothing, ms. */
+const WANDER_MS = 5000
 
 /**
  * A headless Blackholio player over a real connection: enters the game, steers toward food and smaller
@@ -111,6 +115,7 @@ const FRAME_MS = 1000 / 60
  */
 export class Bot {
   private readonly options: BotOptions
+  private readonly key: KeyIdentity
   private client: BlackholioClient | null = null
   private timer: ReturnType<typeof setInterval> | null = null
   private frameTimer: ReturnType<typeof setInterval> | null = null
@@ -131,12 +136,17 @@ export class Bot {
   private entered = false
   private counts = { inputsSent: 0, reducerErrors: 0, respawns: 0, splits: 0, maxMass: 0 }
   private lastError: string | null = null
+  /** Mass-weighted centre, total mass and count of the bot's circles (the camera's target). */
+  private readonly centre = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, mass: 0, count: 0 }
+  private area = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, size: 0, at: Number.NEGATIVE_INFINITY }
+  private wander = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, until: 0 }
 
   /**
    * @param options - server URL, name and behaviour, see {@link BotOptions}
    */
   constructor(options: BotOptions) {
     this.options = options
+    this.key = options.identity ?? generateIdentity()
   }
 
   /**
@@ -146,26 +156,26 @@ export class Bot {
    * @throws ClientError 'ERR_CONNECT_FAILED' when the server cannot be reached; 'ERR_REMOTE' when enterGame fails
    */
   async start(): Promise<void> {
-    const inferred =
-      this.options.WebSocket !== undefined && this.options.inferAcknowledgement !== false
-        ? new InferredAcknowledgement()
-        : undefined
-    const WebSocket =
-      inferred === undefined || this.options.WebSocket === undefined ? this.options.WebSocket : inferred.wrap(this.options.WebSocket)
     const options: ConnectOptions<typeof liveComponents, typeof reducers> = {
       url: this.options.url,
       components: liveComponents,
       reducers,
-      token: this.options.token ?? null,
-      ...(WebSocket === undefined ? {} : { WebSocket }),
+      identity: this.key,
+      // As a 1280×800 window would: the camera's view plus a margin, and the players and leaderboard whole.
+      // The own circles are always inside the bot's own area, so prediction sees all of them.
+      subscribe: [
+        { components: ['Body', 'Circle', 'Food'], area: viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0)) },
+        { components: ['Player', 'LeaderboardEntry'] },
+      ],
+      ...(this.options.WebSocket === undefined ? {} : { WebSocket: this.options.WebSocket }),
     }
     const client = await connect(options)
     this.client = client
-    this.prediction = new OwnCirclePrediction(clientLink(client, () => undefined, inferred), {
+    this.prediction = new OwnCirclePrediction(clientLink(client), {
       enabled: this.options.prediction ?? true,
     })
     this.watchOwnCircles(client)
-    await client.reducers.enterGame({ name: this.options.name })
+    this.lookAt(await client.reducers.enterGame({ name: this.options.name }), Date.now(), true)
     this.entered = true
     const rate = Math.min(INPUT_RATE_HZ, Math.max(1, this.options.inputRateHz ?? INPUT_RATE_HZ))
     this.timer = setInterval(() => this.step(), 1000 / rate)
@@ -181,19 +191,17 @@ export class Bot {
     const onBody = (e: Entity, b: { x: number; y: number; mass: number }): void => {
       if (own(e)) this.render.upsert(e, b.x, b.y, b.mass, performance.now())
     }
-    const onMessage = (message: ServerMessage): void => {
-      if (message.type !== 'TransactionUpdate') return
+    const onApplied = (): void => {
       const player = world.findUnique(Player, 'identity', client.identity)
       const first = player === undefined ? undefined : world.findAll(Circle, 'playerId', player)[0]
       if (first === undefined) return
       this.latency.stateApplied(world.read(first, Circle, 'dirX'), world.read(first, Circle, 'dirY'), performance.now())
     }
-    client.connection.on('message', onMessage)
     this.offs.push(
       client.replica.onInsert(Body, onBody),
       client.replica.onUpdate(Body, onBody),
       client.replica.onDelete(Body, (e) => this.render.remove(e, performance.now())),
-      () => client.connection.off('message', onMessage),
+      client.replica.onApplied(onApplied),
     )
   }
 
@@ -208,8 +216,6 @@ export class Bot {
     this.latency.frame(now, prediction?.active === true ? 0 : this.render.interpolationDelayMs, MOVE_INTERVAL_MS)
   }
 
-
-
   /** Stops steering and closes the connection (the server keeps the player for a later return). */
   async stop(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer)
@@ -222,9 +228,9 @@ export class Bot {
     if (client !== null) await client.disconnect()
   }
 
-  /** The token to come back as the same identity, or null before connecting. */
-  get token(): string | null {
-    return this.client?.token ?? null
+  /** The identity of the bot's key (what the server sees as `ctx.sender`). */
+  get identity(): string {
+    return this.key.identity
   }
 
   /** What the bot has done so far. */
@@ -233,7 +239,7 @@ export class Bot {
     const p = this.prediction
     const m = p?.stats()
     return {
-      prediction: p === null || !p.serverAcknowledges ? 'unavailable' : p.enabled ? 'on' : 'off',
+      prediction: (p?.enabled ?? this.options.prediction ?? true) ? 'on' : 'off',
       acknowledgedInputs: m?.acknowledgedInputs ?? 0,
       mispredictedInputs: m?.mispredictedInputs ?? 0,
       correctionP95: m?.correctionP95 ?? 0,
@@ -241,12 +247,39 @@ export class Bot {
       name: this.options.name,
       identity: c?.identity ?? '',
       connected: c?.connection.state === 'connected',
+      authenticated: c?.connection.state === 'connected' && c.identity === this.key.identity,
       entered: this.entered,
       ...this.counts,
       bytesSent: c?.connection.stats.bytesSent ?? 0,
       bytesReceived: c?.connection.stats.bytesReceived ?? 0,
       lastError: this.lastError,
     }
+  }
+
+  /** Centres the area of interest on a spawn position (as enterGame and respawn return it). */
+  private lookAt(position: unknown, now: number, force: boolean): void {
+    if (typeof position !== 'object' || position === null) return
+    const { x, y } = position as { x?: unknown; y?: unknown }
+    if (typeof x !== 'number' || typeof y !== 'number') return
+    this.centre.x = x
+    this.centre.y = y
+    this.moveArea(now, force)
+  }
+
+  /** Keeps the area of interest on the bot's circles, as a camera would. */
+  private followArea(now: number): void {
+    this.moveArea(now, false)
+  }
+
+  private moveArea(now: number, force: boolean): void {
+    const client = this.client
+    if (client === null) return
+    const { x, y } = this.centre
+    const size = cameraSize(this.centre.mass, this.centre.count)
+    const moved = Math.abs(x - this.area.x) + Math.abs(y - this.area.y) > VIEW_MARGIN / 4 || Math.abs(size - this.area.size) > 2
+    if (!force && (!moved || now - this.area.at < AREA_INTERVAL_MS)) return
+    this.area = { x, y, size, at: now }
+    client.setArea(viewArea(x, y, size))
   }
 
   private call(run: () => Promise<unknown>): void {
@@ -273,11 +306,12 @@ export class Bot {
       if (now - this.lastRespawnAt >= (this.options.respawnDelayMs ?? 1000) && this.inFlight < MAX_IN_FLIGHT) {
         this.lastRespawnAt = now
         this.counts.respawns++
-        this.call(() => client.reducers.respawn())
+        this.call(async () => this.lookAt(await client.reducers.respawn(), Date.now(), true))
       }
       return
     }
     this.look(world, player, circles)
+    this.followArea(now)
     let total = 0
     let biggest = 0
     for (const c of this.own) {
@@ -297,7 +331,7 @@ export class Bot {
       this.counts.inputsSent++
       const prediction = this.prediction
       if (prediction === null) return
-      // Inputs sent while prediction warms up (the first round trips) are not measured: the report is
+      // Inputs sent while prediction warms up (until the first Pong gives the round trip) are not measured: the report is
       // about the mode the bot runs in.
       if (!prediction.warmingUp) this.latency.sent(steering.dirX, steering.dirY, performance.now(), prediction.active)
       this.call(() => prediction.steer(steering.dirX, steering.dirY))
@@ -337,12 +371,17 @@ export class Bot {
     this.nearby.length = 0
     world.queryRadius(Body, cx, cy, this.options.sightRadius ?? 200, this.nearby)
     for (const e of this.nearby) this.classify(world, player, e)
-    if (this.food.length === 0) {
-      // Nothing in sight: consider all the food so the bot still has somewhere to go.
-      world.query([Food, Body]).forEach((e) => {
-        const b = world.get(e, Body)
-        if (b !== undefined) this.food.push(b)
-      })
+    this.centre.x = cx
+    this.centre.y = cy
+    this.centre.mass = total
+    this.centre.count = circles.length
+    if (this.food.length === 0 && this.others.length === 0) {
+      // Nothing in sight: wander toward a point that changes now and then, so the bot finds food elsewhere.
+      const now = Date.now()
+      if (now >= this.wander.until || Math.hypot(this.wander.x - cx, this.wander.y - cy) < 10) {
+        this.wander = { x: Math.random() * WORLD_SIZE, y: Math.random() * WORLD_SIZE, until: now + WANDER_MS }
+      }
+      this.food.push({ x: this.wander.x, y: this.wander.y, mass: 1 })
     }
   }
 

@@ -22,4 +22,15 @@ describe('InputToDisplay', () => {
     m.frame(1220, 100, 50) // render time 1120 = 1170 − one tick
     expect(m.samples).toEqual([220, 200])
   })
+
+  it('recognises a direction the replica holds rounded to 1/256, and not a neighbouring one', () => {
+    const m = new InputToDisplay()
+    m.sent(0.6, 0.8, 1000, false)
+    m.stateApplied(Math.round(0.6 * 256) / 256 + 1 / 256, Math.round(0.8 * 256) / 256, 1100) // one step off
+    m.frame(1300, 100, 50)
+    expect(m.samples).toEqual([])
+    m.stateApplied(Math.round(0.6 * 256) / 256, Math.round(0.8 * 256) / 256, 1150)
+    m.frame(1300, 100, 50)
+    expect(m.samples).toEqual([300])
+  })
 })

@@ -1,3 +1,11 @@
+import { DIRECTION_STEP } from '@orrery/demo-shared'
+
+/**
+ * Largest difference per component between a sent direction and the replica's that still is that
+ * direction: half the wire's step (replicas hold directions rounded to 1/256), plus f32 rounding.
+ */
+const SAME_DIRECTION = DIRECTION_STEP / 2 + 1e-6
+
 /** One sent input not yet seen on screen. */
 interface PendingInput {
   readonly sentAt: number
@@ -56,14 +64,14 @@ export class InputToDisplay {
    * An update was applied in which the own circles head (dirX, dirY): the last pending input with that
    * direction, and every one before it (calls are applied in order), is included in it.
    *
-   * @param dirX - an own circle's direction x, from the replica
+   * @param dirX - an own circle's direction x, from the replica (rounded to 1/256)
    * @param dirY - its y
    * @param now - when the update was received, ms
    */
   stateApplied(dirX: number, dirY: number, now: number): void {
     for (let i = this.pending.length - 1; i >= 0; i--) {
       const p = this.pending[i] as PendingInput
-      if (p.predicted || Math.abs(p.dirX - dirX) > 1e-4 || Math.abs(p.dirY - dirY) > 1e-4) continue
+      if (p.predicted || Math.abs(p.dirX - dirX) > SAME_DIRECTION || Math.abs(p.dirY - dirY) > SAME_DIRECTION) continue
       for (let j = 0; j <= i; j++) {
         const q = this.pending[j] as PendingInput
         if (q.includedAt === null) q.includedAt = now

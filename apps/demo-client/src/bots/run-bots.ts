@@ -1,3 +1,6 @@
+import { join } from 'node:path'
+import { type KeyIdentity, loadOrCreateIdentity } from '@orrery/auth'
+import { createFileIdentityStorage } from '@orrery/auth/node'
 import { Bot, type BotOptions, type BotStats } from './bot.js'
 
 /** Options of {@link runBots}. */
@@ -10,8 +13,10 @@ export interface RunBotsOptions {
   readonly namePrefix?: string
   /** Delay between two bot starts, ms (spreads the handshakes). Default 50. */
   readonly staggerMs?: number
+  /** Folder of the bots' identity files (`<name>.json`, 0600 in a 0700 folder): a restarted bot is the same player. Default: fresh guest keys. */
+  readonly identityDir?: string
   /** Options passed to every bot. */
-  readonly bot?: Omit<BotOptions, 'url' | 'name'>
+  readonly bot?: Omit<BotOptions, 'url' | 'name' | 'identity'>
 }
 
 /** A running group of bots. */
@@ -43,7 +48,17 @@ export async function runBots(options: RunBotsOptions): Promise<BotGroup> {
   const stagger = options.staggerMs ?? 50
   const starts: Promise<void>[] = []
   for (let i = 0; i < options.count; i++) {
-    const bot = new Bot({ ...options.bot, url: options.url, name: `${options.namePrefix ?? 'bot-'}${i + 1}` })
+    const name = `${options.namePrefix ?? 'bot-'}${i + 1}`
+    let identity: KeyIdentity | undefined
+    if (options.identityDir !== undefined) {
+      try {
+        identity = await loadOrCreateIdentity(createFileIdentityStorage(join(options.identityDir, `${name}.json`)))
+      } catch (error) {
+        failures.push(`bot ${i + 1}: ${error instanceof Error ? error.message : String(error)}`)
+        continue
+      }
+    }
+    const bot = new Bot({ ...options.bot, url: options.url, name, ...(identity === undefined ? {} : { identity }) })
     bots.push(bot)
     starts.push(
       bot.start().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import type { KeyIdentity } from '@orrery/auth'
 import { connect } from '@orrery/client'
 import type { Entity, World } from '@orrery/ecs'
 import type { ServerMessage } from '@orrery/protocol'
@@ -5,29 +6,39 @@ import {
   Body,
   CONSUME_EVENT,
   Circle,
+  cameraSize,
   Food,
   isConsumeEvent,
+  LeaderboardEntry,
   liveComponents,
   Player,
   reducers,
+  VIEW_ASPECT,
+  VIEW_MARGIN,
+  viewArea,
+  WORLD_SIZE,
 } from '@orrery/demo-shared'
 import type { BlackholioClient } from '../bots/bot.js'
 import type { WebSocketClass } from '../bots/lagged-socket.js'
-import { InferredAcknowledgement } from '../prediction/inferred-ack.js'
 import { type Camera, type FollowedCircle, followCamera } from './camera.js'
-import { type LeaderboardEntry, leaderboard } from './leaderboard.js'
 import { OwnCirclePrediction } from '../prediction/own-prediction.js'
 import { clientLink } from '../prediction/prediction-link.js'
+import type { LeaderboardEntry as LeaderboardLine } from './leaderboard.js'
 import { RenderState } from './render-state.js'
+
+/** Least time between two area moves, ms (the server counts SetArea against its message rate). */
+const AREA_INTERVAL_MS = 200
+
+function isPosition(value: unknown): value is { x: number; y: number } {
+  return typeof value === 'object' && value !== null && typeof (value as { x?: unknown }).x === 'number' && typeof (value as { y?: unknown }).y === 'number'
+}
 
 /** Options of {@link Game.connect}. */
 export interface GameOptions {
   /** The server's WebSocket URL. */
   readonly url: string
-  /** A token from an earlier visit, to come back as the same identity. */
-  readonly token: string | null
-  /** Called with each new token (persist it). */
-  readonly onTokenChange: (token: string) => void
+  /** The player's key: the client signs in with it and keeps its token in memory only. */
+  readonly identity: KeyIdentity
   /** The WebSocket class (default `globalThis.WebSocket`), e.g. one with simulated latency. */
   readonly WebSocket?: WebSocketClass
 }
@@ -46,8 +57,8 @@ export interface GameStatus {
   readonly mass: number
   /** Number of the local player's circles. */
   readonly circles: number
-  /** Own-circle prediction: 'on', 'off' (key P), or 'unavailable' (the server sends no input acknowledgement). */
-  readonly prediction: 'on' | 'off' | 'unavailable'
+  /** Own-circle prediction: 'on' or 'off' (key P). */
+  readonly prediction: 'on' | 'off'
   /** Mispredictions over the last second. */
   readonly predictionErrorsPerSec: number
   /** Food in the world. */
@@ -61,7 +72,7 @@ export interface GameStatus {
  * consume events, the local player and the camera that follows it.
  *
  * @example
- * const game = await Game.connect({ url: 'ws://localhost:3000', token: null, onTokenChange: save })
+ * const game = await Game.connect({ url: 'ws://localhost:3000', identity: generateIdentity() })
  * await game.enter('Ada')
  */
 export class Game {
@@ -77,32 +88,37 @@ export class Game {
   /** Bodies changed by the update being applied; their snapshots are taken once its serverTime is known. */
   private readonly changed = new Set<Entity>()
   private readonly followed: FollowedCircle[] = []
+  /** Width over height of the canvas (the area of interest covers what it shows). */
+  aspect = VIEW_ASPECT
+  private area = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, size: 0, at: Number.NEGATIVE_INFINITY }
 
-  private constructor(client: BlackholioClient, inferred: InferredAcknowledgement) {
+  private constructor(client: BlackholioClient) {
     this.client = client
-    this.prediction = new OwnCirclePrediction(clientLink(client, () => undefined, inferred))
+    this.prediction = new OwnCirclePrediction(clientLink(client))
   }
 
   /**
    * Connects and starts mirroring the replica into the drawn state.
    *
-   * @param options - URL and token handling
+   * @param options - URL and the player's key
    * @returns the game, once the first snapshot is applied
    * @throws ClientError 'ERR_CONNECT_FAILED' when the server cannot be reached
    */
   static async connect(options: GameOptions): Promise<Game> {
-    // Until the server's updates carry the input acknowledgement, infer it from the order of frames.
-    const inferred = new InferredAcknowledgement()
-    const Socket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketClass }).WebSocket
     const client = await connect({
       url: options.url,
       components: liveComponents,
       reducers,
-      token: options.token,
-      onTokenChange: options.onTokenChange,
-      ...(Socket === undefined ? {} : { WebSocket: inferred.wrap(Socket) }),
+      identity: options.identity,
+      // The camera's view (the own circles are always inside it, so prediction sees all of them), and the
+      // players and leaderboard whole.
+      subscribe: [
+        { components: ['Body', 'Circle', 'Food'], area: viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0)) },
+        { components: ['Player', 'LeaderboardEntry'] },
+      ],
+      ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
     })
-    const game = new Game(client, inferred)
+    const game = new Game(client)
     game.attach()
     return game
   }
@@ -118,10 +134,11 @@ export class Game {
     this.syncAll()
     // Snapshots are stamped with the update's serverTime on the local clock (minus the typical
     // serverTime − arrival), so they stay evenly spaced when arrivals jitter. The row callbacks run while
-    // the update is applied, before its message reaches this listener, which then takes the snapshots.
+    // the client applies the update, before its message reaches this listener (registered after
+    // prediction's, which has then observed the update), which then takes the snapshots.
     const onMessage = (message: ServerMessage): void => {
-      if (message.type !== 'TransactionUpdate') return
-      this.snapshotChanged(message.serverTime - this.prediction.clock.receiveOffsetMs)
+      if (message.type !== 'TransactionUpdate' || replica.seq !== message.seq) return
+      this.snapshotChanged(replica.serverTime - this.prediction.clock.receiveOffsetMs)
     }
     this.client.connection.on('message', onMessage)
     this.offs.push(
@@ -217,8 +234,23 @@ export class Game {
    * @throws ClientError 'ERR_REDUCER_FAILED' (e.g. remote ERR_INVALID_NAME)
    */
   async enter(name: string): Promise<void> {
-    if (name === this.playerName && name !== '') await this.client.reducers.respawn()
-    else await this.client.reducers.enterGame({ name })
+    const spawned =
+      name === this.playerName && name !== '' ? await this.client.reducers.respawn() : await this.client.reducers.enterGame({ name })
+    if (isPosition(spawned)) {
+      // Look where the new circle is: it enters the area of interest with the next update.
+      this.camera.x = spawned.x
+      this.camera.y = spawned.y
+      this.moveArea(performance.now(), true)
+    }
+  }
+
+  /** Moves the area of interest with the camera, at most every {@link AREA_INTERVAL_MS} unless forced. */
+  private moveArea(now: number, force = false): void {
+    const { x, y, size } = this.camera
+    const moved = Math.abs(x - this.area.x) + Math.abs(y - this.area.y) > VIEW_MARGIN / 4 || Math.abs(size - this.area.size) > 2
+    if (!force && (!moved || now - this.area.at < AREA_INTERVAL_MS)) return
+    this.area = { x, y, size, at: now }
+    this.client.setArea(viewArea(x, y, size, this.aspect))
   }
 
   /**
@@ -249,6 +281,7 @@ export class Game {
       if (drawn !== undefined) this.followed.push({ x: drawn.x, y: drawn.y, mass })
     }
     followCamera(this.camera, this.followed, dtMs)
+    this.moveArea(now)
   }
 
   /** Puts the predicted own circles over their interpolated positions; predicted creations go to `state.predicted`. */
@@ -283,17 +316,14 @@ export class Game {
    * @param limit - most lines
    * @returns ranked players with their total mass
    */
-  leaderboard(limit = 10): LeaderboardEntry[] {
+  leaderboard(limit = 10): LeaderboardLine[] {
     const world = this.world
-    const players: { player: number; name: string }[] = []
-    world.query([Player]).forEach((p) => {
-      players.push({ player: p, name: world.read(p, Player, 'name') })
+    const lines: (LeaderboardLine & { rank: number })[] = []
+    world.query([LeaderboardEntry]).forEach((e) => {
+      const row = world.get(e, LeaderboardEntry)
+      if (row !== undefined && row.rank <= limit) lines.push({ player: row.playerId, name: row.name, mass: row.mass, rank: row.rank })
     })
-    const circles: { owner: number; mass: number }[] = []
-    world.query([Circle, Body]).forEach((e) => {
-      circles.push({ owner: world.read(e, Circle, 'playerId'), mass: world.read(e, Body, 'mass') })
-    })
-    return leaderboard(players, circles, limit)
+    return lines.sort((a, b) => a.rank - b.rank).map(({ player, name, mass }) => ({ player, name, mass }))
   }
 
   /** Figures for the status line. */
@@ -309,7 +339,7 @@ export class Game {
       bytesSentPerSec: s.bytesSentPerSec,
       mass,
       circles: own.length,
-      prediction: !this.prediction.serverAcknowledges ? 'unavailable' : this.prediction.enabled ? 'on' : 'off',
+      prediction: this.prediction.enabled ? 'on' : 'off',
       predictionErrorsPerSec: this.prediction.stats().mispredictionsPerSecond,
       food: this.world.count(Food),
       players: this.world.count(Player),

@@ -1,5 +1,5 @@
 import type { Entity } from '@orrery/ecs'
-import { MOVE_INTERVAL_MS } from '@orrery/demo-shared'
+import { MOVE_INTERVAL_MS, POSITION_STEP } from '@orrery/demo-shared'
 import {
   ArrivalCalibration,
   type PredictedBody,
@@ -9,7 +9,7 @@ import {
   ServerClock,
   type SmoothingOptions,
 } from '@orrery/prediction'
-import { type BlackholioInput, blackholioModel } from './blackholio-model.js'
+import { type BlackholioInput, blackholioModel, type SteerInput } from './blackholio-model.js'
 import type { PredictionLink, UpdateInfo } from './prediction-link.js'
 
 /** Options of {@link OwnCirclePrediction}. */
@@ -31,8 +31,11 @@ export interface OwnCirclePredictionOptions {
   readonly lateMarginTicks?: number
   /**
    * Correct the predicted arrival of inputs by what the acknowledgements show ({@link ArrivalCalibration};
-   * default false: with the round trip timed from call to result, the uncorrected prediction did better
-   * in the headless runs, the correction chasing the other estimates while they settle).
+   * default false: with the round trip from the connection's Ping, headless runs at 75 ± 10 ms each way
+   * mispredicted as many inputs with it as without, within the runs' spread on a shared machine (6–18 %),
+   * but corrected further with it (95th percentile 13–19 world units against 7–16 without); timing the
+   * round trip from call to result, which waits for the tick's end, mispredicted 78 % of inputs, 38 %
+   * with the correction).
    */
   readonly calibrateArrival?: boolean
   /** Runs `fn` after `delayMs` (default `setTimeout`). */
@@ -56,8 +59,10 @@ const NO_BODIES: readonly PredictedBody[] = []
  * input sequence numbers, predicts the own circles with the server's movement code, reconciles on every
  * applied update with the server's acknowledgement, and keeps a server clock for the predicted tick.
  *
- * Prediction needs the server to acknowledge inputs (the `ack` of each update): until an update carries
- * one, {@link active} stays false and the own circles are drawn like everyone else's.
+ * Each update's `ack` (protocol 2.0) says which inputs its state includes. Prediction starts once the
+ * connection knows the round trip (its first Pong); until then {@link active} is false and the own
+ * circles are drawn like everyone else's. Positions are compared at the wire's precision (1/16): see
+ * {@link blackholioModel} and the predictor's `positionStep`.
  *
  * @example
  * const prediction = new OwnCirclePrediction(clientLink(client))
@@ -80,8 +85,10 @@ export class OwnCirclePrediction {
   private readonly calibrateArrival: boolean
   private readonly schedule: (fn: () => void, delayMs: number) => void
   private readonly outgoing: Outgoing[] = []
-  /** [requestId, local sequence number, predicted arrival without the calibration] of sent inputs not yet acknowledged, in order. */
-  private readonly sent: [number, number, number][] = []
+  /** [requestId, local sequence number, predicted arrival without the calibration, input] of sent inputs not yet acknowledged, in order. */
+  private readonly sent: [number, number, number, BlackholioInput][] = []
+  /** The last steering input the server acknowledged (the model restores its exact direction, see {@link blackholioModel}). */
+  private acknowledgedSteering: SteerInput | undefined = undefined
   /** Learns from acknowledgements how far the predicted arrival of inputs is off. */
   readonly calibration = new ArrivalCalibration()
   private lastUpdateTick = -1
@@ -90,7 +97,6 @@ export class OwnCirclePrediction {
   private localAck = 0
   private lastSendAt = 0
   private enabledFlag: boolean
-  private acknowledging = false
 
   /**
    * @param link - the connection, see {@link PredictionLink}
@@ -107,10 +113,16 @@ export class OwnCirclePrediction {
     const tickRateHz = 1000 / MOVE_INTERVAL_MS
     this.clock = new ServerClock({ tickRateHz })
     this.predictor = new Predictor(
-      blackholioModel(() => link.player()),
+      blackholioModel(
+        () => link.player(),
+        () => this.acknowledgedSteering,
+      ),
       {
         tickRateHz,
         maxEntities: 32,
+        // Replica positions are rounded to 1/16 on the wire: predictions are rounded the same way before
+        // they are compared, and a correction of up to one step per axis is that rounding, not a misprediction.
+        positionStep: POSITION_STEP,
         metrics: this.metrics,
         ...(options.smoothing === undefined ? {} : { smoothing: options.smoothing }),
       },
@@ -125,14 +137,14 @@ export class OwnCirclePrediction {
   }
 
   /**
-   * Whether the own circles are predicted now: prediction is on, the server acknowledges inputs, and
-   * enough calls came back to know the round trip (until then inputs are sent unpredicted).
+   * Whether the own circles are predicted now: prediction is on and the round trip is known (the
+   * connection's first Pong came back; until then inputs are sent unpredicted).
    */
   get active(): boolean {
-    return this.enabledFlag && this.acknowledging && this.rttKnown()
+    return this.enabledFlag && this.rttKnown()
   }
 
-  /** Whether prediction is on but still waiting for enough call round trips (and so for the first acknowledgements) to start. */
+  /** Whether prediction is on but still waiting for the round trip to start. */
   get warmingUp(): boolean {
     return this.enabledFlag && !this.rttKnown()
   }
@@ -140,11 +152,6 @@ export class OwnCirclePrediction {
   /** Whether prediction is switched on. */
   get enabled(): boolean {
     return this.enabledFlag
-  }
-
-  /** Whether the server's updates carry the input acknowledgement prediction needs. */
-  get serverAcknowledges(): boolean {
-    return this.acknowledging
   }
 
   /** Switches prediction on or off (key P); on again, it starts from the next update. */
@@ -198,7 +205,7 @@ export class OwnCirclePrediction {
     const at = Math.max(this.lastSendAt, now + this.clock.sendDelayMs(calibrated, rtt, this.marginTicks, this.lateMarginTicks))
     this.lastSendAt = at
     if (at <= now && this.outgoing.length === 0) {
-      this.sent.push([-1, local, 0])
+      this.sent.push([-1, local, 0, input])
       return this.send(input, local)
     }
     return new Promise<Promise<unknown>>((resolve) => {
@@ -215,7 +222,7 @@ export class OwnCirclePrediction {
         o.done(this.send(o.input))
         continue
       }
-      this.sent.push([-1, o.local, 0])
+      this.sent.push([-1, o.local, 0, o.input])
       o.done(this.send(o.input, o.local))
     }
     const head = this.outgoing[0]
@@ -223,11 +230,11 @@ export class OwnCirclePrediction {
   }
 
   /**
-   * The round trip: the median of the recent call-to-result times while results precede the updates
-   * that include them, else the connection's Ping estimate.
+   * The round trip: the connection's Ping estimate. Call to result would overstate it: the server
+   * answers a call after the update holding its effects, at the end of the tick that ran it.
    */
   private rtt(): number {
-    return (this.link.resultsPrecedeUpdates() ? this.clock.rttMs : undefined) ?? this.link.rttMs()
+    return this.link.rttMs()
   }
 
   /** `now` shifted by the learnt arrival error, for the clock's arrival-based predictions. */
@@ -236,7 +243,7 @@ export class OwnCirclePrediction {
   }
 
   private rttKnown(): boolean {
-    return this.link.resultsPrecedeUpdates() ? this.clock.rttMs !== undefined : this.link.rttMs() > 0
+    return this.link.rttMs() > 0
   }
 
   private send(input: BlackholioInput, local?: number): Promise<unknown> {
@@ -255,13 +262,6 @@ export class OwnCirclePrediction {
       if (entry !== undefined) entry[0] = seq
       // Not sent (the connection is down): it will never be acknowledged, so prediction starts afresh.
       if (seq < 0) this.restart()
-    }
-    // A server that answers a call as soon as it applied it makes call to result one round trip.
-    if (this.link.resultsPrecedeUpdates()) {
-      result.then(
-        () => this.clock.observeRtt(this.now() - sentAt),
-        () => undefined,
-      )
     }
     return result
   }
@@ -290,16 +290,16 @@ export class OwnCirclePrediction {
   private onUpdate(u: UpdateInfo): void {
     const now = this.now()
     this.clock.observe(u.serverTime, u.tick, now, this.rtt())
-    if (u.ack !== undefined) this.acknowledging = true
     const previousTick = this.lastUpdateTick
     this.lastUpdateTick = u.tick
     if (!this.active) return
     if (u.tick < this.predictor.authoritativeTick) this.restart()
     if (u.ack !== undefined) {
       while (this.sent.length > 0) {
-        const [requestId, local, raw] = this.sent[0] as [number, number, number]
+        const [requestId, local, raw, input] = this.sent[0] as [number, number, number, BlackholioInput]
         if (requestId < 0 || requestId > u.ack) break
         this.localAck = local
+        if (input.kind === 'steer') this.acknowledgedSteering = input
         this.sent.shift()
         // It arrived after the previous update's tick and before this one's step.
         if (previousTick >= 0) this.calibration.observe(raw, previousTick, u.tick)

@@ -2,7 +2,6 @@ import type { Entity, World } from '@orrery/ecs'
 import { Circle, Player, reducers } from '@orrery/demo-shared'
 import { encodeArgs, type ServerMessage } from '@orrery/protocol'
 import type { BlackholioClient } from '../bots/bot.js'
-import type { InferredAcknowledgement } from './inferred-ack.js'
 
 /** What the client learns from one applied state update. */
 export interface UpdateInfo {
@@ -10,7 +9,10 @@ export interface UpdateInfo {
   readonly tick: number
   /** Server time of the update, ms since epoch. */
   readonly serverTime: number
-  /** Highest requestId of this session's reducer calls the state includes, or undefined when the server sends none. */
+  /**
+   * The update's `ack`: the requestId of this session's latest reducer call whose effects the state
+   * includes, or undefined when no call of this client ran since the previous update.
+   */
   readonly ack: number | undefined
 }
 
@@ -19,7 +21,7 @@ export type PredictedCall = { readonly reducer: 'updatePlayerInput'; readonly di
 
 /**
  * What own-circle prediction needs from a connection: the replica, the own entities, reducer calls that
- * tell their requestId, applied updates with their acknowledgement, and the RTT.
+ * tell their requestId, applied updates with their acknowledgement (protocol 2.0), and the RTT.
  */
 export interface PredictionLink {
   /** The replica world. */
@@ -35,12 +37,10 @@ export interface PredictionLink {
   /** Calls `fn` at each new session (each Welcome, after a reconnect too); returns the unsubscribe. */
   onSession(fn: () => void): () => void
   /**
-   * Whether the server answers a call before the update that includes it, so that call to result is one
-   * round trip. A server that sends the acknowledgement on the wire answers after that update instead
-   * (the result waits for the tick's end), and call to result overestimates the round trip.
+   * Smoothed RTT from the connection's Ping/Pong, ms (0 before the first Pong). Not call to result: the
+   * server answers a call right after the update holding its effects, at the end of a tick, so call to
+   * result overstates the round trip by the wait for that tick's end.
    */
-  resultsPrecedeUpdates(): boolean
-  /** Smoothed RTT, ms (0 before the first measurement). */
   rttMs(): number
   /** Whether the connection is up. */
   connected(): boolean
@@ -48,36 +48,21 @@ export interface PredictionLink {
 
 /**
  * A {@link PredictionLink} over an `@orrery/client` connection: reducer calls go through
- * `connection.request` so their requestId is known, and updates are read from the connection's
- * messages after the client applied them (its own listener is registered first).
+ * `connection.request` so their requestId is known, and each TransactionUpdate is read from the
+ * connection's messages after the client applied it to the replica (the client's own listener is
+ * registered first): tick and server time from the replica, the acknowledgement from the update's `ack`.
  *
  * @param client - a connected Blackholio client
  * @param onError - called with a failed or rejected call's error (the call is still acknowledged in order);
  *   the result returned by `call` rejects with it too
- * @param inferred - where to take each update's acknowledgement from when the update carries none (see
- *   {@link InferredAcknowledgement}); without it, such updates have no acknowledgement
  * @returns the link
  * @example
  * const prediction = new OwnCirclePrediction(clientLink(client))
  */
-export function clientLink(
-  client: BlackholioClient,
-  onError: (error: unknown) => void = () => undefined,
-  inferred?: InferredAcknowledgement,
-): PredictionLink {
+export function clientLink(client: BlackholioClient, onError: (error: unknown) => void = () => undefined): PredictionLink {
   const world = client.replica.world
+  const replica = client.replica
   const player = (): Entity | undefined => world.findUnique(Player, 'identity', client.identity)
-  // The update's tick and server time: absolute on the first wire version; on later ones, deltas from
-  // the previous update, counted from the Welcome's tick and server time.
-  let tick = 0
-  let serverTime = 0
-  let wireAck = false
-  const onWelcome = (welcome: unknown): void => {
-    const w = welcome as { readonly tick?: unknown; readonly serverTime?: unknown }
-    if (typeof w.tick === 'number') tick = w.tick
-    if (typeof w.serverTime === 'number') serverTime = w.serverTime
-  }
-  client.connection.on('welcome', onWelcome)
   return {
     world,
     player,
@@ -110,21 +95,9 @@ export function clientLink(
     },
     onUpdate(fn) {
       const listener = (message: ServerMessage): void => {
-        if (message.type !== 'TransactionUpdate') return
-        const m = message as unknown as Readonly<Record<string, unknown>>
-        if (typeof m.tickDelta === 'number' && typeof m.timeDelta === 'number') {
-          tick += m.tickDelta
-          serverTime += m.timeDelta
-        } else {
-          tick = typeof m.tick === 'number' ? m.tick : tick
-          serverTime = typeof m.serverTime === 'number' ? m.serverTime : serverTime
-        }
-        // The acknowledgement on the wire when the server sends one (null: no call ran since the
-        // previous update), else the one inferred from the order of frames.
-        const guess = typeof m.seq === 'number' ? inferred?.take(m.seq) : undefined
-        if ('ack' in m) wireAck = true
-        const ack = wireAck ? (typeof m.ack === 'number' ? m.ack : undefined) : guess
-        fn({ tick, serverTime, ack })
+        // Only an update the replica applied (one refused for a gap leaves the replica at an older seq).
+        if (message.type !== 'TransactionUpdate' || replica.seq !== message.seq) return
+        fn({ tick: replica.tick, serverTime: replica.serverTime, ack: message.ack ?? undefined })
       }
       client.connection.on('message', listener)
       return () => client.connection.off('message', listener)
@@ -134,7 +107,6 @@ export function clientLink(
       client.connection.on('welcome', listener)
       return () => client.connection.off('welcome', listener)
     },
-    resultsPrecedeUpdates: () => !wireAck,
     rttMs: () => client.stats().rttMs ?? 0,
     connected: () => client.connection.state === 'connected',
   }

@@ -5,6 +5,7 @@ import {
   encodeServerMessage,
   type SchemaDescription,
   type ServerMessage,
+  type TransactionUpdate,
 } from '@orrery/protocol'
 import { type WebSocket, WebSocketServer } from 'ws'
 
@@ -37,9 +38,33 @@ export class ScriptedSession {
 }
 
 /**
- * A WebSocket server that does the handshake and otherwise lets the test
- * script every message, for client behaviours a real server rarely shows
- * (gaps, reordered reads, refusals).
+ * One v2 TransactionUpdate, hand-written: `binds` are `[handle, entity]` pairs, rows in `tables` name handles
+ * (inserts `[h, f0, f1, …]`, updates `[mask, count, h, v…]`, deletes `[h]`), see docs/protocol.md.
+ */
+export function transactionUpdate(
+  prevSeq: number,
+  seq: number,
+  tables: TransactionUpdate['tables'],
+  more: Partial<Pick<TransactionUpdate, 'binds' | 'releases' | 'events' | 'ack'>> = {},
+): TransactionUpdate {
+  return {
+    type: 'TransactionUpdate',
+    prevSeq,
+    seq,
+    tickDelta: 1,
+    timeDelta: 50,
+    ack: more.ack ?? null,
+    binds: more.binds ?? [],
+    releases: more.releases ?? [],
+    tables,
+    events: more.events ?? [],
+  }
+}
+
+/**
+ * A WebSocket server that does the v2 handshake (Welcome with `seq`, `tick` and `serverTime`) and otherwise
+ * lets the test script every message, for client behaviours a real server rarely shows (gaps, reordered
+ * reads, refusals). Frames are hand-written with {@link transactionUpdate}.
  */
 export class ScriptedServer {
   readonly sessions: ScriptedSession[] = []
@@ -51,6 +76,7 @@ export class ScriptedServer {
     readonly url: string,
     private readonly schema: SchemaDescription,
     private readonly refuse: boolean,
+    private readonly welcomeSeq: number,
   ) {
     wss.on('connection', (ws) => {
       const session = new ScriptedSession(ws)
@@ -74,8 +100,10 @@ export class ScriptedServer {
             sessionId: `s${this.tokenCounter}`,
             tickRate: 20,
             schema: this.schema,
-            seq: 0,
+            seq: this.welcomeSeq,
             resumed: false,
+            tick: 100,
+            serverTime: 1_000_000,
           })
         } else if (message.type === 'Ping') {
           session.send({ type: 'Pong', clientTime: message.clientTime, serverTime: Date.now() })
@@ -84,11 +112,18 @@ export class ScriptedServer {
     })
   }
 
-  static start(components: Parameters<typeof describeSchema>[0]['components'], options: { refuse?: boolean } = {}): Promise<ScriptedServer> {
+  /**
+   * @param components - the schema the Welcome announces
+   * @param options - `refuse`: close every Hello with AuthFailed; `welcomeSeq`: the seq of every Welcome (default 0)
+   */
+  static start(
+    components: Parameters<typeof describeSchema>[0]['components'],
+    options: { refuse?: boolean; welcomeSeq?: number } = {},
+  ): Promise<ScriptedServer> {
     return new Promise((resolve) => {
       const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 }, () => {
         const { port } = wss.address() as { port: number }
-        resolve(new ScriptedServer(wss, `ws://127.0.0.1:${port}`, describeSchema({ components }), options.refuse ?? false))
+        resolve(new ScriptedServer(wss, `ws://127.0.0.1:${port}`, describeSchema({ components }), options.refuse ?? false, options.welcomeSeq ?? 0))
       })
     })
   }

@@ -108,6 +108,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           schema: { components: [['Body', [['x', 'f32']]]], reducers: [['echo', [['value', 'json']]]] },
           seq: 0,
           resumed: resumed !== null,
+          tick: 0,
+          serverTime: 0,
         })
         return
       }
@@ -152,7 +154,7 @@ function defaultHandler(message: ClientMessage, client: FakeClient, options: Fak
       }
       return
     case 'Subscribe':
-      client.send({ type: 'SubscribeApplied', requestId: message.requestId, queryId: message.queryId, seq: 0, tables: [] })
+      client.send({ type: 'SubscribeApplied', requestId: message.requestId, queryId: message.queryId, seq: 0 })
       return
     case 'Unsubscribe':
       client.send({ type: 'Unsubscribed', requestId: message.requestId, queryId: message.queryId })

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import type {
+  Area,
   Authenticate,
   CallReducer,
   Challenge,
@@ -11,6 +12,7 @@ import type {
   ReducerResult,
   RefreshToken,
   ServerMessage,
+  SetArea,
   Subscribe,
   SubscribeApplied,
   TokenRefreshed,
@@ -49,8 +51,18 @@ const fields = fc.uniqueArray(fc.tuple(text.filter((s) => s.length > 0), fc.cons
   maxLength: 6,
   selector: (f) => f[0],
 })
+/** A positive finite quantization step. */
+export const step = fc.double({ min: 2 ** -20, max: 1e6, noNaN: true })
+/** Component fields: `f32` and `f64` fields sometimes carry a quantization step. */
+const componentFields = fc.uniqueArray(
+  fc.oneof(
+    fc.tuple(text.filter((s) => s.length > 0), fc.constantFrom(...VALUE_TYPES)),
+    fc.tuple(text.filter((s) => s.length > 0), fc.constantFrom('f32' as const, 'f64' as const), step),
+  ),
+  { maxLength: 6, selector: (f) => f[0] },
+)
 export const schemaDescription: fc.Arbitrary<SchemaDescription> = fc.record({
-  components: fc.uniqueArray(fc.tuple(text.filter((s) => s.length > 0), fields) as fc.Arbitrary<ComponentDescription>, {
+  components: fc.uniqueArray(fc.tuple(text.filter((s) => s.length > 0), componentFields) as fc.Arbitrary<ComponentDescription>, {
     maxLength: 4,
     selector: (c) => c[0],
   }),
@@ -62,7 +74,7 @@ export const schemaDescription: fc.Arbitrary<SchemaDescription> = fc.record({
 
 export const hello: fc.Arbitrary<Hello> = fc.record({
   type: fc.constant('Hello'),
-  protocolVersion: fc.oneof(fc.constant('1.0'), text),
+  protocolVersion: fc.oneof(fc.constant('2.0'), text),
   token: fc.option(text, { nil: null }),
   resume: fc.option(fc.record({ sessionId: text, lastSeq: uint }), { nil: null }),
 })
@@ -71,12 +83,20 @@ export const authenticate: fc.Arbitrary<Authenticate> = fc.record({
   method: fc.constantFrom('anonymous', 'token', 'signature'),
   credential: fc.oneof(fc.constant(null), text, bin),
 })
+/** A coordinate that is never -0 (the wire sends -0 as 0). */
+const coordinate = fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((d) => (d === 0 ? 0 : d))
+const extent = (max: number) => fc.double({ min: 0, max, noNaN: true }).map((d) => (d === 0 ? 0 : d))
+export const area: fc.Arbitrary<Area> = fc
+  .record({ x: coordinate, y: coordinate, w: extent(1e4), h: extent(1e4), margin: extent(100) })
+  .map(({ x, y, w, h, margin }) => ({ minX: x, minY: y, maxX: x + w, maxY: y + h, margin }))
 export const subscribe: fc.Arbitrary<Subscribe> = fc.record({
   type: fc.constant('Subscribe'),
   requestId: u32,
   queryId: u32,
   components: fc.array(text, { maxLength: 5 }),
+  area: fc.option(area, { nil: null }),
 })
+export const setArea: fc.Arbitrary<SetArea> = fc.record({ type: fc.constant('SetArea'), queryId: u32, area })
 export const unsubscribe: fc.Arbitrary<Unsubscribe> = fc.record({ type: fc.constant('Unsubscribe'), requestId: u32, queryId: u32 })
 export const callReducer: fc.Arbitrary<CallReducer> = fc.record({
   type: fc.constant('CallReducer'),
@@ -95,6 +115,7 @@ export const clientMessage: fc.Arbitrary<ClientMessage> = fc.oneof(
   callReducer,
   ping,
   refreshToken,
+  setArea,
 )
 
 export const challenge: fc.Arbitrary<Challenge> = fc.record({
@@ -111,6 +132,8 @@ export const welcome: fc.Arbitrary<Welcome> = fc.record({
   schema: schemaDescription,
   seq: uint,
   resumed: fc.boolean(),
+  tick: uint,
+  serverTime: finiteDouble,
 })
 const flat = fc.array(plainValue, { maxLength: 12 })
 export const subscribeApplied: fc.Arbitrary<SubscribeApplied> = fc.record({
@@ -118,14 +141,16 @@ export const subscribeApplied: fc.Arbitrary<SubscribeApplied> = fc.record({
   requestId: u32,
   queryId: u32,
   seq: uint,
-  tables: fc.array(fc.record({ tableId: u32, rows: flat }), { maxLength: 3 }),
 })
 export const transactionUpdate: fc.Arbitrary<TransactionUpdate> = fc
   .record({
     prevSeq: uint,
     delta: fc.nat({ max: 1000 }),
-    tick: uint,
-    serverTime: finiteDouble,
+    tickDelta: uint,
+    timeDelta: fc.double({ min: 0, max: 1e9, noNaN: true }),
+    ack: fc.option(u32, { nil: null }),
+    binds: fc.array(uint, { maxLength: 6 }).map((a) => (a.length % 2 === 0 ? a : a.slice(1))),
+    releases: fc.array(uint, { maxLength: 4 }),
     tables: fc.array(fc.record({ tableId: u32, inserts: flat, updates: flat, deletes: fc.array(uint, { maxLength: 6 }) }), { maxLength: 3 }),
     events: fc.array(fc.record({ name: text, payload: plainValue }), { maxLength: 3 }),
   })
@@ -137,6 +162,7 @@ export const transactionUpdate: fc.Arbitrary<TransactionUpdate> = fc
   }))
 export const reducerResult: fc.Arbitrary<ReducerResult> = fc.oneof(
   fc.record({ type: fc.constant('ReducerResult'), requestId: u32, ok: fc.constant(true), value: plainValue }),
+  fc.record({ type: fc.constant('ReducerResult'), requestId: u32, ok: fc.constant(true), value: plainValue, durable: fc.boolean() }),
   fc.record({ type: fc.constant('ReducerResult'), requestId: u32, ok: fc.constant(false), code: text, message: text }),
 )
 export const pong: fc.Arbitrary<Pong> = fc.record({ type: fc.constant('Pong'), clientTime: finiteDouble, serverTime: finiteDouble })

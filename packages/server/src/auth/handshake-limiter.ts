@@ -1,0 +1,56 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+
+/** The part of a rate-limiter-flexible limiter the handshake uses (memory, Redis, cluster...). */
+export interface HandshakeRateLimiter {
+  consume(key: string | number, points?: number): Promise<unknown>
+}
+
+/** Handshake budgets; see the server README. */
+export interface HandshakeLimits {
+  /** Connections one IP address may open per `ipWindowMs`. Default 30. */
+  readonly perIp: number
+  readonly ipWindowMs: number
+  /** Sign-ins one identity may complete per `identityWindowMs`. Default 10. */
+  readonly perIdentity: number
+  readonly identityWindowMs: number
+}
+
+/**
+ * Counts handshakes per IP address (when a connection opens) and per identity (when it signs
+ * in) with rate-limiter-flexible; the memory backend unless limiters are given (e.g. Redis for
+ * a cluster). A store failure lets the handshake through: an outage of the limiter's store
+ * must not lock every player out.
+ */
+export class HandshakeLimiter {
+  private readonly byIp: HandshakeRateLimiter
+  private readonly byIdentity: HandshakeRateLimiter
+
+  /**
+   * @param limits - budgets and windows
+   * @param limiters - replacements for the memory limiters
+   */
+  constructor(limits: HandshakeLimits, limiters: { readonly ip?: HandshakeRateLimiter; readonly identity?: HandshakeRateLimiter } = {}) {
+    this.byIp = limiters.ip ?? new RateLimiterMemory({ keyPrefix: 'orrery-ip', points: limits.perIp, duration: limits.ipWindowMs / 1000 })
+    this.byIdentity =
+      limiters.identity ?? new RateLimiterMemory({ keyPrefix: 'orrery-id', points: limits.perIdentity, duration: limits.identityWindowMs / 1000 })
+  }
+
+  /** @returns false when `address` opened too many connections in the window */
+  allowAddress(address: string | undefined): Promise<boolean> {
+    return allow(this.byIp, address ?? 'unknown')
+  }
+
+  /** @returns false when `identity` signed in too often in the window */
+  allowIdentity(identity: string): Promise<boolean> {
+    return allow(this.byIdentity, identity)
+  }
+}
+
+async function allow(limiter: HandshakeRateLimiter, key: string): Promise<boolean> {
+  try {
+    await limiter.consume(key)
+    return true
+  } catch (rejection) {
+    return !(rejection instanceof RateLimiterRes)
+  }
+}

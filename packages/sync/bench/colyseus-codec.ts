@@ -1,0 +1,73 @@
+import { Encoder, Reflection, type SchemaType, schema, t } from '@colyseus/schema'
+import { type CodecCase, type CodecPath, copy, meanBytes } from './codec-case.js'
+import { CYCLE, type Motion } from './motion.js'
+
+const Entity = schema({ x: t.float32(), y: t.float32(), mass: t.uint32() }, 'Entity')
+type Entity = SchemaType<typeof Entity>
+const State = schema({ entities: t.map(Entity) }, 'State')
+
+/** What a reflected (definition-less) client state holds. */
+interface ReflectedState {
+  readonly entities: { get(key: string): { x: number; y: number; mass: number } | undefined }
+}
+
+/**
+ * @colyseus/schema's paths: the server's setters on a MapSchema of entities, `encoder.encode()` and
+ * `discardChanges()` (one patch per tick, as a room broadcasts); the client's `decoder.decode()` of
+ * that patch into a state rebuilt by `Reflection` (no schema classes on the client).
+ *
+ * @param m - the moves
+ * @param path - which path to time
+ * @returns the operation and the mean patch size
+ */
+export function colyseusCase(m: Motion, path: CodecPath): CodecCase {
+  const n = m.n
+  const state = new State()
+  const entities: Entity[] = []
+  for (let i = 0; i < n; i++) {
+    const e = new Entity({ x: m.x[i] as number, y: m.y[i] as number, mass: m.mass[i] as number })
+    state.entities.set(String(i + 1), e)
+    entities.push(e)
+  }
+  const encoder = new Encoder(state)
+  const full = copy(encoder.encodeAll())
+  encoder.discardChanges()
+  const reflection = Reflection.encode(encoder)
+  let tick = 0
+
+  const step = (): Uint8Array => {
+    tick++
+    const base = (tick % CYCLE) * n
+    for (let i = 0; i < n; i++) {
+      const e = entities[i] as Entity
+      e.x = m.x[base + i] as number
+      e.y = m.y[base + i] as number
+    }
+    const patch = encoder.encode()
+    encoder.discardChanges()
+    return patch
+  }
+
+  const frames: Uint8Array[] = []
+  for (let k = 0; k < CYCLE; k++) frames.push(copy(step()))
+  const bytesPerFrame = meanBytes(frames)
+
+  if (path === 'encode') return { op: () => void step(), bytesPerFrame }
+
+  const decoder = Reflection.decode(reflection)
+  decoder.decode(full)
+  for (const frame of frames) decoder.decode(frame)
+  const client = decoder.state as unknown as ReflectedState
+  entities.forEach((e, i) => {
+    const got = client.entities.get(String(i + 1))
+    if (got === undefined || got.x !== e.x || got.y !== e.y || got.mass !== e.mass) throw new Error(`decoded state differs at ${i}`)
+  })
+  let k = 0
+  return {
+    op: () => {
+      decoder.decode(frames[k] as Uint8Array)
+      if (++k === CYCLE) k = 0
+    },
+    bytesPerFrame,
+  }
+}

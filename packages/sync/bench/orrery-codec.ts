@@ -1,0 +1,124 @@
+import { type ChangeSet, type Component, createWorld, defineComponent, type Entity, type Field, type World } from '@orrery/ecs'
+import { decodeServerMessage } from '@orrery/protocol'
+import { createReplica } from '../src/replica.js'
+import { createReplicator } from '../src/replicator.js'
+import { type CodecCase, type CodecPath, meanBytes } from './codec-case.js'
+import { CYCLE, MOTION_BOX, type Motion } from './motion.js'
+
+/** The demo's Body, with positions quantized to 1/16 of a world unit on the wire. */
+const Body = defineComponent(
+  'Body',
+  { x: 'f32', y: 'f32', mass: 'u32' },
+  { spatial: { x: 'x', y: 'y', cellSize: 32 }, quantize: { x: 1 / 16, y: 1 / 16 } },
+)
+const components: readonly Component[] = [Body]
+const TICK_MS = 50
+
+/**
+ * Orrery's paths: the server's from a committed change set to one client's encoded frame
+ * (transaction, `commit`, `flush` with one client whose camera-sized area covers every moving entity), and the
+ * client's from that frame to an applied replica (`decodeServerMessage`, `replica.apply`).
+ *
+ * @param m - the moves
+ * @param path - which path to time
+ * @returns the operation and the mean frame size
+ */
+export function orreryCase(m: Motion, path: CodecPath): CodecCase {
+  const n = m.n
+  const world = createWorld({ components, seed: 1 })
+  const fx = world.field(Body, 'x') as Field<number>
+  const fy = world.field(Body, 'y') as Field<number>
+  const entities: Entity[] = []
+  const replicator = createReplicator({ world, components })
+  replicator.commit(
+    world.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const e = world.create()
+        world.add(e, Body, { x: m.x[i] as number, y: m.y[i] as number, mass: m.mass[i] as number })
+        entities.push(e)
+      }
+    }).changes,
+  )
+  const sent: Uint8Array[] = []
+  replicator.addClient('c', { send: (frame) => sent.push(frame) })
+  const welcome = { seq: replicator.seq, tick: replicator.flushedTick, serverTime: replicator.flushedTime }
+  replicator.subscribe('c', 1, 1, ['Body'], { ...MOTION_BOX, margin: 16 })
+  let tick = 1
+  let time = welcome.serverTime
+  replicator.flush(tick, time)
+  const setup = sent.splice(0)
+
+  let moves = 0
+  const move = (): ChangeSet => {
+    const base = (++moves % CYCLE) * n
+    return world.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const e = entities[i] as Entity
+        fx.set(e, m.x[base + i] as number)
+        fy.set(e, m.y[base + i] as number)
+      }
+    }).changes
+  }
+  const step = (): void => {
+    replicator.commit(move())
+    tick++
+    time += TICK_MS
+    replicator.flush(tick, time)
+  }
+
+  // One recorded cycle: its frames are the client's input, and the server is back at its start.
+  for (let k = 0; k < CYCLE; k++) step()
+  const frames = sent.splice(0)
+  if (frames.length !== CYCLE) throw new Error(`expected one frame per tick, got ${frames.length} for ${CYCLE}`)
+  const bytesPerFrame = meanBytes(frames)
+
+  // The ECS half of the server path alone: the same writes in a tracked transaction, not replicated.
+  if (path === 'transaction') return { op: () => void move(), bytesPerFrame }
+  if (path === 'encode') {
+    return {
+      op: () => {
+        step()
+        sent.length = 0
+      },
+      bytesPerFrame,
+    }
+  }
+
+  const replica = createReplica({ components, schema: { components: replicator.schema, reducers: [] } })
+  replica.startSession(welcome, false)
+  for (const frame of setup) replica.apply(decodeServerMessage(frame))
+  const start = { seq: replica.seq, tick: replica.tick, serverTime: replica.serverTime }
+  for (const frame of frames) replica.apply(decodeServerMessage(frame))
+  checkReplica(replica.world, entities, fx, fy, m)
+  replica.startSession(start, true)
+  let k = 0
+  return {
+    op: () => {
+      replica.apply(decodeServerMessage(frames[k] as Uint8Array))
+      if (++k === CYCLE) {
+        k = 0
+        // Replay the cycle: same handles and last values, the seq rewound.
+        replica.startSession(start, true)
+      }
+    },
+    bytesPerFrame,
+  }
+}
+
+function checkReplica(
+  world: World,
+  entities: readonly Entity[],
+  fx: Field<number>,
+  fy: Field<number>,
+  m: Motion,
+): void {
+  const rx = world.field(Body, 'x') as Field<number>
+  const ry = world.field(Body, 'y') as Field<number>
+  const rmass = world.field(Body, 'mass') as Field<number>
+  entities.forEach((e, i) => {
+    if (!world.has(e, Body)) throw new Error(`replica lacks entity ${e}`)
+    const dx = Math.abs(rx.get(e) - fx.get(e))
+    const dy = Math.abs(ry.get(e) - fy.get(e))
+    if (dx > 1 / 32 || dy > 1 / 32 || rmass.get(e) !== m.mass[i]) throw new Error(`replica differs at entity ${e}`)
+  })
+}

@@ -1,0 +1,508 @@
+import type { Entity, Field } from '@orrery/ecs'
+import type { Area } from '@orrery/protocol'
+import { type AreaView, checkMovers, enterTouched, foldEntity, fullAreaPass, leave, scanTouched } from './area-pass.js'
+import type { ServedSubscription } from './area-subscription.js'
+import type { FlushContext } from './flush-context.js'
+import { HandleTable } from './handle-table.js'
+import { SyncError } from './sync-error.js'
+import type { UpdateDraft } from './update-draft.js'
+import type { WirePlan } from './wire-plan.js'
+
+/** A subscription request waiting for the next flush (at most one per queryId: the last one wins). */
+export type PendingRequest =
+  | { readonly kind: 'subscribe'; readonly requestId: number; readonly sub: ServedSubscription }
+  | { readonly kind: 'unsubscribe'; readonly requestId: number; readonly queryId: number }
+
+/** An acknowledgement to send after the update that carried its rows. */
+export type PendingAck = {
+  /** `superseded`: a later request for the same queryId replaced this one before it was served. */
+  readonly kind: 'applied' | 'unsubscribed' | 'superseded'
+  readonly requestId: number
+  readonly queryId: number
+}
+
+export type { FlushContext } from './flush-context.js'
+
+const INSERT_BASE_BYTES = 3
+const FIELD_BYTES = 3
+const UPDATE_BASE_BYTES = 1
+const candidates: number[] = []
+
+/**
+ * The server's picture of one client: its subscriptions, the rows it holds (named by per-client handles),
+ * the last quantized value it received of each quantized field, the changes that wait for a later tick
+ * (byte budget, slow reader) with their accumulated priority, and its pending requests and acks.
+ *
+ * Work per flush is proportional to what changed near the client (the touched entities in the cells of its
+ * areas, its movers, the rows inserted and deleted that tick), not to its view and never to the world; an
+ * area move costs one pass over the view, and only a subscription change re-reads whole tables.
+ */
+export class ClientView implements AreaView {
+  readonly handles: HandleTable
+  /** Served subscriptions by queryId. */
+  readonly subs = new Map<number, ServedSubscription>()
+  /** Requests for the next flush, by queryId (last one wins), in arrival order. */
+  readonly pending = new Map<number, PendingRequest>()
+  /** Acks waiting for their rows to be sent. */
+  readonly acks: PendingAck[] = []
+  /** Rows of whole-table subscriptions still to insert (`[table, entity, ...]`), when a budget cut them short. */
+  private backlog: number[] = []
+  wholeMask = 0
+  areaMask = 0
+  areaSubs: ServedSubscription[] = []
+  /** Stamp of the flush being collected. */
+  stamp = 0
+  /** An area moved since the last collect (entities may enter or leave without moving). */
+  private areaMoved = false
+  /** The seq of the last frame that moved this client's state (update, Welcome, ack). */
+  lastSeq: number
+  lastTick: number
+  lastTime: number
+  /** requestId of the latest call that ran since the last update, or null. */
+  ack: number | null = null
+  /** True when the budget cut the last flush's entering rows short (acks wait for them; deferred updates do not). */
+  deferred = false
+  /** True when the budget left changed rows for later ticks in the last flush (the ack and call results wait). */
+  updatesDeferred = false
+  /** Flushes in a row that held the ack back; past a bound it goes out anyway. */
+  heldAcks = 0
+  /** True when flushes were folded since the last collect (rows added to visible entities meanwhile are looked up again). */
+  private folded = false
+
+  /**
+   * @param send - the client's frame sink
+   * @param canSend - false while the client's socket is too far behind (its changes then wait, collapsed)
+   * @param tableCount - number of replicated tables
+   * @param maxSubscriptions - subscriptions a client may hold, pending ones included
+   * @param start - seq, tick and time the client starts from (its Welcome's)
+   */
+  constructor(
+    readonly send: (frame: Uint8Array) => void,
+    readonly canSend: () => boolean,
+    /** The client's identity: it receives the owner-only rows whose owner field holds it. */
+    readonly identity: string | null,
+    readonly tableCount: number,
+    private readonly maxSubscriptions: number,
+    qSlots: number,
+    start: { seq: number; tick: number; time: number },
+  ) {
+    this.handles = new HandleTable(tableCount, qSlots)
+    this.lastSeq = start.seq
+    this.lastTick = start.tick
+    this.lastTime = start.time
+  }
+
+  /** Whether requests wait for the next flush. */
+  get hasPending(): boolean {
+    return this.pending.size > 0
+  }
+
+  /**
+   * Queues a subscription (replacing a pending request of the same queryId).
+   *
+   * @throws SyncError `ERR_TOO_MANY_SUBSCRIPTIONS` when the client is at its limit
+   */
+  requestSubscribe(requestId: number, sub: ServedSubscription): void {
+    const known = this.subs.has(sub.queryId) || this.pending.has(sub.queryId)
+    if (!known && this.heldQueryIds() >= this.maxSubscriptions) {
+      throw new SyncError('ERR_TOO_MANY_SUBSCRIPTIONS', `a client may hold at most ${this.maxSubscriptions} subscriptions`)
+    }
+    this.supersede(sub.queryId)
+    this.pending.set(sub.queryId, { kind: 'subscribe', requestId, sub })
+  }
+
+  /** A request for `queryId` still waits: it will be answered as superseded, and the new one replaces it. */
+  private supersede(queryId: number): void {
+    const previous = this.pending.get(queryId)
+    if (previous === undefined) return
+    this.pending.delete(queryId)
+    this.acks.push({ kind: 'superseded', requestId: previous.requestId, queryId })
+  }
+
+  /** Distinct queryIds served or pending (a re-subscribe of a served query counts once). */
+  private heldQueryIds(): number {
+    let n = this.subs.size
+    for (const queryId of this.pending.keys()) if (!this.subs.has(queryId)) n++
+    return n
+  }
+
+  /** Queues the end of a subscription (replacing a pending request of the same queryId). */
+  requestUnsubscribe(requestId: number, queryId: number): void {
+    this.supersede(queryId)
+    this.pending.set(queryId, { kind: 'unsubscribe', requestId, queryId })
+  }
+
+  /**
+   * Moves the area of a served or pending area subscription; takes effect at the next flush.
+   *
+   * @throws SyncError `ERR_UNKNOWN_SUBSCRIPTION` when no area subscription has that queryId
+   */
+  setArea(queryId: number, area: Area): void {
+    const request = this.pending.get(queryId)
+    if (request?.kind === 'subscribe' && request.sub.area !== null) {
+      this.pending.set(queryId, { ...request, sub: { ...request.sub, area } })
+      return
+    }
+    const sub = this.subs.get(queryId)
+    if (sub === undefined || sub.area === null) {
+      throw new SyncError('ERR_UNKNOWN_SUBSCRIPTION', `no area subscription ${queryId}`)
+    }
+    const moved = { ...sub, area }
+    this.subs.set(queryId, moved)
+    this.areaSubs = this.areaSubs.map((s) => (s.queryId === queryId ? moved : s))
+    this.areaMoved = true
+  }
+
+  /**
+   * Collects what this client's next update carries: deletes, leaving and entering entities, inserts,
+   * and changed rows within the byte budget (the rest wait, with a priority that grows each tick).
+   *
+   * @param ctx - the flush's world, plans and changes
+   * @param draft - cleared by the caller; filled here
+   */
+  collect(ctx: FlushContext, draft: UpdateDraft): void {
+    const h = this.handles
+    // Events first: a scoped event is heard by the clients that see one of its entities before this window's deletes.
+    for (const event of ctx.changes.events) {
+      if (event.scope === null || event.scope.some((e) => h.handleOf(e) !== undefined)) draft.events.push(event)
+    }
+    const reconcile = this.applyRequests()
+    const refill = reconcile || this.folded
+    // Entities the budget kept out last time are in the area but did not move: look at the whole area again.
+    const areaMoved = this.areaMoved || this.deferred
+    this.folded = false
+    this.deferred = false
+    this.updatesDeferred = false
+    this.stamp++
+    this.collectDeletes(ctx, draft)
+    // Before the area pass: a row whose owner changed away must not also go out as an update.
+    this.collectOwnerChanges(ctx, draft)
+    const release = (): void => h.releaseEmpty(draft.releases)
+    if (refill) {
+      this.collectLeaves(ctx, draft, reconcile)
+      this.foldAll(ctx)
+      fullAreaPass(this, ctx, draft, release)
+    } else if (this.areaSubs.length > 0) {
+      scanTouched(this, ctx, draft)
+      if (areaMoved) fullAreaPass(this, ctx, draft, release)
+      else {
+        checkMovers(this, ctx, draft)
+        release()
+        enterTouched(this, ctx, draft)
+      }
+    }
+    release()
+    this.areaMoved = false
+    if (!refill) this.foldWhole(ctx)
+    this.collectWholeInserts(ctx, draft, reconcile)
+    this.collectAreaRowInserts(ctx, draft, refill)
+    this.collectUpdates(ctx, draft)
+    h.clearFresh()
+  }
+
+  /**
+   * Folds this flush's changes into the waiting masks without sending (the client's socket is behind):
+   * the next update it gets carries the newest value of each changed field, once.
+   */
+  fold(ctx: FlushContext): void {
+    const h = this.handles
+    this.folded = true
+    for (let hd = 1; hd <= h.top; hd++) {
+      const rows = h.rows[hd] as number
+      if (rows === 0) continue
+      const e = h.entityOf(hd)
+      for (let bits = rows; bits !== 0; bits &= bits - 1) {
+        const t = 31 - Math.clz32(bits & -bits)
+        const mask = ctx.changes.updateMask(t, e)
+        if (mask !== 0) h.addPending(hd, t, mask)
+      }
+    }
+    for (let t = 0; t < this.tableCount; t++) {
+      const bit = 1 << t
+      for (const e of ctx.changes.deletes[t] as Entity[]) {
+        const hd = h.handleOf(e)
+        if (hd !== undefined && ((h.rows[hd] as number) & bit) !== 0) h.markDeleted(hd, t)
+      }
+      if ((this.wholeMask & bit) !== 0) for (const e of ctx.changes.inserts[t] as Entity[]) this.backlog.push(t, e)
+    }
+  }
+
+  /** Marks the acks whose rows have all been sent as ready; returns them. */
+  takeReadyAcks(): PendingAck[] {
+    if (this.deferred || this.backlog.length > 0 || this.acks.length === 0) return []
+    return this.acks.splice(0)
+  }
+
+  private applyRequests(): boolean {
+    if (this.pending.size === 0) return false
+    for (const request of this.pending.values()) {
+      if (request.kind === 'subscribe') {
+        this.subs.set(request.sub.queryId, request.sub)
+        this.acks.push({ kind: 'applied', requestId: request.requestId, queryId: request.sub.queryId })
+      } else {
+        this.subs.delete(request.queryId)
+        this.acks.push({ kind: 'unsubscribed', requestId: request.requestId, queryId: request.queryId })
+      }
+    }
+    this.pending.clear()
+    this.wholeMask = 0
+    this.areaMask = 0
+    this.areaSubs = []
+    for (const sub of this.subs.values()) {
+      if (sub.area === null) this.wholeMask |= sub.tables
+      else {
+        this.areaMask |= sub.tables
+        this.areaSubs.push(sub)
+      }
+    }
+    return true
+  }
+
+  private collectDeletes(ctx: FlushContext, draft: UpdateDraft): void {
+    const h = this.handles
+    h.takeDeleted(draft.deletes)
+    const subscribed = this.wholeMask | this.areaMask
+    for (let t = 0; t < this.tableCount; t++) {
+      const bit = 1 << t
+      if ((subscribed & bit) === 0 && !ctx.changes.touched[t]) continue
+      const positions = this.areaSubs.some((sub) => sub.positionTable === t)
+      for (const e of ctx.changes.deletes[t] as Entity[]) {
+        const hd = h.handleOf(e)
+        if (hd === undefined || ((h.rows[hd] as number) & bit) === 0) continue
+        h.removeRow(hd, t)
+        ;(draft.deletes[t] as number[]).push(hd)
+        // Without its position the entity is in no area any more: its other area rows go too.
+        if (positions && h.inArea[hd] === 1) leave(this, draft, hd)
+      }
+    }
+  }
+
+  /** Rows no subscription covers any more (after a subscription change or folded flushes); area membership is the area pass's. */
+  private collectLeaves(ctx: FlushContext, draft: UpdateDraft, reconcile: boolean): void {
+    if (!reconcile) return
+    const h = this.handles
+    for (let hd = 1; hd <= h.top; hd++) {
+      const rows = h.rows[hd] as number
+      if (rows === 0) continue
+      if (this.areaSubs.length === 0 && h.inArea[hd] === 1) h.setInArea(hd, false)
+      const keep = this.wholeMask | (h.inArea[hd] === 1 ? this.areaMask : 0)
+      const drop = rows & ~keep
+      for (let bits = drop; bits !== 0; bits &= bits - 1) {
+        const t = 31 - Math.clz32(bits & -bits)
+        h.removeRow(hd, t)
+        ;(draft.deletes[t] as number[]).push(hd)
+      }
+    }
+    void ctx
+  }
+
+  /** Every held row's changes of this window into its waiting mask (the full pass). */
+  private foldAll(ctx: FlushContext): void {
+    const h = this.handles
+    for (let hd = 1; hd <= h.top; hd++) if ((h.rows[hd] as number) !== 0) foldEntity(h, ctx, hd, h.entityOf(hd))
+  }
+
+  /** Changes of whole-table rows (the area pass folds the area entities'). */
+  private foldWhole(ctx: FlushContext): void {
+    if (this.wholeMask === 0) return
+    const h = this.handles
+    for (let bits = this.wholeMask; bits !== 0; bits &= bits - 1) {
+      const t = 31 - Math.clz32(bits & -bits)
+      for (const e of ctx.changes.updates[t] as Entity[]) {
+        const hd = h.handleOf(e)
+        if (hd === undefined || ((h.rows[hd] as number) & (1 << t)) === 0) continue
+        const mask = ctx.changes.updateMask(t, e)
+        if (mask !== 0) h.addPending(hd, t, mask)
+      }
+    }
+  }
+
+  private collectWholeInserts(ctx: FlushContext, draft: UpdateDraft, reconcile: boolean): void {
+    if (this.wholeMask === 0) {
+      this.backlog.length = 0
+      return
+    }
+    const { world, plans, changes } = ctx
+    if (reconcile) {
+      this.backlog.length = 0
+      for (let bits = this.wholeMask; bits !== 0; bits &= bits - 1) {
+        const t = 31 - Math.clz32(bits & -bits)
+        world.query([(plans[t] as WirePlan).component]).forEach((e) => {
+          this.backlog.push(t, e)
+        })
+      }
+    } else {
+      for (let bits = this.wholeMask; bits !== 0; bits &= bits - 1) {
+        const t = 31 - Math.clz32(bits & -bits)
+        for (const e of changes.inserts[t] as Entity[]) this.backlog.push(t, e)
+      }
+    }
+    const h = this.handles
+    let k = 0
+    for (; k < this.backlog.length; k += 2) {
+      if (draft.bytes > ctx.budgetBytes) break
+      const t = this.backlog[k] as number
+      const e = this.backlog[k + 1] as Entity
+      if ((this.wholeMask & (1 << t)) === 0 || !world.isAlive(e) || !this.canHold(ctx, e, t)) continue
+      let hd = h.handleOf(e)
+      if (hd !== undefined && ((h.rows[hd] as number) & (1 << t)) !== 0) continue
+      if (hd === undefined) hd = h.bind(e, draft.binds)
+      this.insertRow(ctx, draft, hd, t)
+    }
+    this.backlog = k >= this.backlog.length ? [] : this.backlog.slice(k)
+  }
+
+  /**
+   * Rows added this window to entities already in an area (a component added to a visible entity). With
+   * `refill` (the subscriptions changed, or folded windows' inserts were not looked at), every entity in an
+   * area gets the area rows it lacks.
+   */
+  private collectAreaRowInserts(ctx: FlushContext, draft: UpdateDraft, refill: boolean): void {
+    if (this.areaMask === 0) return
+    const h = this.handles
+    if (refill) {
+      const { world } = ctx
+      for (let hd = 1; hd <= h.top; hd++) {
+        if (h.inArea[hd] !== 1) continue
+        const e = h.entityOf(hd)
+        if (!world.isAlive(e)) continue
+        const missing = this.areaMask & ~(h.rows[hd] as number)
+        for (let bits = missing; bits !== 0; bits &= bits - 1) {
+          const t = 31 - Math.clz32(bits & -bits)
+          if (this.canHold(ctx, e, t)) this.insertRow(ctx, draft, hd, t)
+        }
+      }
+      return
+    }
+    for (let bits = this.areaMask; bits !== 0; bits &= bits - 1) {
+      const t = 31 - Math.clz32(bits & -bits)
+      for (const e of ctx.changes.inserts[t] as Entity[]) {
+        const hd = h.handleOf(e)
+        if (hd === undefined || h.inArea[hd] !== 1 || ((h.rows[hd] as number) & (1 << t)) !== 0) continue
+        if (!ctx.world.isAlive(e) || !this.canHold(ctx, e, t)) continue
+        this.insertRow(ctx, draft, hd, t)
+      }
+    }
+  }
+
+  /**
+   * Whether the client may hold the entity's row of table `t`: the row exists and, for an owner-only table,
+   * its owner field holds the client's identity.
+   */
+  canHold(ctx: FlushContext, e: Entity, t: number): boolean {
+    const plan = ctx.plans[t] as WirePlan
+    if (!ctx.world.has(e, plan.component)) return false
+    if (plan.ownerField < 0) return true
+    const owner = (ctx.accessors[t] as readonly Field<unknown>[])[plan.ownerField] as Field<unknown>
+    return this.identity !== null && owner.get(e) === this.identity
+  }
+
+  /**
+   * Owner-only rows whose owner changed this window: the client drops the ones it no longer owns and gets
+   * the ones it now owns that its subscriptions cover.
+   */
+  private collectOwnerChanges(ctx: FlushContext, draft: UpdateDraft): void {
+    const h = this.handles
+    const subscribed = this.wholeMask | this.areaMask
+    for (let bits = subscribed; bits !== 0; bits &= bits - 1) {
+      const t = 31 - Math.clz32(bits & -bits)
+      const plan = ctx.plans[t] as WirePlan
+      if (plan.ownerField < 0) continue
+      for (const e of ctx.changes.updates[t] as Entity[]) {
+        if ((ctx.changes.updateMask(t, e) & (1 << plan.ownerField)) === 0) continue
+        let hd = h.handleOf(e)
+        const held = hd !== undefined && ((h.rows[hd] as number) & (1 << t)) !== 0
+        const mine = this.canHold(ctx, e, t)
+        if (held && !mine) {
+          h.removeRow(hd as number, t)
+          ;(draft.deletes[t] as number[]).push(hd as number)
+        } else if (!held && mine) {
+          const covered = (this.wholeMask & (1 << t)) !== 0 || (hd !== undefined && h.inArea[hd] === 1 && (this.areaMask & (1 << t)) !== 0)
+          if (!covered) continue
+          if (hd === undefined) hd = h.bind(e, draft.binds)
+          this.insertRow(ctx, draft, hd, t)
+        }
+      }
+    }
+  }
+
+  insertRow(ctx: FlushContext, draft: UpdateDraft, hd: number, t: number): void {
+    this.handles.addRow(hd, t)
+    this.handles.markFresh(hd, t)
+    ;(draft.inserts[t] as number[]).push(hd)
+    draft.bytes += INSERT_BASE_BYTES + FIELD_BYTES * (ctx.plans[t] as WirePlan).fields.length
+  }
+
+  /** Changed rows of the view; within the budget all of them, beyond it the highest accumulated priority first. */
+  private collectUpdates(ctx: FlushContext, draft: UpdateDraft): void {
+    const h = this.handles
+    candidates.length = 0
+    let estimate = 0
+    const listed = h.takePendingList()
+    for (let k = 0; k < listed.length; k += 2) {
+      const hd = listed[k] as number
+      const t = listed[k + 1] as number
+      const mask = h.pendingMask(hd, t)
+      if (mask === 0) continue
+      // A row inserted by this update already carries its current values.
+      if (h.isFresh(hd, t)) {
+        h.takePending(hd, t)
+        continue
+      }
+      candidates.push(hd, t)
+      estimate += UPDATE_BASE_BYTES + FIELD_BYTES * popcount(mask)
+    }
+    if (candidates.length === 0) return
+    if (draft.bytes + estimate <= ctx.budgetBytes) {
+      for (let k = 0; k < candidates.length; k += 2) this.takeUpdate(draft, candidates[k] as number, candidates[k + 1] as number)
+      return
+    }
+    // Over budget: every waiting row gains priority (nearer the area's centre gains more), the highest go first.
+    // Fiedler, "State Synchronization" (priority accumulator).
+    const order: number[] = []
+    for (let k = 0; k < candidates.length; k += 2) {
+      const hd = candidates[k] as number
+      h.priority[hd] = (h.priority[hd] as number) + this.weight(ctx, h.entityOf(hd))
+      order.push(k)
+    }
+    order.sort((a, b) => (h.priority[candidates[b] as number] as number) - (h.priority[candidates[a] as number] as number))
+    for (const k of order) {
+      const hd = candidates[k] as number
+      const t = candidates[k + 1] as number
+      if (draft.bytes > ctx.budgetBytes) {
+        this.updatesDeferred = true
+        h.relist(hd, t)
+      } else this.takeUpdate(draft, hd, t)
+    }
+  }
+
+  private takeUpdate(draft: UpdateDraft, hd: number, t: number): void {
+    const mask = this.handles.takePending(hd, t)
+    ;(draft.updateHandles[t] as number[]).push(hd)
+    ;(draft.updateMasks[t] as number[]).push(mask)
+    draft.bytes += UPDATE_BASE_BYTES + FIELD_BYTES * popcount(mask)
+    this.handles.priority[hd] = 0
+  }
+
+  /** Priority gained per tick of waiting: 1, plus up to 1 more the nearer the entity is to an area's centre. */
+  private weight(ctx: FlushContext, e: Entity): number {
+    let best = 0
+    for (const sub of this.areaSubs) {
+      const plan = ctx.plans[sub.positionTable] as WirePlan
+      if (!ctx.world.has(e, plan.component)) continue
+      const cols = ctx.accessors[sub.positionTable] as readonly Field<unknown>[]
+      const area = sub.area as Area
+      const dx = (cols[plan.spatialX] as Field<number>).get(e) - (area.minX + area.maxX) / 2
+      const dy = (cols[plan.spatialY] as Field<number>).get(e) - (area.minY + area.maxY) / 2
+      const reach = Math.max(1, (area.maxX - area.minX + area.maxY - area.minY) / 2 + area.margin)
+      best = Math.max(best, 1 - Math.min(1, Math.sqrt(dx * dx + dy * dy) / reach))
+    }
+    return 1 + best
+  }
+}
+
+function popcount(v: number): number {
+  let n = 0
+  for (let bits = v; bits !== 0; bits &= bits - 1) n++
+  return n
+}

@@ -1,0 +1,56 @@
+import type { ScopedEvent } from './change-index.js'
+
+/**
+ * What one client's next TransactionUpdate will carry, collected before it is encoded. One instance is
+ * reused for every client of a flush (cleared by {@link UpdateDraft.clear}), so a flush allocates no
+ * arrays per client.
+ */
+export class UpdateDraft {
+  /** `[handle, entity, ...]` bound in this update. */
+  readonly binds: number[] = []
+  readonly releases: number[] = []
+  /** Per table: handles whose row is inserted. */
+  readonly inserts: number[][]
+  /** Per table: handles whose row is deleted. */
+  readonly deletes: number[][]
+  /** Per table: handles and masks of updated rows (parallel arrays). */
+  readonly updateHandles: number[][]
+  readonly updateMasks: number[][]
+  readonly events: ScopedEvent[] = []
+  /** Estimated encoded bytes so far (for the byte budget). */
+  bytes = 0
+
+  /** @param tableCount - number of replicated tables */
+  constructor(readonly tableCount: number) {
+    const lists = (): number[][] => Array.from({ length: tableCount }, () => [])
+    this.inserts = lists()
+    this.deletes = lists()
+    this.updateHandles = lists()
+    this.updateMasks = lists()
+  }
+
+  /** Empties every list. */
+  clear(): void {
+    this.binds.length = 0
+    this.releases.length = 0
+    this.events.length = 0
+    for (let t = 0; t < this.tableCount; t++) {
+      ;(this.inserts[t] as number[]).length = 0
+      ;(this.deletes[t] as number[]).length = 0
+      ;(this.updateHandles[t] as number[]).length = 0
+      ;(this.updateMasks[t] as number[]).length = 0
+    }
+    this.bytes = 0
+  }
+
+  /** Whether there are rows, handles or events to send. */
+  get isEmpty(): boolean {
+    if (this.binds.length > 0 || this.releases.length > 0 || this.events.length > 0) return false
+    for (let t = 0; t < this.tableCount; t++) {
+      if ((this.inserts[t] as number[]).length > 0) return false
+      if ((this.deletes[t] as number[]).length > 0) return false
+      if ((this.updateHandles[t] as number[]).length > 0) return false
+    }
+    return true
+  }
+}

@@ -1,0 +1,207 @@
+import type { Entity, Field } from '@orrery/ecs'
+import { FrameWriter, MessageType } from '@orrery/protocol'
+import type { HandleTable } from './handle-table.js'
+import type { UpdateDraft } from './update-draft.js'
+import { quantize, type WirePlan, writePlainValue } from './wire-plan.js'
+
+/** The header fields of one client's TransactionUpdate. */
+export interface UpdateHeader {
+  readonly seq: number
+  readonly prevSeq: number
+  readonly tickDelta: number
+  readonly timeDelta: number
+  readonly ack: number | null
+}
+
+const body = new FrameWriter(1 << 16)
+const frame = new FrameWriter(1 << 16)
+const usedTables: number[] = []
+
+/**
+ * Encodes one client's TransactionUpdate straight into msgpack bytes: no array per row.
+ *
+ * Update rows whose quantized values did not move since the client's last value (and that changed no
+ * other field) are dropped here; returns null when nothing is left to say (no rows, handles, events or ack).
+ * The client's last quantized values advance as rows are written.
+ *
+ * @param handles - the client's handle table
+ * @param draft - what the update carries
+ * @param plans - the tables' wire plans
+ * @param accessors - per table, the world's field accessors
+ * @param qOffsets - per table, the first quantized slot of its fields
+ * @param header - seq, deltas and ack
+ * @returns the frame, or null
+ */
+export function encodeUpdate(
+  handles: HandleTable,
+  draft: UpdateDraft,
+  plans: readonly WirePlan[],
+  accessors: readonly (readonly Field<unknown>[])[],
+  qOffsets: readonly number[],
+  header: UpdateHeader,
+): Uint8Array | null {
+  const qSlots = handles.qSlots
+  const lastQ = handles.lastQ
+  // Drop quantized bits that did not move, before any count is written.
+  usedTables.length = 0
+  for (let t = 0; t < draft.tableCount; t++) {
+    const plan = plans[t] as WirePlan
+    const hs = draft.updateHandles[t] as number[]
+    const masks = draft.updateMasks[t] as number[]
+    if (plan.quantizedMask !== 0 && hs.length > 0) {
+      const cols = accessors[t] as readonly Field<unknown>[]
+      // The quantized values are kept for the write (read and rounded once), at `kept * quantized + slot`.
+      const width = plan.quantized
+      let cache = qCache[t]
+      if (cache === undefined || cache.length < hs.length * width) qCache[t] = cache = new Float64Array(Math.max(64, hs.length * width * 2))
+      let kept = 0
+      for (let k = 0; k < hs.length; k++) {
+        const h = hs[k] as number
+        let mask = masks[k] as number
+        const q = mask & plan.quantizedMask
+        if (q !== 0) {
+          const e = handles.entityOf(h) as Entity
+          for (let bits = q; bits !== 0; bits &= bits - 1) {
+            const i = 31 - Math.clz32(bits & -bits)
+            const f = plan.fields[i] as (typeof plan.fields)[number]
+            const value = quantize((cols[i] as Field<number>).get(e), f.step)
+            if (value === lastQ[h * qSlots + (qOffsets[t] as number) + f.qSlot]) mask &= ~(1 << i)
+            else cache[kept * width + f.qSlot] = value
+          }
+        }
+        if (mask !== 0) {
+          hs[kept] = h
+          masks[kept] = mask >>> 0
+          kept++
+        }
+      }
+      hs.length = kept
+      masks.length = kept
+    }
+    if (hs.length > 0 || (draft.inserts[t] as number[]).length > 0 || (draft.deletes[t] as number[]).length > 0) usedTables.push(t)
+  }
+  if (usedTables.length === 0 && draft.binds.length === 0 && draft.releases.length === 0 && draft.events.length === 0 && header.ack === null) {
+    return null
+  }
+  body.reset()
+  body.arrayHeader(usedTables.length)
+  for (const t of usedTables) writeTable(body, handles, draft, plans[t] as WirePlan, accessors[t] as readonly Field<unknown>[], qOffsets[t] as number)
+  frame.reset()
+  frame.arrayHeader(10)
+  frame.int(MessageType.TransactionUpdate)
+  frame.int(header.seq)
+  frame.int(header.seq - header.prevSeq)
+  frame.int(header.tickDelta)
+  frame.number(header.timeDelta)
+  if (header.ack === null) frame.nil()
+  else frame.int(header.ack)
+  frame.arrayHeader(draft.binds.length)
+  for (const v of draft.binds) frame.int(v)
+  frame.arrayHeader(draft.releases.length)
+  for (const v of draft.releases) frame.int(v)
+  frame.append(body)
+  frame.arrayHeader(draft.events.length)
+  for (const event of draft.events) {
+    frame.arrayHeader(2)
+    frame.str(event.name)
+    frame.value(event.payload)
+  }
+  return frame.toBytes()
+}
+
+function writeTable(
+  w: FrameWriter,
+  handles: HandleTable,
+  draft: UpdateDraft,
+  plan: WirePlan,
+  cols: readonly Field<unknown>[],
+  qOffset: number,
+): void {
+  const t = plan.tableId
+  const fields = plan.fields
+  const lastQ = handles.lastQ
+  const qBase = qOffset
+  const qSlots = handles.qSlots
+  const cache = plan.quantizedMask !== 0 ? qCache[t] : undefined
+  w.arrayHeader(4)
+  w.int(t)
+  const inserts = draft.inserts[t] as number[]
+  w.arrayHeader(inserts.length * (1 + fields.length))
+  for (const h of inserts) {
+    const e = handles.entityOf(h)
+    w.int(h)
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i] as (typeof fields)[number]
+      const value = (cols[i] as Field<unknown>).get(e)
+      if (f.step > 0) {
+        const q = quantize(value as number, f.step)
+        lastQ[h * qSlots + qBase + f.qSlot] = q
+        w.int(q)
+      } else writePlainValue(w, f.type, value)
+    }
+  }
+  const hs = draft.updateHandles[t] as number[]
+  const masks = draft.updateMasks[t] as number[]
+  // Runs of one mask, handles ascending: [mask, count, h, values..., gap, values..., ...] where each handle
+  // after a run's first is written as the gap from the one before (one byte for a view of any size).
+  // Sorting packs (run index, handle) into one number so the native numeric sort does the work.
+  runMasks.length = 0
+  let keys = sortKeys
+  if (keys.length < hs.length) keys = sortKeys = new Float64Array(Math.max(hs.length, keys.length * 2))
+  let items = 0
+  for (let k = 0; k < hs.length; k++) {
+    const mask = masks[k] as number
+    let run = runMasks.indexOf(mask)
+    if (run === -1) {
+      run = runMasks.push(mask) - 1
+    }
+    keys[k] = (run * HANDLE_SPAN + (hs[k] as number)) * K_SPAN + k
+    let bits = 0
+    for (let b = mask; b !== 0; b &= b - 1) bits++
+    items += 1 + bits
+  }
+  items += 2 * runMasks.length
+  const sorted = keys.subarray(0, hs.length).sort()
+  w.arrayHeader(items)
+  let at = 0
+  for (let run = 0; run < runMasks.length; run++) {
+    const mask = runMasks[run] as number
+    let count = 0
+    while (at + count < sorted.length && Math.floor((sorted[at + count] as number) / (HANDLE_SPAN * K_SPAN)) === run) count++
+    w.int(mask)
+    w.int(count)
+    let previous = 0
+    for (let j = at; j < at + count; j++) {
+      const key = sorted[j] as number
+      const k = key % K_SPAN
+      const h = (key - k) / K_SPAN - run * HANDLE_SPAN
+      const e = handles.entityOf(h)
+      w.int(h - previous)
+      previous = h
+      for (let bits = mask; bits !== 0; bits &= bits - 1) {
+        const i = 31 - Math.clz32(bits & -bits)
+        const f = fields[i] as (typeof fields)[number]
+        if (f.step > 0) {
+          const slot = h * qSlots + qBase + f.qSlot
+          const q =
+            cache === undefined ? quantize((cols[i] as Field<number>).get(e), f.step) : (cache[k * plan.quantized + f.qSlot] as number)
+          w.int(q - (lastQ[slot] as number))
+          lastQ[slot] = q
+        } else writePlainValue(w, f.type, (cols[i] as Field<unknown>).get(e))
+      }
+    }
+    at += count
+  }
+  const deletes = draft.deletes[t] as number[]
+  w.arrayHeader(deletes.length)
+  for (const h of deletes) w.int(h)
+}
+
+/** Handles stay below 2^22 (the most entities a world holds at once). */
+const HANDLE_SPAN = 2 ** 22
+/** Rows of one table in one update stay below 2^20; (run, handle, row) packs into 5 + 22 + 20 < 53 bits. */
+const K_SPAN = 2 ** 20
+/** Per table: the quantized values of the update rows being written. */
+const qCache: (Float64Array | undefined)[] = []
+const runMasks: number[] = []
+let sortKeys = new Float64Array(256)
