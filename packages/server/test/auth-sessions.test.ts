@@ -74,10 +74,11 @@ describe('signing in with a key', () => {
     const second = createServer({ module: createTestModule(), logger: false, autoStart: false, authenticator: createKeyAuthenticator({ dataDir }), port })
     servers.push(second)
     await second.listen()
-    await eventually(second, () => players.every((p) => p.client.connection.state === 'connected' && p.methods.length === 2), 3_000)
+    await eventually(second, () => players.every((p) => p.client.connection.state === 'connected' && p.methods.length === 2), 8_000)
     for (const p of players) {
       expect(p.methods).toEqual(['signature', 'token'])
-      expect(p.closes).toEqual([CloseCode.ServerShutdown])
+      // Attempts made before the second server listened fail at the socket (1006); they say nothing of auth.
+      expect(p.closes.filter((code) => code !== 1006)).toEqual([CloseCode.ServerShutdown])
       expect(p.client.identity).toBe(p.me.identity)
     }
     expect(second.metrics().clients).toBe(3)
@@ -97,9 +98,9 @@ describe('signing in with a key', () => {
     const second = createServer({ module: createTestModule(), logger: false, autoStart: false, authenticator: createKeyAuthenticator(), port })
     servers.push(second)
     await second.listen()
-    await eventually(second, () => client.connection.state === 'connected' && methods.length === 3, 3_000)
+    await eventually(second, () => client.connection.state === 'connected' && methods.length === 3, 8_000)
     expect(methods).toEqual(['signature', 'token', 'signature'])
-    expect(closes).toEqual([CloseCode.ServerShutdown, CloseCode.TokenRefused])
+    expect(closes.filter((code) => code !== 1006)).toEqual([CloseCode.ServerShutdown, CloseCode.TokenRefused])
     expect(client.identity).toBe(me.identity)
   })
 })
