@@ -207,16 +207,7 @@ export class ClientView implements AreaView {
   fold(ctx: FlushContext): void {
     const h = this.handles
     this.folded = true
-    for (let hd = 1; hd <= h.top; hd++) {
-      const rows = h.rows[hd] as number
-      if (rows === 0) continue
-      const e = h.entityOf(hd)
-      for (let bits = rows; bits !== 0; bits &= bits - 1) {
-        const t = 31 - Math.clz32(bits & -bits)
-        const mask = ctx.changes.updateMask(t, e)
-        if (mask !== 0) h.addPending(hd, t, mask)
-      }
-    }
+    this.foldAll(ctx)
     for (let t = 0; t < this.tableCount; t++) {
       const bit = 1 << t
       for (const e of ctx.changes.deletes[t] as Entity[]) {
@@ -296,9 +287,25 @@ export class ClientView implements AreaView {
     void ctx
   }
 
-  /** Every held row's changes of this window into its waiting mask (the full pass). */
+  /**
+   * Every held row's changes of this window into its waiting mask, walking whichever is shorter: the rows
+   * the world updated this window (looked up by entity), or the client's view.
+   */
   private foldAll(ctx: FlushContext): void {
     const h = this.handles
+    let updated = 0
+    for (let t = 0; t < this.tableCount; t++) updated += (ctx.changes.updates[t] as Entity[]).length
+    if (updated < h.size) {
+      for (let t = 0; t < this.tableCount; t++) {
+        for (const e of ctx.changes.updates[t] as Entity[]) {
+          const hd = h.handleOf(e)
+          if (hd === undefined || ((h.rows[hd] as number) & (1 << t)) === 0) continue
+          const mask = ctx.changes.updateMask(t, e)
+          if (mask !== 0) h.addPending(hd, t, mask)
+        }
+      }
+      return
+    }
     for (let hd = 1; hd <= h.top; hd++) if ((h.rows[hd] as number) !== 0) foldEntity(h, ctx, hd, h.entityOf(hd))
   }
 

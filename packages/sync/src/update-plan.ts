@@ -35,6 +35,8 @@ export interface PlanState {
 }
 
 const F32_MAX = 3.4028234663852886e38
+/** Entity ids and handles stay below 2^31. */
+const KEY_SPAN = 2 ** 31
 
 function fail(message: string): never {
   throw new SyncError('ERR_INVALID_UPDATE', message)
@@ -74,9 +76,12 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
     if (local !== undefined) return local === 0 ? undefined : local
     return state.entityOf(h)
   }
-  const rows = new Map<string, boolean>()
-  const held = (e: Entity, table: ReplicaTable, t: number): boolean => rows.get(`${t}:${e}`) ?? state.hasRow(e, table)
-  const qs = new Map<string, number[]>()
+  // Rows and quantized values this update changes before a later part of it reads them, keyed by
+  // table × 2^31 + entity (or handle): numbers, not strings, since most updates touch every key once.
+  const rows = new Map<number, boolean>()
+  const held = (e: Entity, table: ReplicaTable, t: number): boolean =>
+    (rows.size === 0 ? undefined : rows.get(t * KEY_SPAN + e)) ?? state.hasRow(e, table)
+  const qs = new Map<number, number[]>()
   const tables: { t: number; table: ReplicaTable; update: TransactionUpdate['tables'][number] }[] = []
   const seen = new Set<number>()
   for (const update of m.tables) {
@@ -92,7 +97,7 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
       const e = entityOf(h)
       if (e === undefined) fail(`delete of ${table.component.name}: handle ${h} is not bound`)
       if (!held(e, table, t)) fail(`delete of ${table.component.name}: row of handle ${h} is not held`)
-      rows.set(`${t}:${e}`, false)
+      rows.set(t * KEY_SPAN + e, false)
       plan.deletes.push({ table, e })
     }
   }
@@ -135,8 +140,8 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
           ;(q as number[])[table.qSlots[i] as number] = raw as number
         } else values[i] = plainValue(table, i, raw, where)
       }
-      rows.set(`${t}:${e}`, true)
-      if (q !== null) qs.set(`${t}:${h as number}`, q)
+      rows.set(t * KEY_SPAN + e, true)
+      if (q !== null) qs.set(t * KEY_SPAN + (h as number), q)
       plan.inserts.push({ table, h: h as number, e, mask: table.allowedMask, values, qs: q })
     }
   }
@@ -163,7 +168,7 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
         const e = entityOf(h)
         if (e === undefined) fail(`${where}: handle is not bound`)
         if (!held(e, table, t)) fail(`${where}: row of handle ${h as number} is not held`)
-        const key = `${t}:${h as number}`
+        const key = t * KEY_SPAN + (h as number)
         const before = qs.get(key) ?? state.lastQ(table, h as number)
         const q = table.quantized > 0 ? (before === undefined ? new Array<number>(table.quantized).fill(0) : [...before]) : null
         const values: unknown[] = []
