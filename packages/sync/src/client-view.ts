@@ -164,7 +164,17 @@ export class ClientView implements AreaView {
     const h = this.handles
     // Events first: a scoped event is heard by the clients that see one of its entities before this window's deletes.
     for (const event of ctx.changes.events) {
-      if (event.scope === null || event.scope.some((e) => h.handleOf(e) !== undefined)) draft.events.push(event)
+      const scope = event.scope
+      if (scope === null) {
+        draft.events.push(event)
+        continue
+      }
+      for (let k = 0; k < scope.length; k++) {
+        if (h.handleOf(scope[k] as Entity) !== undefined) {
+          draft.events.push(event)
+          break
+        }
+      }
     }
     const reconcile = this.applyRequests()
     const refill = reconcile || this.folded

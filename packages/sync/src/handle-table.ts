@@ -53,6 +53,8 @@ export class HandleTable {
   private areaBits: Uint32Array = new Uint32Array(1024)
   /** One bit per entity index: the entity is one of the movers. */
   private moverBits: Uint32Array = new Uint32Array(1024)
+  /** One bit per entity index: an entity of that index has a handle (a hint that saves most map lookups). */
+  private boundBits: Uint32Array = new Uint32Array(1024)
   private readonly byEntity = new Map<Entity, number>()
   private readonly free: number[] = []
   private readonly maybeEmpty: number[] = []
@@ -87,6 +89,8 @@ export class HandleTable {
 
   /** The handle of an entity in the view, or undefined. */
   handleOf(e: Entity): number | undefined {
+    const i = entityIndex(e)
+    if (i >>> 5 >= this.boundBits.length || ((this.boundBits[i >>> 5] as number) & (1 << (i & 31))) === 0) return undefined
     return this.byEntity.get(e)
   }
 
@@ -157,6 +161,7 @@ export class HandleTable {
     this.inArea[h] = 0
     this.priority[h] = 0
     this.byEntity.set(e, h)
+    this.boundBits = setBit(this.boundBits, entityIndex(e), true)
     this.maybeEmpty.push(h)
     binds.push(h, e)
     return h
@@ -218,6 +223,7 @@ export class HandleTable {
       if (this.byEntity.get(e) !== h) continue
       if (this.inArea[h] === 1) this.setInArea(h, false)
       this.byEntity.delete(e)
+      this.boundBits = setBit(this.boundBits, entityIndex(e), false)
       this.entities[h] = 0
       this.free.push(h)
       releases.push(h)
