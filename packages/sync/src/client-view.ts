@@ -265,7 +265,7 @@ export class ClientView implements AreaView {
     const subscribed = this.wholeMask | this.areaMask
     for (let t = 0; t < this.tableCount; t++) {
       const bit = 1 << t
-      if ((subscribed & bit) === 0 && !ctx.changes.touched[t]) continue
+      if ((subscribed & bit) === 0 || (ctx.changes.deletes[t] as Entity[]).length === 0) continue
       const positions = this.areaSubs.some((sub) => sub.positionTable === t)
       for (const e of ctx.changes.deletes[t] as Entity[]) {
         const hd = h.handleOf(e)
