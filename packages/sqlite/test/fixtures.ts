@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Component, defineComponent, type Entity, type World } from '@orrery/ecs'
 import { createServer, defineModule, defineReducer, type OrreryServer, type ServerOptions } from '@orrery/server'
-import { createSqliteCommitLog, FRAME_HEADER_BYTES, LogStore, type SqliteCommitLog, type SqliteCommitLogOptions } from '../src/index.js'
+import { createSqliteCommitLog, FRAME_HEADER_BYTES, LogStore, type SqliteCommitLog, type SqliteCommitLogOptions, worldRows } from '../src/index.js'
 
 export const Body = defineComponent('Body', { x: 'f32', y: 'f32', mass: 'u32' }, { spatial: { x: 'x', y: 'y', cellSize: 50 } })
 export const Player = defineComponent('Player', { identity: 'string', name: 'string', data: 'json' }, { unique: ['identity'] })
@@ -79,16 +79,7 @@ export function persistentServer(
 
 /** Every row of every component, sorted by entity, plus liveness, for equality checks. */
 export function dumpWorld(world: World, list: readonly Component[] = all): unknown {
-  const out: Record<string, unknown> = {}
-  for (const c of list) {
-    const rows: [number, unknown][] = []
-    for (const e of world.query([c]).toArray()) rows.push([e, world.get(e, c)])
-    rows.sort((a, b) => a[0] - b[0])
-    out[c.name] = rows
-  }
-  out['#alive'] = [...world.entities()].sort((a, b) => a - b)
-  out['#rng'] = world.rng.getState()
-  return out
+  return worldRows(world, list)
 }
 
 /** Runs a seeded mix of reducer calls and ticks. */
