@@ -4,6 +4,8 @@ import { type AreaView, checkMovers, enterTouched, foldEntity, fullAreaPass, lea
 import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import { HandleTable } from './handle-table.js'
+import { collectOwnerChanges } from './owner-changes.js'
+import { selectUpdates } from './update-selection.js'
 import { SyncError } from './sync-error.js'
 import type { UpdateDraft } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
@@ -25,8 +27,6 @@ export type { FlushContext } from './flush-context.js'
 
 const INSERT_BASE_BYTES = 3
 const FIELD_BYTES = 3
-const UPDATE_BASE_BYTES = 1
-const candidates: number[] = []
 
 /**
  * The server's picture of one client: its subscriptions, the rows it holds (named by per-client handles),
@@ -186,7 +186,7 @@ export class ClientView implements AreaView {
     this.stamp++
     this.collectDeletes(ctx, draft)
     // Before the area pass: a row whose owner changed away must not also go out as an update.
-    this.collectOwnerChanges(ctx, draft)
+    collectOwnerChanges(this, ctx, draft)
     const release = (): void => h.releaseEmpty(draft.releases)
     if (refill) {
       this.collectLeaves(ctx, draft, reconcile)
@@ -206,7 +206,7 @@ export class ClientView implements AreaView {
     if (!refill) this.foldWhole(ctx)
     this.collectWholeInserts(ctx, draft, reconcile)
     this.collectAreaRowInserts(ctx, draft, refill)
-    this.collectUpdates(ctx, draft)
+    selectUpdates(this, ctx, draft)
     h.clearFresh()
   }
 
@@ -414,112 +414,11 @@ export class ClientView implements AreaView {
     return this.identity !== null && owner.get(e) === this.identity
   }
 
-  /**
-   * Owner-only rows whose owner changed this window: the client drops the ones it no longer owns and gets
-   * the ones it now owns that its subscriptions cover.
-   */
-  private collectOwnerChanges(ctx: FlushContext, draft: UpdateDraft): void {
-    const h = this.handles
-    const subscribed = this.wholeMask | this.areaMask
-    for (let bits = subscribed; bits !== 0; bits &= bits - 1) {
-      const t = 31 - Math.clz32(bits & -bits)
-      const plan = ctx.plans[t] as WirePlan
-      if (plan.ownerField < 0) continue
-      for (const e of ctx.changes.updates[t] as Entity[]) {
-        if ((ctx.changes.updateMask(t, e) & (1 << plan.ownerField)) === 0) continue
-        let hd = h.handleOf(e)
-        const held = hd !== undefined && ((h.rows[hd] as number) & (1 << t)) !== 0
-        const mine = this.canHold(ctx, e, t)
-        if (held && !mine) {
-          h.removeRow(hd as number, t)
-          ;(draft.deletes[t] as number[]).push(hd as number)
-        } else if (!held && mine) {
-          const covered = (this.wholeMask & (1 << t)) !== 0 || (hd !== undefined && h.inArea[hd] === 1 && (this.areaMask & (1 << t)) !== 0)
-          if (!covered) continue
-          if (hd === undefined) hd = h.bind(e, draft.binds)
-          this.insertRow(ctx, draft, hd, t)
-        }
-      }
-    }
-  }
-
   insertRow(ctx: FlushContext, draft: UpdateDraft, hd: number, t: number): void {
     this.handles.addRow(hd, t)
     this.handles.markFresh(hd, t)
     ;(draft.inserts[t] as number[]).push(hd)
     draft.bytes += INSERT_BASE_BYTES + FIELD_BYTES * (ctx.plans[t] as WirePlan).fields.length
   }
-
-  /** Changed rows of the view; within the budget all of them, beyond it the highest accumulated priority first. */
-  private collectUpdates(ctx: FlushContext, draft: UpdateDraft): void {
-    const h = this.handles
-    candidates.length = 0
-    let estimate = 0
-    const listed = h.takePendingList()
-    for (let k = 0; k < listed.length; k += 2) {
-      const hd = listed[k] as number
-      const t = listed[k + 1] as number
-      const mask = h.pendingMask(hd, t)
-      if (mask === 0) continue
-      // A row inserted by this update already carries its current values.
-      if (h.isFresh(hd, t)) {
-        h.takePending(hd, t)
-        continue
-      }
-      candidates.push(hd, t)
-      estimate += UPDATE_BASE_BYTES + FIELD_BYTES * popcount(mask)
-    }
-    if (candidates.length === 0) return
-    if (draft.bytes + estimate <= ctx.budgetBytes) {
-      for (let k = 0; k < candidates.length; k += 2) this.takeUpdate(draft, candidates[k] as number, candidates[k + 1] as number)
-      return
-    }
-    // Over budget: every waiting row gains priority (nearer the area's centre gains more), the highest go first.
-    // Fiedler, "State Synchronization" (priority accumulator).
-    const order: number[] = []
-    for (let k = 0; k < candidates.length; k += 2) {
-      const hd = candidates[k] as number
-      h.priority[hd] = (h.priority[hd] as number) + this.weight(ctx, h.entityOf(hd))
-      order.push(k)
-    }
-    order.sort((a, b) => (h.priority[candidates[b] as number] as number) - (h.priority[candidates[a] as number] as number))
-    for (const k of order) {
-      const hd = candidates[k] as number
-      const t = candidates[k + 1] as number
-      if (draft.bytes > ctx.budgetBytes) {
-        this.updatesDeferred = true
-        h.relist(hd, t)
-      } else this.takeUpdate(draft, hd, t)
-    }
-  }
-
-  private takeUpdate(draft: UpdateDraft, hd: number, t: number): void {
-    const mask = this.handles.takePending(hd, t)
-    ;(draft.updateHandles[t] as number[]).push(hd)
-    ;(draft.updateMasks[t] as number[]).push(mask)
-    draft.bytes += UPDATE_BASE_BYTES + FIELD_BYTES * popcount(mask)
-    this.handles.priority[hd] = 0
-  }
-
-  /** Priority gained per tick of waiting: 1, plus up to 1 more the nearer the entity is to an area's centre. */
-  private weight(ctx: FlushContext, e: Entity): number {
-    let best = 0
-    for (const sub of this.areaSubs) {
-      const plan = ctx.plans[sub.positionTable] as WirePlan
-      if (!ctx.world.has(e, plan.component)) continue
-      const cols = ctx.accessors[sub.positionTable] as readonly Field<unknown>[]
-      const area = sub.area as Area
-      const dx = (cols[plan.spatialX] as Field<number>).get(e) - (area.minX + area.maxX) / 2
-      const dy = (cols[plan.spatialY] as Field<number>).get(e) - (area.minY + area.maxY) / 2
-      const reach = Math.max(1, (area.maxX - area.minX + area.maxY - area.minY) / 2 + area.margin)
-      best = Math.max(best, 1 - Math.min(1, Math.sqrt(dx * dx + dy * dy) / reach))
-    }
-    return 1 + best
-  }
 }
 
-function popcount(v: number): number {
-  let n = 0
-  for (let bits = v; bits !== 0; bits &= bits - 1) n++
-  return n
-}
