@@ -11,7 +11,7 @@ import {
   type Subscribe,
   type Unsubscribe,
 } from '@orrery/protocol'
-import { createReplicator, type Replicator, SyncError } from '@orrery/sync'
+import { createReplicator, type Replicator } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import { HandshakeLimiter } from './auth/handshake-limiter.js'
@@ -33,6 +33,8 @@ import { PipelineWorld } from './pipeline-world.js'
 import { recoverWorld } from './recovery.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
 import { ResultDelivery } from './result-delivery.js'
+import { SignalHandlers } from './signal-handlers.js'
+import { runSyncRequest } from './sync-request.js'
 import { ServerError } from './server-error.js'
 import { TickLoop } from './tick-loop.js'
 import { type TransactionCaller, TransactionRunner } from './transaction-runner.js'
@@ -85,7 +87,7 @@ class Host implements OrreryServer, SessionHost {
   private nextConnection = 1
   private listener: Listener | null = null
   private closing: Promise<void> | null = null
-  private signalHandler: ((signal: NodeJS.Signals) => void) | null = null
+  private readonly signals: SignalHandlers
 
   constructor(input: ServerOptions) {
     const { options, limits } = validateOptions(input)
@@ -93,6 +95,7 @@ class Host implements OrreryServer, SessionHost {
     this.limits = limits
     this.module = options.module
     this.log = resolveLogger(options.logger, `orrery:${options.module.name}`)
+    this.signals = new SignalHandlers(this.log, () => this.closing !== null, () => this.close())
     this.moduleCaller = { sender: MODULE_IDENTITY, connectionId: null, log: this.log }
     this.authenticator = options.authenticator ?? createAnonymousAuthenticator()
     this.clock = options.clock ?? systemClock
@@ -297,18 +300,7 @@ class Host implements OrreryServer, SessionHost {
   }
 
   installSignalHandlers(): void {
-    if (this.signalHandler !== null) return
-    const handler = (signal: NodeJS.Signals): void => {
-      if (this.closing !== null) {
-        this.log.warn({ signal }, 'second signal during shutdown; exiting now')
-        process.exit(1)
-      }
-      this.log.info({ signal }, 'shutting down')
-      this.close().catch((error: unknown) => this.log.error({ err: error }, 'shutdown failed'))
-    }
-    this.signalHandler = handler
-    process.on('SIGINT', handler)
-    process.on('SIGTERM', handler)
+    this.signals.install()
   }
 
   // SessionHost
@@ -374,28 +366,18 @@ class Host implements OrreryServer, SessionHost {
   }
 
   subscribe(session: ClientSession, message: Subscribe): void {
-    try {
-      this.replicator.subscribe(session.id, message.requestId, message.queryId, message.components, message.area)
-    } catch (error) {
-      this.requestFailed(session, error, message.requestId)
-    }
+    const { requestId, queryId, components, area } = message
+    runSyncRequest(session, this.counters, requestId, () => this.replicator.subscribe(session.id, requestId, queryId, components, area))
   }
 
   unsubscribe(session: ClientSession, message: Unsubscribe): void {
-    try {
-      this.replicator.unsubscribe(session.id, message.requestId, message.queryId)
-    } catch (error) {
-      this.requestFailed(session, error, message.requestId)
-    }
+    runSyncRequest(session, this.counters, message.requestId, () =>
+      this.replicator.unsubscribe(session.id, message.requestId, message.queryId),
+    )
   }
 
   setArea(session: ClientSession, message: SetArea): void {
-    try {
-      this.replicator.setArea(session.id, message.queryId, message.area)
-    } catch (error) {
-      this.counters.errors++
-      session.sendError(error instanceof SyncError ? error.code : 'ERR_INTERNAL', messageOf(error), null)
-    }
+    runSyncRequest(session, this.counters, null, () => this.replicator.setArea(session.id, message.queryId, message.area))
   }
 
   ended(session: ClientSession, admitted: boolean): void {
@@ -441,19 +423,9 @@ class Host implements OrreryServer, SessionHost {
     }
   }
 
-  private requestFailed(session: ClientSession, error: unknown, requestId: number): void {
-    this.counters.errors++
-    const code = error instanceof SyncError ? error.code : 'ERR_INTERNAL'
-    session.sendError(code, messageOf(error), requestId)
-  }
-
   private async shutdown(): Promise<void> {
     this.loop.stop()
-    if (this.signalHandler !== null) {
-      process.off('SIGINT', this.signalHandler)
-      process.off('SIGTERM', this.signalHandler)
-      this.signalHandler = null
-    }
+    this.signals.remove()
     const listener = this.listener
     listener?.stopAccepting()
     try {
