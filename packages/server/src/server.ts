@@ -11,7 +11,7 @@ import {
   type Subscribe,
   type Unsubscribe,
 } from '@orrery/protocol'
-import { createReplicator, type Replicator } from '@orrery/sync'
+import type { Replicator } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import { HandshakeLimiter } from './auth/handshake-limiter.js'
@@ -33,6 +33,8 @@ import { PipelineWorld } from './pipeline-world.js'
 import { recoverWorld } from './recovery.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
 import { ResultDelivery } from './result-delivery.js'
+import { IdentitySessions } from './identity-sessions.js'
+import { createModuleReplicator, replicatedComponents } from './module-replicator.js'
 import { SignalHandlers } from './signal-handlers.js'
 import { runSyncRequest } from './sync-request.js'
 import { ServerError } from './server-error.js'
@@ -79,7 +81,7 @@ class Host implements OrreryServer, SessionHost {
   private readonly systems: readonly { def: SystemDef; everyTicks: number }[]
   private readonly tickStats = new DurationStats(1024)
   private readonly sessions = new Map<string, ClientSession>()
-  private readonly byIdentity = new Map<Identity, Set<ClientSession>>()
+  private readonly identities: IdentitySessions
   private readonly moduleCaller: TransactionCaller
   private tickCount = 0
   private reducerCalls = 0
@@ -95,19 +97,18 @@ class Host implements OrreryServer, SessionHost {
     this.limits = limits
     this.module = options.module
     this.log = resolveLogger(options.logger, `orrery:${options.module.name}`)
+    this.identities = new IdentitySessions(options.duplicateIdentity ?? 'replace')
     this.signals = new SignalHandlers(this.log, () => this.closing !== null, () => this.close())
     this.moduleCaller = { sender: MODULE_IDENTITY, connectionId: null, log: this.log }
     this.authenticator = options.authenticator ?? createAnonymousAuthenticator()
     this.clock = options.clock ?? systemClock
-    this.handshakes = new HandshakeLimiter(
-      {
-        perIp: limits.handshakesPerIp,
-        ipWindowMs: limits.handshakeIpWindowMs,
-        perIdentity: limits.handshakesPerIdentity,
-        identityWindowMs: limits.handshakeIdentityWindowMs,
-      },
-      options.handshakeLimiters,
-    )
+    const handshakeLimits = {
+      perIp: limits.handshakesPerIp,
+      ipWindowMs: limits.handshakeIpWindowMs,
+      perIdentity: limits.handshakesPerIdentity,
+      identityWindowMs: limits.handshakeIdentityWindowMs,
+    }
+    this.handshakes = new HandshakeLimiter(handshakeLimits, options.handshakeLimiters)
     const components = options.module.components
     const allComponents = [...components, ...(options.module.serverComponents ?? [])]
     const commitLog = options.commitLog ?? createMemoryCommitLog()
@@ -115,19 +116,11 @@ class Host implements OrreryServer, SessionHost {
     this.recoveredSeq = recovered.seq
     this.tickCount = recovered.tick
     const raw = recovered.world
-    // Private components stay on the server: they are neither described to clients nor replicated (but persisted).
-    const replicated = components.filter((c) => (c.options as { visibility?: unknown }).visibility !== 'private')
-    const eventScope = options.module.eventScope
-    this.replicator = createReplicator({
-      world: raw,
-      components: replicated,
-      maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
-      updateBudgetBytes: limits.updateBudgetBytes,
-      ...(options.hysteresis === undefined ? {} : { hysteresis: options.hysteresis }),
-      ...(eventScope === undefined ? {} : { eventScope: (event) => eventScope.call(options.module, event) }),
-      // A recovered world goes on from the log's seq and tick: Welcome and updates continue them.
-      initialSeq: recovered.seq,
-      initialTick: recovered.tick,
+    const replicated = replicatedComponents(components)
+    this.replicator = createModuleReplicator(options.module, raw, replicated, limits, {
+      seq: recovered.seq,
+      tick: recovered.tick,
+      hysteresis: options.hysteresis,
     })
     this.pipeline = new CommitPipeline({
       world: raw,
@@ -306,18 +299,7 @@ class Host implements OrreryServer, SessionHost {
   // SessionHost
 
   admit(session: ClientSession, auth: AuthResult): void {
-    if ((this.options.duplicateIdentity ?? 'replace') === 'replace') {
-      const previous = this.byIdentity.get(auth.identity)
-      if (previous !== undefined) {
-        for (const old of [...previous]) {
-          old.log.info('replaced by a new connection with the same identity')
-          old.end(CloseCode.SessionReplaced, 'session replaced')
-        }
-      }
-    }
-    let set = this.byIdentity.get(auth.identity)
-    if (set === undefined) this.byIdentity.set(auth.identity, (set = new Set()))
-    set.add(session)
+    this.identities.add(session, auth.identity)
     this.replicator.addClient(session.id, {
       send: (frame) => session.sendFrame(frame),
       canSend: () => session.canSend(),
@@ -384,10 +366,7 @@ class Host implements OrreryServer, SessionHost {
     this.sessions.delete(session.id)
     if (!admitted) return
     this.replicator.removeClient(session.id)
-    const identity = session.identity as Identity
-    const set = this.byIdentity.get(identity)
-    set?.delete(session)
-    if (set?.size === 0) this.byIdentity.delete(identity)
+    this.identities.remove(session, session.identity as Identity)
     session.log.info('client disconnected')
     this.runHook('onDisconnect', session)
   }
