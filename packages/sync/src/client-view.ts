@@ -4,25 +4,13 @@ import { type AreaView, checkMovers, enterTouched, foldEntity, fullAreaPass, lea
 import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import { HandleTable } from './handle-table.js'
+import { type PendingAck, SubscriptionSet } from './subscription-set.js'
 import { collectOwnerChanges } from './owner-changes.js'
 import { selectUpdates } from './update-selection.js'
-import { SyncError } from './sync-error.js'
 import type { UpdateDraft } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
 
-/** A subscription request waiting for the next flush (at most one per queryId: the last one wins). */
-export type PendingRequest =
-  | { readonly kind: 'subscribe'; readonly requestId: number; readonly sub: ServedSubscription }
-  | { readonly kind: 'unsubscribe'; readonly requestId: number; readonly queryId: number }
-
-/** An acknowledgement to send after the update that carried its rows. */
-export type PendingAck = {
-  /** `superseded`: a later request for the same queryId replaced this one before it was served. */
-  readonly kind: 'applied' | 'unsubscribed' | 'superseded'
-  readonly requestId: number
-  readonly queryId: number
-}
-
+export type { PendingAck } from './subscription-set.js'
 export type { FlushContext } from './flush-context.js'
 
 const INSERT_BASE_BYTES = 3
@@ -39,21 +27,12 @@ const FIELD_BYTES = 3
  */
 export class ClientView implements AreaView {
   readonly handles: HandleTable
-  /** Served subscriptions by queryId. */
-  readonly subs = new Map<number, ServedSubscription>()
-  /** Requests for the next flush, by queryId (last one wins), in arrival order. */
-  readonly pending = new Map<number, PendingRequest>()
-  /** Acks waiting for their rows to be sent. */
-  readonly acks: PendingAck[] = []
+  /** Its subscriptions, the requests for the next flush and the acks they owe. */
+  readonly subscriptions: SubscriptionSet
   /** Rows of whole-table subscriptions still to insert (`[table, entity, ...]`), when a budget cut them short. */
   private backlog: number[] = []
-  wholeMask = 0
-  areaMask = 0
-  areaSubs: ServedSubscription[] = []
   /** Stamp of the flush being collected. */
   stamp = 0
-  /** An area moved since the last collect (entities may enter or leave without moving). */
-  private areaMoved = false
   /** The seq of the last frame that moved this client's state (update, Welcome, ack). */
   lastSeq: number
   lastTick: number
@@ -82,75 +61,45 @@ export class ClientView implements AreaView {
     /** The client's identity: it receives the owner-only rows whose owner field holds it. */
     readonly identity: string | null,
     readonly tableCount: number,
-    private readonly maxSubscriptions: number,
+    maxSubscriptions: number,
     qSlots: number,
     start: { seq: number; tick: number; time: number },
   ) {
     this.handles = new HandleTable(tableCount, qSlots)
+    this.subscriptions = new SubscriptionSet(maxSubscriptions)
     this.lastSeq = start.seq
     this.lastTick = start.tick
     this.lastTime = start.time
   }
 
-  /** Whether requests wait for the next flush. */
-  get hasPending(): boolean {
-    return this.pending.size > 0
+  /** Tables covered whole, as a mask by table id. */
+  get wholeMask(): number {
+    return this.subscriptions.wholeMask
   }
 
-  /**
-   * Queues a subscription (replacing a pending request of the same queryId).
-   *
-   * @throws SyncError `ERR_TOO_MANY_SUBSCRIPTIONS` when the client is at its limit
-   */
+  /** Tables covered by areas, as a mask by table id. */
+  get areaMask(): number {
+    return this.subscriptions.areaMask
+  }
+
+  /** The served area subscriptions. */
+  get areaSubs(): readonly ServedSubscription[] {
+    return this.subscriptions.areaSubs
+  }
+
+  /** @see SubscriptionSet.requestSubscribe */
   requestSubscribe(requestId: number, sub: ServedSubscription): void {
-    const known = this.subs.has(sub.queryId) || this.pending.has(sub.queryId)
-    if (!known && this.heldQueryIds() >= this.maxSubscriptions) {
-      throw new SyncError('ERR_TOO_MANY_SUBSCRIPTIONS', `a client may hold at most ${this.maxSubscriptions} subscriptions`)
-    }
-    this.supersede(sub.queryId)
-    this.pending.set(sub.queryId, { kind: 'subscribe', requestId, sub })
+    this.subscriptions.requestSubscribe(requestId, sub)
   }
 
-  /** A request for `queryId` still waits: it will be answered as superseded, and the new one replaces it. */
-  private supersede(queryId: number): void {
-    const previous = this.pending.get(queryId)
-    if (previous === undefined) return
-    this.pending.delete(queryId)
-    this.acks.push({ kind: 'superseded', requestId: previous.requestId, queryId })
-  }
-
-  /** Distinct queryIds served or pending (a re-subscribe of a served query counts once). */
-  private heldQueryIds(): number {
-    let n = this.subs.size
-    for (const queryId of this.pending.keys()) if (!this.subs.has(queryId)) n++
-    return n
-  }
-
-  /** Queues the end of a subscription (replacing a pending request of the same queryId). */
+  /** @see SubscriptionSet.requestUnsubscribe */
   requestUnsubscribe(requestId: number, queryId: number): void {
-    this.supersede(queryId)
-    this.pending.set(queryId, { kind: 'unsubscribe', requestId, queryId })
+    this.subscriptions.requestUnsubscribe(requestId, queryId)
   }
 
-  /**
-   * Moves the area of a served or pending area subscription; takes effect at the next flush.
-   *
-   * @throws SyncError `ERR_UNKNOWN_SUBSCRIPTION` when no area subscription has that queryId
-   */
+  /** @see SubscriptionSet.setArea */
   setArea(queryId: number, area: Area): void {
-    const request = this.pending.get(queryId)
-    if (request?.kind === 'subscribe' && request.sub.area !== null) {
-      this.pending.set(queryId, { ...request, sub: { ...request.sub, area } })
-      return
-    }
-    const sub = this.subs.get(queryId)
-    if (sub === undefined || sub.area === null) {
-      throw new SyncError('ERR_UNKNOWN_SUBSCRIPTION', `no area subscription ${queryId}`)
-    }
-    const moved = { ...sub, area }
-    this.subs.set(queryId, moved)
-    this.areaSubs = this.areaSubs.map((s) => (s.queryId === queryId ? moved : s))
-    this.areaMoved = true
+    this.subscriptions.setArea(queryId, area)
   }
 
   /**
@@ -176,10 +125,10 @@ export class ClientView implements AreaView {
         }
       }
     }
-    const reconcile = this.applyRequests()
+    const reconcile = this.subscriptions.apply()
     const refill = reconcile || this.folded
     // Entities the budget kept out last time are in the area but did not move: look at the whole area again.
-    const areaMoved = this.areaMoved || this.deferred
+    const areaMoved = this.subscriptions.takeAreaMoved() || this.deferred
     this.folded = false
     this.deferred = false
     this.updatesDeferred = false
@@ -202,7 +151,6 @@ export class ClientView implements AreaView {
       }
     }
     release()
-    this.areaMoved = false
     if (!refill) this.foldWhole(ctx)
     this.collectWholeInserts(ctx, draft, reconcile)
     this.collectAreaRowInserts(ctx, draft, refill)
@@ -230,33 +178,8 @@ export class ClientView implements AreaView {
 
   /** Marks the acks whose rows have all been sent as ready; returns them. */
   takeReadyAcks(): PendingAck[] {
-    if (this.deferred || this.backlog.length > 0 || this.acks.length === 0) return []
-    return this.acks.splice(0)
-  }
-
-  private applyRequests(): boolean {
-    if (this.pending.size === 0) return false
-    for (const request of this.pending.values()) {
-      if (request.kind === 'subscribe') {
-        this.subs.set(request.sub.queryId, request.sub)
-        this.acks.push({ kind: 'applied', requestId: request.requestId, queryId: request.sub.queryId })
-      } else {
-        this.subs.delete(request.queryId)
-        this.acks.push({ kind: 'unsubscribed', requestId: request.requestId, queryId: request.queryId })
-      }
-    }
-    this.pending.clear()
-    this.wholeMask = 0
-    this.areaMask = 0
-    this.areaSubs = []
-    for (const sub of this.subs.values()) {
-      if (sub.area === null) this.wholeMask |= sub.tables
-      else {
-        this.areaMask |= sub.tables
-        this.areaSubs.push(sub)
-      }
-    }
-    return true
+    if (this.deferred || this.backlog.length > 0) return []
+    return this.subscriptions.takeAcks()
   }
 
   private collectDeletes(ctx: FlushContext, draft: UpdateDraft): void {
