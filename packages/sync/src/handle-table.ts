@@ -33,6 +33,8 @@ export class HandleTable {
   priority: Float32Array
   /** Last quantized value sent, at `handle * qSlots + slot`. */
   lastQ: Float64Array
+  /** Last step of each predicted field (`q − q_before` of its last update, 0 after an insert), at `handle * qSlots + slot`. */
+  lastD: Float64Array
   /** The flush stamp at which an area pass last looked at the handle. */
   seen: Int32Array
   /** Handles whose entity moved while in an area (checked for leaving each flush), with a flag per handle. */
@@ -77,6 +79,7 @@ export class HandleTable {
     this.mover = new Uint8Array(n)
     this.fresh = new Uint32Array(n)
     this.lastQ = new Float64Array(n * qSlots)
+    this.lastD = new Float64Array(n * qSlots)
     this.entities = new Int32Array(n)
     this.pending = new Uint32Array(n * tableCount)
     this.listed = new Uint8Array(n * tableCount)
@@ -288,6 +291,7 @@ export class HandleTable {
     this.mover = grown(this.mover, n)
     this.fresh = grown(this.fresh, n)
     this.lastQ = grown(this.lastQ, n * this.qSlots)
+    this.lastD = grown(this.lastD, n * this.qSlots)
     this.entities = grown(this.entities, n)
     this.pending = grown(this.pending, n * this.tableCount)
     this.listed = grown(this.listed, n * this.tableCount)

@@ -114,20 +114,27 @@ describe('createReplica', () => {
     ])
   })
 
-  it('applies deltas to quantized fields, plain values to the others, and announces the changed mask', () => {
+  it('applies deltas to quantized fields (positions against their last step), plain values to the others, and announces the changed mask', () => {
     const replica = seeded()
     const log = record(replica)
     replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [0b0101, 2, 1, 8, 1.75, 1, -3, -1], deletes: [] }] }))
     expect(replica.world.get(id(1), Mover)).toEqual({ x: 1.5, y: 2, heading: 1.75, hp: 3 })
     expect(replica.world.get(id(2), Mover)).toEqual({ x: -1.1875, y: 0, heading: -1, hp: 1 })
-    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b0001, 1, 1, -4] }] }))
+    // x of handle 1 last moved 8: predicted 24 + 8, corrected by −12.
+    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b0001, 1, 1, -12] }] }))
     expect(replica.world.read(id(1), Mover, 'x')).toBe(1.25)
+    // A run of mask 0 moves each predicted field by its last step (x −4, y 0).
+    replica.applyUpdate(update(4, 5, { tables: [{ tableId: 0, updates: [0, 1, 1] }] }))
+    expect(replica.world.read(id(1), Mover, 'x')).toBe(1)
+    expect(replica.world.read(id(1), Mover, 'y')).toBe(2)
     expect(log).toEqual([
       ['update', 'Mover', id(1), { x: 1.5, y: 2, heading: 1.75, hp: 3 }, { x: 1, y: 2, heading: 0.5, hp: 3 }, 0b0101],
       ['update', 'Mover', id(2), { x: -1.1875, y: 0, heading: -1, hp: 1 }, { x: -1, y: 0, heading: 0, hp: 1 }, 0b0101],
       ['applied', 3],
       ['update', 'Mover', id(1), { x: 1.25, y: 2, heading: 1.75, hp: 3 }, { x: 1.5, y: 2, heading: 1.75, hp: 3 }, 0b0001],
       ['applied', 4],
+      ['update', 'Mover', id(1), { x: 1, y: 2, heading: 1.75, hp: 3 }, { x: 1.25, y: 2, heading: 1.75, hp: 3 }, 0b0001],
+      ['applied', 5],
     ])
   })
 
@@ -223,7 +230,7 @@ describe('createReplica', () => {
       ['an insert of a held row', { tables: [{ tableId: 0, inserts: [1, 0, 0, 0, 0] }] }],
       ['an insert with a short row', { binds: [7, id(20)], tables: [{ tableId: 0, inserts: [7, 0, 0, 0] }] }],
       ['a mask with a bit beyond the fields', { tables: [{ tableId: 0, updates: [0b10000, 1, 1, 1] }] }],
-      ['a zero mask', { tables: [{ tableId: 0, updates: [0, 1, 1] }] }],
+      ['a zero mask in a table without predicted fields', { tables: [{ tableId: 2, updates: [0, 1, 3] }] }],
       ['a negative count', { tables: [{ tableId: 0, updates: [0b1000, -1] }] }],
       ['a run longer than the updates', { tables: [{ tableId: 0, updates: [0b1000, 3, 1, 1, 2, 1] }] }],
       ['a handle repeated in a run (gap 0)', { tables: [{ tableId: 0, updates: [0b1000, 2, 1, 1, 0, 2] }] }],

@@ -207,7 +207,7 @@ export function createReplica(options: ReplicaOptions): Replica {
       if (row.qs !== null) qOf(row.table.component).set(row.h, row.qs)
     }
     for (const row of plan.updates) {
-      store.updateRow(row.table.component, row.e, row.mask, row.values)
+      if (row.mask !== 0) store.updateRow(row.table.component, row.e, row.mask, row.values)
       if (row.qs !== null) qOf(row.table.component).set(row.h, row.qs)
     }
   }

@@ -91,10 +91,10 @@ function moveTo(h: Harness, e: Entity, x: number, y: number): void {
 }
 
 describe('createReplicator', () => {
-  it('describes the replicated tables in table-id order, with quantization steps', () => {
+  it('describes the replicated tables in table-id order, with quantization steps (positions predicted)', () => {
     const { replicator } = aoi()
     expect(replicator.schema).toEqual([
-      ['Mover', [['x', 'f64', 1 / 16], ['y', 'f64', 1 / 16], ['heading', 'f32'], ['hp', 'u8']]],
+      ['Mover', [['x', 'f64', 1 / 16, true], ['y', 'f64', 1 / 16, true], ['heading', 'f32'], ['hp', 'u8']]],
       ['Tag', [['label', 'string'], ['level', 'u16']]],
       ['Score', [['points', 'u32'], ['ratio', 'f32', 0.01]]],
     ])
@@ -790,32 +790,61 @@ describe('quantization', () => {
     })
   })
 
-  it('sends updates of quantized fields as deltas, and nothing for moves below half a step', () => {
+  it('sends updates of predicted positions against last + last step, and nothing for moves below half a step', () => {
     const h = aoi()
     const a = h.client('a')
     const e = spawn(h, 10, 20)
     h.replicator.subscribe('a', 1, 1, ['Mover'], AREA)
     h.flush()
     a.pump()
+    // After the insert the last step is 0: the first update carries the whole delta.
     moveTo(h, e, 11.5, 20)
     h.flush()
     expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b01, 1, 1, 24])
+    // x was predicted to move 24 again: it stopped (−24); y moved −32 from a last step of 0.
     moveTo(h, e, 11.5, 18)
     h.flush()
-    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b10, 1, 1, -32])
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b11, 1, 1, -24, -32])
     // Drift below half a step is not sent, but it is not lost either: the value is compared with the last one sent.
     moveTo(h, e, 11.52, 18.01)
     h.flush()
     expect(a.pump()).toEqual([])
+    // x moved one step (its last step is 0); y stays, against a prediction of −32 more.
     moveTo(h, e, 11.54, 18.02)
     h.flush()
-    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b01, 1, 1, 1])
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b11, 1, 1, 1, 32])
     expect(a.replica.world.read(e, Mover, 'x')).toBe(11.5625)
     expect(a.replica.world.read(e, Mover, 'y')).toBe(18)
-    // A quantized bit that did not move is dropped from a row that also changed another field.
+    // A row sent for another field moves its predicted positions too: x, predicted one step further, is held back.
     h.tx(() => h.world.update(e, Mover, { x: 11.55, hp: 9 }))
     h.flush()
-    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b1000, 1, 1, 9])
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b1001, 1, 1, -1, 9])
+    expect(a.replica.world.read(e, Mover, 'x')).toBe(11.5625)
+    expectExact(h, a, areaSpec(AREA, [Mover]))
+  })
+
+  it('sends a steady mover as its handle alone (a run of mask 0), and corrects the prediction when it stops', () => {
+    const h = aoi()
+    const a = h.client('a')
+    const e = spawn(h, 10, 20)
+    h.replicator.subscribe('a', 1, 1, ['Mover'], AREA)
+    h.flush()
+    a.pump()
+    moveTo(h, e, 11, 21)
+    h.flush()
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b11, 1, 1, 16, 16])
+    for (let k = 2; k <= 4; k++) {
+      moveTo(h, e, 10 + k, 20 + k)
+      h.flush()
+      expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0, 1, 1])
+      expect(a.replica.world.read(e, Mover, 'x')).toBe(10 + k)
+      expect(a.replica.world.read(e, Mover, 'y')).toBe(20 + k)
+    }
+    h.tx(() => h.world.update(e, Mover, { heading: 1 }))
+    h.flush()
+    const heading = table(onlyUpdate(a.pump()), 0)?.updates ?? []
+    // The heading's own delta; the position, predicted to move on, is pinned where it is.
+    expect(heading[0]).toBe(0b111)
     expectExact(h, a, areaSpec(AREA, [Mover]))
   })
 

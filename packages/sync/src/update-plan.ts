@@ -1,4 +1,4 @@
-import type { Entity } from '@orrery/ecs'
+import type { Entity, FieldType } from '@orrery/ecs'
 import type { TransactionUpdate } from '@orrery/protocol'
 import { isEntityId, isFieldValue } from './field-values.js'
 import type { ReplicaTable } from './replica-tables.js'
@@ -11,7 +11,10 @@ export interface PlannedRow {
   readonly e: Entity
   readonly mask: number
   readonly values: unknown[]
-  /** The quantized values after this row, by quantized slot (null when the table has none). */
+  /**
+   * The quantized values after this row by quantized slot, then the last step of each (`quantized + slot`;
+   * predicted fields move by it when a later row does not correct them); null when the table has none.
+   */
   readonly qs: number[] | null
 }
 
@@ -45,7 +48,9 @@ function fail(message: string): never {
 function dequantized(table: ReplicaTable, i: number, q: unknown, where: string): number {
   if (typeof q !== 'number' || !Number.isSafeInteger(q)) fail(`${where}: quantized ${table.component.name}.${table.component.fields[i]} is not an integer`)
   const v = q * (table.steps[i] as number)
-  const ok = table.types[i] === 'f32' ? Number.isFinite(v) && Math.abs(v) <= F32_MAX : Number.isFinite(v)
+  const type = table.types[i] as FieldType
+  const ok =
+    type === 'f32' ? Number.isFinite(v) && Math.abs(v) <= F32_MAX : type === 'f64' ? Number.isFinite(v) : isFieldValue(type, v)
   if (!ok) fail(`${where}: ${table.component.name}.${table.component.fields[i]} out of range`)
   return table.types[i] === 'f32' ? Math.fround(v) : v
 }
@@ -132,7 +137,7 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
       if (e === undefined) fail(`${where}: handle is not bound`)
       if (held(e, table, t) && !state.isStale(e, table)) fail(`${where}: row is already held`)
       const values = new Array<unknown>(n)
-      const q = table.quantized > 0 ? new Array<number>(table.quantized) : null
+      const q = table.quantized > 0 ? new Array<number>(2 * table.quantized).fill(0) : null
       for (let i = 0; i < n; i++) {
         const raw = flat[at + 1 + i]
         if ((table.steps[i] as number) > 0) {
@@ -152,12 +157,15 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
       const mask = flat[at]
       const count = flat[at + 1]
       const where = `updates of ${table.component.name} at ${at}`
-      if (typeof mask !== 'number' || !Number.isInteger(mask) || mask <= 0 || (mask & ~table.allowedMask) !== 0) fail(`${where}: bad mask`)
+      // A run of mask 0 moves predicted fields by their last step alone: only tables that have some.
+      const lowest = table.predictedMask === 0 ? 1 : 0
+      if (typeof mask !== 'number' || !Number.isInteger(mask) || mask < lowest || (mask & ~table.allowedMask) !== 0) fail(`${where}: bad mask`)
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) fail(`${where}: bad count`)
       at += 2
       let bits = 0
       for (let b = mask; b !== 0; b &= b - 1) bits++
       if (at + count * (1 + bits) > flat.length) fail(`${where}: run longer than the updates`)
+      const width = table.quantized
       let previous = 0
       for (let r = 0; r < count; r++) {
         // The first handle of a run is written as is, each later one as the gap from the one before (≥ 1).
@@ -170,22 +178,30 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
         if (!held(e, table, t)) fail(`${where}: row of handle ${h as number} is not held`)
         const key = t * KEY_SPAN + (h as number)
         const before = qs.get(key) ?? state.lastQ(table, h as number)
-        const q = table.quantized > 0 ? (before === undefined ? new Array<number>(table.quantized).fill(0) : [...before]) : null
+        const q = width > 0 ? (before === undefined ? new Array<number>(2 * width).fill(0) : [...before]) : null
         const values: unknown[] = []
+        let changed = 0
         let v = at + 1
-        for (let b = mask; b !== 0; b &= b - 1) {
+        // Fields in index order: the mask's, and the predicted ones, which move by their last step when clear.
+        for (let b = mask | table.predictedMask; b !== 0; b &= b - 1) {
           const i = 31 - Math.clz32(b & -b)
-          const raw = flat[v++]
+          const sent = (mask & (1 << i)) !== 0
+          const raw = sent ? flat[v++] : 0
           if ((table.steps[i] as number) > 0) {
             if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) fail(`${where}: quantized delta is not an integer`)
             const slot = table.qSlots[i] as number
-            const next = ((q as number[])[slot] as number) + raw
-            values.push(dequantized(table, i, next, where))
+            const last = (q as number[])[slot] as number
+            const predicted = (table.predictedMask & (1 << i)) !== 0
+            const next = predicted ? last + ((q as number[])[width + slot] as number) + raw : last + raw
+            if (predicted) (q as number[])[width + slot] = next - last
             ;(q as number[])[slot] = next
+            if (!sent && next === last) continue
+            values.push(dequantized(table, i, next, where))
           } else values.push(plainValue(table, i, raw, where))
+          changed |= 1 << i
         }
         if (q !== null) qs.set(key, q)
-        plan.updates.push({ table, h: h as number, e, mask, values, qs: q })
+        if (changed !== 0 || q !== null) plan.updates.push({ table, h: h as number, e, mask: changed >>> 0, values, qs: q })
         at = v
       }
     }
