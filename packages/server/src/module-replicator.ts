@@ -37,6 +37,7 @@ export function createModuleReplicator(
     maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
     updateBudgetBytes: limits.updateBudgetBytes,
     ...(start.hysteresis === undefined ? {} : { hysteresis: start.hysteresis }),
+    ...(module.frequent === undefined ? {} : { frequent: module.frequent }),
     ...(eventScope === undefined ? {} : { eventScope: (event) => eventScope.call(module, event) }),
     initialSeq: start.seq,
     initialTick: start.tick,

@@ -93,7 +93,7 @@ export function enter(view: AreaView, ctx: FlushContext, draft: UpdateDraft, e: 
   }
   // Nothing of it the client may hold (e.g. only another player's owner-only rows): it does not enter.
   if (hd === undefined && tables === 0) return true
-  const handle = hd ?? h.bind(e, draft.binds)
+  const handle = hd ?? h.bind(e, draft.binds, ctx.frequent(e))
   h.setInArea(handle, true)
   h.seen[handle] = view.stamp
   for (let bits = tables; bits !== 0; bits &= bits - 1) view.insertRow(ctx, draft, handle, 31 - Math.clz32(bits & -bits))

@@ -64,8 +64,9 @@ export class ClientView implements AreaView {
     maxSubscriptions: number,
     qSlots: number,
     start: { seq: number; tick: number; time: number },
+    keepFrequent = false,
   ) {
-    this.handles = new HandleTable(tableCount, qSlots)
+    this.handles = new HandleTable(tableCount, qSlots, keepFrequent)
     this.subscriptions = new SubscriptionSet(maxSubscriptions)
     this.lastSeq = start.seq
     this.lastTick = start.tick
@@ -286,7 +287,7 @@ export class ClientView implements AreaView {
       if ((this.wholeMask & (1 << t)) === 0 || !world.isAlive(e) || !this.canHold(ctx, e, t)) continue
       let hd = h.handleOf(e)
       if (hd !== undefined && ((h.rows[hd] as number) & (1 << t)) !== 0) continue
-      if (hd === undefined) hd = h.bind(e, draft.binds)
+      if (hd === undefined) hd = h.bind(e, draft.binds, ctx.frequent(e))
       this.insertRow(ctx, draft, hd, t)
     }
     this.backlog = k >= this.backlog.length ? [] : this.backlog.slice(k)

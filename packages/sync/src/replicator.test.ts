@@ -823,6 +823,20 @@ describe('quantization', () => {
     expectExact(h, a, areaSpec(AREA, [Mover]))
   })
 
+  it('binds entities of frequent components to handles 1–63 and the others above, so moving rows carry one-byte handles', () => {
+    const h = aoi({ frequent: [Tag] })
+    const a = h.client('a')
+    const still = Array.from({ length: 80 }, (_, i) => spawn(h, 1 + (i % 40), 1 + Math.floor(i / 40)))
+    const movers = [spawn(h, 50, 50, { tag: 'm1' }), spawn(h, 60, 60, { tag: 'm2' })]
+    h.replicator.subscribe('a', 1, 1, ['Mover', 'Tag'], AREA)
+    h.flush()
+    const handles = handleMap(a.pump())
+    const handleOf = (e: Entity): number => [...handles].find(([, b]) => b === e)?.[0] as number
+    for (const e of movers) expect(handleOf(e)).toBeLessThanOrEqual(63)
+    for (const e of still) expect(handleOf(e)).toBeGreaterThan(63)
+    expectExact(h, a, areaSpec(AREA, [Mover, Tag]))
+  })
+
   it('sends a steady mover as its handle alone (a run of mask 0), and corrects the prediction when it stops', () => {
     const h = aoi()
     const a = h.client('a')

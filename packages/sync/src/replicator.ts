@@ -1,4 +1,4 @@
-import type { Field } from '@orrery/ecs'
+import type { Component, Entity, Field } from '@orrery/ecs'
 import { describeSchema, encodeServerMessage, type ServerMessage } from '@orrery/protocol'
 import type { ServedSubscription } from './area-subscription.js'
 import { ChangeIndex } from './change-index.js'
@@ -74,6 +74,11 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const afterUpdate = new Map<string, ServerMessage[]>()
   const stats = { bytesSent: 0, framesSent: 0, updates: 0, deferredFlushes: 0, collectMs: 0, encodeMs: 0 }
   const scope = options.eventScope ?? (() => null)
+  const frequentComponents = options.frequent ?? []
+  const frequent = (e: Entity): boolean => {
+    for (let k = 0; k < frequentComponents.length; k++) if (world.has(e, frequentComponents[k] as Component)) return true
+    return false
+  }
   let accessors: (readonly Field<unknown>[])[] | null = null
   let seq = startValue(options.initialSeq, 'initialSeq')
   let flushedTick = startValue(options.initialTick, 'initialTick')
@@ -177,7 +182,16 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       const canSend = sink.canSend ?? (() => true)
       clients.set(
         clientId,
-        new ClientView(sink.send, canSend, sink.identity ?? null, components.length, maxSubscriptions, qSlots, { seq, tick: flushedTick, time: flushedTime }),
+        new ClientView(
+          sink.send,
+          canSend,
+          sink.identity ?? null,
+          components.length,
+          maxSubscriptions,
+          qSlots,
+          { seq, tick: flushedTick, time: flushedTime },
+          frequentComponents.length > 0,
+        ),
       )
     },
     removeClient(clientId) {
@@ -230,7 +244,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       const errors: unknown[] = []
       accessors ??= plans.map((plan) => accessorsOf(world, plan))
       changes.load(merger.take(), scope)
-      const ctx: FlushContext = { world, plans, accessors, changes, budgetBytes, hysteresis: options.hysteresis ?? null }
+      const ctx: FlushContext = { world, plans, accessors, changes, budgetBytes, hysteresis: options.hysteresis ?? null, frequent }
       // Every flush, so that each position table's grid knows where every touched entity was at the last one.
       for (const plan of plans) if (plan.spatialX >= 0) changes.touchedGrid(world, plan, accessors[plan.tableId] as readonly Field<unknown>[])
       for (const [clientId, client] of clients) flushClient(clientId, client, ctx, tick, serverTime, errors)
