@@ -69,6 +69,11 @@ export interface ModuleDef<R extends Record<string, ArgsSchema> = Record<string,
    * one-byte handles on the wire, kept apart from the many entities at rest (the replicator's `frequent`).
    */
   readonly frequent?: readonly Component[]
+  /**
+   * Quantization steps a replicated position may stray from its true value before an update corrects it
+   * (the replicator's `predictionTolerance`); default 0.
+   */
+  readonly predictionTolerance?: number
   /** The reducers by name. */
   readonly reducers: { readonly [K in keyof R]: ReducerDef<R[K]> }
   /** Systems in the order they run within a tick. */

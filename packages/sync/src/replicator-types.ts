@@ -33,6 +33,13 @@ export interface ReplicatorOptions {
    */
   readonly frequent?: readonly Component[]
   /**
+   * Quantization steps a predicted field (a quantized position) may stray from its true value before an update
+   * corrects it; default 0 (a replica holds every position to within half a step). With `k`, a replica holds
+   * positions to within `(k + 1/2)` steps and a steady mover's rounding jitter costs nothing: positions at 1/16
+   * of a world unit with `k = 1` stay within 0.094 world units. A non-negative integer.
+   */
+  readonly predictionTolerance?: number
+  /**
    * The entity or entities an event concerns: such an event reaches only the clients that see one of them
    * (before the window's deletes); `null` or no function: every client hears it.
    */

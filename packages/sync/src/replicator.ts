@@ -38,8 +38,8 @@ function ackMessage(ack: PendingAck, seq: number): ServerMessage {
  * @returns a {@link Replicator}
  * @throws ProtocolError `ERR_INVALID_SCHEMA` when the components cannot be described (duplicate names, more than 32 fields, a bad step)
  * @throws SyncError `ERR_TOO_MANY_TABLES` with more than 32 replicated components; `ERR_PRIVATE_COMPONENT` when one
- *   of them has `visibility: 'private'`; `ERR_INVALID_OPTIONS` when `initialSeq` or `initialTick` is not a
- *   non-negative safe integer
+ *   of them has `visibility: 'private'`; `ERR_INVALID_OPTIONS` when `initialSeq`, `initialTick` or
+ *   `predictionTolerance` is not a non-negative safe integer
  * @example
  * ```ts
  * const replicator = createReplicator({ world, components: [Body, Player] })
@@ -75,6 +75,10 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const stats = { bytesSent: 0, framesSent: 0, updates: 0, deferredFlushes: 0, collectMs: 0, encodeMs: 0 }
   const scope = options.eventScope ?? (() => null)
   const frequentComponents = options.frequent ?? []
+  const tolerance = options.predictionTolerance ?? 0
+  if (!Number.isSafeInteger(tolerance) || tolerance < 0) {
+    throw new SyncError('ERR_INVALID_OPTIONS', `predictionTolerance must be a non-negative integer, got ${tolerance}`)
+  }
   const frequent = (e: Entity): boolean => {
     for (let k = 0; k < frequentComponents.length; k++) if (world.has(e, frequentComponents[k] as Component)) return true
     return false
@@ -128,7 +132,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         tickDelta: tick - client.lastTick,
         timeDelta: Math.max(0, time - client.lastTime),
         ack: hold ? null : client.ack,
-      })
+      }, tolerance)
     } catch (error) {
       errors.push(error)
     }

@@ -30,6 +30,7 @@ const usedTables: number[] = []
  * @param accessors - per table, the world's field accessors
  * @param qOffsets - per table, the first quantized slot of its fields
  * @param header - seq, deltas and ack
+ * @param tolerance - quantization steps a predicted field may stray from its true value before it is corrected
  * @returns the frame, or null
  */
 export function encodeUpdate(
@@ -39,6 +40,7 @@ export function encodeUpdate(
   accessors: readonly (readonly Field<unknown>[])[],
   qOffsets: readonly number[],
   header: UpdateHeader,
+  tolerance = 0,
 ): Uint8Array | null {
   const qSlots = handles.qSlots
   const lastQ = handles.lastQ
@@ -71,11 +73,22 @@ export function encodeUpdate(
           const slot = h * qSlots + qBase + f.qSlot
           const value = quantize((cols[i] as Field<number>).get(e), f.step)
           const last = lastQ[slot] as number
-          cache[kept * width + f.qSlot] = value
-          if (value !== last) needed = true
           if (f.predicted) {
-            if (value !== last + (lastD[slot] as number)) mask |= 1 << i
-          } else if (value !== last) mask |= 1 << i
+            // Within the tolerance of its prediction a position follows it (the receiver's value, cached);
+            // the row goes out once the receiver's value is further than the tolerance from the true one.
+            const predictedQ = last + (lastD[slot] as number)
+            const off = value - predictedQ
+            const follows = off <= tolerance && off >= -tolerance
+            cache[kept * width + f.qSlot] = follows ? predictedQ : value
+            if (!follows) mask |= 1 << i
+            if (value - last > tolerance || last - value > tolerance) needed = true
+          } else {
+            cache[kept * width + f.qSlot] = value
+            if (value !== last) {
+              mask |= 1 << i
+              needed = true
+            }
+          }
         }
         if (needed) {
           hs[kept] = h
