@@ -165,8 +165,9 @@ function writeTable(
   }
   const hs = draft.updateHandles[t] as number[]
   const masks = draft.updateMasks[t] as number[]
-  // Runs of one mask, handles ascending: [mask, count, h, values..., gap, values..., ...] where each handle
-  // after a run's first is written as the gap from the one before (one byte for a view of any size).
+  // Runs of one mask, handles ascending: [head, h, values..., gap, values..., ...] where head packs
+  // count · 2^fields + mask (one byte for most runs) and each handle after a run's first is written as the
+  // gap from the one before (one byte for a view of any size).
   // Sorting packs (run index, handle) into one number so the native numeric sort does the work.
   runMasks.length = 0
   let keys = sortKeys
@@ -183,7 +184,8 @@ function writeTable(
     for (let b = mask; b !== 0; b &= b - 1) bits++
     items += 1 + bits
   }
-  items += 2 * runMasks.length
+  items += runMasks.length
+  const span = 2 ** fields.length
   const sorted = keys.subarray(0, hs.length).sort()
   w.arrayHeader(items)
   let at = 0
@@ -191,8 +193,7 @@ function writeTable(
     const mask = runMasks[run] as number
     let count = 0
     while (at + count < sorted.length && Math.floor((sorted[at + count] as number) / (HANDLE_SPAN * K_SPAN)) === run) count++
-    w.int(mask)
-    w.int(count)
+    w.int(count * span + mask)
     let previous = 0
     for (let j = at; j < at + count; j++) {
       const key = sorted[j] as number

@@ -153,15 +153,19 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
   for (const { t, table, update } of tables) {
     const flat = update.updates
     let at = 0
+    const span = 2 ** table.types.length
     while (at < flat.length) {
-      const mask = flat[at]
-      const count = flat[at + 1]
+      // A run's head packs count · 2^fields + mask.
+      const head = flat[at]
       const where = `updates of ${table.component.name} at ${at}`
+      if (typeof head !== 'number' || !Number.isSafeInteger(head) || head < 0) fail(`${where}: bad run head`)
+      const mask = head % span
+      const count = (head - mask) / span
       // A run of mask 0 moves predicted fields by their last step alone: only tables that have some.
       const lowest = table.predictedMask === 0 ? 1 : 0
-      if (typeof mask !== 'number' || !Number.isInteger(mask) || mask < lowest || (mask & ~table.allowedMask) !== 0) fail(`${where}: bad mask`)
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) fail(`${where}: bad count`)
-      at += 2
+      if (mask < lowest) fail(`${where}: bad mask`)
+      if (count < 1) fail(`${where}: empty run`)
+      at += 1
       let bits = 0
       for (let b = mask; b !== 0; b &= b - 1) bits++
       if (at + count * (1 + bits) > flat.length) fail(`${where}: run longer than the updates`)
