@@ -1,5 +1,23 @@
 const OFFSET = 2 ** 20
 const SPAN = 2 ** 21
+/** Cells with both coordinates in [-NEAR, NEAR) get small-integer keys (below 2^30, no heap numbers). */
+const NEAR = 2 ** 14
+const NEAR_SPAN = 2 ** 15
+const FAR = 2 ** 30
+
+/** The map key of cell (cx, cy): a small integer near the origin, a larger number beyond. */
+function cellKey(cx: number, cy: number): number {
+  if (cx >= -NEAR && cx < NEAR && cy >= -NEAR && cy < NEAR) return (cx + NEAR) * NEAR_SPAN + (cy + NEAR)
+  return FAR + (cx + OFFSET) * SPAN + (cy + OFFSET)
+}
+
+function keyX(key: number): number {
+  return key < FAR ? Math.floor(key / NEAR_SPAN) - NEAR : Math.floor((key - FAR) / SPAN) - OFFSET
+}
+
+function keyY(key: number): number {
+  return key < FAR ? (key % NEAR_SPAN) - NEAR : ((key - FAR) % SPAN) - OFFSET
+}
 
 function cellCoord(v: number, inv: number): number {
   const c = Math.floor(v * inv)
@@ -70,7 +88,7 @@ export class SpatialGrid {
   }
 
   private insert(row: number, cx: number, cy: number): void {
-    const key = (cx + OFFSET) * SPAN + (cy + OFFSET)
+    const key = cellKey(cx, cy)
     let cell = this.cells.get(key)
     if (cell === undefined) {
       // Drop emptied cells only once they far outnumber the rows (bounded memory, no churn).
@@ -152,16 +170,15 @@ export class SpatialGrid {
     const area = (cx1 - cx0 + 1) * (cy1 - cy0 + 1)
     if (area > this.cells.size * 2) {
       for (const [key, cell] of this.cells) {
-        const cx = Math.floor(key / SPAN) - OFFSET
-        const cy = (key % SPAN) - OFFSET
+        const cx = keyX(key)
+        const cy = keyY(key)
         if (cx >= cx0 && cx <= cx1 && cy >= cy0 && cy <= cy1) for (const row of cell) out.push(row)
       }
       return
     }
     for (let cx = cx0; cx <= cx1; cx++) {
-      const base = (cx + OFFSET) * SPAN
       for (let cy = cy0; cy <= cy1; cy++) {
-        const cell = this.cells.get(base + cy + OFFSET)
+        const cell = this.cells.get(cellKey(cx, cy))
         if (cell !== undefined) for (let k = 0; k < cell.length; k++) out.push(cell[k] as number)
       }
     }

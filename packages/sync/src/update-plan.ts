@@ -4,18 +4,29 @@ import { isEntityId, isFieldValue } from './field-values.js'
 import type { ReplicaTable } from './replica-tables.js'
 import { SyncError } from './sync-error.js'
 
-/** One row an update writes: every field (insert) or the fields of `mask` (update), values already dequantized. */
+/** One row an insert writes: every field, values already dequantized. */
 export interface PlannedRow {
   readonly table: ReplicaTable
   readonly h: number
   readonly e: Entity
-  readonly mask: number
   readonly values: unknown[]
-  /**
-   * The quantized values after this row by quantized slot, then the last step of each (`quantized + slot`;
-   * predicted fields move by it when a later row does not correct them); null when the table has none.
-   */
-  readonly qs: number[] | null
+  /** Where the row's quantized state starts in {@link UpdatePlan.qs}, or -1 when the table has none. */
+  readonly qAt: number
+}
+
+/**
+ * The rows an update changes, flat (one entry per row in each array): the fields of `masks[k]` get
+ * `values[starts[k]…]`, one per set bit in field order.
+ */
+export interface PlannedUpdates {
+  readonly tables: ReplicaTable[]
+  readonly handles: number[]
+  readonly entities: Entity[]
+  readonly masks: number[]
+  readonly starts: number[]
+  readonly values: unknown[]
+  /** Where each row's quantized state starts in {@link UpdatePlan.qs}, or -1. */
+  readonly qAts: number[]
 }
 
 /** A validated update, ready to apply. */
@@ -24,14 +35,20 @@ export interface UpdatePlan {
   readonly releases: number[]
   readonly binds: number[]
   readonly inserts: PlannedRow[]
-  readonly updates: PlannedRow[]
+  readonly updates: PlannedUpdates
+  /**
+   * The quantized state after the update of each inserted or updated row of a table with quantized fields:
+   * its values by quantized slot, then the last step of each (2 × quantized numbers per row).
+   */
+  readonly qs: number[]
 }
 
 /** What validation asks of the replica's current state. */
 export interface PlanState {
   entityOf(h: number): Entity | undefined
   handleOf(e: Entity): number | undefined
-  lastQ(table: ReplicaTable, h: number): readonly number[] | undefined
+  /** Copies the quantized state (2 × quantized numbers; zeros when none) of handle `h`'s row into `out` at `at`. */
+  readBaseline(table: ReplicaTable, h: number, out: number[], at: number): void
   hasRow(e: Entity, table: ReplicaTable): boolean
   /** A held row the current session may insert again (it was held before a new session). */
   isStale(e: Entity, table: ReplicaTable): boolean
@@ -81,12 +98,12 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
     if (local !== undefined) return local === 0 ? undefined : local
     return state.entityOf(h)
   }
-  // Rows and quantized values this update changes before a later part of it reads them, keyed by
-  // table × 2^31 + entity (or handle): numbers, not strings, since most updates touch every key once.
+  // Rows this update deletes or inserts before a later part of it reads them, and the rows it has
+  // already written, keyed by table × 2^31 + entity: numbers, not strings.
   const rows = new Map<number, boolean>()
   const held = (e: Entity, table: ReplicaTable, t: number): boolean =>
     (rows.size === 0 ? undefined : rows.get(t * KEY_SPAN + e)) ?? state.hasRow(e, table)
-  const qs = new Map<number, number[]>()
+  const written = new Set<number>()
   const tables: { t: number; table: ReplicaTable; update: TransactionUpdate['tables'][number] }[] = []
   const seen = new Set<number>()
   for (const update of m.tables) {
@@ -96,7 +113,9 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
     seen.add(update.tableId)
     tables.push({ t: update.tableId, table, update })
   }
-  const plan: UpdatePlan = { deletes: [], releases: [], binds: [], inserts: [], updates: [] }
+  const updates: PlannedUpdates = { tables: [], handles: [], entities: [], masks: [], starts: [], values: [], qAts: [] }
+  const qs: number[] = []
+  const plan: UpdatePlan = { deletes: [], releases: [], binds: [], inserts: [], updates, qs }
   for (const { t, table, update } of tables) {
     for (const h of update.deletes) {
       const e = entityOf(h)
@@ -128,6 +147,7 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
   }
   for (const { t, table, update } of tables) {
     const n = table.types.length
+    const width = table.quantized
     const flat = update.inserts
     if (flat.length % (1 + n) !== 0) fail(`inserts of ${table.component.name}: length ${flat.length} is not a multiple of ${1 + n}`)
     for (let at = 0; at < flat.length; at += 1 + n) {
@@ -137,23 +157,31 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
       if (e === undefined) fail(`${where}: handle is not bound`)
       if (held(e, table, t) && !state.isStale(e, table)) fail(`${where}: row is already held`)
       const values = new Array<unknown>(n)
-      const q = table.quantized > 0 ? new Array<number>(2 * table.quantized).fill(0) : null
+      const qAt = width > 0 ? qs.length : -1
+      // Values by slot, then last steps of 0.
+      for (let k = 0; k < 2 * width; k++) qs.push(0)
       for (let i = 0; i < n; i++) {
         const raw = flat[at + 1 + i]
         if ((table.steps[i] as number) > 0) {
           values[i] = dequantized(table, i, raw, where)
-          ;(q as number[])[table.qSlots[i] as number] = raw as number
+          qs[qAt + (table.qSlots[i] as number)] = raw as number
         } else values[i] = plainValue(table, i, raw, where)
       }
       rows.set(t * KEY_SPAN + e, true)
-      if (q !== null) qs.set(t * KEY_SPAN + (h as number), q)
-      plan.inserts.push({ table, h: h as number, e, mask: table.allowedMask, values, qs: q })
+      written.add(t * KEY_SPAN + (h as number))
+      plan.inserts.push({ table, h: h as number, e, values, qAt })
     }
   }
   for (const { t, table, update } of tables) {
     const flat = update.updates
-    let at = 0
     const span = 2 ** table.types.length
+    const width = table.quantized
+    const predictedMask = table.predictedMask
+    const steps = table.steps
+    const qSlots = table.qSlots
+    // A run of mask 0 moves predicted fields by their last step alone: only tables that have some.
+    const lowest = predictedMask === 0 ? 1 : 0
+    let at = 0
     while (at < flat.length) {
       // A run's head packs count · 2^fields + mask.
       const head = flat[at]
@@ -161,15 +189,12 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
       if (typeof head !== 'number' || !Number.isSafeInteger(head) || head < 0) fail(`${where}: bad run head`)
       const mask = head % span
       const count = (head - mask) / span
-      // A run of mask 0 moves predicted fields by their last step alone: only tables that have some.
-      const lowest = table.predictedMask === 0 ? 1 : 0
       if (mask < lowest) fail(`${where}: bad mask`)
       if (count < 1) fail(`${where}: empty run`)
       at += 1
       let bits = 0
       for (let b = mask; b !== 0; b &= b - 1) bits++
       if (at + count * (1 + bits) > flat.length) fail(`${where}: run longer than the updates`)
-      const width = table.quantized
       let previous = 0
       for (let r = 0; r < count; r++) {
         // The first handle of a run is written as is, each later one as the gap from the one before (≥ 1).
@@ -179,33 +204,42 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
         previous = h
         const e = entityOf(h)
         if (e === undefined) fail(`${where}: handle is not bound`)
-        if (!held(e, table, t)) fail(`${where}: row of handle ${h as number} is not held`)
-        const key = t * KEY_SPAN + (h as number)
-        const before = qs.get(key) ?? state.lastQ(table, h as number)
-        const q = width > 0 ? (before === undefined ? new Array<number>(2 * width).fill(0) : [...before]) : null
-        const values: unknown[] = []
+        if (!held(e, table, t)) fail(`${where}: row of handle ${h} is not held`)
+        // A row appears at most once per update (inserted or updated).
+        const key = t * KEY_SPAN + h
+        if (written.has(key)) fail(`${where}: row of handle ${h} appears twice`)
+        written.add(key)
+        const qAt = width > 0 ? qs.length : -1
+        if (width > 0) state.readBaseline(table, h, qs, qAt)
+        const start = updates.values.length
         let changed = 0
         let v = at + 1
         // Fields in index order: the mask's, and the predicted ones, which move by their last step when clear.
-        for (let b = mask | table.predictedMask; b !== 0; b &= b - 1) {
+        for (let b = mask | predictedMask; b !== 0; b &= b - 1) {
           const i = 31 - Math.clz32(b & -b)
           const sent = (mask & (1 << i)) !== 0
           const raw = sent ? flat[v++] : 0
-          if ((table.steps[i] as number) > 0) {
+          if ((steps[i] as number) > 0) {
             if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) fail(`${where}: quantized delta is not an integer`)
-            const slot = table.qSlots[i] as number
-            const last = (q as number[])[slot] as number
-            const predicted = (table.predictedMask & (1 << i)) !== 0
-            const next = predicted ? last + ((q as number[])[width + slot] as number) + raw : last + raw
-            if (predicted) (q as number[])[width + slot] = next - last
-            ;(q as number[])[slot] = next
+            const slot = qAt + (qSlots[i] as number)
+            const last = qs[slot] as number
+            let next = last + raw
+            if ((predictedMask & (1 << i)) !== 0) {
+              next += qs[slot + width] as number
+              qs[slot + width] = next - last
+            }
+            qs[slot] = next
             if (!sent && next === last) continue
-            values.push(dequantized(table, i, next, where))
-          } else values.push(plainValue(table, i, raw, where))
+            updates.values.push(dequantized(table, i, next, where))
+          } else updates.values.push(plainValue(table, i, raw, where))
           changed |= 1 << i
         }
-        if (q !== null) qs.set(key, q)
-        if (changed !== 0 || q !== null) plan.updates.push({ table, h: h as number, e, mask: changed >>> 0, values, qs: q })
+        updates.tables.push(table)
+        updates.handles.push(h)
+        updates.entities.push(e)
+        updates.masks.push(changed >>> 0)
+        updates.starts.push(start)
+        updates.qAts.push(qAt)
         at = v
       }
     }
