@@ -130,8 +130,6 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
     serverComponents: [...loggedOutComponents, ...serverComponents],
     // Circles move every tick among hundreds of food entities at rest.
     frequent: [Circle],
-    // Positions travel at 1/16 of a world unit; a replica may hold them up to 1.5/16 off (invisible at any zoom).
-    predictionTolerance: 1,
     reducers: {
       enterGame: defineReducer(reducers.enterGame, (ctx, { name }) => spawnedAt(ctx.world, enterGame(ctx.world, ctx.sender, name, ctx.timestamp))),
       updatePlayerInput: defineReducer(reducers.updatePlayerInput, (ctx, { dirX, dirY }) => {
