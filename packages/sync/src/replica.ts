@@ -269,7 +269,7 @@ export function createReplica(options: ReplicaOptions): Replica {
         gap(seq, m.prevSeq)
         return
       }
-      const plan = planUpdate(m, (tableId) => tables[tableId], state)
+      const plan = planUpdate(m, tables, state)
       commit(plan)
       seq = m.seq
       tick += m.tickDelta

@@ -86,31 +86,19 @@ function plainValue(table: ReplicaTable, i: number, v: unknown, where: string): 
  * session), masks within the table's fields, integers for quantized fields and in-range values.
  *
  * @param m - the decoded update
- * @param resolve - table id → the replica's table
+ * @param resolve - by table id, the replica's table (undefined for tables it does not know)
  * @param state - the replica's handles and rows
  * @returns the plan
  * @throws SyncError `ERR_INVALID_UPDATE`
  */
-export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => ReplicaTable | undefined, state: PlanState): UpdatePlan {
-  const bound = new Map<number, Entity | 0>()
-  const entityOf = (h: number): Entity | undefined => {
-    const local = bound.get(h)
-    if (local !== undefined) return local === 0 ? undefined : local
-    return state.entityOf(h)
-  }
-  // Rows this update deletes or inserts before a later part of it reads them, and the rows it has
-  // already written, keyed by table × 2^31 + entity: numbers, not strings.
-  const rows = new Map<number, boolean>()
-  const held = (e: Entity, table: ReplicaTable, t: number): boolean =>
-    (rows.size === 0 ? undefined : rows.get(t * KEY_SPAN + e)) ?? state.hasRow(e, table)
-  const written = new Set<number>()
+export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable | undefined)[], state: PlanState): UpdatePlan {
+  const v = new PlanContext(state)
   const tables: { t: number; table: ReplicaTable; update: TransactionUpdate['tables'][number] }[] = []
-  const seen = new Set<number>()
-  for (const update of m.tables) {
-    const table = resolve(update.tableId)
+  for (let k = 0; k < m.tables.length; k++) {
+    const update = m.tables[k] as TransactionUpdate['tables'][number]
+    const table = resolve[update.tableId]
     if (table === undefined) fail(`unknown table id ${update.tableId}`)
-    if (seen.has(update.tableId)) fail(`table id ${update.tableId} appears twice`)
-    seen.add(update.tableId)
+    for (let j = 0; j < k; j++) if ((m.tables[j] as TransactionUpdate['tables'][number]).tableId === update.tableId) fail(`table id ${update.tableId} appears twice`)
     tables.push({ t: update.tableId, table, update })
   }
   const updates: PlannedUpdates = { tables: [], handles: [], entities: [], masks: [], starts: [], values: [], qAts: [] }
@@ -118,31 +106,31 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
   const plan: UpdatePlan = { deletes: [], releases: [], binds: [], inserts: [], updates, qs }
   for (const { t, table, update } of tables) {
     for (const h of update.deletes) {
-      const e = entityOf(h)
+      const e = v.entityOf(h)
       if (e === undefined) fail(`delete of ${table.component.name}: handle ${h} is not bound`)
-      if (!held(e, table, t)) fail(`delete of ${table.component.name}: row of handle ${h} is not held`)
-      rows.set(t * KEY_SPAN + e, false)
+      if (!v.held(e, table, t)) fail(`delete of ${table.component.name}: row of handle ${h} is not held`)
+      v.setRow(e, t, false)
       plan.deletes.push({ table, e })
     }
   }
-  const released = new Set<number>()
+  const released = m.releases.length === 0 ? null : new Set<number>()
   for (const h of m.releases) {
-    if (entityOf(h) === undefined) fail(`release of handle ${h}, which is not bound`)
-    bound.set(h, 0)
-    released.add(h)
+    if (v.entityOf(h) === undefined) fail(`release of handle ${h}, which is not bound`)
+    v.bind(h, 0)
+    released?.add(h)
     plan.releases.push(h)
   }
-  const boundEntities = new Set<Entity>()
+  const boundEntities = m.binds.length === 0 ? null : new Set<Entity>()
   for (let k = 0; k < m.binds.length; k += 2) {
     const h = m.binds[k] as number
     const e = m.binds[k + 1] as Entity
     if (!isEntityId(e)) fail(`bind of handle ${h}: bad entity id`)
-    if (entityOf(h) !== undefined) fail(`bind of handle ${h}, which is bound`)
+    if (v.entityOf(h) !== undefined) fail(`bind of handle ${h}, which is bound`)
     const other = state.handleOf(e)
     // The entity's old handle may have been released and bound to another entity earlier in this update.
-    if ((other !== undefined && !released.has(other)) || boundEntities.has(e)) fail(`bind of entity ${e}, which has a handle`)
-    boundEntities.add(e)
-    bound.set(h, e)
+    if ((other !== undefined && released?.has(other) !== true) || boundEntities?.has(e) === true) fail(`bind of entity ${e}, which has a handle`)
+    boundEntities?.add(e)
+    v.bind(h, e)
     plan.binds.push(h, e)
   }
   for (const { t, table, update } of tables) {
@@ -153,9 +141,9 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
     for (let at = 0; at < flat.length; at += 1 + n) {
       const h = flat[at]
       const where = `insert of ${table.component.name} at ${at}`
-      const e = typeof h === 'number' ? entityOf(h) : undefined
+      const e = typeof h === 'number' ? v.entityOf(h) : undefined
       if (e === undefined) fail(`${where}: handle is not bound`)
-      if (held(e, table, t) && !state.isStale(e, table)) fail(`${where}: row is already held`)
+      if (v.held(e, table, t) && !state.isStale(e, table)) fail(`${where}: row is already held`)
       const values = new Array<unknown>(n)
       const qAt = width > 0 ? qs.length : -1
       // Values by slot, then last steps of 0.
@@ -167,8 +155,8 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
           qs[qAt + (table.qSlots[i] as number)] = raw as number
         } else values[i] = plainValue(table, i, raw, where)
       }
-      rows.set(t * KEY_SPAN + e, true)
-      written.add(t * KEY_SPAN + (h as number))
+      v.setRow(e, t, true)
+      v.claim(table, h as number)
       plan.inserts.push({ table, h: h as number, e, values, qAt })
     }
   }
@@ -202,23 +190,21 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
         if (typeof gap !== 'number' || !Number.isSafeInteger(gap) || gap < (r === 0 ? 0 : 1)) fail(`${where}: bad handle`)
         const h = previous + gap
         previous = h
-        const e = entityOf(h)
+        const e = v.entityOf(h)
         if (e === undefined) fail(`${where}: handle is not bound`)
-        if (!held(e, table, t)) fail(`${where}: row of handle ${h} is not held`)
+        if (!v.held(e, table, t)) fail(`${where}: row of handle ${h} is not held`)
         // A row appears at most once per update (inserted or updated).
-        const key = t * KEY_SPAN + h
-        if (written.has(key)) fail(`${where}: row of handle ${h} appears twice`)
-        written.add(key)
+        if (!v.claim(table, h)) fail(`${where}: row of handle ${h} appears twice`)
         const qAt = width > 0 ? qs.length : -1
         if (width > 0) state.readBaseline(table, h, qs, qAt)
         const start = updates.values.length
         let changed = 0
-        let v = at + 1
+        let vi = at + 1
         // Fields in index order: the mask's, and the predicted ones, which move by their last step when clear.
         for (let b = mask | predictedMask; b !== 0; b &= b - 1) {
           const i = 31 - Math.clz32(b & -b)
           const sent = (mask & (1 << i)) !== 0
-          const raw = sent ? flat[v++] : 0
+          const raw = sent ? flat[vi++] : 0
           if ((steps[i] as number) > 0) {
             if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) fail(`${where}: quantized delta is not an integer`)
             const slot = qAt + (qSlots[i] as number)
@@ -240,9 +226,71 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
         updates.masks.push(changed >>> 0)
         updates.starts.push(start)
         updates.qAts.push(qAt)
-        at = v
+        at = vi
       }
     }
   }
   return plan
+}
+
+/** Marks of the rows an update wrote, by table: the stamp of the plan that last claimed each handle. */
+const claims = new WeakMap<ReplicaTable, Int32Array>()
+const NO_MARKS = new Int32Array(0)
+let planStamp = 0
+
+/**
+ * What one validation has seen so far: handles it bound or released, rows it deleted or inserted (so that
+ * later parts of the same update see them), and the rows it wrote (each at most once).
+ */
+class PlanContext {
+  private bound: Map<number, Entity | 0> | null = null
+  /** Rows this update deleted (false) or inserted (true), keyed by table × 2^31 + entity. */
+  private rows: Map<number, boolean> | null = null
+  private readonly stamp: number
+  private lastTable: ReplicaTable | null = null
+  private lastMarks: Int32Array = NO_MARKS
+
+  constructor(private readonly state: PlanState) {
+    // Int32 stamps wrap; a stale mark would have to be 2^32 updates old to collide.
+    planStamp = (planStamp + 1) | 0
+    if (planStamp === 0) planStamp = 1
+    this.stamp = planStamp
+  }
+
+  entityOf(h: number): Entity | undefined {
+    const local = this.bound?.get(h)
+    if (local !== undefined) return local === 0 ? undefined : local
+    return this.state.entityOf(h)
+  }
+
+  bind(h: number, e: Entity | 0): void {
+    this.bound ??= new Map()
+    this.bound.set(h, e)
+  }
+
+  held(e: Entity, table: ReplicaTable, t: number): boolean {
+    return this.rows?.get(t * KEY_SPAN + e) ?? this.state.hasRow(e, table)
+  }
+
+  setRow(e: Entity, t: number, held: boolean): void {
+    this.rows ??= new Map()
+    this.rows.set(t * KEY_SPAN + e, held)
+  }
+
+  /** Claims the row of handle `h` for this update; false when it was already claimed. */
+  claim(table: ReplicaTable, h: number): boolean {
+    let marks = this.lastTable === table ? this.lastMarks : claims.get(table)
+    if (marks === undefined || h >= marks.length) {
+      let n = Math.max(64, marks?.length ?? 0)
+      while (n <= h) n *= 2
+      const grown = new Int32Array(n)
+      if (marks !== undefined) grown.set(marks)
+      claims.set(table, (marks = grown))
+    }
+    this.lastTable = table
+    this.lastMarks = marks
+    if (marks[h] === this.stamp) return false
+    marks[h] = this.stamp
+    return true
+  }
 }
