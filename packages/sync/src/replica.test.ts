@@ -236,6 +236,7 @@ describe('createReplica', () => {
       ['a fractional run head', { tables: [{ tableId: 0, updates: [16.5, 1, 1] }] }],
       ['a zero mask in a table without predicted fields', { tables: [{ tableId: 2, updates: [run(0, 1, 2), 3] }] }],
       ['an empty run', { tables: [{ tableId: 0, updates: [run(0b1000, 0, 4)] }] }],
+      ['a bind of a handle of 2^22 or more', { binds: [2 ** 22, id(30)] }],
       ['a row updated twice', { tables: [{ tableId: 0, updates: [run(0b1000, 1, 4), 1, 5, run(0b0100, 1, 4), 1, 2.5] }] }],
       ['a run longer than the updates', { tables: [{ tableId: 0, updates: [run(0b1000, 3, 4), 1, 1, 2, 1] }] }],
       ['a handle repeated in a run (gap 0)', { tables: [{ tableId: 0, updates: [run(0b1000, 2, 4), 1, 1, 0, 2] }] }],

@@ -4,6 +4,7 @@ import { type DeleteListener, type InsertListener, RowListeners, type UpdateList
 import { ReplicaStore } from './replica-store.js'
 import { localTables, type ReplicaTable, replicaTables } from './replica-tables.js'
 import { BaselineStore } from './baseline-store.js'
+import { HandleEntities } from './handle-entities.js'
 import { SyncError } from './sync-error.js'
 import { type PlanState, planUpdate, type UpdatePlan } from './update-plan.js'
 
@@ -161,7 +162,7 @@ export function createReplica(options: ReplicaOptions): Replica {
   const appliedListeners = new Set<(seq: number) => void>()
   const ackListeners = new Set<(requestId: number) => void>()
   let tables: readonly (ReplicaTable | undefined)[] = localTables(components)
-  const handleEntity = new Map<number, Entity>()
+  const handleEntity = new HandleEntities()
   const entityHandle = new Map<Entity, number>()
   /** Per table component with quantized fields: each handle's quantized values and last steps. */
   const baselines = new Map<Component, BaselineStore>()

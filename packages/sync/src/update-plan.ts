@@ -57,6 +57,8 @@ export interface PlanState {
 const F32_MAX = 3.4028234663852886e38
 /** Entity ids and handles stay below 2^31. */
 const KEY_SPAN = 2 ** 31
+/** Handles stay below 2^22 (docs/protocol.md §7). */
+const MAX_HANDLE = 2 ** 22
 
 function fail(message: string): never {
   throw new SyncError('ERR_INVALID_UPDATE', message)
@@ -124,6 +126,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
   for (let k = 0; k < m.binds.length; k += 2) {
     const h = m.binds[k] as number
     const e = m.binds[k + 1] as Entity
+    if (h >= MAX_HANDLE) fail(`bind of handle ${h}: handles stay below 2^22`)
     if (!isEntityId(e)) fail(`bind of handle ${h}: bad entity id`)
     if (v.entityOf(h) !== undefined) fail(`bind of handle ${h}, which is bound`)
     const other = state.handleOf(e)
