@@ -4,6 +4,8 @@ const SPAN = 2 ** 21
 const NEAR = 2 ** 14
 const NEAR_SPAN = 2 ** 15
 const FAR = 2 ** 30
+/** The cell reference of a row that is in no cell. */
+const NO_CELL: number[] = []
 
 /** The map key of cell (cx, cy): a small integer near the origin, a larger number beyond. */
 function cellKey(cx: number, cy: number): number {
@@ -47,8 +49,11 @@ export class SpatialGrid {
   private cellY: Int32Array
   /** Position of each row in its cell's array. */
   private slot: Int32Array
-  /** The cell array of each row (so leaving a cell needs no map lookup). */
-  private readonly cellRef: number[][] = []
+  /**
+   * The cell array of each row (so leaving a cell needs no map lookup); filled to capacity, so that rows
+   * of high indexes never turn it into a sparse (dictionary) array.
+   */
+  private cellRef: number[][]
 
   constructor(cellSize: number, capacity: number) {
     this.cellSize = cellSize
@@ -57,6 +62,7 @@ export class SpatialGrid {
     this.cellX = new Int32Array(capacity)
     this.cellY = new Int32Array(capacity)
     this.slot = new Int32Array(capacity)
+    this.cellRef = new Array<number[]>(capacity).fill(NO_CELL)
   }
 
   /** Grows the per-row arrays to `capacity` rows. */
@@ -73,6 +79,9 @@ export class SpatialGrid {
     const slot = new Int32Array(capacity)
     slot.set(this.slot)
     this.slot = slot
+    const cellRef = new Array<number[]>(capacity).fill(NO_CELL)
+    for (let row = 0; row < this.cellRef.length; row++) cellRef[row] = this.cellRef[row] as number[]
+    this.cellRef = cellRef
   }
 
   /** Whether `row` is in the grid. */
