@@ -168,37 +168,25 @@ function writeTable(
   // Runs of one mask, handles ascending: [head, h, values..., gap, values..., ...] where head packs
   // count · 2^fields + mask (one byte for most runs) and each handle after a run's first is written as the
   // gap from the one before (one byte for a view of any size).
-  // Sorting packs (run index, handle) into one number so the native numeric sort does the work.
-  runMasks.length = 0
-  let keys = sortKeys
-  if (keys.length < hs.length) keys = sortKeys = new Float64Array(Math.max(hs.length, keys.length * 2))
-  let items = 0
-  for (let k = 0; k < hs.length; k++) {
-    const mask = masks[k] as number
-    let run = runMasks.indexOf(mask)
-    if (run === -1) {
-      run = runMasks.push(mask) - 1
-    }
-    keys[k] = (run * HANDLE_SPAN + (hs[k] as number)) * K_SPAN + k
+  const n = hs.length
+  const order = orderRows(hs, masks)
+  let items = runMasks.length
+  for (let k = 0; k < n; k++) {
     let bits = 0
-    for (let b = mask; b !== 0; b &= b - 1) bits++
+    for (let b = masks[k] as number; b !== 0; b &= b - 1) bits++
     items += 1 + bits
   }
-  items += runMasks.length
   const span = 2 ** fields.length
-  const sorted = keys.subarray(0, hs.length).sort()
   w.arrayHeader(items)
   let at = 0
   for (let run = 0; run < runMasks.length; run++) {
     const mask = runMasks[run] as number
-    let count = 0
-    while (at + count < sorted.length && Math.floor((sorted[at + count] as number) / (HANDLE_SPAN * K_SPAN)) === run) count++
+    const count = runCounts[run] as number
     w.int(count * span + mask)
     let previous = 0
     for (let j = at; j < at + count; j++) {
-      const key = sorted[j] as number
-      const k = key % K_SPAN
-      const h = (key - k) / K_SPAN - run * HANDLE_SPAN
+      const k = order[j] as number
+      const h = hs[k] as number
       const e = handles.entityOf(h)
       w.int(h - previous)
       previous = h
@@ -232,5 +220,75 @@ const HANDLE_SPAN = 2 ** 22
 const K_SPAN = 2 ** 20
 /** Per table: the quantized values of the update rows being written. */
 const qCache: (Float64Array | undefined)[] = []
+/** The masks of the runs being written, their row counts, and each row's run. */
 const runMasks: number[] = []
+const runCounts: number[] = []
+let runOf = new Int32Array(256)
+let ordered = new Int32Array(256)
 let sortKeys = new Float64Array(256)
+/** Per handle − the lowest handle: the row that updates it, for the bucket pass. */
+let rowAt = new Int32Array(1024)
+
+/**
+ * Orders the rows of one table's update by run (rows of one mask, runs in order of first appearance) and
+ * by handle within a run. Handles are small and dense, so a bucket pass over the handle range does it when
+ * the range is at most a few times the rows; sparse handles take a numeric sort.
+ *
+ * @returns row indexes in write order (valid up to `hs.length`); fills `runMasks` and `runCounts`
+ */
+function orderRows(hs: readonly number[], masks: readonly number[]): Int32Array {
+  const n = hs.length
+  runMasks.length = 0
+  runCounts.length = 0
+  if (runOf.length < n) runOf = new Int32Array(Math.max(n, runOf.length * 2))
+  if (ordered.length < n) ordered = new Int32Array(Math.max(n, ordered.length * 2))
+  let minH = Number.POSITIVE_INFINITY
+  let maxH = 0
+  for (let k = 0; k < n; k++) {
+    const mask = masks[k] as number
+    let run = runMasks.indexOf(mask)
+    if (run === -1) {
+      run = runMasks.push(mask) - 1
+      runCounts.push(0)
+    }
+    runOf[k] = run
+    runCounts[run] = (runCounts[run] as number) + 1
+    const h = hs[k] as number
+    if (h < minH) minH = h
+    if (h > maxH) maxH = h
+  }
+  if (n === 0) return ordered
+  const range = maxH - minH + 1
+  if (range <= 8 * n + 64) {
+    if (rowAt.length < range) rowAt = new Int32Array(Math.max(range, rowAt.length * 2))
+    rowAt.fill(-1, 0, range)
+    for (let k = 0; k < n; k++) rowAt[(hs[k] as number) - minH] = k
+    // Each run's segment starts after the runs before it; one pass over the range fills them in handle order.
+    const next = runStarts()
+    for (let d = 0; d < range; d++) {
+      const k = rowAt[d] as number
+      if (k < 0) continue
+      const run = runOf[k] as number
+      ordered[next[run] as number] = k
+      next[run] = (next[run] as number) + 1
+    }
+    return ordered
+  }
+  if (sortKeys.length < n) sortKeys = new Float64Array(Math.max(n, sortKeys.length * 2))
+  for (let k = 0; k < n; k++) sortKeys[k] = ((runOf[k] as number) * HANDLE_SPAN + (hs[k] as number)) * K_SPAN + k
+  const sorted = sortKeys.subarray(0, n).sort()
+  for (let j = 0; j < n; j++) ordered[j] = (sorted[j] as number) % K_SPAN
+  return ordered
+}
+
+const starts: number[] = []
+
+function runStarts(): number[] {
+  starts.length = runCounts.length
+  let at = 0
+  for (let r = 0; r < runCounts.length; r++) {
+    starts[r] = at
+    at += runCounts[r] as number
+  }
+  return starts
+}
