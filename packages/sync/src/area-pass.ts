@@ -23,6 +23,14 @@ export interface AreaView {
 /** `e & INDEX_MASK` is an entity's index (see `@orrery/ecs`). */
 const INDEX_MASK = 0x3fffff
 const touched: Entity[] = []
+
+/**
+ * The entities this window touched in the cells of the client's areas, as the last {@link scanTouched}
+ * collected them (an entity may appear twice).
+ */
+export function touchedNearby(): readonly Entity[] {
+  return touched
+}
 const found: Entity[] = []
 const entering: Entity[] = []
 

@@ -31,6 +31,10 @@ export class ChangeIndex {
   /** Per entity index: the tables whose row it updated this window (valid where `tableStamps` equals `stamp`). */
   tablesChanged = new Uint32Array(1024)
   tableStamps = new Int32Array(1024)
+  /** Per entity index: the tables whose row it inserted this window, and which entity that was (valid where `insertStamps` equals `stamp`). */
+  private tablesInserted = new Uint32Array(1024)
+  private insertStamps = new Int32Array(1024)
+  private insertedEntity = new Int32Array(1024)
   private readonly gridStamp: number[]
   private stamps: Int32Array[]
   private masks: Uint32Array[]
@@ -68,7 +72,10 @@ export class ChangeIndex {
       this.touched[t] = changes !== undefined
       if (changes === undefined) continue
       for (const [e, change] of changes) {
-        if (change.kind === 'insert') inserts.push(e)
+        if (change.kind === 'insert') {
+          inserts.push(e)
+          this.markInserted(e, t, stamp)
+        }
         else if (change.kind === 'delete') deletes.push(e)
         else {
           updates.push(e)
@@ -127,6 +134,37 @@ export class ChangeIndex {
     const stamps = this.stamps[table] as Int32Array
     if (i >= stamps.length || stamps[i] !== this.stamp || (this.entities[table] as Int32Array)[i] !== e) return 0
     return (this.masks[table] as Uint32Array)[i] as number
+  }
+
+  /** The tables whose row the entity inserted this window (a mask by table id), or 0. */
+  insertedTables(e: Entity): number {
+    const i = entityIndex(e)
+    return i < this.insertStamps.length && this.insertStamps[i] === this.stamp && this.insertedEntity[i] === e
+      ? (this.tablesInserted[i] as number)
+      : 0
+  }
+
+  private markInserted(e: Entity, t: number, stamp: number): void {
+    const i = entityIndex(e)
+    if (i >= this.insertStamps.length) {
+      let n = this.insertStamps.length * 2
+      while (n <= i) n *= 2
+      const stamps = new Int32Array(n)
+      stamps.set(this.insertStamps)
+      this.insertStamps = stamps
+      const tables = new Uint32Array(n)
+      tables.set(this.tablesInserted)
+      this.tablesInserted = tables
+      const entities = new Int32Array(n)
+      entities.set(this.insertedEntity)
+      this.insertedEntity = entities
+    }
+    if (this.insertStamps[i] !== stamp || this.insertedEntity[i] !== e) {
+      this.insertStamps[i] = stamp
+      this.insertedEntity[i] = e
+      this.tablesInserted[i] = 0
+    }
+    this.tablesInserted[i] = ((this.tablesInserted[i] as number) | (1 << t)) >>> 0
   }
 
   /** The tables whose row the entity updated this window (a mask by table id), or 0. */

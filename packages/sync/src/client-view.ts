@@ -1,6 +1,6 @@
 import type { Entity, Field } from '@orrery/ecs'
 import type { Area } from '@orrery/protocol'
-import { type AreaView, checkMovers, enterTouched, foldEntity, fullAreaPass, leave, scanTouched } from './area-pass.js'
+import { type AreaView, checkMovers, enterTouched, foldEntity, fullAreaPass, leave, scanTouched, touchedNearby } from './area-pass.js'
 import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import { HandleTable } from './handle-table.js'
@@ -321,13 +321,18 @@ export class ClientView implements AreaView {
       }
       return
     }
-    for (let bits = this.areaMask; bits !== 0; bits &= bits - 1) {
-      const t = 31 - Math.clz32(bits & -bits)
-      for (const e of ctx.changes.inserts[t] as Entity[]) {
-        const hd = h.handleOf(e)
-        if (hd === undefined || h.inArea[hd] !== 1 || ((h.rows[hd] as number) & (1 << t)) !== 0) continue
-        if (!ctx.world.isAlive(e) || !this.canHold(ctx, e, t)) continue
-        this.insertRow(ctx, draft, hd, t)
+    // An entity of an area that gained a row this window was touched in the area's cells: the scan of
+    // this flush collected it (work follows what changed near the client, not the world's inserts).
+    const nearby = touchedNearby()
+    for (let k = 0; k < nearby.length; k++) {
+      const e = nearby[k] as Entity
+      const added = ctx.changes.insertedTables(e) & this.areaMask
+      if (added === 0) continue
+      const hd = h.handleOf(e)
+      if (hd === undefined || h.inArea[hd] !== 1) continue
+      for (let bits = added & ~(h.rows[hd] as number); bits !== 0; bits &= bits - 1) {
+        const t = 31 - Math.clz32(bits & -bits)
+        if (ctx.world.isAlive(e) && this.canHold(ctx, e, t)) this.insertRow(ctx, draft, hd, t)
       }
     }
   }
