@@ -23,13 +23,19 @@ export interface AreaView {
 /** `e & INDEX_MASK` is an entity's index (see `@orrery/ecs`). */
 const INDEX_MASK = 0x3fffff
 const touched: Entity[] = []
+const unplaced: Entity[] = []
 
 /**
- * The entities this window touched in the cells of the client's areas, as the last {@link scanTouched}
+ * The entities this window touched in the cells of the client's areas, as the last {@link collectNearby}
  * collected them (an entity may appear twice).
  */
 export function touchedNearby(): readonly Entity[] {
   return touched
+}
+
+/** The entities of the window gone from a position table that the touched grid could not place. */
+export function unplacedNearby(): readonly Entity[] {
+  return unplaced
 }
 const found: Entity[] = []
 const entering: Entity[] = []
@@ -141,10 +147,36 @@ export function foldEntity(h: HandleTable, ctx: FlushContext, hd: number, e: Ent
 }
 
 /**
- * The incremental pass: only the entities this window touched near the client's areas. An area entity
- * that moved out of reach leaves; one that stays gets its changes folded; an entity outside the view that
- * moved into an area is kept for {@link enterTouched} (after the releases, so freed handles are reused).
- * Work ∝ what changed near the client.
+ * Collects the entities this window touched in the cells of the client's areas (grown by margin and
+ * hysteresis, so every entity of its view that changed is among them), and the window's entities that left
+ * a position table without the grid having placed them.
+ *
+ * @param view - the client
+ * @param ctx - the flush
+ */
+export function collectNearby(view: AreaView, ctx: FlushContext): void {
+  touched.length = 0
+  unplaced.length = 0
+  const subs = view.areaSubs
+  for (let k = 0; k < subs.length; k++) {
+    const sub = subs[k] as ServedSubscription
+    const plan = ctx.plans[sub.positionTable] as WirePlan
+    const area = sub.area as Area
+    const pad = area.margin + (ctx.hysteresis ?? defaultHysteresis(area))
+    const grid = ctx.changes.touchedGrid(ctx.world, plan, ctx.accessors[sub.positionTable] as readonly Field<unknown>[])
+    grid.collect(area.minX - pad, area.minY - pad, area.maxX + pad, area.maxY + pad, touched)
+    // Once per position table: its unplaced entities.
+    let first = true
+    for (let j = 0; j < k; j++) if ((subs[j] as ServedSubscription).positionTable === sub.positionTable) first = false
+    if (first) for (let j = 0; j < grid.unplaced.length; j++) unplaced.push(grid.unplaced[j] as Entity)
+  }
+}
+
+/**
+ * The incremental pass (after {@link collectNearby}): only the entities this window touched near the
+ * client's areas. An area entity that moved out of reach leaves; one that stays gets its changes folded;
+ * an entity outside the view that moved into an area is kept for {@link enterTouched} (after the
+ * releases, so freed handles are reused). Work ∝ what changed near the client.
  *
  * @param view - the client
  * @param ctx - the flush
@@ -152,21 +184,12 @@ export function foldEntity(h: HandleTable, ctx: FlushContext, hd: number, e: Ent
  */
 export function scanTouched(view: AreaView, ctx: FlushContext, draft: UpdateDraft): void {
   const h = view.handles
-  touched.length = 0
   entering.length = 0
   const subs = view.areaSubs
   const first = subs[0] as ServedSubscription
   const positionTable = first.positionTable
   let shared = true
-  for (const sub of subs) {
-    if (sub.positionTable !== positionTable) shared = false
-    const plan = ctx.plans[sub.positionTable] as WirePlan
-    const area = sub.area as Area
-    const pad = area.margin + (ctx.hysteresis ?? defaultHysteresis(area))
-    ctx.changes
-      .touchedGrid(ctx.world, plan, ctx.accessors[sub.positionTable] as readonly Field<unknown>[])
-      .collect(area.minX - pad, area.minY - pad, area.maxX + pad, area.maxY + pad, touched)
-  }
+  for (const sub of subs) if (sub.positionTable !== positionTable) shared = false
   if (!shared || subs.length > 1) {
     scanTouchedGeneric(view, ctx, draft)
     return

@@ -32,9 +32,9 @@ export class ChangeIndex {
   tablesChanged = new Uint32Array(1024)
   tableStamps = new Int32Array(1024)
   /** Per entity index: the tables whose row it inserted this window, and which entity that was (valid where `insertStamps` equals `stamp`). */
-  private tablesInserted = new Uint32Array(1024)
-  private insertStamps = new Int32Array(1024)
-  private insertedEntity = new Int32Array(1024)
+  private readonly inserted = new EntityTables()
+  /** Per entity index: the tables whose row it deleted this window. */
+  private readonly deleted = new EntityTables()
   private readonly gridStamp: number[]
   private stamps: Int32Array[]
   private masks: Uint32Array[]
@@ -74,9 +74,11 @@ export class ChangeIndex {
       for (const [e, change] of changes) {
         if (change.kind === 'insert') {
           inserts.push(e)
-          this.markInserted(e, t, stamp)
+          this.inserted.mark(e, t, stamp)
+        } else if (change.kind === 'delete') {
+          deletes.push(e)
+          this.deleted.mark(e, t, stamp)
         }
-        else if (change.kind === 'delete') deletes.push(e)
         else {
           updates.push(e)
           const i = entityIndex(e)
@@ -118,7 +120,7 @@ export class ChangeIndex {
     }
     if (this.gridStamp[t] !== this.stamp) {
       this.gridStamp[t] = this.stamp
-      grid.load(world, accessors[plan.spatialX] as Field<number>, accessors[plan.spatialY] as Field<number>, [...this.inserts, ...this.updates, ...this.deletes])
+      grid.load(world, accessors[plan.spatialX] as Field<number>, accessors[plan.spatialY] as Field<number>, [...this.deletes, ...this.inserts, ...this.updates])
     }
     return grid
   }
@@ -138,33 +140,12 @@ export class ChangeIndex {
 
   /** The tables whose row the entity inserted this window (a mask by table id), or 0. */
   insertedTables(e: Entity): number {
-    const i = entityIndex(e)
-    return i < this.insertStamps.length && this.insertStamps[i] === this.stamp && this.insertedEntity[i] === e
-      ? (this.tablesInserted[i] as number)
-      : 0
+    return this.inserted.of(e, this.stamp)
   }
 
-  private markInserted(e: Entity, t: number, stamp: number): void {
-    const i = entityIndex(e)
-    if (i >= this.insertStamps.length) {
-      let n = this.insertStamps.length * 2
-      while (n <= i) n *= 2
-      const stamps = new Int32Array(n)
-      stamps.set(this.insertStamps)
-      this.insertStamps = stamps
-      const tables = new Uint32Array(n)
-      tables.set(this.tablesInserted)
-      this.tablesInserted = tables
-      const entities = new Int32Array(n)
-      entities.set(this.insertedEntity)
-      this.insertedEntity = entities
-    }
-    if (this.insertStamps[i] !== stamp || this.insertedEntity[i] !== e) {
-      this.insertStamps[i] = stamp
-      this.insertedEntity[i] = e
-      this.tablesInserted[i] = 0
-    }
-    this.tablesInserted[i] = ((this.tablesInserted[i] as number) | (1 << t)) >>> 0
+  /** The tables whose row the entity deleted this window (a mask by table id), or 0. */
+  deletedTables(e: Entity): number {
+    return this.deleted.of(e, this.stamp)
   }
 
   /** The tables whose row the entity updated this window (a mask by table id), or 0. */
@@ -197,5 +178,45 @@ export class ChangeIndex {
     this.stamps[t] = grow(stamps, (n) => new Int32Array(n))
     this.masks[t] = grow(this.masks[t] as Uint32Array, (n) => new Uint32Array(n))
     this.entities[t] = grow(this.entities[t] as Int32Array, (n) => new Int32Array(n))
+  }
+}
+
+/**
+ * Per entity index, a mask of tables for one window, with the entity it belongs to (two entities never
+ * share an index within one window's inserts, nor within its deletes).
+ */
+class EntityTables {
+  private tables = new Uint32Array(1024)
+  private stamps = new Int32Array(1024)
+  private entities = new Int32Array(1024)
+
+  of(e: Entity, stamp: number): number {
+    const i = entityIndex(e)
+    return i < this.stamps.length && this.stamps[i] === stamp && this.entities[i] === e ? (this.tables[i] as number) : 0
+  }
+
+  mark(e: Entity, t: number, stamp: number): void {
+    const i = entityIndex(e)
+    if (i >= this.stamps.length) this.grow(i)
+    if (this.stamps[i] !== stamp || this.entities[i] !== e) {
+      this.stamps[i] = stamp
+      this.entities[i] = e
+      this.tables[i] = 0
+    }
+    this.tables[i] = ((this.tables[i] as number) | (1 << t)) >>> 0
+  }
+
+  private grow(i: number): void {
+    let n = this.stamps.length * 2
+    while (n <= i) n *= 2
+    const stamps = new Int32Array(n)
+    stamps.set(this.stamps)
+    this.stamps = stamps
+    const tables = new Uint32Array(n)
+    tables.set(this.tables)
+    this.tables = tables
+    const entities = new Int32Array(n)
+    entities.set(this.entities)
+    this.entities = entities
   }
 }

@@ -827,6 +827,28 @@ describe('quantization', () => {
     expectExact(h, a, areaSpec(AREA, [Mover]))
   })
 
+  it('deletes the rows of an entity that was in the world before the replicator saw any change of it', () => {
+    const h = aoi()
+    const a = h.client('a')
+    // Created without a commit (as a world recovered from a log): the replicator's grids never placed it.
+    const old = h.world.transaction(() => {
+      const e = h.world.create()
+      h.world.add(e, Mover, { x: 20, y: 20, heading: 0, hp: 1 })
+      h.world.add(e, Tag, { label: 'old', level: 1 })
+      return e
+    }).result
+    spawn(h, 30, 30)
+    h.replicator.subscribe('a', 1, 1, ['Mover', 'Tag'], AREA)
+    h.flush()
+    a.pump()
+    expect(a.replica.world.isAlive(old)).toBe(true)
+    h.tx(() => h.world.destroy(old))
+    h.flush()
+    a.pump()
+    expect(a.replica.world.isAlive(old)).toBe(false)
+    expectExact(h, a, areaSpec(AREA, [Mover, Tag]))
+  })
+
   it('binds entities of frequent components to handles 1–63 and the others above, so moving rows carry one-byte handles', () => {
     const h = aoi({ frequent: [Tag] })
     const a = h.client('a')

@@ -13,6 +13,8 @@ export class TouchedGrid {
   private readonly used: Entity[][] = []
   /** Per entity index: the stamp of the last flush that touched it (touched this flush when equal to `stamp`). */
   seen = new Int32Array(1024)
+  /** Per entity index: the entity it was touched as (an index may serve a destroyed entity and a new one in one window). */
+  private seenEntity = new Int32Array(1024)
   stamp = 0
   /**
    * Position of each entity index at the flush that last touched it (valid where `known` is 1): for an entity
@@ -21,6 +23,8 @@ export class TouchedGrid {
   lastX = new Float64Array(1024)
   lastY = new Float64Array(1024)
   known = new Uint8Array(1024)
+  /** Entities of the window gone from the table that the grid had never placed (a client may hold them anywhere). */
+  readonly unplaced: Entity[] = []
   private readonly inv: number
 
   /**
@@ -40,11 +44,13 @@ export class TouchedGrid {
    * @param world - the server world (positions are read now)
    * @param x - accessor of the position's x field
    * @param y - accessor of the position's y field
-   * @param lists - entity lists of the window (inserts, updates and deletes of every table)
+   * @param lists - entity lists of the window, deletes first (so that an entity destroyed and another created
+   *   at its index in one window are both placed: the first where it was, the second where it is)
    */
   load(world: World, x: Field<number>, y: Field<number>, lists: readonly (readonly Entity[])[]): void {
     for (const list of this.used) list.length = 0
     this.used.length = 0
+    this.unplaced.length = 0
     if (this.cells.size > 4096) this.cells.clear()
     const stamp = ++this.stamp
     const component = this.plan.component
@@ -53,14 +59,16 @@ export class TouchedGrid {
         const e = list[k] as Entity
         const i = entityIndex(e)
         if (i >= this.seen.length) this.growSeen(i)
-        if (this.seen[i] === stamp) continue
+        if (this.seen[i] === stamp && this.seenEntity[i] === e) continue
         this.seen[i] = stamp
+        this.seenEntity[i] = e
         const had = this.known[i] === 1
         const before = had ? this.key(this.lastX[i] as number, this.lastY[i] as number) : Number.NaN
         if (!world.isAlive(e) || !world.has(e, component)) {
           // Gone from the table: found where it was, so a client that saw it there drops it.
           this.known[i] = 0
           if (had) this.add(before, e)
+          else this.unplaced.push(e)
           continue
         }
         const px = x.get(e)
@@ -120,6 +128,9 @@ export class TouchedGrid {
     const seen = new Int32Array(n)
     seen.set(this.seen)
     this.seen = seen
+    const seenEntity = new Int32Array(n)
+    seenEntity.set(this.seenEntity)
+    this.seenEntity = seenEntity
     const lastX = new Float64Array(n)
     lastX.set(this.lastX)
     this.lastX = lastX
