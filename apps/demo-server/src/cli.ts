@@ -32,6 +32,7 @@ const USAGE = `usage: pnpm demo [options]
   --name HOST     a name clients reach this server by (repeatable; localhost and
                   127.0.0.1 always work): signatures for other names are refused
   --no-build      serve the existing web client build without checking it
+  --logged-out-expiry S  keep a player who left for S seconds for its return (default 1800)
   --help          this text`
 
 // `pnpm demo -- --flag` forwards the `--` separator; drop it so the flags after it are parsed.
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     jitter: { type: 'string', default: '0' },
     loss: { type: 'string', default: '0' },
     'no-prediction': { type: 'boolean', default: false },
+    'logged-out-expiry': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -112,6 +114,8 @@ async function main(): Promise<void> {
   }
   if (network.lossPct > 100) fail(`--loss must be a percentage ≤ 100, got '${values.loss}'`)
   const prediction = !values['no-prediction']
+  const expiryRaw = values['logged-out-expiry']
+  const loggedOutExpiryMs = expiryRaw === undefined ? undefined : nonNegative('logged-out-expiry', expiryRaw) * 1000
 
   const distDir = headless
     ? null
@@ -135,7 +139,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
   const dataDir = folders.world
   const server: OrreryServer = createServer({
-    module: createBlackholioModule({ stats: game }),
+    module: createBlackholioModule({ stats: game, ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }) }),
     port,
     host,
     seed,
