@@ -36,13 +36,15 @@ function tooLong(message: string): never {
  * that are not well-formed UTF-8 (RFC 3629), 64-bit
  * integers outside the safe-integer range, and lengths or nesting over the limits. Because
  * every declared length is checked against the bytes that remain, the decoder never
- * allocates more than the frame size suggests.
+ * allocates more than the frame size suggests. Counts the values it walks and refuses a frame with
+ * more than `maxElements`.
  *
  * @param bytes - one frame
  * @param limits - resolved limits
+ * @returns the number of msgpack values in the frame (the frame array included)
  * @throws ProtocolError `ERR_MALFORMED_FRAME` or `ERR_LIMIT_EXCEEDED`
  */
-export function scanFrame(bytes: Uint8Array, limits: Readonly<Required<DecodeLimits>>): void {
+export function scanFrame(bytes: Uint8Array, limits: Readonly<Required<DecodeLimits>>): number {
   const end = bytes.length
   if (end === 0) malformed('empty frame')
   const first = bytes[0] as number
@@ -58,6 +60,8 @@ export function scanFrame(bytes: Uint8Array, limits: Readonly<Required<DecodeLim
   const isMap: boolean[] = [false]
   let depth = 0
   let pos = 0
+  let elements = 0
+  const maxElements = limits.maxElements
 
   const need = (n: number): void => {
     if (pos + n > end) malformed('truncated frame')
@@ -86,6 +90,7 @@ export function scanFrame(bytes: Uint8Array, limits: Readonly<Required<DecodeLim
     }
     const expectKey = isMap[depth] === true && (remaining[depth] as number) % 2 === 0
     remaining[depth] = (remaining[depth] as number) - 1
+    if (++elements > maxElements) tooLong(`more than maxElements ${maxElements} values in one frame`)
     need(1)
     const b = bytes[pos++] as number
     if (expectKey && !((b >= 0xa0 && b <= 0xbf) || b === 0xd9 || b === 0xda || b === 0xdb)) {
@@ -207,4 +212,5 @@ export function scanFrame(bytes: Uint8Array, limits: Readonly<Required<DecodeLim
     }
   }
   if (pos !== end) malformed(`${end - pos} trailing bytes after the frame`)
+  return elements
 }
