@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer, type Incom
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import { type WebSocket, WebSocketServer } from 'ws'
+import { originCheck } from './http/origin-check.js'
 
 /** Options of {@link Listener}. */
 export interface ListenerOptions {
@@ -11,6 +12,10 @@ export interface ListenerOptions {
   readonly httpHandler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined
   /** Largest accepted frame, bytes (ws `maxPayload`; larger frames close the socket with 1009). */
   readonly maxPayload: number
+  /** Origins allowed to upgrade (others get HTTP 403); undefined allows any. */
+  readonly allowedOrigins?: readonly string[] | undefined
+  /** Time a created HTTP server waits for a request's headers (slow upgrade requests), ms. */
+  readonly headersTimeoutMs?: number
   /** Called for each accepted WebSocket. */
   readonly onConnection: (ws: WebSocket, remoteAddress: string | undefined) => void
   readonly log: Logger
@@ -39,7 +44,23 @@ export class Listener {
         response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
         response.end('Upgrade Required: connect with a WebSocket client')
       })
-    this.wss = new WebSocketServer({ server: this.http, maxPayload: options.maxPayload })
+    if (options.httpServer === undefined && options.headersTimeoutMs !== undefined) {
+      this.http.headersTimeout = options.headersTimeoutMs
+      this.http.requestTimeout = Math.max(options.headersTimeoutMs, 30_000)
+    }
+    const originAllowed = originCheck(options.allowedOrigins)
+    this.wss = new WebSocketServer({
+      server: this.http,
+      maxPayload: options.maxPayload,
+      verifyClient: (info: { origin?: string; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
+        const origin = info.req.headers.origin
+        if (originAllowed(origin)) done(true)
+        else {
+          options.log.info({ origin }, 'upgrade refused: origin not allowed')
+          done(false, 403, 'Forbidden')
+        }
+      },
+    })
     this.wss.on('connection', (ws, request) => options.onConnection(ws, request.socket.remoteAddress))
     this.wss.on('error', (error) => options.log.error({ err: error }, 'websocket server error'))
   }

@@ -44,6 +44,30 @@ export class HandshakeLimiter {
   allowIdentity(identity: string): Promise<boolean> {
     return allow(this.byIdentity, identity)
   }
+
+  /**
+   * Charges an abusive connection (closed for a malformed frame, a rate limit, a message out of order, an
+   * oversized frame) to its address and identity: `points` handshakes of their windows are gone, so a client
+   * that keeps reconnecting to repeat the abuse is refused at its next handshakes until the window passes.
+   *
+   * @param address - the peer's IP address
+   * @param identity - the signed-in identity, or null before Welcome
+   * @param points - handshakes charged to each
+   */
+  penalize(address: string | undefined, identity: string | null, points: number): void {
+    if (points <= 0) return
+    charge(this.byIp, address ?? 'unknown', points)
+    if (identity !== null) charge(this.byIdentity, identity, points)
+  }
+}
+
+function charge(limiter: HandshakeRateLimiter, key: string, points: number): void {
+  // A rejection only says the budget is now spent, which is the point; a store failure is ignored.
+  try {
+    Promise.resolve(limiter.consume(key, points)).catch(() => undefined)
+  } catch {
+    // a limiter that throws at once: the same
+  }
 }
 
 async function allow(limiter: HandshakeRateLimiter, key: string): Promise<boolean> {
