@@ -20,10 +20,42 @@ const { values } = parseArgs({
 })
 
 function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof summarizeBots>): void {
-  if (process.send !== undefined) process.send({ type, summary })
+  if (process.send !== undefined && process.connected) process.send({ type, summary })
 }
 
+/** Time the bots get to disconnect once the launcher is gone, ms; then the process exits regardless. */
+const ORPHAN_EXIT_MS = 2_000
+
+/**
+ * Exits with the launcher: when its IPC channel closes (it exited, crashed or was killed) or this process
+ * was re-parented (the launcher died without closing the channel), the bots disconnect and the process
+ * exits, at the latest after {@link ORPHAN_EXIT_MS}.
+ */
+function exitWithParent(stop: () => Promise<void>): void {
+  let done = false
+  const parent = process.ppid
+  const orphaned = (): void => {
+    if (done) return
+    done = true
+    setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref()
+    stop().finally(() => process.exit(0))
+  }
+  process.on('disconnect', orphaned)
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(watch)
+      orphaned()
+    }
+  }, 1000)
+  watch.unref()
+}
+
+/** Stops the bots once they run; before that, there is nothing to stop. */
+let stopBots: () => Promise<void> = async () => undefined
+
 async function main(): Promise<void> {
+  // Installed first: the launcher may die while the bots are still connecting.
+  exitWithParent(() => stopBots())
   if (values.url === undefined) throw new Error('--url is required')
   const network = { latencyMs: Number(values.latency), jitterMs: Number(values.jitter), lossPct: Number(values.loss) }
   const simulated = network.latencyMs > 0 || network.jitterMs > 0 || network.lossPct > 0
@@ -50,12 +82,12 @@ async function main(): Promise<void> {
     const before = summarizeBots(group.stats(), group.failures)
     await group.stop()
     report('stopped', before)
-    process.disconnect?.()
+    if (process.connected) process.disconnect?.()
   }
   process.on('message', (message: unknown) => {
     if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stop') void stop()
   })
-  process.on('disconnect', () => void stop())
+  stopBots = stop
   process.on('SIGINT', () => void stop())
   process.on('SIGTERM', () => void stop())
 }

@@ -15,7 +15,10 @@ import { createStaticHandler } from './static-files.js'
 
 const USAGE = `usage: pnpm demo [options]
   --port N        port of the game and the web page (default: PORT or 3000; headless: an ephemeral port)
-  --host H        interface to bind (default 0.0.0.0; headless 127.0.0.1)
+  --host H        interface to bind (default 0.0.0.0: every interface, reachable from
+                  the network; 127.0.0.1 keeps it to this machine; headless 127.0.0.1)
+  --origin O      a page origin allowed to open the game's WebSocket, e.g.
+                  https://play.example (repeatable; default: any)
   --bots N        bots to start in a separate process (default 8)
   --seed N        world seed: the same seed gives the same food layout (default: random)
   --headless      no web client; print progress on stderr and one JSON report line on stdout
@@ -49,6 +52,7 @@ const { values } = parseArgs({
     data: { type: 'string' },
     'in-memory': { type: 'boolean', default: false },
     name: { type: 'string', multiple: true },
+    origin: { type: 'string', multiple: true },
     'no-build': { type: 'boolean', default: false },
     latency: { type: 'string', default: '0' },
     jitter: { type: 'string', default: '0' },
@@ -152,7 +156,8 @@ async function main(): Promise<void> {
           commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
         }),
     // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
-    limits: { handshakesPerIp: 30 + 2 * bots },
+    limits: { handshakesPerIp: 30 + 2 * bots, maxConnectionsPerIp: 64 + bots },
+    ...(values.origin === undefined ? {} : { allowedOrigins: values.origin }),
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })
   const address = await server.listen()
