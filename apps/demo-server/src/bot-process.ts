@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { laggedWebSocket, runBots, type WebSocketClass } from '@orrery/demo-client/bots'
 import WebSocket from 'ws'
 import { summarizeBots } from './bot-summary.js'
+import { HonestProbe, type ProbeSamples } from './probe/honest-probe.js'
 
 const { values } = parseArgs({
   options: {
@@ -16,11 +17,27 @@ const { values } = parseArgs({
     jitter: { type: 'string', default: '0' },
     loss: { type: 'string', default: '0' },
     'identity-dir': { type: 'string' },
+    probes: { type: 'string', default: '0' },
   },
 })
 
+const probes: HonestProbe[] = []
+
+/** The probes' samples since the last report, merged. */
+function drainProbes(): ProbeSamples {
+  const merged: ProbeSamples = { rttMs: [], updateGapMs: [], bytesReceived: 0, disconnects: 0 }
+  for (const probe of probes) {
+    const s = probe.drain()
+    merged.rttMs.push(...s.rttMs)
+    merged.updateGapMs.push(...s.updateGapMs)
+    ;(merged as { bytesReceived: number }).bytesReceived += s.bytesReceived
+    ;(merged as { disconnects: number }).disconnects += s.disconnects
+  }
+  return merged
+}
+
 function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof summarizeBots>): void {
-  if (process.send !== undefined && process.connected) process.send({ type, summary })
+  if (process.send !== undefined && process.connected) process.send({ type, summary, probe: drainProbes() })
 }
 
 /** Time the bots get to disconnect once the launcher is gone, ms; then the process exits regardless. */
@@ -60,6 +77,12 @@ async function main(): Promise<void> {
   const network = { latencyMs: Number(values.latency), jitterMs: Number(values.jitter), lossPct: Number(values.loss) }
   const simulated = network.latencyMs > 0 || network.jitterMs > 0 || network.lossPct > 0
   const identityDir = values['identity-dir']
+  const url = values.url
+  for (let i = 0; i < Number(values.probes); i++) {
+    const probe = new HonestProbe(url)
+    probes.push(probe)
+    probe.start().catch((error: unknown) => process.stderr.write(`probe: ${error instanceof Error ? error.message : String(error)}\n`))
+  }
   const group = await runBots({
     url: values.url,
     count: Number(values.count),
@@ -80,6 +103,7 @@ async function main(): Promise<void> {
     stopping = true
     clearInterval(timer)
     const before = summarizeBots(group.stats(), group.failures)
+    for (const probe of probes) probe.stop()
     await group.stop()
     report('stopped', before)
     if (process.connected) process.disconnect?.()

@@ -11,6 +11,7 @@ import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
 import { demoFolders, resolveDataDir } from './data-dir.js'
 import { buildHeadlessReport } from './headless-report.js'
 import { type BlackholioStats, createBlackholioModule } from './module.js'
+import { startEventLoopMonitor } from './probe/event-loop-delay.js'
 import { createStaticHandler } from './static-files.js'
 
 const USAGE = `usage: pnpm demo [options]
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })
   const address = await server.listen()
+  const eventLoop = startEventLoopMonitor()
   const startedAt = performance.now()
   const start: ServerMetrics = server.metrics()
   const wsUrl = `ws://127.0.0.1:${address.port}`
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {
-    botProcess = forkBots({ url: wsUrl, count: bots, identityDir: folders.botIdentities, prediction, network })
+    botProcess = forkBots({ url: wsUrl, count: bots, identityDir: folders.botIdentities, prediction, network, probes: 1 })
     botProcess.ready.then(
       (s) => log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`),
       (error: unknown) => log(error instanceof Error ? error.message : String(error)),
@@ -186,7 +188,7 @@ async function main(): Promise<void> {
     log(
       `${((performance.now() - startedAt) / 1000).toFixed(1)}s ticks=${m.ticks - start.ticks} clients=${m.clients}` +
         ` bots=${s?.connected ?? 0}/${bots} players=${server.world.count(Player)} food eaten=${game.foodEaten}` +
-        ` circles eaten=${game.circlesEaten} tick p99=${m.tickDurationsMs.p99.toFixed(2)}ms`,
+        ` circles eaten=${game.circlesEaten} tick p99=${m.tickDurationsMs.p99.toFixed(2)}ms loop delay p99=${eventLoop.summary().p99Ms}ms`,
     )
   }, 1000)
 
@@ -197,6 +199,9 @@ async function main(): Promise<void> {
     clearInterval(progress)
     const endedAt = performance.now()
     const end = server.metrics()
+    const loopDelay = eventLoop.summary()
+    eventLoop.stop()
+    const probe = botProcess?.takeProbeSamples() ?? null
     maxMass = Math.max(maxMass, largestPlayerMass(server.world))
     const summary = botProcess === null ? null : await botProcess.stop()
     await server.close()
@@ -214,6 +219,8 @@ async function main(): Promise<void> {
         maxMass,
         network,
         recoveredSeq: server.recoveredSeq,
+        probe,
+        eventLoop: loopDelay,
       })
       process.stdout.write(`${JSON.stringify(report)}\n`)
     } else {
