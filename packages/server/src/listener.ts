@@ -12,6 +12,8 @@ export interface ListenerOptions {
   readonly httpHandler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined
   /** Largest accepted frame, bytes (ws `maxPayload`; larger frames close the socket with 1009). */
   readonly maxPayload: number
+  /** The HTTP status to refuse an upgrade from `address` with (before the WebSocket exists), or null to accept. */
+  readonly refuseUpgrade?: (address: string | undefined) => Promise<number | null>
   /** Origins allowed to upgrade (others get HTTP 403); undefined allows any. */
   readonly allowedOrigins?: readonly string[] | undefined
   /** Time a created HTTP server waits for a request's headers (slow upgrade requests), ms. */
@@ -54,11 +56,21 @@ export class Listener {
       maxPayload: options.maxPayload,
       verifyClient: (info: { origin?: string; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
         const origin = info.req.headers.origin
-        if (originAllowed(origin)) done(true)
-        else {
+        if (!originAllowed(origin)) {
           options.log.info({ origin }, 'upgrade refused: origin not allowed')
           done(false, 403, 'Forbidden')
+          return
         }
+        const refuse = options.refuseUpgrade
+        if (refuse === undefined) {
+          done(true)
+          return
+        }
+        const address = info.req.socket.remoteAddress
+        refuse(address).then(
+          (status) => (status === null ? done(true) : done(false, status, status === 429 ? 'Too Many Requests' : 'Service Unavailable')),
+          () => done(true),
+        )
       },
     })
     this.wss.on('connection', (ws, request) => options.onConnection(ws, request.socket.remoteAddress))

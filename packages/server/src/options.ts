@@ -39,6 +39,15 @@ export interface ServerLimits {
   /** Open connections one IP address may hold; more → close CloseCode.TooManyConnections (4013). Default 64. */
   readonly maxConnectionsPerIp?: number
   /**
+   * New connections per second the server accepts from everyone together (each handshake verifies a signature
+   * or token); more → the upgrade is refused with HTTP 503 before a WebSocket exists. Default 200.
+   */
+  readonly connectionsPerSecond?: number
+  /** New connections accepted at once above that rate. Default 400. */
+  readonly connectionBurst?: number
+  /** Message-budget tokens one Subscribe costs (each may send a whole view): 10 makes it 6 a second, bursts of 12. Default 10. */
+  readonly subscribeCost?: number
+  /**
    * Handshakes of its IP address and identity windows that a connection closed for abuse costs (a malformed or
    * oversized frame, repeated rate limiting, a message out of order): repeated abuse is refused at the next
    * handshakes. Default 10.
@@ -189,6 +198,9 @@ const optionsSchema = v.strictObject({
       handshakeFrameElements: v.optional(v.pipe(positiveInt, v.minValue(8))),
       maxConnections: v.optional(positiveInt),
       maxConnectionsPerIp: v.optional(positiveInt),
+      connectionsPerSecond: v.optional(positiveInt),
+      connectionBurst: v.optional(positiveInt),
+      subscribeCost: v.optional(positiveInt),
       abusePenalty: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
       rateLimitStrikes: v.optional(positiveInt),
       strikeWindowMs: v.optional(positiveInt),
@@ -267,6 +279,9 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     handshakeFrameElements: l.handshakeFrameElements ?? 64,
     maxConnections: l.maxConnections ?? 10_000,
     maxConnectionsPerIp: l.maxConnectionsPerIp ?? 64,
+    connectionsPerSecond: l.connectionsPerSecond ?? 200,
+    connectionBurst: l.connectionBurst ?? 400,
+    subscribeCost: l.subscribeCost ?? 10,
     abusePenalty: l.abusePenalty ?? 10,
     rateLimitStrikes: l.rateLimitStrikes ?? 60,
     strikeWindowMs: l.strikeWindowMs ?? 10_000,

@@ -15,6 +15,7 @@ import type { Replicator } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import { ConnectionCaps } from './admission/connection-caps.js'
+import { UpgradeGate } from './admission/upgrade-gate.js'
 import { HandshakeLimiter } from './auth/handshake-limiter.js'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
@@ -83,6 +84,7 @@ class Host implements OrreryServer, SessionHost {
   private readonly tickStats = new DurationStats(1024)
   private readonly sessions = new Map<string, ClientSession>()
   private readonly caps: ConnectionCaps
+  private readonly upgrades: UpgradeGate
   private readonly identities: IdentitySessions
   private readonly moduleCaller: TransactionCaller
   private tickCount = 0
@@ -112,6 +114,7 @@ class Host implements OrreryServer, SessionHost {
     }
     this.handshakes = new HandshakeLimiter(handshakeLimits, options.handshakeLimiters)
     this.caps = new ConnectionCaps(limits)
+    this.upgrades = new UpgradeGate(this.handshakes, limits.connectionsPerSecond, limits.connectionBurst)
     const components = options.module.components
     const allComponents = [...components, ...(options.module.serverComponents ?? [])]
     const commitLog = options.commitLog ?? createMemoryCommitLog()
@@ -215,6 +218,7 @@ class Host implements OrreryServer, SessionHost {
       httpHandler: this.httpHandler(),
       maxPayload: this.limits.maxFrameBytes,
       allowedOrigins: this.options.allowedOrigins,
+      refuseUpgrade: (address) => this.upgrades.check(address),
       headersTimeoutMs: this.limits.handshakeTimeoutMs,
       onConnection: (ws, remoteAddress) => this.accept(ws, remoteAddress),
       log: this.log,

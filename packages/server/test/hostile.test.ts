@@ -99,8 +99,18 @@ describe('work per frame is bounded before decoding', () => {
   })
 })
 
+describe('subscriptions cost more of the message budget', () => {
+  it('a Subscribe costs subscribeCost messages: past the burst, it is dropped and answered with its requestId', async () => {
+    const { url } = await serve({ limits: { messagesPerSecond: 1, messageBurst: 30, subscribeCost: 10, rateLimitStrikes: 100 } })
+    const raw = await open(url)
+    await raw.handshake()
+    for (let i = 1; i <= 3; i++) raw.send({ type: 'Subscribe', requestId: i, queryId: i, components: ['Position'], area: null })
+    expect(await raw.next('Error')).toMatchObject({ code: 'ERR_RATE_LIMITED', requestId: 3 })
+  })
+})
+
 describe('repeated abuse costs handshakes', () => {
-  it('three abusive connections from one address spend its handshakes: the next Hello is refused with 4004', async () => {
+  it('three abusive connections from one address spend its handshakes: its next upgrade is refused with HTTP 429', async () => {
     const { url } = await serve({ limits: { handshakesPerIp: 30, abusePenalty: 10 } })
     for (let i = 0; i < 3; i++) {
       const raw = await open(url)
@@ -108,10 +118,8 @@ describe('repeated abuse costs handshakes', () => {
       raw.ws.send(Uint8Array.of(0xc1))
       expect((await raw.closed).code).toBe(CloseCode.ProtocolError)
     }
-    const next = await open(url)
-    next.send({ type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: null, resume: null })
-    expect((await next.closed).code).toBe(CloseCode.RateLimited)
-    expect(next.messages.at(-1)).toMatchObject({ code: 'ERR_RATE_LIMITED' })
+    // Spent: the next upgrade from the address is refused with HTTP 429, before a WebSocket exists.
+    await expect(RawClient.open(url)).rejects.toThrow(/429/)
   })
 
   it('an identity closed for abuse is refused when it signs in again with its token within the window', async () => {
@@ -147,6 +155,15 @@ describe('connection caps', () => {
     await only.close()
     expect(total.server.metrics().connections).toBe(0)
     await stillServes(total.url)
+  })
+})
+
+describe('the server-wide connection budget', () => {
+  it('refuses upgrades past connectionsPerSecond with HTTP 503, before a WebSocket exists', async () => {
+    const { url } = await serve({ limits: { connectionsPerSecond: 1, connectionBurst: 2 } })
+    await open(url)
+    await open(url)
+    await expect(RawClient.open(url)).rejects.toThrow(/503/)
   })
 })
 

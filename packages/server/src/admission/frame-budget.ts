@@ -34,10 +34,12 @@ export class FrameBudget {
   private readonly bytes: TokenBucket
   private readonly elements: TokenBucket
   private readonly strikes: TokenBucket
+  private readonly messageBurst: number
 
   /** @param limits - see {@link FrameBudgetLimits} */
   constructor(limits: FrameBudgetLimits) {
     this.messages = bucket(limits.messagesPerSecond, limits.messageBurst)
+    this.messageBurst = limits.messageBurst
     this.bytes = bucket(limits.bytesPerSecond, Math.max(limits.byteBurst, limits.maxFrameBytes))
     this.elements = bucket(limits.elementsPerSecond, Math.max(limits.elementBurst, limits.maxFrameElements))
     this.strikes = new TokenBucket({ bucketSize: limits.rateLimitStrikes, tokensPerInterval: limits.rateLimitStrikes, interval: limits.strikeWindowMs })
@@ -46,10 +48,12 @@ export class FrameBudget {
 
   /**
    * Charges one frame of `byteLength` bytes to the message and byte budgets.
+   * @param byteLength - the frame's size
+   * @param messages - message tokens it costs (1; more for a Subscribe)
    * @returns false when either is spent (a dropped frame still costs what the other budget had for it)
    */
-  takeFrame(byteLength: number): boolean {
-    const message = this.messages.tryRemoveTokens(1)
+  takeFrame(byteLength: number, messages = 1): boolean {
+    const message = this.messages.tryRemoveTokens(Math.min(messages, this.messageBurst))
     const bytes = this.bytes.tryRemoveTokens(byteLength)
     return message && bytes
   }
