@@ -48,14 +48,20 @@ describe('the bot process', () => {
       })
       parent.once('exit', () => reject(new Error('the launcher exited early')))
     })
-    expect(alive(pid)).toBe(true)
-    // Let the bot connect, so that it holds a socket when the launcher dies.
-    const deadline = performance.now() + 20_000
-    while (server.metrics().clients === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50))
-    expect(server.metrics().clients).toBe(1)
-    parent.kill('SIGKILL')
-    const exitDeadline = performance.now() + 10_000
-    while (alive(pid) && performance.now() < exitDeadline) await new Promise((r) => setTimeout(r, 50))
-    expect(alive(pid)).toBe(false)
+    try {
+      expect(alive(pid)).toBe(true)
+      // Let the bot connect, so that it holds a socket when the launcher dies.
+      const deadline = performance.now() + 20_000
+      while (server.metrics().clients === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      expect(server.metrics().clients).toBe(1)
+      parent.kill('SIGKILL')
+      const exitDeadline = performance.now() + 10_000
+      while (alive(pid) && performance.now() < exitDeadline) await new Promise((r) => setTimeout(r, 50))
+      expect(alive(pid)).toBe(false)
+    } finally {
+      // A failed expectation must not leave the launcher or its bots running.
+      parent.kill('SIGKILL')
+      if (alive(pid)) process.kill(pid, 'SIGKILL')
+    }
   }, 40_000)
 })

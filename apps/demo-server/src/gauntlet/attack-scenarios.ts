@@ -148,14 +148,31 @@ async function decodeFlood(ctx: AttackContext): Promise<void> {
   ctx.closedWith(await endWithin(s.ws, s.closed, 2_000))
 }
 
-/** After Welcome: subscribe to everything and never read (the server's outbox for it fills). */
+/** Slow readers holding a connection now; a few are enough, more would only idle the workers. */
+let slowReaders = 0
+const MAX_SLOW_READERS = 4
+
+/** After Welcome: subscribe to everything and stop reading for 8 s (the server's outbox for it fills). */
 async function slowloris(ctx: AttackContext): Promise<void> {
+  if (slowReaders >= MAX_SLOW_READERS) {
+    await flood(ctx)
+    return
+  }
+  slowReaders++
+  try {
+    await slowRead(ctx)
+  } finally {
+    slowReaders--
+  }
+}
+
+async function slowRead(ctx: AttackContext): Promise<void> {
   const s = await session(ctx)
   if (s === null) return
   ctx.send(s.ws, encodeClientMessage({ type: 'Subscribe', requestId: 1, queryId: 1, components: ['Body', 'Circle', 'Food', 'Player'], area: null }))
   const socket = (s.ws as unknown as { _socket?: { pause(): void } })._socket
   socket?.pause()
-  ctx.closedWith(await endWithin(s.ws, s.closed, 20_000))
+  ctx.closedWith(await endWithin(s.ws, s.closed, 8_000))
 }
 
 /** Scenarios and their weights. */
