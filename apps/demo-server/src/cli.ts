@@ -157,7 +157,7 @@ async function main(): Promise<void> {
           commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
         }),
     // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
-    limits: { handshakesPerIp: 30 + 2 * bots, maxConnectionsPerIp: 64 + bots },
+    limits: { handshakesPerIp: 30 + 2 * bots, maxConnectionsPerIp: 64 + bots, connectionBurst: 100 + bots },
     ...(values.origin === undefined ? {} : { allowedOrigins: values.origin }),
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })

@@ -40,10 +40,10 @@ export interface ServerLimits {
   readonly maxConnectionsPerIp?: number
   /**
    * New connections per second the server accepts from everyone together (each handshake verifies a signature
-   * or token); more → the upgrade is refused with HTTP 503 before a WebSocket exists. Default 200.
+   * or token); more → the upgrade is refused with HTTP 503 before a WebSocket exists. Default 50.
    */
   readonly connectionsPerSecond?: number
-  /** New connections accepted at once above that rate. Default 400. */
+  /** New connections accepted at once above that rate. Default 100. */
   readonly connectionBurst?: number
   /** Message-budget tokens one Subscribe costs (each may send a whole view): 10 makes it 6 a second, bursts of 12. Default 10. */
   readonly subscribeCost?: number
@@ -279,8 +279,8 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     handshakeFrameElements: l.handshakeFrameElements ?? 64,
     maxConnections: l.maxConnections ?? 10_000,
     maxConnectionsPerIp: l.maxConnectionsPerIp ?? 64,
-    connectionsPerSecond: l.connectionsPerSecond ?? 200,
-    connectionBurst: l.connectionBurst ?? 400,
+    connectionsPerSecond: l.connectionsPerSecond ?? 50,
+    connectionBurst: l.connectionBurst ?? 100,
     subscribeCost: l.subscribeCost ?? 10,
     abusePenalty: l.abusePenalty ?? 10,
     rateLimitStrikes: l.rateLimitStrikes ?? 60,

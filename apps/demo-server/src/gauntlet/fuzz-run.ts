@@ -43,6 +43,7 @@ export interface FuzzReport {
   readonly closeCodes: Readonly<Record<string, number>>
   readonly scenarios: Readonly<Record<string, number>>
   readonly rssGrowthMB: number
+  readonly heapGrowthMB: number
   readonly faults: readonly string[]
 }
 
@@ -117,6 +118,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       closeCodes: result.closeCodes,
       scenarios: result.scenarios,
       rssGrowthMB: end === null ? -1 : Math.round(((end.rssBytes - base.rssBytes) / 2 ** 20) * 10) / 10,
+      heapGrowthMB: end === null ? -1 : Math.round(((end.heapUsedBytes - base.heapUsedBytes) / 2 ** 20) * 10) / 10,
       faults: [...server.faults.crashes, ...server.faults.unhandled].slice(0, 5),
     }
   } finally {
