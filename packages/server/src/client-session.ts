@@ -113,8 +113,10 @@ export class ClientSession {
     ws.on('error', (error: Error) => {
       this.host.counters.errors++
       this.log.warn({ err: error }, 'socket error')
-      // ws reports the peer's protocol violations (an oversized or invalid frame) here and closes with 1002/1009.
-      if ((error as { code?: unknown }).code !== undefined) this.penalize()
+      // ws reports the peer's protocol violations (an oversized or invalid frame) as WS_ERR_* and closes with
+      // 1002/1009; a network error (ECONNRESET...) is no abuse.
+      const code = (error as { code?: unknown }).code
+      if (typeof code === 'string' && code.startsWith('WS_ERR_')) this.penalize()
     })
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary))
     const authNow = host.authenticator.now?.bind(host.authenticator) ?? Date.now
