@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { laggedWebSocket, runBots, type WebSocketClass } from '@orrery/demo-client/bots'
 import WebSocket from 'ws'
 import { summarizeBots } from './bot-summary.js'
+import { startEventLoopMonitor } from './probe/event-loop-delay.js'
 import { HonestProbe, type ProbeSamples } from './probe/honest-probe.js'
 
 const { values } = parseArgs({
@@ -22,10 +23,12 @@ const { values } = parseArgs({
 })
 
 const probes: HonestProbe[] = []
+const loop = startEventLoopMonitor()
 
 /** The probes' samples since the last report, merged. */
 function drainProbes(): ProbeSamples {
-  const merged: ProbeSamples = { rttMs: [], updateGapMs: [], bytesReceived: 0, disconnects: 0 }
+  const merged: ProbeSamples = { rttMs: [], updateGapMs: [], bytesReceived: 0, disconnects: 0, clientLoopDelayP99Ms: loop.summary().p99Ms }
+  loop.reset()
   for (const probe of probes) {
     const s = probe.drain()
     merged.rttMs.push(...s.rttMs)

@@ -104,7 +104,12 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
     if (m.probe !== undefined) {
       probe.rttMs.push(...m.probe.rttMs)
       probe.updateGapMs.push(...m.probe.updateGapMs)
-      probe = { ...probe, bytesReceived: probe.bytesReceived + m.probe.bytesReceived, disconnects: probe.disconnects + m.probe.disconnects }
+      probe = {
+        ...probe,
+        bytesReceived: probe.bytesReceived + m.probe.bytesReceived,
+        disconnects: probe.disconnects + m.probe.disconnects,
+        clientLoopDelayP99Ms: Math.max(probe.clientLoopDelayP99Ms ?? 0, m.probe.clientLoopDelayP99Ms ?? 0),
+      }
     }
     if (m.summary === undefined) return
     latest = m.summary

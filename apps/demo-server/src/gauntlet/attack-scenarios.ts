@@ -11,7 +11,8 @@ export interface AttackContext {
   /** The address the next connection comes from; the worker moves to another when this one is refused. */
   address: string
   readonly rng: Rng
-  readonly key: KeyIdentity
+  /** The worker's identity; replaced when its sign-ins are refused. */
+  key: KeyIdentity
   /** The worker's last session token (for reconnects as the same identity). */
   token: string | null
   /** Sends one frame and counts it; false when the socket is not open. */
@@ -99,7 +100,13 @@ async function session(ctx: AttackContext): Promise<{ ws: WebSocket; closed: Pro
     return s
   } catch (error) {
     const match = /\((\d+)\)/.exec(String(error))
-    ctx.closedWith(match === null ? 1006 : Number(match[1]))
+    const code = match === null ? 1006 : Number(match[1])
+    ctx.closedWith(code)
+    if (code === 4004) {
+      // Key identities cost nothing to make: a refused identity is replaced by a fresh one, as an attacker would.
+      ctx.key = newKey()
+      ctx.token = null
+    }
     return null
   }
 }

@@ -35,6 +35,9 @@ export interface FuzzReport {
   readonly unhandledErrors: number
   readonly honestPingP99MsBefore: number | null
   readonly honestPingP99Ms: number | null
+  /** The honest clients' own process: its worst one-second event-loop delay p99 before and during the attack, ms. */
+  readonly honestClientLoopDelayP99MsBefore: number
+  readonly honestClientLoopDelayP99Ms: number
   readonly eventLoopDelayP99MsBefore: number
   readonly eventLoopDelayP99Ms: number
   readonly honestTickP99Ms: number
@@ -110,6 +113,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       unhandledErrors: server.faults.unhandled.length + server.faults.crashes.length,
       honestPingP99MsBefore: percentile(before.rttMs, 0.99),
       honestPingP99Ms: percentile(during.rttMs, 0.99),
+      honestClientLoopDelayP99MsBefore: before.clientLoopDelayP99Ms ?? 0,
+      honestClientLoopDelayP99Ms: during.clientLoopDelayP99Ms ?? 0,
       eventLoopDelayP99MsBefore: base.eventLoop.p99Ms,
       eventLoopDelayP99Ms: end?.eventLoop.p99Ms ?? -1,
       honestTickP99Ms: Math.round((end?.tickP99Ms ?? -1) * 1000) / 1000,

@@ -12,6 +12,11 @@ export interface ProbeSamples {
   readonly bytesReceived: number
   /** Closes of the probe's connection that it did not ask for. */
   readonly disconnects: number
+  /**
+   * The largest 99th percentile event-loop delay of the probe's own process over the reports merged here, ms
+   * (set by the bot process): a round trip can only be as fast as the client reads it.
+   */
+  readonly clientLoopDelayP99Ms?: number
 }
 
 /** Options of {@link HonestProbe}. */
