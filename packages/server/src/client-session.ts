@@ -8,7 +8,6 @@ import {
   encodeServerMessage,
   type Hello,
   isCompatibleVersion,
-  MessageType,
   PROTOCOL_VERSION,
   ProtocolError,
   peekRequestId,
@@ -22,7 +21,7 @@ import type { RawData, WebSocket } from 'ws'
 import { FrameBudget } from './admission/frame-budget.js'
 import { isAbusiveClose } from './admission/abusive-close.js'
 import { checkAuthResult } from './admission/auth-result.js'
-import { frameTag } from './admission/frame-tag.js'
+import { frameCost } from './admission/frame-cost.js'
 import type { HandshakeLimiter } from './auth/handshake-limiter.js'
 import { TokenExpiryTimer } from './auth/token-expiry.js'
 import type { Authenticator, AuthMethod, AuthResult, Identity } from './authenticator.js'
@@ -286,7 +285,7 @@ export class ClientSession {
       return
     }
     // Budgets first, decoding last: a frame over a budget costs a peek at its request id, nothing more.
-    const cost = admitted && frameTag(bytes) === MessageType.Subscribe ? limits.subscribeCost : 1
+    const cost = admitted ? frameCost(bytes, limits) : 1
     if (!this.budget.takeFrame(bytes.byteLength, cost)) {
       this.overBudget(bytes, 'message rate limit exceeded')
       return

@@ -47,6 +47,8 @@ export interface ServerLimits {
   readonly connectionBurst?: number
   /** Message-budget tokens one Subscribe costs (each may send a whole view): 10 makes it 6 a second, bursts of 12. Default 10. */
   readonly subscribeCost?: number
+  /** Message-budget tokens one RefreshToken costs (each signs a token): 30 makes it 2 a second, bursts of 4. Default 30. */
+  readonly refreshTokenCost?: number
   /**
    * Handshakes of its IP address and identity windows that a connection closed for abuse costs (a malformed or
    * oversized frame, repeated rate limiting, a message out of order): repeated abuse is refused at the next
@@ -201,6 +203,7 @@ const optionsSchema = v.strictObject({
       connectionsPerSecond: v.optional(positiveInt),
       connectionBurst: v.optional(positiveInt),
       subscribeCost: v.optional(positiveInt),
+      refreshTokenCost: v.optional(positiveInt),
       abusePenalty: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
       rateLimitStrikes: v.optional(positiveInt),
       strikeWindowMs: v.optional(positiveInt),
@@ -282,6 +285,7 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     connectionsPerSecond: l.connectionsPerSecond ?? 50,
     connectionBurst: l.connectionBurst ?? 100,
     subscribeCost: l.subscribeCost ?? 10,
+    refreshTokenCost: l.refreshTokenCost ?? 30,
     abusePenalty: l.abusePenalty ?? 10,
     rateLimitStrikes: l.rateLimitStrikes ?? 60,
     strikeWindowMs: l.strikeWindowMs ?? 10_000,

@@ -66,7 +66,7 @@ describe('work per frame is bounded before decoding', () => {
   })
 
   it('frames within the element limit spend the element budget: the rest are dropped with their requestId', async () => {
-    const { url } = await serve({ limits: { maxFrameElements: 1000, elementsPerSecond: 10, elementBurst: 3000, abusePenalty: 0 } })
+    const { url } = await serve({ limits: { maxFrameElements: 1000, elementsPerSecond: 10, elementBurst: 3000, abusePenalty: 0, refreshTokenCost: 1 } })
     const raw = await open(url)
     await raw.handshake()
     const filler = Array.from({ length: 900 }, () => 0)
@@ -89,7 +89,7 @@ describe('work per frame is bounded before decoding', () => {
   })
 
   it('a message over the message budget is dropped undecoded and answered with its requestId', async () => {
-    const { url } = await serve({ limits: { messagesPerSecond: 1, messageBurst: 3, rateLimitStrikes: 100 } })
+    const { url } = await serve({ limits: { messagesPerSecond: 1, messageBurst: 3, rateLimitStrikes: 100, refreshTokenCost: 1 } })
     const raw = await open(url)
     await raw.handshake()
     // Hello and Authenticate spent two; one left.
