@@ -1,9 +1,10 @@
-// A gauntlet's server process: Blackholio in memory on 127.0.0.1 with the server's default limits, reporting
+// A gauntlet's server process: Blackholio in memory on 127.0.0.1 with the server's default limits (and an
+// in-memory commit log of its last 5000 entries), reporting
 // to its launcher over IPC. Messages to the parent: { type: 'ready', url }, { type: 'snapshot', ... } (answers
 // { type: 'snapshot', reset }), { type: 'unhandled', message }. An uncaught exception is reported and crashes
 // the process, as it would a real server.
 import { parseArgs } from 'node:util'
-import { createKeyAuthenticator, createServer } from '@orrery/server'
+import { createKeyAuthenticator, createMemoryCommitLog, createServer } from '@orrery/server'
 import { createBlackholioModule } from '../module.js'
 import { startEventLoopMonitor } from '../probe/event-loop-delay.js'
 
@@ -11,6 +12,7 @@ const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '1' },
     'logged-out-expiry-ms': { type: 'string' },
+    'log-entries': { type: 'string', default: '5000' },
   },
 })
 
@@ -33,6 +35,9 @@ const server = createServer({
   seed: Number(values.seed),
   logger: false,
   authenticator: createKeyAuthenticator(),
+  // The in-memory commit log keeps its last entries (100 000 by default, a few hundred MB of change sets at
+  // this load): a small ring fills within seconds, so memory measured later is the server's own.
+  commitLog: createMemoryCommitLog({ maxEntries: Number(values['log-entries']) }),
 })
 const loop = startEventLoopMonitor()
 const { port } = await server.listen()
