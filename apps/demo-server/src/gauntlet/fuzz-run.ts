@@ -42,6 +42,9 @@ export interface FuzzReport {
   readonly eventLoopDelayP99Ms: number
   readonly honestTickP99Ms: number
   readonly honestUpdateGapP99Ms: number | null
+  /** Bytes per second the honest probe received (the whole world in view) before and during the attack. */
+  readonly honestProbeBytesPerSecBefore: number
+  readonly honestProbeBytesPerSec: number
   readonly honestDisconnects: number
   readonly closeCodes: Readonly<Record<string, number>>
   readonly scenarios: Readonly<Record<string, number>>
@@ -119,6 +122,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       eventLoopDelayP99Ms: end?.eventLoop.p99Ms ?? -1,
       honestTickP99Ms: Math.round((end?.tickP99Ms ?? -1) * 1000) / 1000,
       honestUpdateGapP99Ms: percentile(during.updateGapMs, 0.99),
+      honestProbeBytesPerSecBefore: Math.round(before.bytesReceived / (options.baselineSec ?? 5)),
+      honestProbeBytesPerSec: Math.round(during.bytesReceived / attackSec),
       honestDisconnects: during.disconnects + before.disconnects + botsDown,
       closeCodes: result.closeCodes,
       scenarios: result.scenarios,
