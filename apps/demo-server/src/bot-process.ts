@@ -27,16 +27,20 @@ const loop = startEventLoopMonitor()
 
 /** The probes' samples since the last report, merged. */
 function drainProbes(): ProbeSamples {
-  const merged: ProbeSamples = { rttMs: [], updateGapMs: [], bytesReceived: 0, disconnects: 0, clientLoopDelayP99Ms: loop.summary().p99Ms }
-  loop.reset()
+  const rttMs: number[] = []
+  const updateGapMs: number[] = []
+  let bytesReceived = 0
+  let disconnects = 0
   for (const probe of probes) {
     const s = probe.drain()
-    merged.rttMs.push(...s.rttMs)
-    merged.updateGapMs.push(...s.updateGapMs)
-    ;(merged as { bytesReceived: number }).bytesReceived += s.bytesReceived
-    ;(merged as { disconnects: number }).disconnects += s.disconnects
+    rttMs.push(...s.rttMs)
+    updateGapMs.push(...s.updateGapMs)
+    bytesReceived += s.bytesReceived
+    disconnects += s.disconnects
   }
-  return merged
+  const clientLoopDelayP99Ms = loop.summary().p99Ms
+  loop.reset()
+  return { rttMs, updateGapMs, bytesReceived, disconnects, clientLoopDelayP99Ms }
 }
 
 function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof summarizeBots>): void {
