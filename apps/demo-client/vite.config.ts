@@ -4,6 +4,7 @@ import { defaultClientConditions, defineConfig } from 'vite'
 // '@orrery/source' export condition, so the client builds without building them first.
 export default defineConfig({
   resolve: { conditions: ['@orrery/source', ...defaultClientConditions] },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true },
+  // No source maps in the served build: they would publish the sources to every player.
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false },
   server: { port: 5173 },
 })

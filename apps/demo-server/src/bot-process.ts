@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util'
 import { laggedWebSocket, runBots, type WebSocketClass } from '@orrery/demo-client/bots'
 import WebSocket from 'ws'
 import { summarizeBots } from './bot-summary.js'
+import { startEventLoopMonitor } from './probe/event-loop-delay.js'
+import { HonestProbe, type ProbeSamples } from './probe/honest-probe.js'
 
 const { values } = parseArgs({
   options: {
@@ -16,18 +18,78 @@ const { values } = parseArgs({
     jitter: { type: 'string', default: '0' },
     loss: { type: 'string', default: '0' },
     'identity-dir': { type: 'string' },
+    probes: { type: 'string', default: '0' },
   },
 })
 
-function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof summarizeBots>): void {
-  if (process.send !== undefined) process.send({ type, summary })
+const probes: HonestProbe[] = []
+const loop = startEventLoopMonitor()
+
+/** The probes' samples since the last report, merged. */
+function drainProbes(): ProbeSamples {
+  const rttMs: number[] = []
+  const updateGapMs: number[] = []
+  let bytesReceived = 0
+  let disconnects = 0
+  for (const probe of probes) {
+    const s = probe.drain()
+    rttMs.push(...s.rttMs)
+    updateGapMs.push(...s.updateGapMs)
+    bytesReceived += s.bytesReceived
+    disconnects += s.disconnects
+  }
+  const clientLoopDelayP99Ms = loop.summary().p99Ms
+  loop.reset()
+  return { rttMs, updateGapMs, bytesReceived, disconnects, clientLoopDelayP99Ms }
 }
 
+function report(type: 'ready' | 'stats' | 'stopped', summary: ReturnType<typeof summarizeBots>): void {
+  if (process.send !== undefined && process.connected) process.send({ type, summary, probe: drainProbes() })
+}
+
+/** Time the bots get to disconnect once the launcher is gone, ms; then the process exits regardless. */
+const ORPHAN_EXIT_MS = 2_000
+
+/**
+ * Exits with the launcher: when its IPC channel closes (it exited, crashed or was killed) or this process
+ * was re-parented (the launcher died without closing the channel), the bots disconnect and the process
+ * exits, at the latest after {@link ORPHAN_EXIT_MS}.
+ */
+function exitWithParent(stop: () => Promise<void>): void {
+  let done = false
+  const parent = process.ppid
+  const orphaned = (): void => {
+    if (done) return
+    done = true
+    setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref()
+    stop().finally(() => process.exit(0))
+  }
+  process.on('disconnect', orphaned)
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(watch)
+      orphaned()
+    }
+  }, 1000)
+  watch.unref()
+}
+
+/** Stops the bots once they run; before that, there is nothing to stop. */
+let stopBots: () => Promise<void> = async () => undefined
+
 async function main(): Promise<void> {
+  // Installed first: the launcher may die while the bots are still connecting.
+  exitWithParent(() => stopBots())
   if (values.url === undefined) throw new Error('--url is required')
   const network = { latencyMs: Number(values.latency), jitterMs: Number(values.jitter), lossPct: Number(values.loss) }
   const simulated = network.latencyMs > 0 || network.jitterMs > 0 || network.lossPct > 0
   const identityDir = values['identity-dir']
+  const url = values.url
+  for (let i = 0; i < Number(values.probes); i++) {
+    const probe = new HonestProbe(url)
+    probes.push(probe)
+    probe.start().catch((error: unknown) => process.stderr.write(`probe: ${error instanceof Error ? error.message : String(error)}\n`))
+  }
   const group = await runBots({
     url: values.url,
     count: Number(values.count),
@@ -48,14 +110,15 @@ async function main(): Promise<void> {
     stopping = true
     clearInterval(timer)
     const before = summarizeBots(group.stats(), group.failures)
+    for (const probe of probes) probe.stop()
     await group.stop()
     report('stopped', before)
-    process.disconnect?.()
+    if (process.connected) process.disconnect?.()
   }
   process.on('message', (message: unknown) => {
     if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stop') void stop()
   })
-  process.on('disconnect', () => void stop())
+  stopBots = stop
   process.on('SIGINT', () => void stop())
   process.on('SIGTERM', () => void stop())
 }

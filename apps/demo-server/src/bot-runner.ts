@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BotSummary } from './bot-summary.js'
+import type { ProbeSamples } from './probe/honest-probe.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 
@@ -23,6 +24,8 @@ export interface ForkBotsOptions {
   readonly network?: { readonly latencyMs: number; readonly jitterMs: number; readonly lossPct: number }
   /** Where the bot process's output goes; default: the launcher's stderr. */
   readonly output?: NodeJS.WritableStream
+  /** Honest probes (a key of their own, an area, a Ping every 100 ms) the bot process runs besides the bots. Default 0. */
+  readonly probes?: number
 }
 
 /** A running bot process. */
@@ -33,6 +36,8 @@ export interface BotProcess {
   readonly ready: Promise<BotSummary>
   /** The latest report, or null before the first. */
   latest(): BotSummary | null
+  /** What the probes measured since the last call (as reported so far, once a second). */
+  takeProbeSamples(): ProbeSamples
   /**
    * Stops the bots (they disconnect) and resolves with their stats taken just before.
    * @param timeoutMs - after this, the process is killed and the latest report is returned. Default 5 000.
@@ -72,6 +77,8 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
       '--loss',
       String(options.network?.lossPct ?? 0),
       ...(options.prediction === false ? ['--no-prediction'] : []),
+      '--probes',
+      String(options.probes ?? 0),
     ],
     {
       cwd: resolve(HERE, '..'),
@@ -83,6 +90,7 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
   child.stdout?.pipe(output, { end: false })
   child.stderr?.pipe(output, { end: false })
   let latest: BotSummary | null = null
+  let probe: ProbeSamples = { rttMs: [], updateGapMs: [], bytesReceived: 0, disconnects: 0 }
   let onStopped: ((summary: BotSummary | null) => void) | null = null
   let resolveReady: (summary: BotSummary) => void = () => undefined
   let rejectReady: (error: Error) => void = () => undefined
@@ -92,7 +100,17 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
   })
   child.on('message', (message: unknown) => {
     if (typeof message !== 'object' || message === null) return
-    const m = message as { type?: unknown; summary?: BotSummary }
+    const m = message as { type?: unknown; summary?: BotSummary; probe?: ProbeSamples }
+    if (m.probe !== undefined) {
+      probe.rttMs.push(...m.probe.rttMs)
+      probe.updateGapMs.push(...m.probe.updateGapMs)
+      probe = {
+        ...probe,
+        bytesReceived: probe.bytesReceived + m.probe.bytesReceived,
+        disconnects: probe.disconnects + m.probe.disconnects,
+        clientLoopDelayP99Ms: Math.max(probe.clientLoopDelayP99Ms ?? 0, m.probe.clientLoopDelayP99Ms ?? 0),
+      }
+    }
     if (m.summary === undefined) return
     latest = m.summary
     if (m.type === 'ready') resolveReady(m.summary)
@@ -109,6 +127,11 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
     child,
     ready,
     latest: () => latest,
+    takeProbeSamples: () => {
+      const out = probe
+      probe = { rttMs: [], updateGapMs: [], bytesReceived: 0, disconnects: 0 }
+      return out
+    },
     stop: async (timeoutMs = 5000) => {
       if (child.exitCode !== null || child.signalCode !== null) return latest
       const stopped = new Promise<BotSummary | null>((res) => {

@@ -11,11 +11,15 @@ import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
 import { demoFolders, resolveDataDir } from './data-dir.js'
 import { buildHeadlessReport } from './headless-report.js'
 import { type BlackholioStats, createBlackholioModule } from './module.js'
+import { startEventLoopMonitor } from './probe/event-loop-delay.js'
 import { createStaticHandler } from './static-files.js'
 
 const USAGE = `usage: pnpm demo [options]
   --port N        port of the game and the web page (default: PORT or 3000; headless: an ephemeral port)
-  --host H        interface to bind (default 0.0.0.0; headless 127.0.0.1)
+  --host H        interface to bind (default 0.0.0.0: every interface, reachable from
+                  the network; 127.0.0.1 keeps it to this machine; headless 127.0.0.1)
+  --origin O      a page origin allowed to open the game's WebSocket, e.g.
+                  https://play.example (repeatable; default: any)
   --bots N        bots to start in a separate process (default 8)
   --seed N        world seed: the same seed gives the same food layout (default: random)
   --headless      no web client; print progress on stderr and one JSON report line on stdout
@@ -32,6 +36,7 @@ const USAGE = `usage: pnpm demo [options]
   --name HOST     a name clients reach this server by (repeatable; localhost and
                   127.0.0.1 always work): signatures for other names are refused
   --no-build      serve the existing web client build without checking it
+  --logged-out-expiry S  keep a player who left for S seconds for its return (default 1800)
   --help          this text`
 
 // `pnpm demo -- --flag` forwards the `--` separator; drop it so the flags after it are parsed.
@@ -48,11 +53,13 @@ const { values } = parseArgs({
     data: { type: 'string' },
     'in-memory': { type: 'boolean', default: false },
     name: { type: 'string', multiple: true },
+    origin: { type: 'string', multiple: true },
     'no-build': { type: 'boolean', default: false },
     latency: { type: 'string', default: '0' },
     jitter: { type: 'string', default: '0' },
     loss: { type: 'string', default: '0' },
     'no-prediction': { type: 'boolean', default: false },
+    'logged-out-expiry': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -112,6 +119,8 @@ async function main(): Promise<void> {
   }
   if (network.lossPct > 100) fail(`--loss must be a percentage ≤ 100, got '${values.loss}'`)
   const prediction = !values['no-prediction']
+  const expiryRaw = values['logged-out-expiry']
+  const loggedOutExpiryMs = expiryRaw === undefined ? undefined : nonNegative('logged-out-expiry', expiryRaw) * 1000
 
   const distDir = headless
     ? null
@@ -135,7 +144,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
   const dataDir = folders.world
   const server: OrreryServer = createServer({
-    module: createBlackholioModule({ stats: game }),
+    module: createBlackholioModule({ stats: game, ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }) }),
     port,
     host,
     seed,
@@ -148,10 +157,12 @@ async function main(): Promise<void> {
           commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
         }),
     // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
-    limits: { handshakesPerIp: 30 + 2 * bots },
+    limits: { handshakesPerIp: 30 + 2 * bots, maxConnectionsPerIp: 64 + bots, connectionBurst: 100 + bots },
+    ...(values.origin === undefined ? {} : { allowedOrigins: values.origin }),
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })
   const address = await server.listen()
+  const eventLoop = startEventLoopMonitor()
   const startedAt = performance.now()
   const start: ServerMetrics = server.metrics()
   const wsUrl = `ws://127.0.0.1:${address.port}`
@@ -161,7 +172,7 @@ async function main(): Promise<void> {
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {
-    botProcess = forkBots({ url: wsUrl, count: bots, identityDir: folders.botIdentities, prediction, network })
+    botProcess = forkBots({ url: wsUrl, count: bots, identityDir: folders.botIdentities, prediction, network, probes: 1 })
     botProcess.ready.then(
       (s) => log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`),
       (error: unknown) => log(error instanceof Error ? error.message : String(error)),
@@ -177,7 +188,7 @@ async function main(): Promise<void> {
     log(
       `${((performance.now() - startedAt) / 1000).toFixed(1)}s ticks=${m.ticks - start.ticks} clients=${m.clients}` +
         ` bots=${s?.connected ?? 0}/${bots} players=${server.world.count(Player)} food eaten=${game.foodEaten}` +
-        ` circles eaten=${game.circlesEaten} tick p99=${m.tickDurationsMs.p99.toFixed(2)}ms`,
+        ` circles eaten=${game.circlesEaten} tick p99=${m.tickDurationsMs.p99.toFixed(2)}ms loop delay p99=${eventLoop.summary().p99Ms}ms`,
     )
   }, 1000)
 
@@ -188,6 +199,9 @@ async function main(): Promise<void> {
     clearInterval(progress)
     const endedAt = performance.now()
     const end = server.metrics()
+    const loopDelay = eventLoop.summary()
+    eventLoop.stop()
+    const probe = botProcess?.takeProbeSamples() ?? null
     maxMass = Math.max(maxMass, largestPlayerMass(server.world))
     const summary = botProcess === null ? null : await botProcess.stop()
     await server.close()
@@ -205,6 +219,8 @@ async function main(): Promise<void> {
         maxMass,
         network,
         recoveredSeq: server.recoveredSeq,
+        probe,
+        eventLoop: loopDelay,
       })
       process.stdout.write(`${JSON.stringify(report)}\n`)
     } else {

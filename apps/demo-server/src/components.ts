@@ -18,9 +18,18 @@ export const RecombineTimer = defineComponent('RecombineTimer', { playerId: 'ent
 export const FoodSpawner = defineComponent('FoodSpawner', { rngState: 'f64' })
 
 /**
+ * When a player logged out (ms since epoch), on the entity of its {@link LoggedOutPlayer} row, so that a
+ * player who stays away longer than the module's `loggedOutExpiryMs` is removed with its circles. Server-only.
+ *
+ * @example
+ * world.add(player, LoggedOutAt, { at: ctx.timestamp })
+ */
+export const LoggedOutAt = defineComponent('LoggedOutAt', { at: 'f64' })
+
+/**
  * Components the server keeps to itself (never replicated).
  *
  * @example
  * createWorld({ components: [...liveComponents, ...loggedOutComponents, ...serverComponents] })
  */
-export const serverComponents = [RecombineTimer, FoodSpawner] as const
+export const serverComponents = [RecombineTimer, FoodSpawner, LoggedOutAt] as const

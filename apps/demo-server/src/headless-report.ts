@@ -1,6 +1,9 @@
 import type { ServerMetrics } from '@orrery/server'
 import type { BotSummary } from './bot-summary.js'
 import type { BlackholioStats } from './module.js'
+import type { EventLoopDelay } from './probe/event-loop-delay.js'
+import type { ProbeSamples } from './probe/honest-probe.js'
+import { percentile } from './probe/percentile.js'
 
 /** The one JSON line a headless run prints on stdout. */
 export interface HeadlessReport {
@@ -40,10 +43,24 @@ export interface HeadlessReport {
   readonly restoredPlayers: number
   /** Total mass of the circles those players got back. */
   readonly restoredMass: number
-  /** Bytes the server sent per connected client per second. */
+  /** Bytes the server sent to all connections (any attacker's included) per connected bot per second. */
   readonly bytesSentPerClientPerSec: number
-  /** Bytes the server received per connected client per second. */
+  /** Bytes the server received from all connections per connected bot per second. */
   readonly bytesReceivedPerClientPerSec: number
+  /** Bytes the bots themselves received, per bot per second (their own sockets). */
+  readonly honestBytesReceivedPerBotPerSec: number
+  /** Median and 99th percentile Ping → Pong round trip of the honest probes (a Ping every 100 ms), ms; null without samples. */
+  readonly honestPingP50Ms: number | null
+  readonly honestPingP99Ms: number | null
+  /** Median and 99th percentile time between two updates an honest probe received (target 50 at 20 Hz), ms. */
+  readonly honestUpdateGapP50Ms: number | null
+  readonly honestUpdateGapP99Ms: number | null
+  /** Bytes an honest probe received per second (its own socket; it sees the whole world). */
+  readonly honestProbeBytesPerSec: number
+  /** The server process's event-loop delay (`monitorEventLoopDelay`): the wait of every frame, Pong and tick, ms. */
+  readonly eventLoopDelayP50Ms: number
+  readonly eventLoopDelayP99Ms: number
+  readonly eventLoopDelayMaxMs: number
   /** Reducer calls answered by the server in the window. */
   readonly reducerCalls: number
   /** The simulated network between the bots and the server. */
@@ -94,7 +111,12 @@ export function buildHeadlessReport(input: {
   readonly maxMass: number
   readonly network?: HeadlessReport['network']
   readonly recoveredSeq: number
+  readonly probe?: ProbeSamples | null
+  readonly probes?: number
+  readonly eventLoop?: EventLoopDelay
 }): HeadlessReport {
+  const probe = input.probe ?? { rttMs: [], updateGapMs: [], bytesReceived: 0, disconnects: 0 }
+  const eventLoop = input.eventLoop ?? { p50Ms: 0, p99Ms: 0, maxMs: 0 }
   const seconds = Math.max(0.001, (input.endedAt - input.startedAt) / 1000)
   const ticks = input.end.ticks - input.start.ticks
   const clients = Math.max(1, input.bots?.connected ?? input.end.clients)
@@ -125,6 +147,15 @@ export function buildHeadlessReport(input: {
     restoredMass: input.game.restoredMass,
     bytesSentPerClientPerSec: Math.round((input.end.bytesSent - input.start.bytesSent) / clients / seconds),
     bytesReceivedPerClientPerSec: Math.round((input.end.bytesReceived - input.start.bytesReceived) / clients / seconds),
+    honestBytesReceivedPerBotPerSec: Math.round((input.bots?.bytesReceived ?? 0) / Math.max(1, input.botCount) / seconds),
+    honestPingP50Ms: percentile(probe.rttMs, 0.5),
+    honestPingP99Ms: percentile(probe.rttMs, 0.99),
+    honestUpdateGapP50Ms: percentile(probe.updateGapMs, 0.5),
+    honestUpdateGapP99Ms: percentile(probe.updateGapMs, 0.99),
+    honestProbeBytesPerSec: Math.round(probe.bytesReceived / Math.max(1, input.probes ?? 1) / seconds),
+    eventLoopDelayP50Ms: eventLoop.p50Ms,
+    eventLoopDelayP99Ms: eventLoop.p99Ms,
+    eventLoopDelayMaxMs: eventLoop.maxMs,
     reducerCalls: input.end.reducerCalls - input.start.reducerCalls,
     network: input.network ?? { latencyMs: 0, jitterMs: 0, lossPct: 0 },
     prediction: input.bots?.prediction ?? 'off',

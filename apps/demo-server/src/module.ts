@@ -17,6 +17,7 @@ import {
 } from '@orrery/demo-shared'
 import { FoodSpawner, serverComponents } from './components.js'
 import { circleDecay } from './rules/decay.js'
+import { DEFAULT_LOGGED_OUT_EXPIRY_MS, EXPIRY_INTERVAL_MS, expireLoggedOutPlayers } from './rules/expiry.js'
 import { updateLeaderboard } from './rules/leaderboard.js'
 import { spawnFood } from './rules/food.js'
 import { moveAllPlayers } from './rules/move.js'
@@ -44,6 +45,11 @@ export interface BlackholioStats {
 export interface BlackholioModuleOptions {
   /** Counters to add to; pass your own object to read them while the server runs. */
   readonly stats?: BlackholioStats
+  /**
+   * How long a logged-out player (and its circles) is kept for its return, ms; a player away longer is
+   * removed and starts anew. Checked every 10 s. Default 1 800 000 (30 minutes).
+   */
+  readonly loggedOutExpiryMs?: number
 }
 
 /** Mixed into the world seed so the food stream differs from `ctx.rng` but follows the same seed. */
@@ -89,8 +95,9 @@ function runSpawnFood(ctx: ReducerContext): void {
  * (move every 50 ms, recombine timers every tick, food every 500 ms, decay every 5 s) and the
  * connect/disconnect hooks that keep a player for its return.
  *
- * @param options - `stats`: counters the module adds to
+ * @param options - `stats`: counters the module adds to; `loggedOutExpiryMs`: how long a logged-out player is kept
  * @returns a module for `createServer({ module })`
+ * @throws RangeError when `loggedOutExpiryMs` is negative or not a number
  * @example
  * const stats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
  * const server = createServer({ module: createBlackholioModule({ stats }), port: 3000 })
@@ -98,6 +105,8 @@ function runSpawnFood(ctx: ReducerContext): void {
  */
 export function createBlackholioModule(options: BlackholioModuleOptions = {}): ModuleDef<BlackholioReducers> {
   const stats = options.stats ?? { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
+  const expiryMs = options.loggedOutExpiryMs ?? DEFAULT_LOGGED_OUT_EXPIRY_MS
+  if (!(expiryMs >= 0)) throw new RangeError(`loggedOutExpiryMs must be a number ≥ 0, got ${expiryMs}`)
   const systems: SystemDef[] = [
     {
       name: 'moveAllPlayers',
@@ -116,6 +125,13 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
     },
     { name: 'spawnFood', everyMs: SPAWN_FOOD_INTERVAL_MS, run: runSpawnFood },
     { name: 'leaderboard', everyMs: LEADERBOARD_INTERVAL_MS, run: (ctx) => updateLeaderboard(ctx.world) },
+    {
+      name: 'expireLoggedOut',
+      everyMs: EXPIRY_INTERVAL_MS,
+      run(ctx) {
+        expireLoggedOutPlayers(ctx.world, ctx.timestamp, expiryMs)
+      },
+    },
     {
       name: 'circleDecay',
       everyMs: DECAY_INTERVAL_MS,
@@ -154,7 +170,7 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
     },
     onRecover(ctx) {
       // Nobody is connected after a restart: the players who were are kept logged out until they return.
-      for (const e of ctx.world.query([Player]).toArray()) playerDisconnected(ctx.world, ctx.world.read(e, Player, 'identity'))
+      for (const e of ctx.world.query([Player]).toArray()) playerDisconnected(ctx.world, ctx.world.read(e, Player, 'identity'), ctx.timestamp)
       ensureFoodSpawner(ctx)
     },
     onConnect(ctx) {
@@ -177,7 +193,7 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
         if (set.size > 0) return
         open.delete(ctx.sender)
       }
-      playerDisconnected(ctx.world, ctx.sender)
+      playerDisconnected(ctx.world, ctx.sender, ctx.timestamp)
     },
   })
 }

@@ -315,7 +315,7 @@ describe('players', () => {
       .sort((x, y) => x - y)
       .map((e) => ({ e, body: world.get(e, Body), circle: world.get(e, Circle) }))
 
-    expect(tx(world, () => playerDisconnected(world, 'id-a'))).toBe(p)
+    expect(tx(world, () => playerDisconnected(world, 'id-a', NOW))).toBe(p)
     expect(world.count(Player)).toBe(0)
     expect(world.has(p, LoggedOutPlayer)).toBe(true)
     expect(world.count(Circle)).toBe(0)
@@ -338,6 +338,6 @@ describe('players', () => {
     expect(world.get(p, Player)).toEqual({ identity: 'id-b', name: '' })
     expect(tx(world, () => playerConnected(world, 'id-b'))).toBe(p)
     expect(world.count(Player)).toBe(1)
-    expect(tx(world, () => playerDisconnected(world, 'unknown'))).toBeUndefined()
+    expect(tx(world, () => playerDisconnected(world, 'unknown', NOW))).toBeUndefined()
   })
 })

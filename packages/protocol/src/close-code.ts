@@ -6,6 +6,7 @@
  * | 1000 | Normal | either | no (the closing side meant it) |
  * | 1001 | GoingAway | either | yes |
  * | 1009 | MessageTooBig | either | yes |
+ * | 1011 | InternalError | server | yes, after backoff |
  * | 4000 | ProtocolError | server | yes |
  * | 4001 | UnsupportedVersion | server | no |
  * | 4002 | AuthFailed | server | no |
@@ -17,6 +18,8 @@
  * | 4008 | UnexpectedMessage | server | yes |
  * | 4009 | TokenExpired | server | yes, signing in again |
  * | 4010 | TokenRefused | server | yes, without the token (sign in with the key) |
+ * | 4012 | ServerFull | server | yes, after backoff |
+ * | 4013 | TooManyConnections | server | yes, after backoff (close another connection first) |
  *
  * @example
  * ```ts
@@ -31,6 +34,8 @@ export const CloseCode = {
   GoingAway: 1001,
   /** A frame was larger than the receiver accepts. */
   MessageTooBig: 1009,
+  /** The server met an unexpected condition while serving this connection (e.g. a custom authenticator threw); others go on. */
+  InternalError: 1011,
   /** A frame could not be decoded or validated. */
   ProtocolError: 4000,
   /** The Hello's protocol version has a major this server does not speak. */
@@ -53,6 +58,10 @@ export const CloseCode = {
   TokenExpired: 4009,
   /** The token presented in the handshake was refused (expired, unknown key, another server's); discard it and answer with a signature. */
   TokenRefused: 4010,
+  /** The server holds as many connections as it accepts (`maxConnections`). */
+  ServerFull: 4012,
+  /** The client's IP address holds as many connections as one address may (`maxConnectionsPerIp`). */
+  TooManyConnections: 4013,
 } as const
 
 /** One of the numeric values of {@link CloseCode}. */

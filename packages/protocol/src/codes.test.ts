@@ -10,6 +10,7 @@ describe('close codes', () => {
       Normal: 1000,
       GoingAway: 1001,
       MessageTooBig: 1009,
+      InternalError: 1011,
       ProtocolError: 4000,
       UnsupportedVersion: 4001,
       AuthFailed: 4002,
@@ -21,6 +22,8 @@ describe('close codes', () => {
       UnexpectedMessage: 4008,
       TokenExpired: 4009,
       TokenRefused: 4010,
+      ServerFull: 4012,
+      TooManyConnections: 4013,
     })
   })
 

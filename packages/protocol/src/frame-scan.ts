@@ -36,14 +36,16 @@ function tooLong(message: string): never {
  * that are not well-formed UTF-8 (RFC 3629), 64-bit
  * integers outside the safe-integer range, and lengths or nesting over the limits. Because
  * every declared length is checked against the bytes that remain, the decoder never
- * allocates more than the frame size suggests.
+ * allocates more than the frame size suggests. Counts the values it walks and refuses a frame with
+ * more than `maxElements`.
  *
  * @param bytes - one frame
  * @param limits - resolved limits
+ * @returns the number of msgpack values in the frame (the frame array included)
  * @throws ProtocolError `ERR_MALFORMED_FRAME` or `ERR_LIMIT_EXCEEDED`
  */
-export function scanFrame(bytes: Uint8Array, limits: Readonly<Required<DecodeLimits>>): void {
-  scanner.scan(bytes, limits)
+export function scanFrame(bytes: Uint8Array, limits: Readonly<Required<DecodeLimits>>): number {
+  return scanner.scan(bytes, limits)
 }
 
 /**
@@ -56,13 +58,14 @@ class FrameScanner {
   private end = 0
   private pos = 0
   private depth = 0
+  private elements = 0
   // remaining[d]: values still to read inside the container at nesting level d (level 0 holds
   // the frame itself); isMap[d]: the container is a map, so a key is expected whenever
   // remaining[d] is even.
   private readonly remaining: number[] = [1]
   private readonly isMap: boolean[] = [false]
 
-  scan(bytes: Uint8Array, limits: Readonly<Required<DecodeLimits>>): void {
+  scan(bytes: Uint8Array, limits: Readonly<Required<DecodeLimits>>): number {
     const end = bytes.length
     if (end === 0) malformed('empty frame')
     const first = bytes[0] as number
@@ -74,6 +77,7 @@ class FrameScanner {
     this.end = end
     this.pos = 0
     this.depth = 0
+    this.elements = 0
     const remaining = this.remaining
     const isMap = this.isMap
     remaining[0] = 1
@@ -85,9 +89,11 @@ class FrameScanner {
       this.limits = null
     }
     if (this.pos !== end) malformed(`${end - this.pos} trailing bytes after the frame`)
+    return this.elements
   }
 
   private walk(bytes: Uint8Array, remaining: number[], isMap: boolean[]): void {
+    const maxElements = (this.limits as Readonly<Required<DecodeLimits>>).maxElements
     while (this.depth >= 0) {
       const depth = this.depth
       if (remaining[depth] === 0) {
@@ -96,6 +102,7 @@ class FrameScanner {
       }
       const expectKey = isMap[depth] === true && (remaining[depth] as number) % 2 === 0
       remaining[depth] = (remaining[depth] as number) - 1
+      if (++this.elements > maxElements) tooLong(`more than maxElements ${maxElements} values in one frame`)
       this.need(1)
       const b = bytes[this.pos++] as number
       if (expectKey && !((b >= 0xa0 && b <= 0xbf) || b === 0xd9 || b === 0xda || b === 0xdb)) {

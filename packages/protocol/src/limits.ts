@@ -15,6 +15,12 @@ export interface DecodeLimits {
   readonly maxStringLength?: number
   /** Deepest nesting of arrays and maps (the frame array is depth 1). Default 32. */
   readonly maxDepth?: number
+  /**
+   * Most msgpack values in one frame, counted over every level (the frame array, each element, each map
+   * key and value). Bounds the decoder's work by what it builds, not only by bytes: a 64 KiB frame can hold
+   * 65 000 empty maps. Default: no bound.
+   */
+  readonly maxElements?: number
 }
 
 /** The limits used for any field a caller leaves out of {@link DecodeLimits}. */
@@ -23,6 +29,7 @@ export const DEFAULT_DECODE_LIMITS: Readonly<Required<DecodeLimits>> = Object.fr
   maxArrayLength: 1024 * 1024,
   maxStringLength: 64 * 1024,
   maxDepth: 32,
+  maxElements: Number.POSITIVE_INFINITY,
 })
 
 /** Fills in defaults. */
@@ -33,5 +40,6 @@ export function resolveLimits(limits: DecodeLimits | undefined): Readonly<Requir
     maxArrayLength: limits.maxArrayLength ?? DEFAULT_DECODE_LIMITS.maxArrayLength,
     maxStringLength: limits.maxStringLength ?? DEFAULT_DECODE_LIMITS.maxStringLength,
     maxDepth: limits.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth,
+    maxElements: limits.maxElements ?? DEFAULT_DECODE_LIMITS.maxElements,
   }
 }

@@ -3,20 +3,25 @@ import {
   type CallReducer,
   type ClientMessage,
   CloseCode,
+  countFrameElements,
   decodeClientMessage,
   encodeServerMessage,
   type Hello,
   isCompatibleVersion,
   PROTOCOL_VERSION,
   ProtocolError,
+  peekRequestId,
   type ServerMessage,
   type SetArea,
   type Subscribe,
   type Unsubscribe,
 } from '@orrery/protocol'
-import { TokenBucket } from 'limiter'
 import type { Logger } from 'pino'
 import type { RawData, WebSocket } from 'ws'
+import { FrameBudget } from './admission/frame-budget.js'
+import { isAbusiveClose } from './admission/abusive-close.js'
+import { checkAuthResult } from './admission/auth-result.js'
+import { frameCost } from './admission/frame-cost.js'
 import type { HandshakeLimiter } from './auth/handshake-limiter.js'
 import { TokenExpiryTimer } from './auth/token-expiry.js'
 import type { Authenticator, AuthMethod, AuthResult, Identity } from './authenticator.js'
@@ -72,8 +77,7 @@ export class ClientSession {
   readonly log: Logger
   private readonly ws: WebSocket
   private readonly host: SessionHost
-  private readonly bucket: TokenBucket
-  private readonly strikes: TokenBucket
+  private readonly budget: FrameBudget
   private state: SessionState = 'hello'
   private identityValue: Identity | null = null
   private nonce: Uint8Array | null = null
@@ -96,14 +100,7 @@ export class ClientSession {
     this.host = host
     this.log = log
     const { limits } = host
-    this.bucket = new TokenBucket({ bucketSize: limits.messageBurst, tokensPerInterval: limits.messagesPerSecond, interval: 1000 })
-    this.bucket.content = limits.messageBurst
-    this.strikes = new TokenBucket({
-      bucketSize: limits.rateLimitStrikes,
-      tokensPerInterval: limits.rateLimitStrikes,
-      interval: limits.strikeWindowMs,
-    })
-    this.strikes.content = limits.rateLimitStrikes
+    this.budget = new FrameBudget(limits)
     this.closed = new Promise((resolve) => {
       ws.once('close', (code: number, reason: Buffer) => {
         this.clearTimers()
@@ -115,6 +112,10 @@ export class ClientSession {
     ws.on('error', (error: Error) => {
       this.host.counters.errors++
       this.log.warn({ err: error }, 'socket error')
+      // ws reports the peer's protocol violations (an oversized or invalid frame) as WS_ERR_* and closes with
+      // 1002/1009; a network error (ECONNRESET...) is no abuse.
+      const code = (error as { code?: unknown }).code
+      if (typeof code === 'string' && code.startsWith('WS_ERR_')) this.penalize()
     })
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary))
     const authNow = host.authenticator.now?.bind(host.authenticator) ?? Date.now
@@ -213,8 +214,23 @@ export class ClientSession {
     if (this.state === 'closed') return
     this.host.counters.errors++
     this.log.info({ code, closeCode }, message)
+    if (isAbusiveClose(closeCode)) this.penalize()
     this.sendError(code, message, requestId)
     this.end(closeCode, code)
+  }
+
+  /** Charges this connection's abuse to the handshakes of its address and identity. */
+  private penalize(): void {
+    this.host.handshakes.penalize(this.remoteAddress, this.identityValue, this.host.limits.abusePenalty)
+  }
+
+  /** Ends the session after an unexpected failure of the server's own code (never the process). */
+  private crashed(error: unknown): void {
+    this.host.counters.errors++
+    this.log.error({ err: error }, 'session failed')
+    if (this.state === 'closed') return
+    this.sendError('ERR_INTERNAL', 'the server failed to serve this connection')
+    this.end(CloseCode.InternalError, 'internal error')
   }
 
   private closeSocket(code: number, reason: string): void {
@@ -258,35 +274,61 @@ export class ClientSession {
       this.fail('ERR_MALFORMED_FRAME', 'text frames are not accepted; send binary msgpack frames', CloseCode.ProtocolError)
       return
     }
+    const { limits } = this.host
+    // Until Welcome a client needs only Hello and Authenticate: small frames of a few values.
+    const admitted = this.state === 'ready'
+    const decodeLimits = admitted
+      ? { maxFrameBytes: limits.maxFrameBytes, maxElements: limits.maxFrameElements }
+      : { maxFrameBytes: limits.handshakeFrameBytes, maxElements: limits.handshakeFrameElements }
+    if (bytes.byteLength > decodeLimits.maxFrameBytes) {
+      this.fail('ERR_FRAME_TOO_LARGE', `frame of ${bytes.byteLength} bytes exceeds ${decodeLimits.maxFrameBytes} before Welcome`, CloseCode.MessageTooBig)
+      return
+    }
+    // Budgets first, decoding last: a frame over a budget costs a peek at its request id, nothing more.
+    const cost = admitted ? frameCost(bytes, limits) : 1
+    if (!this.budget.takeFrame(bytes.byteLength, cost)) {
+      this.overBudget(bytes, 'message rate limit exceeded')
+      return
+    }
     let message: ClientMessage
     try {
-      message = decodeClientMessage(bytes, { maxFrameBytes: this.host.limits.maxFrameBytes })
+      if (!this.budget.takeElements(countFrameElements(bytes, decodeLimits))) {
+        this.overBudget(bytes, 'element rate limit exceeded')
+        return
+      }
+      message = decodeClientMessage(bytes, decodeLimits)
     } catch (error) {
       const code = error instanceof ProtocolError ? error.code : 'ERR_MALFORMED_FRAME'
       this.fail(code, messageOf(error), CloseCode.ProtocolError)
       return
     }
     const requestId = 'requestId' in message ? message.requestId : null
-    if (!this.bucket.tryRemoveTokens(1)) {
-      counters.rateLimited++
-      if (!this.strikes.tryRemoveTokens(1)) {
-        this.fail('ERR_RATE_LIMITED', 'message rate limit exceeded repeatedly', CloseCode.RateLimited, requestId)
-      } else {
-        counters.errors++
-        this.sendError('ERR_RATE_LIMITED', 'message rate limit exceeded; message dropped', requestId)
-      }
+    try {
+      this.route(message, requestId)
+    } catch (error) {
+      this.crashed(error)
+    }
+  }
+
+  /** A frame over a budget: dropped undecoded, answered with ERR_RATE_LIMITED; too many strikes close the session. */
+  private overBudget(bytes: Uint8Array, what: string): void {
+    this.host.counters.rateLimited++
+    const requestId = peekRequestId(bytes)
+    if (!this.budget.strike()) {
+      this.fail('ERR_RATE_LIMITED', `${what} repeatedly`, CloseCode.RateLimited, requestId)
       return
     }
-    this.route(message, requestId)
+    this.host.counters.errors++
+    this.sendError('ERR_RATE_LIMITED', `${what}; message dropped`, requestId)
   }
 
   private route(message: ClientMessage, requestId: number | null): void {
     if (this.state === 'hello' && message.type === 'Hello') {
-      void this.onHello(message)
+      this.onHello(message).catch((error: unknown) => this.crashed(error))
       return
     }
     if (this.state === 'challenged' && message.type === 'Authenticate') {
-      void this.onAuthenticate(message.method, message.credential)
+      this.onAuthenticate(message.method, message.credential).catch((error: unknown) => this.crashed(error))
       return
     }
     if (this.state === 'ready') {
@@ -307,7 +349,7 @@ export class ClientSession {
           this.send({ type: 'Pong', clientTime: message.clientTime, serverTime: Date.now() })
           return
         case 'RefreshToken':
-          void this.onRefreshToken(message.requestId)
+          this.onRefreshToken(message.requestId).catch((error: unknown) => this.crashed(error))
           return
         default:
           break
@@ -364,6 +406,11 @@ export class ClientSession {
       return
     }
     if (this.state !== 'authenticating') return
+    const problem = checkAuthResult(auth)
+    if (problem !== null) {
+      this.crashed(new ServerError('ERR_AUTH_FAILED', `the authenticator returned an invalid result: ${problem}`))
+      return
+    }
     if (!(await this.host.handshakes.allowIdentity(auth.identity))) {
       this.host.counters.rateLimited++
       this.fail('ERR_RATE_LIMITED', 'too many sign-ins for this identity; retry later', CloseCode.RateLimited)
@@ -374,7 +421,11 @@ export class ClientSession {
     this.identityValue = auth.identity
     this.state = 'ready'
     this.expiry.arm(auth.expiresAt)
-    this.host.admit(this, auth)
+    try {
+      this.host.admit(this, auth)
+    } catch (error) {
+      this.crashed(error)
+    }
   }
 
   private async onRefreshToken(requestId: number): Promise<void> {

@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer, type Incom
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import { type WebSocket, WebSocketServer } from 'ws'
+import { originCheck } from './http/origin-check.js'
 
 /** Options of {@link Listener}. */
 export interface ListenerOptions {
@@ -11,6 +12,12 @@ export interface ListenerOptions {
   readonly httpHandler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined
   /** Largest accepted frame, bytes (ws `maxPayload`; larger frames close the socket with 1009). */
   readonly maxPayload: number
+  /** The HTTP status to refuse an upgrade from `address` with (before the WebSocket exists), or null to accept. */
+  readonly refuseUpgrade?: (address: string | undefined) => Promise<number | null>
+  /** Origins allowed to upgrade (others get HTTP 403); undefined allows any. */
+  readonly allowedOrigins?: readonly string[] | undefined
+  /** Time a created HTTP server waits for a request's headers (slow upgrade requests), ms. */
+  readonly headersTimeoutMs?: number
   /** Called for each accepted WebSocket. */
   readonly onConnection: (ws: WebSocket, remoteAddress: string | undefined) => void
   readonly log: Logger
@@ -39,7 +46,33 @@ export class Listener {
         response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
         response.end('Upgrade Required: connect with a WebSocket client')
       })
-    this.wss = new WebSocketServer({ server: this.http, maxPayload: options.maxPayload })
+    if (options.httpServer === undefined && options.headersTimeoutMs !== undefined) {
+      this.http.headersTimeout = options.headersTimeoutMs
+      this.http.requestTimeout = Math.max(options.headersTimeoutMs, 30_000)
+    }
+    const originAllowed = originCheck(options.allowedOrigins)
+    this.wss = new WebSocketServer({
+      server: this.http,
+      maxPayload: options.maxPayload,
+      verifyClient: (info: { origin?: string; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
+        const origin = info.req.headers.origin
+        if (!originAllowed(origin)) {
+          options.log.info({ origin }, 'upgrade refused: origin not allowed')
+          done(false, 403, 'Forbidden')
+          return
+        }
+        const refuse = options.refuseUpgrade
+        if (refuse === undefined) {
+          done(true)
+          return
+        }
+        const address = info.req.socket.remoteAddress
+        refuse(address).then(
+          (status) => (status === null ? done(true) : done(false, status, status === 429 ? 'Too Many Requests' : 'Service Unavailable')),
+          () => done(true),
+        )
+      },
+    })
     this.wss.on('connection', (ws, request) => options.onConnection(ws, request.socket.remoteAddress))
     this.wss.on('error', (error) => options.log.error({ err: error }, 'websocket server error'))
   }

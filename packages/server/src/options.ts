@@ -17,6 +17,44 @@ export interface ServerLimits {
   readonly messagesPerSecond?: number
   /** Token bucket size: messages accepted in a burst. Default 120. */
   readonly messageBurst?: number
+  /** Sustained bytes per second per connection, charged before decoding (token bucket refill). Default 65 536. */
+  readonly bytesPerSecond?: number
+  /** Bytes accepted in a burst (raised to `maxFrameBytes` when smaller). Default 262 144. */
+  readonly byteBurst?: number
+  /**
+   * Most msgpack values in one frame (every level counted: the frame array, each element, each map key and value),
+   * counted by the frame scan before decoding; more → Error ERR_LIMIT_EXCEEDED, close CloseCode.ProtocolError. Default 4096.
+   */
+  readonly maxFrameElements?: number
+  /** Sustained msgpack values per second per connection, charged before decoding. Default 8192. */
+  readonly elementsPerSecond?: number
+  /** msgpack values accepted in a burst (raised to `maxFrameElements` when smaller). Default 32 768. */
+  readonly elementBurst?: number
+  /** Largest frame accepted before Welcome, bytes; larger → close 1009 (MessageTooBig). Default 8192. */
+  readonly handshakeFrameBytes?: number
+  /** Most msgpack values in one frame before Welcome; more → close CloseCode.ProtocolError. Default 64. */
+  readonly handshakeFrameElements?: number
+  /** Open connections the server accepts in all; more → close CloseCode.ServerFull (4012). Default 10 000. */
+  readonly maxConnections?: number
+  /** Open connections one IP address may hold; more → close CloseCode.TooManyConnections (4013). Default 64. */
+  readonly maxConnectionsPerIp?: number
+  /**
+   * New connections per second the server accepts from everyone together (each handshake verifies a signature
+   * or token); more → the upgrade is refused with HTTP 503 before a WebSocket exists. Default 50.
+   */
+  readonly connectionsPerSecond?: number
+  /** New connections accepted at once above that rate. Default 100. */
+  readonly connectionBurst?: number
+  /** Message-budget tokens one Subscribe costs (each may send a whole view): 10 makes it 6 a second, bursts of 12. Default 10. */
+  readonly subscribeCost?: number
+  /** Message-budget tokens one RefreshToken costs (each signs a token): 30 makes it 2 a second, bursts of 4. Default 30. */
+  readonly refreshTokenCost?: number
+  /**
+   * Handshakes of its IP address and identity windows that a connection closed for abuse costs (a malformed or
+   * oversized frame, repeated rate limiting, a message out of order): repeated abuse is refused at the next
+   * handshakes. Default 10.
+   */
+  readonly abusePenalty?: number
   /** Over-limit messages tolerated within {@link ServerLimits.strikeWindowMs} before the close with CloseCode.RateLimited. Default 60. */
   readonly rateLimitStrikes?: number
   /** Window in ms over which strikes are forgiven (strikes refill at `rateLimitStrikes` per window). Default 10 000. */
@@ -72,6 +110,12 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly logger?: Logger | LoggerOptions | false
   /** Connection limits, see {@link ServerLimits}. */
   readonly limits?: ServerLimits
+  /**
+   * Origins (`scheme://host[:port]`, exactly as browsers send the `Origin` header) allowed to open a WebSocket;
+   * an upgrade with another Origin is refused with HTTP 403. Requests without an Origin (non-browser clients)
+   * are allowed. Default: any origin.
+   */
+  readonly allowedOrigins?: readonly string[]
   /** Serves plain HTTP requests (e.g. static files of a web client) on the same port. Default: 426 Upgrade Required. */
   readonly httpHandler?: (request: IncomingMessage, response: ServerResponse) => void
   /** Attach to this existing HTTP server instead of creating one; `listen()` starts it when not listening, `close()` leaves it open. */
@@ -147,6 +191,20 @@ const optionsSchema = v.strictObject({
       maxFrameBytes: v.optional(v.pipe(positiveInt, v.minValue(64))),
       messagesPerSecond: v.optional(v.pipe(v.number(), v.minValue(0.001), v.finite())),
       messageBurst: v.optional(positiveInt),
+      bytesPerSecond: v.optional(positiveInt),
+      byteBurst: v.optional(positiveInt),
+      maxFrameElements: v.optional(v.pipe(positiveInt, v.minValue(8))),
+      elementsPerSecond: v.optional(positiveInt),
+      elementBurst: v.optional(positiveInt),
+      handshakeFrameBytes: v.optional(v.pipe(positiveInt, v.minValue(64))),
+      handshakeFrameElements: v.optional(v.pipe(positiveInt, v.minValue(8))),
+      maxConnections: v.optional(positiveInt),
+      maxConnectionsPerIp: v.optional(positiveInt),
+      connectionsPerSecond: v.optional(positiveInt),
+      connectionBurst: v.optional(positiveInt),
+      subscribeCost: v.optional(positiveInt),
+      refreshTokenCost: v.optional(positiveInt),
+      abusePenalty: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
       rateLimitStrikes: v.optional(positiveInt),
       strikeWindowMs: v.optional(positiveInt),
       maxSubscriptionsPerClient: v.optional(positiveInt),
@@ -161,6 +219,7 @@ const optionsSchema = v.strictObject({
       updateBudgetBytes: v.optional(positiveInt),
     }),
   ),
+  allowedOrigins: v.optional(v.array(v.pipe(v.string(), v.minLength(1)))),
   httpHandler: v.optional(v.function()),
   httpServer: v.optional(v.custom<object>(isObject, 'Invalid type: Expected an http.Server')),
   authenticator: v.optional(
@@ -214,6 +273,20 @@ export function validateOptions<R extends Record<string, ArgsSchema>>(
     maxFrameBytes: l.maxFrameBytes ?? 64 * 1024,
     messagesPerSecond: l.messagesPerSecond ?? 60,
     messageBurst: l.messageBurst ?? 120,
+    bytesPerSecond: l.bytesPerSecond ?? 64 * 1024,
+    byteBurst: l.byteBurst ?? 256 * 1024,
+    maxFrameElements: l.maxFrameElements ?? 4096,
+    elementsPerSecond: l.elementsPerSecond ?? 8192,
+    elementBurst: l.elementBurst ?? 32 * 1024,
+    handshakeFrameBytes: l.handshakeFrameBytes ?? 8192,
+    handshakeFrameElements: l.handshakeFrameElements ?? 64,
+    maxConnections: l.maxConnections ?? 10_000,
+    maxConnectionsPerIp: l.maxConnectionsPerIp ?? 64,
+    connectionsPerSecond: l.connectionsPerSecond ?? 50,
+    connectionBurst: l.connectionBurst ?? 100,
+    subscribeCost: l.subscribeCost ?? 10,
+    refreshTokenCost: l.refreshTokenCost ?? 30,
+    abusePenalty: l.abusePenalty ?? 10,
     rateLimitStrikes: l.rateLimitStrikes ?? 60,
     strikeWindowMs: l.strikeWindowMs ?? 10_000,
     maxSubscriptionsPerClient: l.maxSubscriptionsPerClient ?? 16,

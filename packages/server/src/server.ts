@@ -14,6 +14,8 @@ import {
 import type { Replicator } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
+import { ConnectionCaps } from './admission/connection-caps.js'
+import { UpgradeGate } from './admission/upgrade-gate.js'
 import { HandshakeLimiter } from './auth/handshake-limiter.js'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
@@ -81,6 +83,8 @@ class Host implements OrreryServer, SessionHost {
   private readonly systems: readonly { def: SystemDef; everyTicks: number }[]
   private readonly tickStats = new DurationStats(1024)
   private readonly sessions = new Map<string, ClientSession>()
+  private readonly caps: ConnectionCaps
+  private readonly upgrades: UpgradeGate
   private readonly identities: IdentitySessions
   private readonly moduleCaller: TransactionCaller
   private tickCount = 0
@@ -109,6 +113,8 @@ class Host implements OrreryServer, SessionHost {
       identityWindowMs: limits.handshakeIdentityWindowMs,
     }
     this.handshakes = new HandshakeLimiter(handshakeLimits, options.handshakeLimiters)
+    this.caps = new ConnectionCaps(limits)
+    this.upgrades = new UpgradeGate(this.handshakes, limits.connectionsPerSecond, limits.connectionBurst)
     const components = options.module.components
     const allComponents = [...components, ...(options.module.serverComponents ?? [])]
     const commitLog = options.commitLog ?? createMemoryCommitLog()
@@ -211,6 +217,9 @@ class Host implements OrreryServer, SessionHost {
       httpServer: this.options.httpServer,
       httpHandler: this.httpHandler(),
       maxPayload: this.limits.maxFrameBytes,
+      allowedOrigins: this.options.allowedOrigins,
+      refuseUpgrade: (address) => this.upgrades.check(address),
+      headersTimeoutMs: this.limits.handshakeTimeoutMs,
       onConnection: (ws, remoteAddress) => this.accept(ws, remoteAddress),
       log: this.log,
     })
@@ -363,7 +372,7 @@ class Host implements OrreryServer, SessionHost {
   }
 
   ended(session: ClientSession, admitted: boolean): void {
-    this.sessions.delete(session.id)
+    if (this.sessions.delete(session.id)) this.caps.release(session.remoteAddress)
     if (!admitted) return
     this.replicator.removeClient(session.id)
     this.identities.remove(session, session.identity as Identity)
@@ -382,6 +391,14 @@ class Host implements OrreryServer, SessionHost {
     const log = this.log.child({ connectionId: id })
     if (this.closing !== null) {
       ws.close(CloseCode.ServerShutdown, SHUTDOWN_REASON)
+      return
+    }
+    const refused = this.caps.tryOpen(remoteAddress)
+    if (refused !== null) {
+      this.counters.rateLimited++
+      log.info({ remoteAddress, code: refused }, 'connection refused: connection cap')
+      ws.close(refused, refused === CloseCode.ServerFull ? 'server full' : 'too many connections from this address')
+      setTimeout(() => ws.terminate(), 2_000).unref()
       return
     }
     const session = new ClientSession(id, ws, this, log, remoteAddress)

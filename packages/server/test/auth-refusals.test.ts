@@ -168,8 +168,9 @@ const CASES: Case[] = [
     close: CloseCode.TokenRefused,
   },
   {
-    name: '64 KiB token',
-    answer: () => token(`eyJhbGciOiJFZDI1NTE5In0.${'A'.repeat(64 * 1024 - 200)}.sig`),
+    // Over the token limit (4096) and under the server's frame limit before Welcome (8192), which refuses larger ones unread.
+    name: '6 KiB token',
+    answer: () => token(`eyJhbGciOiJFZDI1NTE5In0.${'A'.repeat(6 * 1024)}.sig`),
     code: 'ERR_TOKEN_TOO_LARGE',
     close: CloseCode.TokenRefused,
   },
@@ -349,16 +350,19 @@ describe('the key authenticator refuses, each with its documented code', () => {
     const { server, url } = await startServer({ authenticator: ctx.auth, limits: { handshakesPerIp: 3, handshakeIpWindowMs: 60_000 } })
     servers.push(server)
     const outcomes: number[] = []
-    for (let i = 0; i < 5; i++) {
-      const raw = await RawClient.open(url)
-      raws.push(raw)
+    // Five sockets upgrade while the address still has handshakes; their Hellos spend them.
+    const opened = await Promise.all(Array.from({ length: 5 }, () => RawClient.open(url)))
+    raws.push(...opened)
+    for (const raw of opened) {
       raw.send({ type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: null, resume: null })
       const first = await Promise.race([raw.next('Challenge').then(() => 0), raw.closed.then((c) => c.code)])
       outcomes.push(first)
     }
     expect(outcomes).toEqual([0, 0, 0, CloseCode.RateLimited, CloseCode.RateLimited])
-    const limited = raws[3] as RawClient
+    const limited = opened[3] as RawClient
     expect(limited.messages[0]).toMatchObject({ type: 'Error', code: 'ERR_RATE_LIMITED' })
+    // Once they are spent, the address's next upgrade is refused before a WebSocket exists.
+    await expect(RawClient.open(url)).rejects.toThrow(/429/)
   })
 
   it('sign-ins flooding one identity → close RateLimited (4004)', async () => {

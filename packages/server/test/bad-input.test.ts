@@ -10,7 +10,7 @@ let witness: OrreryClient<typeof components, typeof reducerSchemas>
 const raws: RawClient[] = []
 
 beforeAll(async () => {
-  ;({ server, url } = await startServer({ limits: { maxFrameBytes: 1024, handshakeTimeoutMs: 300 } }))
+  ;({ server, url } = await startServer({ limits: { maxFrameBytes: 1024, handshakeTimeoutMs: 300, abusePenalty: 0 } }))
   witness = await stepUntil(server, connect({ url, components, reducers: reducerSchemas }))
 })
 

@@ -31,9 +31,15 @@ const server = createServer({
   seed,
   autoStart: false,
   logger: { level: 'warn' },
-  // Every simulated client comes from 127.0.0.1 (with a few reconnects each) and joins through one busy
-  // process; the limits stay the defaults otherwise.
-  limits: { handshakeTimeoutMs: 60_000, handshakesPerIp: 30 + 4 * clients },
+  // Every simulated client comes from 127.0.0.1 (with a few reconnects each) and all join at once through one
+  // busy process; the limits stay the defaults otherwise.
+  limits: {
+    handshakeTimeoutMs: 60_000,
+    handshakesPerIp: 30 + 4 * clients,
+    maxConnectionsPerIp: 64 + clients,
+    connectionsPerSecond: 50 + clients,
+    connectionBurst: 100 + clients,
+  },
 })
 
 /** Per-tick samples of the measured window (null outside it). */
