@@ -83,17 +83,10 @@ export class WorldImpl implements World {
     return s
   }
 
-  /**
-   * Grows every per-index array to hold index `i`: by 4× up to 65,536 indexes, then by 2×. Each
-   * growth gives every field accessor a new column layer, which recompiles the code using it, and
-   * a call site that sees more than four layers of one accessor goes megamorphic for good; growing
-   * by 4× while the world is small keeps a world that grows from 1,024 to 65,536 indexes (as one
-   * that recycles ids does: an index is retired after 512 uses) within four layers, for a few MB.
-   */
   private ensureCapacity(i: number): void {
     if (i < this.capacity) return
     let cap = this.capacity
-    while (cap <= i) cap *= cap < 65536 ? 4 : 2
+    while (cap <= i) cap *= 2
     this.capacity = cap
     this.pool.grow(cap)
     for (const s of this.stores) s.grow(cap)

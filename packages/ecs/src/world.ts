@@ -15,7 +15,7 @@ export interface WorldOptions {
   readonly seed?: number
   /** Build change sets and require transactions for writes (default true). */
   readonly trackChanges?: boolean
-  /** Entity indexes to allocate up front (default 1024; columns grow by 4× up to 65,536 indexes, then by 2×). */
+  /** Entity indexes to allocate up front (default 1024; columns grow by doubling). */
   readonly initialCapacity?: number
 }
 
