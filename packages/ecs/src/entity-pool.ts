@@ -1,4 +1,4 @@
-import { type Entity, MAX_INDEX } from './entity.js'
+import { type Entity, MAX_INDEX, MAX_VERSION, makeEntity } from './entity.js'
 import { EcsError } from './errors.js'
 
 // Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
@@ -49,7 +49,7 @@ export class EntityPool {
       const i = free.pop() as number
       if (this.ids[i] === 0) return i
     }
-    if (this.nextIndex > 0x3fffff) {
+    if (this.nextIndex > MAX_INDEX) {
       throw new EcsError('ERR_INVALID_VALUE', `entity capacity exhausted (${MAX_INDEX} entities)`)
     }
     return -this.nextIndex++
@@ -57,8 +57,7 @@ export class EntityPool {
 
   /** Makes index `i` alive with its current version and returns the entity. */
   activate(i: number): Entity {
-    // makeEntity, with the version shifted into place (a version is at most 511: 31 bits in all).
-    const e = (((this.versions[i] as number) << 22) | i) as Entity
+    const e = makeEntity(i, this.versions[i] as number)
     this.ids[i] = e
     this.alive++
     return e
@@ -73,8 +72,7 @@ export class EntityPool {
     this.alive--
     const v = (this.versions[i] as number) + 1
     this.versions[i] = v
-    // MAX_VERSION
-    if (v > 511) return false
+    if (v > MAX_VERSION) return false
     this.free.push(i)
     return true
   }

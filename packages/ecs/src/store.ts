@@ -178,10 +178,6 @@ export class ComponentStore {
     if (names.length <= 8) {
       for (let f = 0; f < names.length; f++) if (names[f] === name) return f
     }
-    return this.lookUpField(name)
-  }
-
-  private lookUpField(name: unknown): number {
     const f = this.fieldIndex.get(name as string)
     if (f === undefined) {
       throw new EcsError('ERR_UNKNOWN_FIELD', `component ${this.component.name} has no field ${String(name)}`)

@@ -63,10 +63,6 @@ export class WorldImpl implements World {
   store(c: Component): ComponentStore {
     // Structural changes come in runs over one component: skip the map lookup for a repeat.
     if (c === this.lastComponent) return this.lastStore as ComponentStore
-    return this.lookUp(c)
-  }
-
-  private lookUp(c: Component): ComponentStore {
     const found = this.byComponent.get(c)
     if (found !== undefined) {
       this.lastComponent = c
