@@ -7,7 +7,10 @@
  *   esbuild ships it (top-level `const` becomes `var`, modules are concatenated);
  * - `vite/cell.js`: the same through Vite's production build (Rollup, minified by esbuild).
  *
- * The peers stay external everywhere, so only Orrery's code differs between the variants.
+ * The peers stay external everywhere, so only Orrery's code differs between the variants. The
+ * shared bench helper (`@orrery/tooling-bench`, TypeScript source only) is compiled beside the
+ * plain build as a package of its own and bundled into the others, so that every cell runs on
+ * plain Node.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -24,7 +27,8 @@ const tsFiles = (dir: string): string[] =>
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
     .map((f) => join(root, dir, f))
 
-const external = ['bitecs', 'bitecs-03', 'piecs', '@orrery/tooling-bench']
+const external = ['bitecs', 'bitecs-03', 'piecs']
+const toolingBench = join(root, '..', '..', 'tooling', 'bench')
 
 /** The builds a cell can run from. */
 export type BuildKind = 'plain' | 'bundled' | 'vite'
@@ -41,6 +45,15 @@ export async function buildBench(): Promise<Record<BuildKind, string>> {
     outbase: root,
     bundle: false,
   })
+  // Where Node looks first for `@orrery/tooling-bench` from the plain build's files.
+  const helperDir = join(outDir, 'plain', 'node_modules', '@orrery', 'tooling-bench')
+  await build({
+    ...common,
+    entryPoints: [join(toolingBench, 'src', 'index.ts')],
+    outfile: join(helperDir, 'index.js'),
+    bundle: true,
+  })
+  writeFileSync(join(helperDir, 'package.json'), '{ "type": "module", "exports": "./index.js" }\n')
   await build({
     ...common,
     entryPoints: [join(root, 'bench', 'cell.ts')],

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { defineComponent } from './component.js'
 import type { Entity } from './entity.js'
@@ -100,5 +101,34 @@ describe('query', () => {
     expect(next).not.toBe(snap)
     expect(next).toHaveLength(9)
     expect(next).not.toContain(es[0])
+  })
+
+  it('keeps every query equal to a scan of the rows through any adds, removes and destroys', () => {
+    const comps = [A, B, C]
+    const op = fc.tuple(fc.constantFrom('add', 'remove', 'destroy', 'create'), fc.nat(), fc.integer({ min: 0, max: 2 }))
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        const w = createWorld({ trackChanges: false })
+        const queries = [w.query([A]), w.query([A, B]), w.query([B], { none: [C] }), w.query([C], { none: [A, B] })]
+        const live: Entity[] = [w.create(), w.create()]
+        for (const [kind, pick, c] of ops) {
+          const e = live[pick % live.length] as Entity
+          const comp = comps[c] as (typeof comps)[number]
+          if (kind === 'create' || live.length === 0) live.push(w.create())
+          else if (kind === 'destroy') {
+            w.destroy(e)
+            live.splice(live.indexOf(e), 1)
+          } else if (kind === 'add' && !w.has(e, comp)) w.add(e, comp)
+          else if (kind === 'remove' && w.has(e, comp)) w.remove(e, comp)
+        }
+        const scan = (all: readonly (typeof comps)[number][], none: readonly (typeof comps)[number][]) =>
+          live.filter((e) => all.every((c) => w.has(e, c)) && none.every((c) => !w.has(e, c))).sort((x, y) => x - y)
+        const expected = [scan([A], []), scan([A, B], []), scan([B], [C]), scan([C], [A, B])]
+        queries.forEach((q, k) => {
+          expect([...q.toArray()].sort((x, y) => x - y)).toEqual(expected[k])
+          expect(q.count).toBe(expected[k]?.length)
+        })
+      }),
+    )
   })
 })

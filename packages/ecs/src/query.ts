@@ -54,6 +54,8 @@ export class QueryImpl implements Query {
   declare readonly key: string
   declare private readonly all: readonly ComponentStore[]
   declare private readonly none: readonly ComponentStore[]
+  /** One required component and no excluded one: a row of it is a match. */
+  declare private readonly single: boolean
   /** Dense entity ids (read by iterators): a plain array of small integers. */
   declare ents: number[]
   declare private pos: Int32Array
@@ -76,6 +78,7 @@ export class QueryImpl implements Query {
     this.components = components
     this.all = all
     this.none = none
+    this.single = all.length === 1 && none.length === 0
     this.ents = []
     this.pos = new Int32Array(capacity).fill(-1)
     this.n = 0
@@ -105,7 +108,27 @@ export class QueryImpl implements Query {
     return true
   }
 
-  /** Re-checks entity `e` (index `i`) after one of its components was added or removed. */
+  /** Entity `e` (index `i`) gained a row of a component this query requires. */
+  requiredAdded(i: number, e: Entity): void {
+    if ((this.pos[i] as number) < 0 && (this.single || this.matches(i))) this.insert(i, e)
+  }
+
+  /** Entity index `i` lost a row of a component this query requires: it no longer matches. */
+  requiredRemoved(i: number): void {
+    if ((this.pos[i] as number) >= 0) this.delete(i)
+  }
+
+  /** Entity index `i` gained a row of a component this query excludes: it no longer matches. */
+  excludedAdded(i: number): void {
+    if ((this.pos[i] as number) >= 0) this.delete(i)
+  }
+
+  /** Entity `e` (index `i`) lost a row of a component this query excludes. */
+  excludedRemoved(i: number, e: Entity): void {
+    if ((this.pos[i] as number) < 0 && this.matches(i)) this.insert(i, e)
+  }
+
+  /** Re-checks entity `e` (index `i`) against every component of the query. */
   refresh(i: number, e: Entity): void {
     const inside = (this.pos[i] as number) >= 0
     if (this.matches(i)) {

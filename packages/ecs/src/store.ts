@@ -19,6 +19,9 @@ import { type SortKey, SortedIndex } from './sorted-index.js'
 import { SpatialGrid } from './spatial-grid.js'
 import { UniqueIndex } from './unique-index.js'
 
+// Read once: `hasOwnKey.call(values, key)` in a `for...in` over `values` is folded by V8 (see `stage`).
+const hasOwnKey = Object.prototype.hasOwnProperty
+
 /** Rows per page of the undo log: a first write to a page copies its 64 rows once per transaction. */
 export const PAGE_SHIFT = 6
 /** Rows per page. */
@@ -64,7 +67,10 @@ export class ComponentStore {
   updatedMaskBits: number[] = new Array<number>(PAGE_SIZE * 4).fill(0)
   updatedCount = 0
   count = 0
-  readonly queries: QueryImpl[] = []
+  /** The queries that need a row of this component (`all`): gaining a row may add, losing one removes. */
+  readonly requiredBy: QueryImpl[] = []
+  /** The queries that exclude this component (`none`): gaining a row removes, losing one may add. */
+  readonly excludedBy: QueryImpl[] = []
   readonly uniques: (UniqueIndex | undefined)[]
   readonly sorted: (SortedIndex | undefined)[]
   readonly spatial: SpatialGrid | undefined
@@ -75,6 +81,11 @@ export class ComponentStore {
   /** Per field: whether any index reads it. */
   readonly indexedField: readonly boolean[]
   readonly hasIndexes: boolean
+  /**
+   * Every field lives in a typed-array column and no index reads the component: an added row is
+   * validated straight into its columns (see {@link ComponentStore.writeFree}), with no staging.
+   */
+  readonly inPlace: boolean
   /** Field indexes with a unique or sorted index (the spatial grid is kept apart). */
   readonly keyedFields: readonly number[]
   readonly listeners: GrowListener[] = []
@@ -126,6 +137,7 @@ export class ComponentStore {
       (_, f) => this.uniques[f] !== undefined || this.sorted[f] !== undefined || f === this.spatialX || f === this.spatialY,
     )
     this.hasIndexes = this.indexedField.includes(true)
+    this.inPlace = !this.hasIndexes && this.objFields.length === 0
     this.keyedFields = this.names.flatMap((_, f) =>
       this.uniques[f] !== undefined || this.sorted[f] !== undefined ? [f] : [],
     )
@@ -176,9 +188,14 @@ export class ComponentStore {
   /** Validates `value` for field `f` and returns its stored form. @throws EcsError ERR_INVALID_VALUE */
   encode(f: number, value: unknown): unknown {
     // Numbers for numeric fields: the range and integer checks of toStored, without its lookups.
+    // Small, so that it inlines into `stage` and `set`; everything else is `encodeOther`.
     if (typeof value === 'number' && (this.numLo[f] as number) <= value && value <= (this.numHi[f] as number)) {
       if (this.numInt[f] === 0 || Math.floor(value) === value) return value
     }
+    return this.encodeOther(f, value)
+  }
+
+  private encodeOther(f: number, value: unknown): unknown {
     const stored = toStored(this.types[f] as FieldType, value)
     if (stored === INVALID) {
       throw new EcsError(
@@ -212,11 +229,11 @@ export class ComponentStore {
     const defaults = this.defaults
     for (let f = 0; f < staged.length; f++) staged[f] = defaults[f]
     if (values !== undefined) {
-      // for...in walks a plain object's keys without allocating an array; other objects keep
-      // Object.keys semantics (own keys only).
-      const plain = Object.getPrototypeOf(values) === Object.prototype
+      // for...in walks the keys without allocating an array; the own-key test keeps Object.keys
+      // semantics. V8 folds `hasOwnKey.call(values, key)` on the loop's own object and key to
+      // a constant for objects with an enum cache (plain objects), so it costs nothing there.
       for (const key in values) {
-        if (!plain && !Object.hasOwn(values, key)) continue
+        if (!hasOwnKey.call(values, key)) continue
         const v = (values as Record<string, unknown>)[key]
         const f = this.field(key)
         if (v !== undefined) staged[f] = this.encode(f, v)
@@ -224,6 +241,25 @@ export class ComponentStore {
     }
     if (this.hasIndexes) {
       for (let f = 0; f < staged.length; f++) this.checkUnique(f, i, staged[f])
+    }
+  }
+
+  /**
+   * Writes `values` (0 for missing fields) into row `i`, which has no owner, validating each value
+   * as it goes; only for {@link ComponentStore.inPlace} stores. A throw leaves some of the values
+   * in the row, like the leftovers of a removed row: nothing reads a row without an owner, and a
+   * transaction restores the row's page on rollback (capture the page before calling this).
+   * @throws EcsError ERR_UNKNOWN_FIELD, ERR_INVALID_VALUE
+   */
+  writeFree(i: number, values: object | undefined): void {
+    const cols = this.cols
+    for (let f = 0; f < cols.length; f++) (cols[f] as NumericColumn)[i] = 0
+    if (values === undefined) return
+    for (const key in values) {
+      if (!hasOwnKey.call(values, key)) continue
+      const f = this.field(key)
+      const v = (values as Record<string, unknown>)[key]
+      if (v !== undefined) (cols[f] as NumericColumn)[i] = this.encode(f, v) as number
     }
   }
 
@@ -257,8 +293,10 @@ export class ComponentStore {
   attach(i: number, e: Entity): void {
     this.owner[i] = e
     this.count++
-    const qs = this.queries
-    for (let k = 0; k < qs.length; k++) (qs[k] as QueryImpl).refresh(i, e)
+    const req = this.requiredBy
+    for (let k = 0; k < req.length; k++) (req[k] as QueryImpl).requiredAdded(i, e)
+    const exc = this.excludedBy
+    for (let k = 0; k < exc.length; k++) (exc[k] as QueryImpl).excludedAdded(i)
   }
 
   /** Frees row `i` and updates queries (no values, no indexes). */
@@ -266,8 +304,10 @@ export class ComponentStore {
     const e = this.owner[i] as Entity
     this.owner[i] = 0
     this.count--
-    const qs = this.queries
-    for (let k = 0; k < qs.length; k++) (qs[k] as QueryImpl).refresh(i, e)
+    const req = this.requiredBy
+    for (let k = 0; k < req.length; k++) (req[k] as QueryImpl).requiredRemoved(i)
+    const exc = this.excludedBy
+    for (let k = 0; k < exc.length; k++) (exc[k] as QueryImpl).excludedRemoved(i, e)
   }
 
   /** Writes a stored value into field `f` of row `i`, keeping indexes (the page must be captured). */

@@ -108,12 +108,14 @@ export class WorldImpl implements World {
   }
 
   create(): Entity {
-    this.tx.guard()
-    const taken = this.pool.take()
+    const tx = this.tx
+    if (tx.epoch < 0) tx.guard()
+    const pool = this.pool
+    const taken = pool.take()
     const i = taken < 0 ? -taken : taken
-    this.ensureCapacity(i)
-    const e = this.pool.activate(i)
-    this.tx.logCreate(i, taken > 0)
+    if (i >= this.capacity) this.ensureCapacity(i)
+    const e = pool.activate(i)
+    if (tx.depth > 0) tx.logCreate(i, taken > 0)
     return e
   }
 
@@ -138,18 +140,22 @@ export class WorldImpl implements World {
   }
 
   destroy(e: Entity): void {
-    const i = this.alive(e)
-    this.tx.guard()
+    const i = e & 0x3fffff
+    const pool = this.pool
+    if (pool.ids[i] !== e) this.alive(e)
+    const tx = this.tx
+    if (tx.epoch < 0) tx.guard()
+    const logged = tx.depth > 0
     const stores = this.stores
     for (let k = 0; k < stores.length; k++) {
       const s = stores[k] as ComponentStore
       if (s.owner[i] === e) {
-        this.tx.logRow(s, i, false)
+        if (logged) tx.logRow(s, i, false)
         s.delete(i)
       }
     }
-    const pushed = this.pool.release(i)
-    this.tx.logDestroy(i, e, pushed)
+    const pushed = pool.release(i)
+    if (logged) tx.logDestroy(i, e, pushed)
   }
 
   isAlive(e: Entity): boolean {
@@ -157,22 +163,40 @@ export class WorldImpl implements World {
   }
 
   add<S extends Schema>(e: Entity, c: Component<S>, values?: Partial<Row<S>>): void {
-    const i = this.alive(e)
+    const i = e & 0x3fffff
+    if (this.pool.ids[i] !== e) this.alive(e)
     const s = this.store(c)
     if (s.owner[i] === e) throw new EcsError('ERR_DUPLICATE_COMPONENT', `entity ${e} already has ${c.name}`)
-    this.tx.guard()
-    s.stage(i, values)
+    const tx = this.tx
+    if (tx.epoch < 0) tx.guard()
+    if (s.inPlace) {
+      // The page is copied before the values go in; the ADD entry is logged once they are valid.
+      if (tx.depth > 0) this.capturePage(s, i)
+      s.writeFree(i, values)
+      if (tx.depth > 0) tx.logRow(s, i, true)
+      s.attach(i, e)
+    } else {
+      s.stage(i, values)
+      if (tx.depth > 0) {
+        this.capturePage(s, i)
+        tx.logRow(s, i, true)
+      }
+      s.insertStaged(i, e)
+    }
+  }
+
+  /** Copies the page of row `i` of `s` into the log, unless this transaction level already did. */
+  private capturePage(s: ComponentStore, i: number): void {
     const p = i >>> 6
-    if (this.tx.depth > 0 && s.pageMark[p] !== this.tx.epoch) this.tx.capture(s, p)
-    this.tx.logRow(s, i, true)
-    s.insertStaged(i, e)
+    if (s.pageMark[p] !== this.tx.epoch) this.tx.capture(s, p)
   }
 
   remove<S extends Schema>(e: Entity, c: Component<S>): void {
     const s = this.rowStore(e, c)
     const i = e & 0x3fffff
-    this.tx.guard()
-    this.tx.logRow(s, i, false)
+    const tx = this.tx
+    if (tx.epoch < 0) tx.guard()
+    if (tx.depth > 0) tx.logRow(s, i, false)
     s.delete(i)
   }
 
@@ -247,7 +271,8 @@ export class WorldImpl implements World {
     let q = this.queries.get(key)
     if (q !== undefined) return q
     q = new QueryImpl(key, all.slice(), allStores, noneStores, this.capacity)
-    for (const s of new Set([...allStores, ...noneStores])) s.queries.push(q)
+    for (const s of new Set(allStores)) s.requiredBy.push(q)
+    for (const s of new Set(noneStores)) s.excludedBy.push(q)
     const ids2 = this.pool.ids
     for (let i = 1; i < this.pool.nextIndex; i++) {
       const e = ids2[i] as number

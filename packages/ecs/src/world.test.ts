@@ -232,3 +232,56 @@ describe('rows', () => {
     expect(w.inTransaction).toBe(false)
   })
 })
+
+describe('adding rows', () => {
+  // An all-numeric component without indexes is validated straight into its row.
+  const V = defineComponent('V', { a: 'i32', b: 'u8' })
+
+  it('leaves no row, no change and no query entry when a value is refused', () => {
+    const w = createWorld({ components: [V] })
+    const q = w.query([V])
+    const e = w.transaction(() => w.create()).result
+    const { changes } = w.transaction(() => {
+      expect(codeOf(() => w.add(e, V, { a: 5, b: 300 }))).toBe('ERR_INVALID_VALUE')
+      expect(codeOf(() => w.add(e, V, { a: 6, c: 1 } as never))).toBe('ERR_UNKNOWN_FIELD')
+      expect(w.has(e, V)).toBe(false)
+    })
+    expect(changes.components).toEqual([])
+    expect(q.count).toBe(0)
+    expect(w.count(V)).toBe(0)
+    // Missing fields get 0, not what a refused add left behind.
+    const added = w.transaction(() => w.add(e, V, { b: 7 })).changes
+    expect(w.get(e, V)).toEqual({ a: 0, b: 7 })
+    expect(added.components[0]?.inserted).toEqual([e])
+    expect(q.toArray()).toEqual([e])
+  })
+
+  it('rolls back a refused add with the rest of its transaction', () => {
+    const w = createWorld({ components: [V] })
+    const e = w.transaction(() => w.create()).result
+    const f = w.transaction(() => {
+      const f = w.create()
+      w.add(f, V, { a: 1, b: 2 })
+      return f
+    }).result
+    expect(() =>
+      w.transaction(() => {
+        w.add(e, V, { a: 9 })
+        w.add(w.create(), V, { a: 3, b: -1 })
+      }),
+    ).toThrow()
+    expect(w.has(e, V)).toBe(false)
+    expect(w.get(f, V)).toEqual({ a: 1, b: 2 })
+    expect(w.entityCount).toBe(2)
+    expect(w.query([V]).toArray()).toEqual([f])
+  })
+
+  it('validates in a world without tracking too', () => {
+    const w = createWorld({ trackChanges: false, components: [V] })
+    const e = w.create()
+    expect(codeOf(() => w.add(e, V, { a: 1.5 }))).toBe('ERR_INVALID_VALUE')
+    expect(w.has(e, V)).toBe(false)
+    w.add(e, V)
+    expect(w.get(e, V)).toEqual({ a: 0, b: 0 })
+  })
+})
