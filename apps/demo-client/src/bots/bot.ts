@@ -20,6 +20,7 @@ import { RenderState } from '../game/render-state.js'
 import { OwnCirclePrediction } from '../prediction/own-prediction.js'
 import { clientLink } from '../prediction/prediction-link.js'
 import { InputToDisplay } from './input-to-display.js'
+import { listedMass, mayRespawn } from './respawn-rule.js'
 import { chooseDirection, type SeenBody, type Steering } from './steering.js'
 
 /** A client of the Blackholio schema. */
@@ -35,7 +36,10 @@ export interface BotOptions {
   readonly identity?: KeyIdentity
   /** Input messages per second, at most 20 (the reference client's rate). Default 20. */
   readonly inputRateHz?: number
-  /** Wait before respawning once all the bot's circles are eaten, ms. Default 1 000. */
+  /**
+   * Least time between two respawns (and after entering), ms. Default 1 000. A bot respawns only once no
+   * circle of its own is in view and the leaderboard lists no mass for it (see {@link mayRespawn}).
+   */
   readonly respawnDelayMs?: number
   /** Mass of its biggest circle from which a chasing bot splits toward its prey. Default 120. */
   readonly splitMass?: number
@@ -131,6 +135,8 @@ export class Bot {
   private last: Steering = { dirX: 0, dirY: 0, goal: 'idle' }
   private lastSentAt = 0
   private lastRespawnAt = 0
+  /** When an own circle was last in view, ms (Date.now). */
+  private lastSeenOwnAt = 0
   private lastSplitAt = 0
   private inFlight = 0
   private entered = false
@@ -162,7 +168,8 @@ export class Bot {
       reducers,
       identity: this.key,
       // As a 1280×800 window would: the camera's view plus a margin, and the players and leaderboard whole.
-      // The own circles are always inside the bot's own area, so prediction sees all of them.
+      // The area follows the own circles, so prediction sees all of them as long as the bot does not
+      // respawn while they are merely out of view (see mayRespawn).
       subscribe: [
         { components: ['Body', 'Circle', 'Food'], area: viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0)) },
         { components: ['Player', 'LeaderboardEntry'] },
@@ -177,6 +184,8 @@ export class Bot {
     this.watchOwnCircles(client)
     this.lookAt(await client.reducers.enterGame({ name: this.options.name }), Date.now(), true)
     this.entered = true
+    this.lastRespawnAt = Date.now()
+    this.lastSeenOwnAt = this.lastRespawnAt
     const rate = Math.min(INPUT_RATE_HZ, Math.max(1, this.options.inputRateHz ?? INPUT_RATE_HZ))
     this.timer = setInterval(() => this.step(), 1000 / rate)
     this.lastFrameAt = performance.now()
@@ -302,8 +311,18 @@ export class Bot {
     if (player === undefined) return
     const now = Date.now()
     const circles = world.findAll(Circle, 'playerId', player)
+    if (circles.length > 0) this.lastSeenOwnAt = now
     if (circles.length === 0) {
-      if (now - this.lastRespawnAt >= (this.options.respawnDelayMs ?? 1000) && this.inFlight < MAX_IN_FLIGHT) {
+      const respawn = mayRespawn(
+        {
+          visibleCircles: 0,
+          listedMass: listedMass(world, player),
+          unseenMs: now - Math.max(this.lastSeenOwnAt, this.lastRespawnAt),
+          sinceRespawnMs: now - this.lastRespawnAt,
+        },
+        { respawnDelayMs: this.options.respawnDelayMs ?? 1000 },
+      )
+      if (respawn && this.inFlight < MAX_IN_FLIGHT) {
         this.lastRespawnAt = now
         this.counts.respawns++
         this.call(async () => this.lookAt(await client.reducers.respawn(), Date.now(), true))
