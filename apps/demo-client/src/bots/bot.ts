@@ -17,7 +17,7 @@ import {
   WORLD_SIZE,
 } from '@orrery/demo-shared'
 import { RenderState } from '../game/render-state.js'
-import { OwnCirclePrediction } from '../prediction/own-prediction.js'
+import { OwnCirclePrediction, PREDICTION_PING_INTERVAL_MS } from '../prediction/own-prediction.js'
 import { clientLink } from '../prediction/prediction-link.js'
 import { InputToDisplay } from './input-to-display.js'
 import { listedMass, mayRespawn } from './respawn-rule.js'
@@ -175,6 +175,7 @@ export class Bot {
         { components: ['Player', 'LeaderboardEntry'] },
       ],
       ...(this.options.WebSocket === undefined ? {} : { WebSocket: this.options.WebSocket }),
+      pingIntervalMs: PREDICTION_PING_INTERVAL_MS,
     }
     const client = await connect(options)
     this.client = client

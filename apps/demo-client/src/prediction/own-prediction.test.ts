@@ -196,6 +196,7 @@ async function setup(mass: number, reportedRttMs?: number, calibrateArrival = fa
   const h = new Harness(mass, reportedRttMs)
   const prediction = new OwnCirclePrediction(h, {
     calibrateArrival,
+    warmupMs: 0,
     now: () => h.now,
     schedule: (fn, delayMs) => h.later(fn, delayMs),
     smoothing: { durationMs: 100, snapDistance: 100 },
@@ -344,6 +345,18 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
     prediction.frame()
     expect(prediction.predictor.inputs.size).toBe(0)
     expect(prediction.predictor.acknowledged).toBe(10)
+  })
+
+  it('starts once the round trip has been known for the warm-up time', () => {
+    const h = new Harness(15)
+    const prediction = new OwnCirclePrediction(h, { now: () => h.now, schedule: (fn, delayMs) => h.later(fn, delayMs), warmupMs: 500 })
+    expect(prediction.active).toBe(false)
+    expect(prediction.warmingUp).toBe(true)
+    h.runTo(499)
+    expect(prediction.active).toBe(false)
+    h.runTo(500)
+    expect(prediction.active).toBe(true)
+    expect(prediction.warmingUp).toBe(false)
   })
 
   it('stays off until the round trip is known, and when switched off', async () => {
