@@ -103,6 +103,10 @@ const SPLIT_COOLDOWN_MS = 2000
 const FRAME_MS = 1000 / 60
 /** Least time between two area moves, ms (the server counts SetArea against its message rate). */
 const AREA_INTERVAL_MS = 250
+/** Time without any own circle in view, while the leaderboard lists the bot's mass, before it looks at the whole world for them, ms. */
+const SEARCH_AFTER_MS = 1000
+/** Longest wait for a returning player's circles to show in the whole-world view before it enters afresh, ms. */
+const SEARCH_TIMEOUT_MS = 2000
 /** How long a bot heads for one wander point when it sees nothing, ms. */
 const WANDER_MS = 5000
 
@@ -140,6 +144,8 @@ export class Bot {
   private lastSplitAt = 0
   private inFlight = 0
   private entered = false
+  /** Whether the area is widened to the whole world to find the bot's circles (see {@link search}). */
+  private searching = false
   private counts = { inputsSent: 0, reducerErrors: 0, respawns: 0, splits: 0, maxMass: 0 }
   private lastError: string | null = null
   /** Mass-weighted centre, total mass and count of the bot's circles (the camera's target). */
@@ -183,7 +189,13 @@ export class Bot {
       enabled: this.options.prediction ?? true,
     })
     this.watchOwnCircles(client)
-    this.lookAt(await client.reducers.enterGame({ name: this.options.name }), Date.now(), true)
+    // A returning player (its name is set) may have circles left from its last session, anywhere in the
+    // world: find them before entering, which would add a circle that they pull across the world.
+    const player = client.replica.world.findUnique(Player, 'identity', client.identity)
+    const returning = player !== undefined && client.replica.world.read(player, Player, 'name') !== ''
+    if (!(returning && (await this.findOwnCircles(client)))) {
+      this.lookAt(await client.reducers.enterGame({ name: this.options.name }), Date.now(), true)
+    }
     this.entered = true
     this.lastRespawnAt = Date.now()
     this.lastSeenOwnAt = this.lastRespawnAt
@@ -281,6 +293,46 @@ export class Bot {
     this.moveArea(now, false)
   }
 
+  /**
+   * Looks at the whole world until a circle of the bot's own is in view (at most `timeoutMs`), then
+   * follows its circles again.
+   * @returns whether it found one
+   */
+  private async findOwnCircles(client: BlackholioClient, timeoutMs = SEARCH_TIMEOUT_MS): Promise<boolean> {
+    const world = client.replica.world
+    const found = (): boolean => {
+      const player = world.findUnique(Player, 'identity', client.identity)
+      return player !== undefined && world.findAll(Circle, 'playerId', player).length > 0
+    }
+    this.search(Date.now())
+    const seen = found() || (await new Promise<boolean>((resolve) => {
+      const done = (result: boolean): void => {
+        clearTimeout(timer)
+        off()
+        resolve(result)
+      }
+      const timer = setTimeout(() => done(found()), timeoutMs)
+      const off = client.replica.onApplied(() => {
+        if (found()) done(true)
+      })
+    }))
+    const player = world.findUnique(Player, 'identity', client.identity)
+    if (seen && player !== undefined) {
+      this.look(world, player, world.findAll(Circle, 'playerId', player))
+      this.moveArea(Date.now(), true)
+    }
+    return seen
+  }
+
+  /** Widens the area of interest to the whole world (once per search): the bot's circles live but are out of view. */
+  private search(now: number): void {
+    const client = this.client
+    if (client === null || this.searching) return
+    this.searching = true
+    this.area = { ...this.area, at: now }
+    client.setArea(viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, WORLD_SIZE / 2, 1))
+  }
+
   private moveArea(now: number, force: boolean): void {
     const client = this.client
     if (client === null) return
@@ -289,6 +341,7 @@ export class Bot {
     const moved = Math.abs(x - this.area.x) + Math.abs(y - this.area.y) > VIEW_MARGIN / 4 || Math.abs(size - this.area.size) > 2
     if (!force && (!moved || now - this.area.at < AREA_INTERVAL_MS)) return
     this.area = { x, y, size, at: now }
+    this.searching = false
     client.setArea(viewArea(x, y, size))
   }
 
@@ -314,11 +367,15 @@ export class Bot {
     const circles = world.findAll(Circle, 'playerId', player)
     if (circles.length > 0) this.lastSeenOwnAt = now
     if (circles.length === 0) {
+      const listed = listedMass(world, player)
+      const unseenMs = now - Math.max(this.lastSeenOwnAt, this.lastRespawnAt)
+      // Alive but out of view (the leaderboard lists its mass): look at the whole world until they show.
+      if (listed !== undefined && listed > 0 && unseenMs >= SEARCH_AFTER_MS) this.search(now)
       const respawn = mayRespawn(
         {
           visibleCircles: 0,
-          listedMass: listedMass(world, player),
-          unseenMs: now - Math.max(this.lastSeenOwnAt, this.lastRespawnAt),
+          listedMass: listed,
+          unseenMs,
           sinceRespawnMs: now - this.lastRespawnAt,
         },
         { respawnDelayMs: this.options.respawnDelayMs ?? 1000 },
@@ -331,6 +388,8 @@ export class Bot {
       return
     }
     this.look(world, player, circles)
+    // Found after a search: back to the camera's area at once.
+    if (this.searching) this.moveArea(now, true)
     this.followArea(now)
     let total = 0
     let biggest = 0
