@@ -410,7 +410,7 @@ export class Bot {
       this.counts.inputsSent++
       const prediction = this.prediction
       if (prediction === null) return
-      // Inputs sent while prediction warms up (until the round trip has been known for 2 s) are not measured: the report is
+      // Inputs sent while prediction warms up (until the round trip has settled) are not measured: the report is
       // about the mode the bot runs in.
       if (!prediction.warmingUp) this.latency.sent(steering.dirX, steering.dirY, performance.now(), prediction.active)
       this.call(() => prediction.steer(steering.dirX, steering.dirY))

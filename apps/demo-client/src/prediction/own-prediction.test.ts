@@ -196,7 +196,7 @@ async function setup(mass: number, reportedRttMs?: number, calibrateArrival = fa
   const h = new Harness(mass, reportedRttMs)
   const prediction = new OwnCirclePrediction(h, {
     calibrateArrival,
-    warmupMs: 0,
+    warmup: { minMs: 0, windowMs: 0 },
     now: () => h.now,
     schedule: (fn, delayMs) => h.later(fn, delayMs),
     smoothing: { durationMs: 100, snapDistance: 100 },
@@ -349,7 +349,7 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
 
   it('starts once the round trip has been known for the warm-up time', () => {
     const h = new Harness(15)
-    const prediction = new OwnCirclePrediction(h, { now: () => h.now, schedule: (fn, delayMs) => h.later(fn, delayMs), warmupMs: 500 })
+    const prediction = new OwnCirclePrediction(h, { now: () => h.now, schedule: (fn, delayMs) => h.later(fn, delayMs), warmup: { minMs: 500, windowMs: 250 } })
     expect(prediction.active).toBe(false)
     expect(prediction.warmingUp).toBe(true)
     h.runTo(499)

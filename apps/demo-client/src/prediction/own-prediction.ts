@@ -11,6 +11,7 @@ import {
 } from '@orrery/prediction'
 import { type BlackholioInput, blackholioModel, type SteerInput } from './blackholio-model.js'
 import type { PredictionLink, UpdateInfo } from './prediction-link.js'
+import { RttWarmup, type RttWarmupOptions } from './rtt-warmup.js'
 
 /** Options of {@link OwnCirclePrediction}. */
 export interface OwnCirclePredictionOptions {
@@ -40,12 +41,11 @@ export interface OwnCirclePredictionOptions {
    */
   readonly calibrateArrival?: boolean
   /**
-   * How long the round trip must have been known before prediction starts, ms (default 2 000: eight Pongs
-   * at {@link PREDICTION_PING_INTERVAL_MS}). The first samples come while the client is busiest (keys,
-   * handshake, the first rows), and the connection's smoothed RTT weighs its first sample at 0.34 after
-   * eight more; until then inputs are sent unpredicted and the own circles drawn like everyone else's.
+   * When the round trip counts as settled enough to start predicting ({@link RttWarmup}; default: known
+   * for 2 s and within 4 ms over the last second, or known for 6 s). Until then inputs are sent
+   * unpredicted and the own circles drawn like everyone else's.
    */
-  readonly warmupMs?: number
+  readonly warmup?: RttWarmupOptions
   /** Runs `fn` after `delayMs` (default `setTimeout`). */
   readonly schedule?: (fn: () => void, delayMs: number) => void
 }
@@ -89,7 +89,7 @@ const NO_BODIES: readonly PredictedBody[] = []
  * applied update with the server's acknowledgement, and keeps a server clock for the predicted tick.
  *
  * Each update's `ack` (protocol 2.0) says which inputs its state includes. Prediction starts once the
- * connection has known the round trip for `warmupMs`; until then {@link active} is false and the own
+ * connection's round trip has settled (`warmup`); until then {@link active} is false and the own
  * circles are drawn like everyone else's. Positions reach the replica rounded to 1/16: the predictor
  * estimates the server's true ones from them (its `positionStep`), see {@link blackholioModel}.
  *
@@ -112,9 +112,7 @@ export class OwnCirclePrediction {
   private readonly marginTicks: number
   private readonly lateMarginTicks: number
   private readonly calibrateArrival: boolean
-  private readonly warmupMs: number
-  /** When the round trip was first known, local ms (undefined while unknown). */
-  private rttSince: number | undefined = undefined
+  private readonly warmup: RttWarmup
   private readonly schedule: (fn: () => void, delayMs: number) => void
   private readonly outgoing: Outgoing[] = []
   /** Sent inputs not yet acknowledged, in order. */
@@ -141,7 +139,7 @@ export class OwnCirclePrediction {
     this.marginTicks = options.marginTicks ?? 0.5
     this.lateMarginTicks = options.lateMarginTicks ?? 0.5
     this.calibrateArrival = options.calibrateArrival ?? true
-    this.warmupMs = options.warmupMs ?? 2000
+    this.warmup = new RttWarmup(options.warmup)
     this.schedule = options.schedule ?? ((fn, delayMs) => setTimeout(fn, delayMs))
     const tickRateHz = 1000 / MOVE_INTERVAL_MS
     this.clock = new ServerClock({ tickRateHz })
@@ -172,8 +170,8 @@ export class OwnCirclePrediction {
   }
 
   /**
-   * Whether the own circles are predicted now: prediction is on and the round trip has been known for
-   * `warmupMs` (until then inputs are sent unpredicted).
+   * Whether the own circles are predicted now: prediction is on and the round trip has settled (see
+   * `warmup`; until then inputs are sent unpredicted).
    */
   get active(): boolean {
     return this.enabledFlag && this.rttKnown()
@@ -277,15 +275,9 @@ export class OwnCirclePrediction {
     return this.calibrateArrival ? now + this.calibration.biasTicks * this.clock.tickMs : now
   }
 
-  /** Whether the round trip has been known for the warm-up time. */
+  /** Whether the round trip is known and settled (see {@link RttWarmup}). */
   private rttKnown(): boolean {
-    if (!(this.link.rttMs() > 0)) {
-      this.rttSince = undefined
-      return false
-    }
-    const now = this.now()
-    this.rttSince ??= now
-    return now - this.rttSince >= this.warmupMs
+    return this.warmup.ready(this.link.rttMs(), this.now())
   }
 
   private send(input: BlackholioInput, local?: number): Promise<unknown> {
