@@ -41,9 +41,10 @@ export interface OwnCirclePredictionOptions {
    */
   readonly calibrateArrival?: boolean
   /**
-   * When the round trip counts as settled enough to start predicting ({@link RttWarmup}; default: known
-   * for 2 s and within 4 ms over the last second, or known for 6 s). Until then inputs are sent
-   * unpredicted and the own circles drawn like everyone else's.
+   * When the arrival estimate (the updates' median receive offset plus the round trip) counts as settled
+   * enough to start predicting ({@link RttWarmup}; default: known for 2 s and within 4 ms over the last
+   * second, or known for 8 s). Until then inputs are sent unpredicted and the own circles drawn like
+   * everyone else's.
    */
   readonly warmup?: RttWarmupOptions
   /** Runs `fn` after `delayMs` (default `setTimeout`). */
@@ -275,9 +276,11 @@ export class OwnCirclePrediction {
     return this.calibrateArrival ? now + this.calibration.biasTicks * this.clock.tickMs : now
   }
 
-  /** Whether the round trip is known and settled (see {@link RttWarmup}). */
+  /** Whether the arrival estimate (receive offset plus round trip) is known and settled (see {@link RttWarmup}). */
   private rttKnown(): boolean {
-    return this.warmup.ready(this.link.rttMs(), this.now())
+    const rtt = this.link.rttMs()
+    const known = rtt > 0 && this.clock.synchronized
+    return this.warmup.ready(known ? this.clock.receiveOffsetMs + rtt : undefined, this.now())
   }
 
   private send(input: BlackholioInput, local?: number): Promise<unknown> {

@@ -1,23 +1,23 @@
 /** Options of {@link RttWarmup}. */
 export interface RttWarmupOptions {
-  /** Least time the round trip must have been known, ms (default 2 000: eight Pongs at 250 ms). */
+  /** Least time the estimate must have been known, ms (default 2 000: eight Pongs at 250 ms, forty updates). */
   readonly minMs?: number
   /** Span over which the estimate must hold still, ms (default 1 000). */
   readonly windowMs?: number
   /** Most the estimate may move over that span, ms (default 4: a fifth of the 20 ms an input may be off and still land in its tick). */
   readonly toleranceMs?: number
-  /** After this long the estimate counts as settled whatever it does, ms (default 6 000). */
+  /** After this long the estimate counts as settled whatever it does, ms (default 8 000). */
   readonly maxMs?: number
 }
 
 /**
- * Decides when the connection's round-trip estimate can be trusted to predict which tick an input lands
- * in. The estimate is an exponentially smoothed mean of Pong samples (gain 1/8), and the first samples
- * come while a client is busiest (keys, handshake, the first rows, other clients starting in the same
- * process): they can be 30 ms too long, and the mean then takes seconds to forget them. So the estimate
- * counts as settled once it has been known for `minMs` and has moved by at most `toleranceMs` over the
- * last `windowMs` (or has been known for `maxMs`); once settled it stays so until the estimate is lost
- * (a new connection).
+ * Decides when the estimate of an input's arrival (the median receive offset of updates plus the median
+ * round trip) can be trusted to predict which tick an input lands in. Both are medians over recent
+ * frames, and the first frames come while a client is busiest (keys, handshake, the first rows, other
+ * clients starting in the same process, a server welcoming them all): read late by tens of ms, they
+ * shift the estimate until the windows have forgotten them. So the estimate counts as settled once it
+ * has been known for `minMs` and has moved by at most `toleranceMs` over the last `windowMs` (or has
+ * been known for `maxMs`); once settled it stays so until the estimate is lost (a new connection).
  *
  * @example
  * const warmup = new RttWarmup()
@@ -40,25 +40,25 @@ export class RttWarmup {
     this.minMs = options.minMs ?? 2000
     this.windowMs = options.windowMs ?? 1000
     this.toleranceMs = options.toleranceMs ?? 4
-    this.maxMs = Math.max(this.minMs, options.maxMs ?? 6000)
+    this.maxMs = Math.max(this.minMs, options.maxMs ?? 8000)
   }
 
   /**
    * Takes the current estimate into account and tells whether it is settled.
    *
-   * @param rttMs - the connection's current round-trip estimate, ms (≤ 0: not known)
+   * @param estimateMs - the current estimate, ms (undefined or NaN: not known)
    * @param now - local time, ms
    * @returns whether the estimate is settled
    */
-  ready(rttMs: number, now: number): boolean {
-    if (!(rttMs > 0)) {
+  ready(estimateMs: number | undefined, now: number): boolean {
+    if (estimateMs === undefined || !Number.isFinite(estimateMs)) {
       this.reset()
       return false
     }
     if (this.settled) return true
     this.since ??= now
     const last = this.checkpoints[this.checkpoints.length - 1]
-    if (last === undefined || now - last[0] >= this.windowMs / 4) this.checkpoints.push([now, rttMs])
+    if (last === undefined || now - last[0] >= this.windowMs / 4) this.checkpoints.push([now, estimateMs])
     // Keep one checkpoint at least a window old, so the span covers the whole window.
     while (this.checkpoints.length > 1 && now - (this.checkpoints[1] as [number, number])[0] >= this.windowMs) this.checkpoints.shift()
     const known = now - this.since
@@ -68,8 +68,8 @@ export class RttWarmup {
       return true
     }
     if (now - (this.checkpoints[0] as [number, number])[0] < this.windowMs) return false
-    let lo = rttMs
-    let hi = rttMs
+    let lo = estimateMs
+    let hi = estimateMs
     for (const [, r] of this.checkpoints) {
       lo = Math.min(lo, r)
       hi = Math.max(hi, r)
