@@ -2,7 +2,7 @@ import type { Entity, World } from '@orrery/ecs'
 import { Circle, Player, reducers } from '@orrery/demo-shared'
 import { encodeArgs, type ServerMessage } from '@orrery/protocol'
 import type { BlackholioClient } from '../bots/bot.js'
-import { RttSamples } from './rtt-samples.js'
+import { RttSamples, trackedCall } from '@orrery/client'
 
 /** What the client learns from one applied state update. */
 export interface UpdateInfo {
@@ -49,8 +49,8 @@ export interface PredictionLink {
 }
 
 /**
- * A {@link PredictionLink} over an `@orrery/client` connection: reducer calls go through
- * `connection.request` so their requestId is known, and each TransactionUpdate is read from the
+ * A {@link PredictionLink} over an `@orrery/client` connection: reducer calls go through `trackedCall`
+ * so their requestId is known, and each TransactionUpdate is read from the
  * connection's messages after the client applied it to the replica (the client's own listener is
  * registered first): tick and server time from the replica, the acknowledgement from the update's `ack`;
  * the round trip is the median of the connection's Pong samples ({@link RttSamples}).
@@ -84,18 +84,9 @@ export function clientLink(client: BlackholioClient, onError: (error: unknown) =
         call.reducer === 'updatePlayerInput'
           ? encodeArgs(reducers.updatePlayerInput, { dirX: call.dirX, dirY: call.dirY })
           : encodeArgs(reducers.playerSplit, {})
-      let seq = -1
-      const result = client.connection
-        .request((requestId) => {
-          seq = requestId
-          return { type: 'CallReducer', requestId, reducer: call.reducer, args }
-        })
-        .then((answer) => {
-          if (answer.type === 'ReducerResult' && !answer.ok) throw new Error(`${call.reducer}: ${answer.code} ${answer.message}`)
-          return answer.type === 'ReducerResult' ? answer.value : undefined
-        })
+      const { requestId, result } = trackedCall(client, call.reducer, args)
       result.catch(onError)
-      return { seq, result }
+      return { seq: requestId, result }
     },
     onUpdate(fn) {
       const listener = (message: ServerMessage): void => {

@@ -7,13 +7,12 @@ export interface RttSamplesOptions {
 }
 
 /**
- * The median of the connection's recent round-trip samples, recovered from its smoothed estimate.
+ * The median of a connection's recent round-trip samples, recovered from its smoothed estimate.
  *
- * Why a median: an input's arrival is predicted as the median `serverTime − receive time` of updates plus
- * the round trip. A client busy with other work reads both kinds of frame late, now and then by tens of
- * ms; the median of the updates ignores those delays, but a mean of the Pongs (the connection's smoothed
- * RTT) takes them in, so on a busy machine inputs were predicted to arrive 20-40 ms later than they did
- * and landed a tick early. Two medians put the same share of such delays on both sides.
+ * Why a median: a client busy with other work reads its frames late now and then, by tens of ms. The
+ * connection's smoothed RTT is a mean and takes those delays in; a median of the samples ignores them, as
+ * a median of the updates' `serverTime − receive time` does, so the two can be added (prediction predicts
+ * an input's arrival so) without the delays counting on one side only.
  *
  * How: the connection publishes only its smoothed RTT, computed like TCP's SRTT (RFC 6298: the first sample
  * as is, then `srtt ← 7/8 · srtt + 1/8 · r`, as `@orrery/connection`'s `RttEstimator` documents). Each change
@@ -21,10 +20,14 @@ export interface RttSamplesOptions {
  * Pongs come (every frame does).
  *
  * @example
+ * ```ts
+ * import { RttSamples } from '@orrery/client'
  * const samples = new RttSamples({ minSamples: 2 })
  * samples.observe(160) // first sample: 160
  * samples.observe(155) // 8 · 155 − 7 · 160 = 120
  * samples.medianMs // 120 (the lower middle of two)
+ * // in a frame loop: samples.observe(client.connection.rttMs)
+ * ```
  * @see https://www.rfc-editor.org/rfc/rfc6298#section-2
  */
 export class RttSamples {

@@ -1,16 +1,12 @@
+import { RttEstimator } from '@orrery/connection'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { RttSamples } from './rtt-samples.js'
 
-/** The connection's smoothing (RFC 6298 SRTT): the first sample as is, then 7/8 of the old plus 1/8 of the new. */
+/** The connection's own smoothing, sample by sample. */
 function smooth(samples: readonly number[]): number[] {
-  const out: number[] = []
-  let srtt: number | null = null
-  for (const r of samples) {
-    srtt = srtt === null ? r : 0.875 * srtt + 0.125 * r
-    out.push(srtt)
-  }
-  return out
+  const estimator = new RttEstimator()
+  return samples.map((r) => estimator.sample(r) as number)
 }
 
 describe('RttSamples', () => {
