@@ -25,8 +25,14 @@ export interface PredictorOptions {
    */
   readonly positionStep?: number
   /**
+   * Steps a server may let a replicated position follow its wire prediction by (`predictionTolerance` of
+   * `@orrery/server`, see docs/protocol.md; default 0): the true position then lies within `k + ½` steps of
+   * the received one, and the default misprediction threshold grows to `1.5 · (2k + 1)` steps.
+   */
+  readonly positionTolerance?: number
+  /**
    * A correction longer than this is a misprediction, world units (default 0.01; with a `positionStep`,
-   * 1.5 steps: after an entity's interval restarts from a rounding cell, which it does when it appears and
+   * 1.5 steps, `1.5 · (2k + 1)` with a `positionTolerance` of k: after an entity's interval restarts from a rounding cell, which it does when it appears and
    * after every real misprediction, the server's true position can be anywhere in that cell, so even an
    * exact replay can be corrected by up to a step on each axis, √2 steps in all; 1.5 steps and more cannot
    * come from the rounding).

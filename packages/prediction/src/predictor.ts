@@ -123,10 +123,11 @@ export class Predictor<I> {
     this.metrics = options.metrics ?? new PredictionMetrics()
     this.smoother = new ErrorSmoother(options.smoothing)
     this.positionStep = checkRange('positionStep', options.positionStep ?? 0, 0)
-    this.rounded = this.positionStep > 0 ? new RoundedPositions(this.positionStep) : undefined
+    const tolerance = checkRange('positionTolerance', options.positionTolerance ?? 0, 0)
+    this.rounded = this.positionStep > 0 ? new RoundedPositions(this.positionStep, tolerance) : undefined
     this.mispredictionThreshold = checkRange(
       'mispredictionThreshold',
-      options.mispredictionThreshold ?? (this.positionStep > 0 ? 1.5 * this.positionStep : 0.01),
+      options.mispredictionThreshold ?? (this.positionStep > 0 ? 1.5 * (2 * tolerance + 1) * this.positionStep : 0.01),
       0,
     )
     this.matchDistance = checkRange('matchDistance', options.matchDistance ?? Number.POSITIVE_INFINITY, 0)

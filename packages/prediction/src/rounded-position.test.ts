@@ -65,6 +65,20 @@ describe('RoundedPositions', () => {
     )
   })
 
+  it('with a server tolerance of k steps, allows predictions within k + ½ steps of the received position', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3 }), fc.double({ min: -1, max: 1, noNaN: true }), (k, f) => {
+        const p = new RoundedPositions(STEP, k)
+        const out = new Float64Array(2)
+        const offset = f * (k + 0.5) * STEP
+        p.begin()
+        p.observe(E, 100, 0, 100 + offset, 0, true, 0, 0, false, out)
+        expect(p.correction).toBe(0)
+        expect(out[0]).toBe(100 + offset)
+      }),
+    )
+  })
+
   it('starts again from the rounded cell when the server moved otherwise than predicted', () => {
     const p = new RoundedPositions(STEP)
     const out = new Float64Array(2)

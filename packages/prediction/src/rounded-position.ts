@@ -6,7 +6,9 @@ const CARRY_SLACK = 1e-4
 
 /**
  * What a client can know of the server's unrounded positions when they reach it rounded to a step (a
- * quantized field: `round(x / step) · step`, so the true `x` lies within half a step of it).
+ * quantized field: `round(x / step) · step`, so the true `x` lies within half a step of it; a server that
+ * lets a predicted field follow its prediction within `k` steps, its `predictionTolerance`, within
+ * `k + ½` steps).
  *
  * For each entity it keeps the interval of true positions consistent with everything seen so far. A
  * prediction moves an entity by the same amount as the server when it replays the same inputs with the
@@ -40,6 +42,8 @@ const CARRY_SLACK = 1e-4
 export class RoundedPositions {
   /** The rounding step, world units. */
   readonly step: number
+  /** Steps the server may let a position follow its wire prediction by (its `predictionTolerance`; 0: exact rounding). */
+  readonly tolerance: number
   /** Distance between the prediction and the estimate of the last {@link observe}, world units (0 without a prediction). */
   correction = 0
   private readonly intervals = new Map<Entity, Float64Array>()
@@ -47,10 +51,12 @@ export class RoundedPositions {
 
   /**
    * @param step - the rounding step of authoritative positions, world units (> 0)
-   * @throws {@link PredictionError} `ERR_INVALID_OPTION` on a step that is not positive
+   * @param tolerance - the server's `predictionTolerance`, steps (default 0)
+   * @throws {@link PredictionError} `ERR_INVALID_OPTION` on a step that is not positive or a negative tolerance
    */
-  constructor(step: number) {
+  constructor(step: number, tolerance = 0) {
     this.step = checkRange('positionStep', step, Number.MIN_VALUE)
+    this.tolerance = checkRange('positionTolerance', tolerance, 0)
   }
 
   /** Starts a round of observations (one authoritative state); entities not observed until the next round are forgotten then. */
@@ -92,7 +98,7 @@ export class RoundedPositions {
       interval = new Float64Array(5)
       this.intervals.set(entity, interval)
     }
-    const h = this.step / 2
+    const h = (this.tolerance + 0.5) * this.step
     axis(interval, 0, sx - h, sx + h, carried ? px - bx : Number.NaN)
     axis(interval, 2, sy - h, sy + h, carried ? py - by : Number.NaN)
     interval[4] = this.generation
