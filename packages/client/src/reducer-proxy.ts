@@ -40,7 +40,14 @@ export function createReducers<R extends Record<string, ArgsSchema>>(schemas: R,
   return out as unknown as Reducers<R>
 }
 
-function reducerErrorCode(remote: string): ClientError['code'] {
+/**
+ * The client error code for a failed ReducerResult's remote code: the reducer codes as they are, any other
+ * as `ERR_REMOTE`.
+ *
+ * @param remote - the ReducerResult's `code`
+ * @returns the {@link ClientError} code
+ */
+export function reducerErrorCode(remote: string): ClientError['code'] {
   if (remote === 'ERR_UNKNOWN_REDUCER' || remote === 'ERR_INVALID_ARGUMENTS' || remote === 'ERR_REDUCER_FAILED') return remote
   return 'ERR_REMOTE'
 }

@@ -2,40 +2,42 @@ import { checkRange } from './errors.js'
 
 /** Options of {@link ArrivalCalibration}. */
 export interface ArrivalCalibrationOptions {
-  /** Acknowledged inputs remembered (default 32). */
-  readonly window?: number
-  /** Acknowledged inputs needed before the estimate moves (default 16). */
-  readonly minObservations?: number
+  /** How far one input that landed in another tick than predicted moves the estimate, ticks (default 0.1: 5 ms at 20 Hz). */
+  readonly stepTicks?: number
+  /** Largest estimate either way, ticks (default 2). */
+  readonly maxBiasTicks?: number
 }
 
 /**
  * Learns, from acknowledgements, how far the predicted arrival of inputs at the server is off. Each
  * acknowledged input tells in which tick interval it really arrived: after the step of the previous
  * update's tick and before the step of the tick of the first update that includes it. So the true
- * arrival minus the predicted one lies in `(previousTick − predicted, tick − predicted]` ticks. The
- * estimate stays put while at least half of the recent intervals hold it; when most say otherwise (a
- * wrong RTT estimate, a clock that drifted) it moves to the point inside the most of them nearest to
- * where it was. Single late or early inputs (jitter, a busy server) do not move it.
+ * arrival minus the predicted one lies in `(previousTick − predicted, tick − predicted]` ticks. When the
+ * current estimate falls outside that interval (the input landed a tick earlier or later than predicted)
+ * the estimate moves one step toward it; when it falls inside, it stays. So it settles where inputs
+ * stop landing early or late, and while both happen (noise wider than the landing window) where they
+ * are equally frequent. A wrong round trip, a clock estimate biased by a busy event loop, a server whose
+ * ticks run late: whatever shifts arrivals, the acknowledgements show it and the estimate follows, one
+ * step per misplaced input, while a single late input (a retransmission) moves it by one step only.
  *
  * @example
  * ```ts
  * import { ArrivalCalibration } from '@orrery/prediction'
- * const calibration = new ArrivalCalibration({ minObservations: 1 })
- * calibration.observe(100.35, 100, 102) // predicted (without the bias) to arrive at 100.35, applied before tick 102's step
- * calibration.biasTicks // 0.65: it arrived at least 0.65 tick later than predicted
+ * const calibration = new ArrivalCalibration({ stepTicks: 0.1 })
+ * calibration.observe(100.5, 101, 102) // predicted (with the bias) to arrive at 100.5, applied before tick 102's step
+ * calibration.biasTicks // 0.1: it arrived later than predicted
  * ```
+ * @see Robbins and Monro, "A Stochastic Approximation Method" (1951): a fixed-step sign update settles where the two errors balance
  */
 export class ArrivalCalibration {
-  private readonly window: number
-  private readonly minObservations: number
-  private readonly los: number[] = []
-  private readonly his: number[] = []
+  private readonly step: number
+  private readonly max: number
   private bias = 0
 
-  /** @throws {@link PredictionError} `ERR_INVALID_OPTION` on a window below 1 */
+  /** @throws {@link PredictionError} `ERR_INVALID_OPTION` on a step or bound out of range */
   constructor(options: ArrivalCalibrationOptions = {}) {
-    this.window = Math.floor(checkRange('window', options.window ?? 32, 1, 4096))
-    this.minObservations = Math.min(this.window, Math.floor(checkRange('minObservations', options.minObservations ?? 16, 1)))
+    this.step = checkRange('stepTicks', options.stepTicks ?? 0.1, 0, 1)
+    this.max = checkRange('maxBiasTicks', options.maxBiasTicks ?? 2, 0)
   }
 
   /** How much later than predicted inputs arrive, ticks (add it to the predicted arrival). */
@@ -44,57 +46,25 @@ export class ArrivalCalibration {
   }
 
   /**
-   * Takes one acknowledged input into account.
+   * Takes one acknowledged input into account. An input planned with an earlier estimate is ignored: the
+   * inputs already on their way when the estimate moves would otherwise move it again for the same error.
    *
    * @param rawArrival - the tick time it was predicted to reach the server at, without the bias
    *   (`ServerClock.predictedTick(sentAt, rtt)`)
    * @param previousTick - the tick of the last update that did not include it
    * @param tick - the tick of the first update that includes it
+   * @param plannedBias - the {@link biasTicks} it was sent with (default: the current one)
    */
-  observe(rawArrival: number, previousTick: number, tick: number): void {
-    if (!(tick > previousTick)) return
-    const raw = rawArrival
-    if (this.los.length === this.window) {
-      this.los.shift()
-      this.his.shift()
-    }
-    this.los.push(previousTick - raw)
-    this.his.push(tick - raw)
-    if (this.los.length >= this.minObservations && this.holding(this.bias) * 2 < this.los.length) {
-      this.bias = this.consensus()
-    }
+  observe(rawArrival: number, previousTick: number, tick: number, plannedBias: number = this.bias): void {
+    if (!(tick > previousTick) || !Number.isFinite(rawArrival) || plannedBias !== this.bias) return
+    // Predicted tick: floor(raw + bias) + 1; applied at a tick in (previousTick, tick].
+    const predicted = Math.floor(rawArrival + this.bias) + 1
+    if (predicted > tick) this.bias = Math.max(-this.max, this.bias - this.step)
+    else if (predicted <= previousTick) this.bias = Math.min(this.max, this.bias + this.step)
   }
 
   /** Forgets what it learnt. */
   reset(): void {
-    this.los.length = 0
-    this.his.length = 0
     this.bias = 0
-  }
-
-  /** Number of recent intervals `(lo, hi]` that hold `b`. */
-  private holding(b: number): number {
-    let count = 0
-    for (let i = 0; i < this.los.length; i++) if (b > (this.los[i] as number) && b <= (this.his[i] as number)) count++
-    return count
-  }
-
-  /** The point inside the most intervals `(lo, hi]`, nearest to the current bias. */
-  private consensus(): number {
-    const n = this.los.length
-    let best = -1
-    let at = this.bias
-    // The count is constant between endpoints: try the current bias and every interval's inner edges.
-    const candidates = [this.bias]
-    for (let i = 0; i < n; i++) candidates.push((this.los[i] as number) + 1e-6, this.his[i] as number)
-    for (const c of candidates) {
-      let count = 0
-      for (let i = 0; i < n; i++) if (c > (this.los[i] as number) && c <= (this.his[i] as number)) count++
-      if (count > best || (count === best && Math.abs(c - this.bias) < Math.abs(at - this.bias))) {
-        best = count
-        at = c
-      }
-    }
-    return at
   }
 }

@@ -1,4 +1,5 @@
 import type { Component, Entity, World } from '@orrery/ecs'
+import type { RoundedPositions } from './rounded-position.js'
 import type { InputSeq } from './sequence.js'
 
 /** What the model's input and step functions learn about the tick they run in. */
@@ -65,9 +66,9 @@ export interface PredictionModel<I> {
    */
   position(world: World, entity: Entity, out: Float64Array): boolean
   /**
-   * Optional, with the predictor's `positionStep`: writes an unrounded position into the rewound state
-   * (an entity whose prediction rounds to the server's rounded position keeps the predicted one, so that
-   * the replay is not offset by the wire's rounding). Without it, the replay starts from the rounded one.
+   * Optional, with the predictor's `positionStep`: writes an unrounded position into the rewound state (the
+   * estimate of the server's true position, see {@link RoundedPositions}), so that the replay is not offset
+   * by the wire's rounding. Without it, the replay starts from the rounded one.
    */
   setPosition?(world: World, entity: Entity, x: number, y: number): void
 }

@@ -5,6 +5,7 @@ import { PredictionMetrics } from './metrics.js'
 import type { Creation } from './predicted-creation.js'
 import { PredictedView } from './predicted-view.js'
 import type { AuthoritativeState, PredictedBody, PredictionModel, ReconcileReport, StepContext } from './prediction-model.js'
+import { RoundedPositions } from './rounded-position.js'
 import { clearWorld, RowCopier } from './row-copier.js'
 import { type InputSeq, seqAfter } from './sequence.js'
 import { ErrorSmoother } from './smoothing.js'
@@ -86,9 +87,13 @@ export class Predictor<I> {
   private readonly prev = new Float64Array(3)
   private readonly scratch: Entity[] = []
   private readonly baseEntities: Entity[] = []
-  /** Entities whose prediction stands at the state's tick (it rounds to the server's position), with that prediction. */
-  private readonly kept: Entity[] = []
-  private readonly keptAt: number[] = []
+  /** Entities whose estimated true position differs from the rounded one of the state, with that estimate. */
+  private readonly estimated: Entity[] = []
+  private readonly estimatedAt: number[] = []
+  /** Estimates of the server's unrounded positions, when they arrive rounded (positionStep > 0). */
+  private readonly rounded: RoundedPositions | undefined
+  private readonly from = new Float64Array(3)
+  private readonly estimate = new Float64Array(2)
   private readonly keyOf = new Map<Entity, number>()
   private readonly entityOf = new Map<number, Entity>()
   private readonly creations = new Map<string, Creation>()
@@ -118,9 +123,11 @@ export class Predictor<I> {
     this.metrics = options.metrics ?? new PredictionMetrics()
     this.smoother = new ErrorSmoother(options.smoothing)
     this.positionStep = checkRange('positionStep', options.positionStep ?? 0, 0)
+    const tolerance = checkRange('positionTolerance', options.positionTolerance ?? 0, 0)
+    this.rounded = this.positionStep > 0 ? new RoundedPositions(this.positionStep, tolerance) : undefined
     this.mispredictionThreshold = checkRange(
       'mispredictionThreshold',
-      options.mispredictionThreshold ?? (this.positionStep > 0 ? 1.5 * this.positionStep : 0.01),
+      options.mispredictionThreshold ?? (this.positionStep > 0 ? 1.5 * (2 * tolerance + 1) * this.positionStep : 0.01),
       0,
     )
     this.matchDistance = checkRange('matchDistance', options.matchDistance ?? Number.POSITIVE_INFINITY, 0)
@@ -221,26 +228,34 @@ export class Predictor<I> {
     if (state.ack !== undefined && this.ack !== undefined && seqAfter(this.ack, state.ack)) {
       throw new PredictionError('ERR_OUT_OF_ORDER', `acknowledgement ${state.ack} after ${this.ack}`)
     }
-    // 1. The misprediction: what was predicted for this tick against what the server says, both rounded
-    // to the wire's precision.
+    // 1. The misprediction: what was predicted for this tick against what the server says. With rounded
+    // positions, against the estimate of the server's true position (see RoundedPositions).
     let correction = 0
     let compared = false
-    const step = this.positionStep
-    this.kept.length = 0
-    this.keptAt.length = 0
+    const rounded = this.rounded
+    this.estimated.length = 0
+    this.estimatedAt.length = 0
+    rounded?.begin()
     for (let i = 0; i < state.entities.length; i++) {
       const e = state.entities[i] as Entity
-      if (!this.model.position(state.world, e, this.pos) || !this.history.find(state.tick, e, this.prev)) continue
-      compared = true
-      const px = this.prev[0] as number
-      const py = this.prev[1] as number
-      const dx = (this.pos[0] as number) - (step > 0 ? Math.round(px / step) * step : px)
-      const dy = (this.pos[1] as number) - (step > 0 ? Math.round(py / step) * step : py)
-      if (step > 0 && dx === 0 && dy === 0) {
-        this.kept.push(e)
-        this.keptAt.push(px, py)
+      if (!this.model.position(state.world, e, this.pos)) continue
+      const predicted = this.history.find(state.tick, e, this.prev)
+      if (rounded !== undefined) {
+        const based = this.baseTick >= 0 && this.base.isAlive(e) && this.model.position(this.base, e, this.from)
+        const est = this.estimate
+        const p = this.prev
+        const f = this.from
+        if (rounded.observe(e, this.pos[0] as number, this.pos[1] as number, p[0] as number, p[1] as number, predicted, f[0] as number, f[1] as number, based, est)) {
+          this.estimated.push(e)
+          this.estimatedAt.push(est[0] as number, est[1] as number)
+        }
+        if (!predicted) continue
+        correction = Math.max(correction, rounded.correction)
+      } else {
+        if (!predicted) continue
+        correction = Math.max(correction, Math.hypot((this.pos[0] as number) - (this.prev[0] as number), (this.pos[1] as number) - (this.prev[1] as number)))
       }
-      correction = Math.max(correction, Math.hypot(dx, dy))
+      compared = true
     }
     const mispredicted = compared && this.metrics.recordCorrection(correction, this.mispredictionThreshold, now)
     let acknowledged = 0
@@ -262,12 +277,12 @@ export class Predictor<I> {
       const e = state.entities[i] as Entity
       if (this.toBase.copy(e)) this.baseEntities.push(e)
     }
-    // A prediction that rounds to the server's position stands: the base takes it at full precision, so
-    // the replay does not start from a rounded position.
+    // With rounded positions the base takes the estimates of the server's true ones, so that the replay
+    // does not start from a rounded position.
     const setPosition = this.model.setPosition
     if (setPosition !== undefined) {
-      for (let i = 0; i < this.kept.length; i++) {
-        setPosition.call(this.model, this.base, this.kept[i] as Entity, this.keptAt[2 * i] as number, this.keptAt[2 * i + 1] as number)
+      for (let i = 0; i < this.estimated.length; i++) {
+        setPosition.call(this.model, this.base, this.estimated[i] as Entity, this.estimatedAt[2 * i] as number, this.estimatedAt[2 * i + 1] as number)
       }
     }
     this.baseTick = state.tick
@@ -306,6 +321,7 @@ export class Predictor<I> {
     this.keyOf.clear()
     this.entityOf.clear()
     this.view.clear()
+    this.rounded?.clear()
     this.baseTick = -1
     this.simulated = -1
     this.tickTime = 0

@@ -17,9 +17,10 @@ import {
   WORLD_SIZE,
 } from '@orrery/demo-shared'
 import { RenderState } from '../game/render-state.js'
-import { OwnCirclePrediction } from '../prediction/own-prediction.js'
+import { OwnCirclePrediction, PREDICTION_PING_INTERVAL_MS } from '../prediction/own-prediction.js'
 import { clientLink } from '../prediction/prediction-link.js'
 import { InputToDisplay } from './input-to-display.js'
+import { listedMass, mayRespawn } from './respawn-rule.js'
 import { chooseDirection, type SeenBody, type Steering } from './steering.js'
 
 /** A client of the Blackholio schema. */
@@ -35,7 +36,10 @@ export interface BotOptions {
   readonly identity?: KeyIdentity
   /** Input messages per second, at most 20 (the reference client's rate). Default 20. */
   readonly inputRateHz?: number
-  /** Wait before respawning once all the bot's circles are eaten, ms. Default 1 000. */
+  /**
+   * Least time between two respawns (and after entering), ms. Default 1 000. A bot respawns only once no
+   * circle of its own is in view and the leaderboard lists no mass for it (see {@link mayRespawn}).
+   */
   readonly respawnDelayMs?: number
   /** Mass of its biggest circle from which a chasing bot splits toward its prey. Default 120. */
   readonly splitMass?: number
@@ -99,6 +103,10 @@ const SPLIT_COOLDOWN_MS = 2000
 const FRAME_MS = 1000 / 60
 /** Least time between two area moves, ms (the server counts SetArea against its message rate). */
 const AREA_INTERVAL_MS = 250
+/** Time without any own circle in view, while the leaderboard lists the bot's mass, before it looks at the whole world for them, ms. */
+const SEARCH_AFTER_MS = 1000
+/** Longest wait for a returning player's circles to show in the whole-world view before it enters afresh, ms. */
+const SEARCH_TIMEOUT_MS = 2000
 /** How long a bot heads for one wander point when it sees nothing, ms. */
 const WANDER_MS = 5000
 
@@ -131,9 +139,13 @@ export class Bot {
   private last: Steering = { dirX: 0, dirY: 0, goal: 'idle' }
   private lastSentAt = 0
   private lastRespawnAt = 0
+  /** When an own circle was last in view, ms (Date.now). */
+  private lastSeenOwnAt = 0
   private lastSplitAt = 0
   private inFlight = 0
   private entered = false
+  /** Whether the area is widened to the whole world to find the bot's circles (see {@link search}). */
+  private searching = false
   private counts = { inputsSent: 0, reducerErrors: 0, respawns: 0, splits: 0, maxMass: 0 }
   private lastError: string | null = null
   /** Mass-weighted centre, total mass and count of the bot's circles (the camera's target). */
@@ -162,12 +174,14 @@ export class Bot {
       reducers,
       identity: this.key,
       // As a 1280×800 window would: the camera's view plus a margin, and the players and leaderboard whole.
-      // The own circles are always inside the bot's own area, so prediction sees all of them.
+      // The area follows the own circles, so prediction sees all of them as long as the bot does not
+      // respawn while they are merely out of view (see mayRespawn).
       subscribe: [
         { components: ['Body', 'Circle', 'Food'], area: viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0)) },
         { components: ['Player', 'LeaderboardEntry'] },
       ],
       ...(this.options.WebSocket === undefined ? {} : { WebSocket: this.options.WebSocket }),
+      pingIntervalMs: PREDICTION_PING_INTERVAL_MS,
     }
     const client = await connect(options)
     this.client = client
@@ -175,8 +189,16 @@ export class Bot {
       enabled: this.options.prediction ?? true,
     })
     this.watchOwnCircles(client)
-    this.lookAt(await client.reducers.enterGame({ name: this.options.name }), Date.now(), true)
+    // A returning player (its name is set) may have circles left from its last session, anywhere in the
+    // world: find them before entering, which would add a circle that they pull across the world.
+    const player = client.replica.world.findUnique(Player, 'identity', client.identity)
+    const returning = player !== undefined && client.replica.world.read(player, Player, 'name') !== ''
+    if (!(returning && (await this.findOwnCircles(client)))) {
+      this.lookAt(await client.reducers.enterGame({ name: this.options.name }), Date.now(), true)
+    }
     this.entered = true
+    this.lastRespawnAt = Date.now()
+    this.lastSeenOwnAt = this.lastRespawnAt
     const rate = Math.min(INPUT_RATE_HZ, Math.max(1, this.options.inputRateHz ?? INPUT_RATE_HZ))
     this.timer = setInterval(() => this.step(), 1000 / rate)
     this.lastFrameAt = performance.now()
@@ -271,6 +293,46 @@ export class Bot {
     this.moveArea(now, false)
   }
 
+  /**
+   * Looks at the whole world until a circle of the bot's own is in view (at most `timeoutMs`), then
+   * follows its circles again.
+   * @returns whether it found one
+   */
+  private async findOwnCircles(client: BlackholioClient, timeoutMs = SEARCH_TIMEOUT_MS): Promise<boolean> {
+    const world = client.replica.world
+    const found = (): boolean => {
+      const player = world.findUnique(Player, 'identity', client.identity)
+      return player !== undefined && world.findAll(Circle, 'playerId', player).length > 0
+    }
+    this.search(Date.now())
+    const seen = found() || (await new Promise<boolean>((resolve) => {
+      const done = (result: boolean): void => {
+        clearTimeout(timer)
+        off()
+        resolve(result)
+      }
+      const timer = setTimeout(() => done(found()), timeoutMs)
+      const off = client.replica.onApplied(() => {
+        if (found()) done(true)
+      })
+    }))
+    const player = world.findUnique(Player, 'identity', client.identity)
+    if (seen && player !== undefined) {
+      this.look(world, player, world.findAll(Circle, 'playerId', player))
+      this.moveArea(Date.now(), true)
+    }
+    return seen
+  }
+
+  /** Widens the area of interest to the whole world (once per search): the bot's circles live but are out of view. */
+  private search(now: number): void {
+    const client = this.client
+    if (client === null || this.searching) return
+    this.searching = true
+    this.area = { ...this.area, at: now }
+    client.setArea(viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, WORLD_SIZE / 2, 1))
+  }
+
   private moveArea(now: number, force: boolean): void {
     const client = this.client
     if (client === null) return
@@ -279,6 +341,7 @@ export class Bot {
     const moved = Math.abs(x - this.area.x) + Math.abs(y - this.area.y) > VIEW_MARGIN / 4 || Math.abs(size - this.area.size) > 2
     if (!force && (!moved || now - this.area.at < AREA_INTERVAL_MS)) return
     this.area = { x, y, size, at: now }
+    this.searching = false
     client.setArea(viewArea(x, y, size))
   }
 
@@ -302,8 +365,22 @@ export class Bot {
     if (player === undefined) return
     const now = Date.now()
     const circles = world.findAll(Circle, 'playerId', player)
+    if (circles.length > 0) this.lastSeenOwnAt = now
     if (circles.length === 0) {
-      if (now - this.lastRespawnAt >= (this.options.respawnDelayMs ?? 1000) && this.inFlight < MAX_IN_FLIGHT) {
+      const listed = listedMass(world, player)
+      const unseenMs = now - Math.max(this.lastSeenOwnAt, this.lastRespawnAt)
+      // Alive but out of view (the leaderboard lists its mass): look at the whole world until they show.
+      if (listed !== undefined && listed > 0 && unseenMs >= SEARCH_AFTER_MS) this.search(now)
+      const respawn = mayRespawn(
+        {
+          visibleCircles: 0,
+          listedMass: listed,
+          unseenMs,
+          sinceRespawnMs: now - this.lastRespawnAt,
+        },
+        { respawnDelayMs: this.options.respawnDelayMs ?? 1000 },
+      )
+      if (respawn && this.inFlight < MAX_IN_FLIGHT) {
         this.lastRespawnAt = now
         this.counts.respawns++
         this.call(async () => this.lookAt(await client.reducers.respawn(), Date.now(), true))
@@ -311,6 +388,8 @@ export class Bot {
       return
     }
     this.look(world, player, circles)
+    // Found after a search: back to the camera's area at once.
+    if (this.searching) this.moveArea(now, true)
     this.followArea(now)
     let total = 0
     let biggest = 0
@@ -331,7 +410,7 @@ export class Bot {
       this.counts.inputsSent++
       const prediction = this.prediction
       if (prediction === null) return
-      // Inputs sent while prediction warms up (until the first Pong gives the round trip) are not measured: the report is
+      // Inputs sent while prediction warms up (until the round trip has settled) are not measured: the report is
       // about the mode the bot runs in.
       if (!prediction.warmingUp) this.latency.sent(steering.dirX, steering.dirY, performance.now(), prediction.active)
       this.call(() => prediction.steer(steering.dirX, steering.dirY))

@@ -21,7 +21,7 @@ import {
 import type { BlackholioClient } from '../bots/bot.js'
 import type { WebSocketClass } from '../bots/lagged-socket.js'
 import { type Camera, type FollowedCircle, followCamera } from './camera.js'
-import { OwnCirclePrediction } from '../prediction/own-prediction.js'
+import { OwnCirclePrediction, PREDICTION_PING_INTERVAL_MS } from '../prediction/own-prediction.js'
 import { clientLink } from '../prediction/prediction-link.js'
 import type { LeaderboardEntry as LeaderboardLine } from './leaderboard.js'
 import { RenderState } from './render-state.js'
@@ -117,6 +117,7 @@ export class Game {
         { components: ['Player', 'LeaderboardEntry'] },
       ],
       ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
+      pingIntervalMs: PREDICTION_PING_INTERVAL_MS,
     })
     const game = new Game(client)
     game.attach()

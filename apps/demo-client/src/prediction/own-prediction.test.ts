@@ -196,6 +196,7 @@ async function setup(mass: number, reportedRttMs?: number, calibrateArrival = fa
   const h = new Harness(mass, reportedRttMs)
   const prediction = new OwnCirclePrediction(h, {
     calibrateArrival,
+    warmup: { minMs: 0, windowMs: 0 },
     now: () => h.now,
     schedule: (fn, delayMs) => h.later(fn, delayMs),
     smoothing: { durationMs: 100, snapDistance: 100 },
@@ -344,6 +345,22 @@ describe('OwnCirclePrediction (the demo rules at 150 ms RTT)', () => {
     prediction.frame()
     expect(prediction.predictor.inputs.size).toBe(0)
     expect(prediction.predictor.acknowledged).toBe(10)
+  })
+
+  it('starts once the arrival estimate has been known for the warm-up time', () => {
+    const h = new Harness(15)
+    const prediction = new OwnCirclePrediction(h, { now: () => h.now, schedule: (fn, delayMs) => h.later(fn, delayMs), warmup: { minMs: 500, windowMs: 250 } })
+    // Known from the first update on (the round trip alone does not tell when inputs arrive).
+    while (!prediction.clock.synchronized) {
+      expect(prediction.active).toBe(false)
+      h.runTo(h.now + 1)
+    }
+    const known = h.now
+    for (; h.now < known + 499; h.runTo(h.now + 1)) expect(prediction.active).toBe(false)
+    expect(prediction.warmingUp).toBe(true)
+    h.runTo(known + 500)
+    expect(prediction.active).toBe(true)
+    expect(prediction.warmingUp).toBe(false)
   })
 
   it('stays off until the round trip is known, and when switched off', async () => {

@@ -11,6 +11,7 @@ import {
 } from '@orrery/prediction'
 import { type BlackholioInput, blackholioModel, type SteerInput } from './blackholio-model.js'
 import type { PredictionLink, UpdateInfo } from './prediction-link.js'
+import { RttWarmup, type RttWarmupOptions } from './rtt-warmup.js'
 
 /** Options of {@link OwnCirclePrediction}. */
 export interface OwnCirclePredictionOptions {
@@ -22,25 +23,41 @@ export interface OwnCirclePredictionOptions {
   readonly now?: () => number
   /**
    * Landing margins, ticks: each input is held until it reaches the server at least `marginTicks` after
-   * a tick interval starts (default 0.3: 15 ms at 20 Hz, against early jitter) and `lateMarginTicks`
-   * before it ends (default 0.6: 30 ms, against jitter, a busy server and late timers), so that it is
-   * applied at the tick it was predicted at. Both 0 send at once.
+   * a tick interval starts and `lateMarginTicks` before it ends, so that it is applied at the tick it was
+   * predicted at. Default 0.5 and 0.5: every input is aimed at the middle of its tick interval, 25 ms
+   * from either edge at 20 Hz, which leaves room for the simulated jitter (±10 ms each way) plus 15 ms of
+   * error in the arrival estimate on either side. (Aiming 15 ms after the start, as before, failed as soon
+   * as the round-trip estimate was 5 ms too long, which the connection's smoothed RTT often is on a busy
+   * machine.) Both 0 send at once.
    */
   readonly marginTicks?: number
   /** See {@link OwnCirclePredictionOptions.marginTicks}. */
   readonly lateMarginTicks?: number
   /**
-   * Correct the predicted arrival of inputs by what the acknowledgements show ({@link ArrivalCalibration};
-   * default false: with the round trip from the connection's Ping, headless runs at 75 ± 10 ms each way
-   * mispredicted as many inputs with it as without, within the runs' spread on a shared machine (6–18 %),
-   * but corrected further with it (95th percentile 13–19 world units against 7–16 without); timing the
-   * round trip from call to result, which waits for the tick's end, mispredicted 78 % of inputs, 38 %
-   * with the correction).
+   * Correct the predicted arrival of inputs by what the acknowledgements show ({@link ArrivalCalibration}:
+   * one step toward the truth for each input that landed in another tick than predicted; default true).
+   * The acknowledgements are the only ground truth of where inputs land: they absorb a round trip that
+   * the first Pong got wrong, a server whose ticks run late, and the event-loop delays of a busy client.
    */
   readonly calibrateArrival?: boolean
+  /**
+   * When the arrival estimate (the updates' median receive offset plus the round trip) counts as settled
+   * enough to start predicting ({@link RttWarmup}; default: known for 2 s and within 4 ms over the last
+   * second, or known for 8 s). Until then inputs are sent unpredicted and the own circles drawn like
+   * everyone else's.
+   */
+  readonly warmup?: RttWarmupOptions
   /** Runs `fn` after `delayMs` (default `setTimeout`). */
   readonly schedule?: (fn: () => void, delayMs: number) => void
 }
+
+/**
+ * Ping interval for a connection that predicts, ms (the connection's default is 2 000). The round trip
+ * decides which tick an input is predicted to land in, and the connection smooths its samples with a
+ * gain of 1/8 (RFC 6298), so its estimate forgets a first sample 20 ms off only after some 16 more:
+ * half a minute at the default, 4 s at this interval. Four small frames a second each way.
+ */
+export const PREDICTION_PING_INTERVAL_MS = 250
 
 /** An input predicted at once and waiting for its send time. */
 interface Outgoing {
@@ -52,6 +69,19 @@ interface Outgoing {
   readonly done: (result: Promise<unknown>) => void
 }
 
+/** An input sent and not yet acknowledged. */
+interface Sent {
+  /** Its call's requestId (-1 until sent). */
+  requestId: number
+  /** Its local sequence number in the predictor. */
+  readonly local: number
+  /** Predicted arrival when sent, tick time, without the calibration. */
+  raw: number
+  /** The calibration's bias it was sent with, ticks. */
+  bias: number
+  readonly input: BlackholioInput
+}
+
 const NO_BODIES: readonly PredictedBody[] = []
 
 /**
@@ -60,9 +90,9 @@ const NO_BODIES: readonly PredictedBody[] = []
  * applied update with the server's acknowledgement, and keeps a server clock for the predicted tick.
  *
  * Each update's `ack` (protocol 2.0) says which inputs its state includes. Prediction starts once the
- * connection knows the round trip (its first Pong); until then {@link active} is false and the own
- * circles are drawn like everyone else's. Positions are compared at the wire's precision (1/16): see
- * {@link blackholioModel} and the predictor's `positionStep`.
+ * connection's round trip has settled (`warmup`); until then {@link active} is false and the own
+ * circles are drawn like everyone else's. Positions reach the replica rounded to 1/16: the predictor
+ * estimates the server's true ones from them (its `positionStep`), see {@link blackholioModel}.
  *
  * @example
  * const prediction = new OwnCirclePrediction(clientLink(client))
@@ -83,10 +113,11 @@ export class OwnCirclePrediction {
   private readonly marginTicks: number
   private readonly lateMarginTicks: number
   private readonly calibrateArrival: boolean
+  private readonly warmup: RttWarmup
   private readonly schedule: (fn: () => void, delayMs: number) => void
   private readonly outgoing: Outgoing[] = []
-  /** [requestId, local sequence number, predicted arrival without the calibration, input] of sent inputs not yet acknowledged, in order. */
-  private readonly sent: [number, number, number, BlackholioInput][] = []
+  /** Sent inputs not yet acknowledged, in order. */
+  private readonly sent: Sent[] = []
   /** The last steering input the server acknowledged (the model restores its exact direction, see {@link blackholioModel}). */
   private acknowledgedSteering: SteerInput | undefined = undefined
   /** Learns from acknowledgements how far the predicted arrival of inputs is off. */
@@ -106,9 +137,10 @@ export class OwnCirclePrediction {
     this.link = link
     this.now = options.now ?? (() => performance.now())
     this.enabledFlag = options.enabled ?? true
-    this.marginTicks = options.marginTicks ?? 0.3
-    this.lateMarginTicks = options.lateMarginTicks ?? 0.6
-    this.calibrateArrival = options.calibrateArrival ?? false
+    this.marginTicks = options.marginTicks ?? 0.5
+    this.lateMarginTicks = options.lateMarginTicks ?? 0.5
+    this.calibrateArrival = options.calibrateArrival ?? true
+    this.warmup = new RttWarmup(options.warmup)
     this.schedule = options.schedule ?? ((fn, delayMs) => setTimeout(fn, delayMs))
     const tickRateHz = 1000 / MOVE_INTERVAL_MS
     this.clock = new ServerClock({ tickRateHz })
@@ -119,9 +151,11 @@ export class OwnCirclePrediction {
       ),
       {
         tickRateHz,
-        maxEntities: 32,
-        // Replica positions are rounded to 1/16 on the wire: predictions are rounded the same way before
-        // they are compared, and a correction of up to one step per axis is that rounding, not a misprediction.
+        // The player and its circles: 16 by the rules, more for a player whose circles were kept while it
+        // was away and who spawned again meanwhile.
+        maxEntities: 64,
+        // Replica positions are rounded to 1/16 on the wire: the predictor estimates the server's true ones
+        // (RoundedPositions), and a correction below 1.5 steps can be that rounding, not a misprediction.
         positionStep: POSITION_STEP,
         metrics: this.metrics,
         ...(options.smoothing === undefined ? {} : { smoothing: options.smoothing }),
@@ -137,14 +171,14 @@ export class OwnCirclePrediction {
   }
 
   /**
-   * Whether the own circles are predicted now: prediction is on and the round trip is known (the
-   * connection's first Pong came back; until then inputs are sent unpredicted).
+   * Whether the own circles are predicted now: prediction is on and the round trip has settled (see
+   * `warmup`; until then inputs are sent unpredicted).
    */
   get active(): boolean {
     return this.enabledFlag && this.rttKnown()
   }
 
-  /** Whether prediction is on but still waiting for the round trip to start. */
+  /** Whether prediction is on but still waiting for the round trip (and the warm-up) to start. */
   get warmingUp(): boolean {
     return this.enabledFlag && !this.rttKnown()
   }
@@ -205,7 +239,7 @@ export class OwnCirclePrediction {
     const at = Math.max(this.lastSendAt, now + this.clock.sendDelayMs(calibrated, rtt, this.marginTicks, this.lateMarginTicks))
     this.lastSendAt = at
     if (at <= now && this.outgoing.length === 0) {
-      this.sent.push([-1, local, 0, input])
+      this.sent.push({ requestId: -1, local, raw: 0, bias: 0, input })
       return this.send(input, local)
     }
     return new Promise<Promise<unknown>>((resolve) => {
@@ -222,7 +256,7 @@ export class OwnCirclePrediction {
         o.done(this.send(o.input))
         continue
       }
-      this.sent.push([-1, o.local, 0, o.input])
+      this.sent.push({ requestId: -1, local: o.local, raw: 0, bias: 0, input: o.input })
       o.done(this.send(o.input, o.local))
     }
     const head = this.outgoing[0]
@@ -242,8 +276,11 @@ export class OwnCirclePrediction {
     return this.calibrateArrival ? now + this.calibration.biasTicks * this.clock.tickMs : now
   }
 
+  /** Whether the arrival estimate (receive offset plus round trip) is known and settled (see {@link RttWarmup}). */
   private rttKnown(): boolean {
-    return this.link.rttMs() > 0
+    const rtt = this.link.rttMs()
+    const known = rtt > 0 && this.clock.synchronized
+    return this.warmup.ready(known ? this.clock.receiveOffsetMs + rtt : undefined, this.now())
   }
 
   private send(input: BlackholioInput, local?: number): Promise<unknown> {
@@ -256,10 +293,14 @@ export class OwnCirclePrediction {
       // Sent later than planned (a late timer, an earlier input holding it back): it takes effect at the
       // tick it now reaches the server in.
       const raw = this.clock.predictedTick(sentAt, this.rtt())
-      this.predictor.retime(local, Math.floor(raw + (this.calibrateArrival ? this.calibration.biasTicks : 0)) + 1, sentAt)
-      const entry = this.sent.find((e) => e[1] === local)
-      if (entry !== undefined) entry[2] = raw
-      if (entry !== undefined) entry[0] = seq
+      const bias = this.calibrateArrival ? this.calibration.biasTicks : 0
+      this.predictor.retime(local, Math.floor(raw + bias) + 1, sentAt)
+      const entry = this.sent.find((e) => e.local === local)
+      if (entry !== undefined) {
+        entry.requestId = seq
+        entry.raw = raw
+        entry.bias = bias
+      }
       // Not sent (the connection is down): it will never be acknowledged, so prediction starts afresh.
       if (seq < 0) this.restart()
     }
@@ -296,13 +337,13 @@ export class OwnCirclePrediction {
     if (u.tick < this.predictor.authoritativeTick) this.restart()
     if (u.ack !== undefined) {
       while (this.sent.length > 0) {
-        const [requestId, local, raw, input] = this.sent[0] as [number, number, number, BlackholioInput]
-        if (requestId < 0 || requestId > u.ack) break
-        this.localAck = local
-        if (input.kind === 'steer') this.acknowledgedSteering = input
+        const entry = this.sent[0] as Sent
+        if (entry.requestId < 0 || entry.requestId > u.ack) break
+        this.localAck = entry.local
+        if (entry.input.kind === 'steer') this.acknowledgedSteering = entry.input
         this.sent.shift()
         // It arrived after the previous update's tick and before this one's step.
-        if (previousTick >= 0) this.calibration.observe(raw, previousTick, u.tick)
+        if (previousTick >= 0 && this.calibrateArrival) this.calibration.observe(entry.raw, previousTick, u.tick, entry.bias)
       }
     }
     this.predictor.reconcile(

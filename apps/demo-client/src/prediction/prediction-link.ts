@@ -2,6 +2,7 @@ import type { Entity, World } from '@orrery/ecs'
 import { Circle, Player, reducers } from '@orrery/demo-shared'
 import { encodeArgs, type ServerMessage } from '@orrery/protocol'
 import type { BlackholioClient } from '../bots/bot.js'
+import { RttSamples, trackedCall } from '@orrery/client'
 
 /** What the client learns from one applied state update. */
 export interface UpdateInfo {
@@ -37,9 +38,10 @@ export interface PredictionLink {
   /** Calls `fn` at each new session (each Welcome, after a reconnect too); returns the unsubscribe. */
   onSession(fn: () => void): () => void
   /**
-   * Smoothed RTT from the connection's Ping/Pong, ms (0 before the first Pong). Not call to result: the
-   * server answers a call right after the update holding its effects, at the end of a tick, so call to
-   * result overstates the round trip by the wait for that tick's end.
+   * The round trip from the connection's Ping/Pong, ms (0 until known): the median of the recent samples
+   * (see {@link RttSamples}). Not call to result: the server answers a call right after the update holding
+   * its effects, at the end of a tick, so call to result overstates the round trip by the wait for that
+   * tick's end.
    */
   rttMs(): number
   /** Whether the connection is up. */
@@ -47,10 +49,11 @@ export interface PredictionLink {
 }
 
 /**
- * A {@link PredictionLink} over an `@orrery/client` connection: reducer calls go through
- * `connection.request` so their requestId is known, and each TransactionUpdate is read from the
+ * A {@link PredictionLink} over an `@orrery/client` connection: reducer calls go through `trackedCall`
+ * so their requestId is known, and each TransactionUpdate is read from the
  * connection's messages after the client applied it to the replica (the client's own listener is
- * registered first): tick and server time from the replica, the acknowledgement from the update's `ack`.
+ * registered first): tick and server time from the replica, the acknowledgement from the update's `ack`;
+ * the round trip is the median of the connection's Pong samples ({@link RttSamples}).
  *
  * @param client - a connected Blackholio client
  * @param onError - called with a failed or rejected call's error (the call is still acknowledged in order);
@@ -62,6 +65,7 @@ export interface PredictionLink {
 export function clientLink(client: BlackholioClient, onError: (error: unknown) => void = () => undefined): PredictionLink {
   const world = client.replica.world
   const replica = client.replica
+  const rtt = new RttSamples()
   const player = (): Entity | undefined => world.findUnique(Player, 'identity', client.identity)
   return {
     world,
@@ -80,18 +84,9 @@ export function clientLink(client: BlackholioClient, onError: (error: unknown) =
         call.reducer === 'updatePlayerInput'
           ? encodeArgs(reducers.updatePlayerInput, { dirX: call.dirX, dirY: call.dirY })
           : encodeArgs(reducers.playerSplit, {})
-      let seq = -1
-      const result = client.connection
-        .request((requestId) => {
-          seq = requestId
-          return { type: 'CallReducer', requestId, reducer: call.reducer, args }
-        })
-        .then((answer) => {
-          if (answer.type === 'ReducerResult' && !answer.ok) throw new Error(`${call.reducer}: ${answer.code} ${answer.message}`)
-          return answer.type === 'ReducerResult' ? answer.value : undefined
-        })
+      const { requestId, result } = trackedCall(client, call.reducer, args)
       result.catch(onError)
-      return { seq, result }
+      return { seq: requestId, result }
     },
     onUpdate(fn) {
       const listener = (message: ServerMessage): void => {
@@ -107,7 +102,10 @@ export function clientLink(client: BlackholioClient, onError: (error: unknown) =
       client.connection.on('welcome', listener)
       return () => client.connection.off('welcome', listener)
     },
-    rttMs: () => client.stats().rttMs ?? 0,
+    rttMs: () => {
+      rtt.observe(client.connection.rttMs)
+      return rtt.medianMs
+    },
     connected: () => client.connection.state === 'connected',
   }
 }
