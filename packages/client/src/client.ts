@@ -3,7 +3,7 @@ import type { Component, Schema } from '@orrery/ecs'
 import { type Area, type ArgsSchema, CloseCode, type ReducerResult, type ServerMessage, type SubscribeApplied, type Unsubscribed, type Welcome } from '@orrery/protocol'
 import { createReplica, type Replica, SyncError } from '@orrery/sync'
 import { ClientError } from './client-error.js'
-import type { ComponentList, ConnectOptions, OrreryClient, Subscription, SubscriptionSpec } from './client-types.js'
+import type { ComponentList, ConnectOptions, OrreryClient, ReconnectInfo, Subscription, SubscriptionSpec } from './client-types.js'
 import { createKeyAuth } from './key-auth.js'
 import { createReducers, type Reducers } from './reducer-proxy.js'
 import { SlidingRate } from './sliding-rate.js'
@@ -78,6 +78,10 @@ class Client {
   private resyncPending = 0
   private session = 0
   private readonly errorListeners = new Set<(error: ClientError) => void>()
+  private readonly reconnectListeners = new Set<(info: ReconnectInfo) => void>()
+  /** False once the replica stopped following the session (a gap or a refused update): the next Hello does not resume. */
+  private inStep = true
+  private readonly resumes = { fromHistory: 0, fromSnapshot: 0 }
   private schemaError: ClientError | null = null
   private readonly refresher: TokenRefresher
 
@@ -168,6 +172,13 @@ class Client {
     return this.replica.onEvent(fn)
   }
 
+  onReconnect(fn: (info: ReconnectInfo) => void): () => void {
+    this.reconnectListeners.add(fn)
+    return () => {
+      this.reconnectListeners.delete(fn)
+    }
+  }
+
   onError(fn: (error: ClientError) => void): () => void {
     this.errorListeners.add(fn)
     return () => {
@@ -185,7 +196,15 @@ class Client {
     return reply.token
   }
 
-  stats(): { rttMs: number | null; bytesReceivedPerSec: number; bytesSentPerSec: number; seq: number } {
+  stats(): {
+    rttMs: number | null
+    bytesReceivedPerSec: number
+    bytesSentPerSec: number
+    seq: number
+    reconnects: number
+    resumedFromHistory: number
+    resumedFromSnapshot: number
+  } {
     const now = performance.now()
     const { bytesReceived, bytesSent } = this.connection.stats
     return {
@@ -193,6 +212,9 @@ class Client {
       bytesReceivedPerSec: this.received.sample(now, bytesReceived),
       bytesSentPerSec: this.sent.sample(now, bytesSent),
       seq: this.replica.seq,
+      reconnects: Math.max(0, this.welcomes - 1),
+      resumedFromHistory: this.resumes.fromHistory,
+      resumedFromSnapshot: this.resumes.fromSnapshot,
     }
   }
 
@@ -204,7 +226,11 @@ class Client {
 
   private connectionOptions(): ConnectionOptions {
     const o = this.options
-    const out: { -readonly [K in keyof ConnectionOptions]: ConnectionOptions[K] } = { url: o.url, token: this.tokenValue }
+    const out: { -readonly [K in keyof ConnectionOptions]: ConnectionOptions[K] } = {
+      url: o.url,
+      token: this.tokenValue,
+      resume: () => this.resumePoint(),
+    }
     if (o.WebSocket !== undefined) out.WebSocket = o.WebSocket
     if (o.reconnect !== undefined) out.reconnect = o.reconnect
     if (o.auth !== undefined) out.auth = o.auth
@@ -215,9 +241,23 @@ class Client {
     return out
   }
 
+  /** Where the next Hello resumes: the last session and the replica's seq, unless the replica lost step. */
+  private resumePoint(): { sessionId: string; lastSeq: number } | null {
+    const welcome = this.connection.welcome
+    if (!this.inStep || welcome === null || this.schemaError !== null) return null
+    return { sessionId: welcome.sessionId, lastSeq: this.replica.seq }
+  }
+
+  private reconnected(resumed: boolean): void {
+    if (resumed) this.resumes.fromHistory++
+    else this.resumes.fromSnapshot++
+    for (const fn of this.reconnectListeners) fn({ resumed })
+  }
+
   private onWelcome(welcome: Welcome): void {
     this.welcomes++
     this.session++
+    this.inStep = true
     this.identityValue = welcome.identity
     this.setToken(welcome.token)
     this.refresher.schedule(welcome.token)
@@ -236,10 +276,18 @@ class Client {
       return
     }
     this.replica.startSession(welcome, welcome.resumed)
-    if (welcome.resumed || this.welcomes === 1) return
+    if (this.welcomes === 1) return
+    if (welcome.resumed) {
+      // The server replays what we missed right after Welcome, and our subscriptions go on.
+      this.reconnected(true)
+      return
+    }
     // A fresh session: the server holds none of our rows. Subscribe again; rows it does not send again go once all are applied.
     this.resyncPending = this.queries.size
-    if (this.resyncPending === 0) this.replica.endResync()
+    if (this.resyncPending === 0) {
+      this.replica.endResync()
+      this.reconnected(false)
+    }
     const session = this.session
     for (const [queryId, query] of this.queries) {
       this.sendSubscribe(queryId, query, session)
@@ -247,7 +295,10 @@ class Client {
         .finally(() => {
           if (session !== this.session) return
           this.resyncPending--
-          if (this.resyncPending === 0) this.replica.endResync()
+          if (this.resyncPending === 0) {
+            this.replica.endResync()
+            this.reconnected(false)
+          }
         })
     }
   }
@@ -269,6 +320,7 @@ class Client {
   /** The session's stream can no longer be followed: report, and reconnect for a fresh session. */
   private lost(what: string, cause?: unknown): void {
     this.report(new ClientError('ERR_SYNC_FAILED', `${what}; reconnecting`, cause === undefined ? {} : { cause }))
+    this.inStep = false
     this.connection.reconnect('replica out of step')
   }
 

@@ -1,4 +1,4 @@
-import { CloseCode, type Welcome } from '@orrery/protocol'
+import { CloseCode, PROTOCOL_VERSION, type Welcome } from '@orrery/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createConnection } from './connection.js'
 import type { ConnectionError } from './connection-error.js'
@@ -135,7 +135,8 @@ describe('handshake edge cases (fake socket)', () => {
   it('sends Hello with the token and the resume point', async () => {
     void start({ token: 'old', resume: () => ({ sessionId: 's9', lastSeq: 12 }) })
     const socket = await openSocket()
-    expect(socket.sent[0]).toEqual({ type: 'Hello', protocolVersion: '2.0', token: 'old', resume: { sessionId: 's9', lastSeq: 12 } })
+    // `received` is the connection's count of the session's frames (none yet).
+    expect(socket.sent[0]).toEqual({ type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: 'old', resume: { sessionId: 's9', lastSeq: 12, received: 0 } })
     expect(socket.binaryType).toBe('arraybuffer')
   })
 

@@ -1,4 +1,4 @@
-import { CloseCode, type Welcome } from '@orrery/protocol'
+import { CloseCode, PROTOCOL_VERSION, type Welcome } from '@orrery/protocol'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createConnection } from './connection.js'
@@ -101,7 +101,7 @@ class Handshake implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     const s = socket()
     s.serverOpen()
-    expect(s.sent.at(-1)).toMatchObject({ type: 'Hello', protocolVersion: '2.0' })
+    expect(s.sent.at(-1)).toMatchObject({ type: 'Hello', protocolVersion: PROTOCOL_VERSION })
     s.serverSend({ type: 'Challenge', nonce: new Uint8Array(32), methods: ['anonymous', 'token'] })
     await flush()
     expect(s.sent.at(-1)).toMatchObject({ type: 'Authenticate' })

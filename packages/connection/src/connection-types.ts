@@ -30,10 +30,12 @@ export interface AuthAnswer {
   readonly credential: string | Uint8Array | null
 }
 
-/** Where to resume: the session of the last Welcome and the last applied seq. */
+/** Where to resume: the session of the last Welcome, the last applied seq, and the frames of the session processed. */
 export interface ResumeInfo {
   readonly sessionId: string
   readonly lastSeq: number
+  /** Frames of the session processed (every frame after Welcome but Pong). Default: the connection's own count. */
+  readonly received?: number
 }
 
 /** Traffic counters since the connection was created (all sockets). */
@@ -54,7 +56,11 @@ export interface ConnectionOptions {
   readonly token?: string | null
   /** The auth seam: answers the Challenge. Default: 'token' with the known token, else 'anonymous'. */
   readonly auth?: (challenge: AuthChallenge) => Promise<AuthAnswer> | AuthAnswer
-  /** Asked before each Hello; `null` for a fresh session. */
+  /**
+   * Asked before each Hello; `null` for a fresh session. With this option, requests in flight when a socket
+   * drops stay pending: after a resumed Welcome they are sent again (the server ignores those it saw), after
+   * a fresh one they fail with `ERR_DISCONNECTED` (they may or may not have run).
+   */
   readonly resume?: () => ResumeInfo | null
   /** Reconnect backoff; defaults 250 ms initial, 10 000 ms max, ×2, jitter 0.5, unlimited attempts. */
   readonly reconnect?: ReconnectOptions
@@ -102,6 +108,8 @@ export interface Connection {
   readonly attempt: number
   /** Traffic counters. */
   readonly stats: ConnectionStats
+  /** Frames of the current session processed: every frame after Welcome but Pong, over all its sockets (a resume's `received`). */
+  readonly sessionFrames: number
   /**
    * Starts connecting (if not already) and resolves on the first Welcome, retrying through drops.
    * @throws ConnectionError `ERR_FAILED` / `ERR_HANDSHAKE` when the connection gives up, `ERR_CLOSED` when `close()` is called first, `ERR_NO_WEBSOCKET`

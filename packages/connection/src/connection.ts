@@ -61,6 +61,7 @@ class OrreryConnection implements Connection {
   private opening: Deferred<Welcome> | null = null
   private closeWaiters: (() => void)[] = []
   private lastReceivedAt = 0
+  private framesOfSession = 0
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined
   private pingTimer: ReturnType<typeof setInterval> | undefined
@@ -91,6 +92,9 @@ class OrreryConnection implements Connection {
   }
   get stats(): ConnectionStats {
     return { ...this.counters }
+  }
+  get sessionFrames(): number {
+    return this.framesOfSession
   }
 
   open(): Promise<Welcome> {
@@ -154,7 +158,7 @@ class OrreryConnection implements Connection {
       return Promise.reject(new ConnectionError('ERR_PROTOCOL', `${message.type} must carry the requestId ${id} it was built with`))
     }
     return new Promise<T>((resolve, reject) => {
-      this.pending.add(id, timeoutMs ?? this.options.requestTimeoutMs ?? 10_000, resolve as (m: ServerMessage) => void, reject)
+      this.pending.add(id, timeoutMs ?? this.options.requestTimeoutMs ?? 10_000, resolve as (m: ServerMessage) => void, reject, message)
       try {
         this.send(message)
       } catch (error) {
@@ -204,6 +208,7 @@ class OrreryConnection implements Connection {
     let resume: ReturnType<NonNullable<ConnectionOptions['resume']>>
     try {
       resume = this.options.resume?.() ?? null
+      if (resume !== null && resume.received === undefined) resume = { ...resume, received: this.framesOfSession }
     } catch (cause) {
       this.giveUp(new ConnectionError('ERR_HANDSHAKE', 'the resume option threw', { cause }))
       return
@@ -229,7 +234,10 @@ class OrreryConnection implements Connection {
       this.protocolFailure(socket, new ConnectionError('ERR_PROTOCOL', 'received a frame that does not decode', { cause }))
       return
     }
-    if (this.phase === 'ready') this.dispatch(socket, message)
+    if (this.phase === 'ready') {
+      if (message.type !== 'Pong') this.framesOfSession++
+      this.dispatch(socket, message)
+    }
     else this.handshake(socket, message)
   }
 
@@ -271,6 +279,13 @@ class OrreryConnection implements Connection {
     this.lastWelcome = welcome
     this.currentToken = welcome.token
     this.attempts = 0
+    if (welcome.resumed) {
+      // The server ignores the requests it saw already; their answers are in the replayed frames.
+      for (const message of this.pending.messages()) this.write(socket, message)
+    } else {
+      this.framesOfSession = 0
+      this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', 'the connection dropped and the session was not resumed: the request may or may not have run'))
+    }
     this.setState('connected')
     this.startPing(socket)
     this.emitter.emit('welcome', welcome)
@@ -376,7 +391,10 @@ class OrreryConnection implements Connection {
     this.phase = 'idle'
     clearTimeout(this.handshakeTimer)
     clearInterval(this.pingTimer)
-    this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', `the connection dropped (${code})`, { closeCode: code }))
+    // With resume, requests wait for the next Welcome: sent again if it resumes, failed if not.
+    if (this.options.resume === undefined || this.stopped) {
+      this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', `the connection dropped (${code})`, { closeCode: code }))
+    }
     this.emitter.emit('close', { code, reason })
     if (this.stopped) {
       const waiters = this.closeWaiters
@@ -395,6 +413,7 @@ class OrreryConnection implements Connection {
     }
     if (code === CloseCode.Normal) {
       this.stopped = true
+      this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', 'the server closed the connection', { closeCode: code }))
       this.setState('disconnected')
       this.failOpening(new ConnectionError('ERR_CLOSED', 'the server closed the connection', { closeCode: code }))
       return
@@ -425,6 +444,7 @@ class OrreryConnection implements Connection {
     const socket = this.socket
     if (socket !== null) this.drop(socket, CloseCode.Normal, 'giving up')
     this.setState('failed')
+    this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', `the connection gave up: ${error.message}`))
     this.emitter.emit('error', error)
     this.failOpening(error)
   }

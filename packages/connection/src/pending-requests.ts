@@ -1,4 +1,4 @@
-import type { ServerMessage } from '@orrery/protocol'
+import type { ClientMessage, ServerMessage } from '@orrery/protocol'
 import { ConnectionError } from './connection-error.js'
 
 const U32_LIMIT = 2 ** 32
@@ -7,6 +7,7 @@ interface Pending {
   readonly resolve: (message: ServerMessage) => void
   readonly reject: (error: ConnectionError) => void
   readonly timer: ReturnType<typeof setTimeout>
+  readonly message: ClientMessage | null
 }
 
 /**
@@ -35,12 +36,18 @@ export class PendingRequests {
   /**
    * Registers a request; after `timeoutMs` without an answer it is rejected with `ERR_TIMEOUT`.
    */
-  add(id: number, timeoutMs: number, resolve: (message: ServerMessage) => void, reject: (error: ConnectionError) => void): void {
+  add(
+    id: number,
+    timeoutMs: number,
+    resolve: (message: ServerMessage) => void,
+    reject: (error: ConnectionError) => void,
+    message: ClientMessage | null = null,
+  ): void {
     const timer = setTimeout(() => {
       this.table.delete(id)
       reject(new ConnectionError('ERR_TIMEOUT', `request ${id} got no answer within ${timeoutMs} ms`))
     }, timeoutMs)
-    this.table.set(id, { resolve, reject, timer })
+    this.table.set(id, { resolve, reject, timer, message })
   }
 
   /** Resolves request `id` with its answer; `false` when no such request is in flight. */
@@ -63,6 +70,13 @@ export class PendingRequests {
     for (const entry of entries) clearTimeout(entry.timer)
     this.table.clear()
     for (const entry of entries) entry.reject(makeError())
+  }
+
+  /** The messages of the requests in flight, in the order they were added (to send again after a resume). */
+  messages(): ClientMessage[] {
+    const out: ClientMessage[] = []
+    for (const entry of this.table.values()) if (entry.message !== null) out.push(entry.message)
+    return out
   }
 
   private take(id: number): Pending | undefined {

@@ -17,6 +17,7 @@
  * | 4008 | UnexpectedMessage | server | yes |
  * | 4009 | TokenExpired | server | yes, signing in again |
  * | 4010 | TokenRefused | server | yes, without the token (sign in with the key) |
+ * | 4011 | IdleTimeout | server | yes (the server heard nothing from the client for its idle timeout) |
  *
  * @example
  * ```ts
@@ -53,6 +54,8 @@ export const CloseCode = {
   TokenExpired: 4009,
   /** The token presented in the handshake was refused (expired, unknown key, another server's); discard it and answer with a signature. */
   TokenRefused: 4010,
+  /** The server received nothing from the client (not even a Pong to its Ping) for its idle timeout; the socket is presumed dead. */
+  IdleTimeout: 4011,
 } as const
 
 /** One of the numeric values of {@link CloseCode}. */

@@ -21,6 +21,7 @@ describe('close codes', () => {
       UnexpectedMessage: 4008,
       TokenExpired: 4009,
       TokenRefused: 4010,
+      IdleTimeout: 4011,
     })
   })
 

@@ -23,6 +23,7 @@ import type { Authenticator, AuthMethod, AuthResult, Identity } from './authenti
 import type { Clock } from './clock.js'
 import type { ResolvedLimits } from './options.js'
 import { messageOf } from './reducer-dispatcher.js'
+import type { ResumableSession } from './resume/resumable-session.js'
 import { ServerError } from './server-error.js'
 
 /** Counters a session adds to (shared by all sessions of a server). */
@@ -48,11 +49,19 @@ export interface SessionHost {
   subscribe(session: ClientSession, message: Subscribe): void
   unsubscribe(session: ClientSession, message: Unsubscribe): void
   setArea(session: ClientSession, message: SetArea): void
+  /** Whether a request is new in the session (false: its requestId was seen already and it is ignored). */
+  firstRequest(session: ClientSession, requestId: number): boolean
   /** The session ended (called once); `admitted` tells whether Welcome was sent. */
   ended(session: ClientSession, admitted: boolean): void
 }
 
 type SessionState = 'hello' | 'challenged' | 'authenticating' | 'ready' | 'closed'
+
+/** Frames sent outside a session's numbered stream (see docs/protocol.md, "Sessions and resume"). */
+const UNNUMBERED: ReadonlySet<ServerMessage['type']> = new Set(['Challenge', 'Welcome', 'Pong'])
+
+/** Close codes with which a client says it is done (1005: a close frame without a code): its session ends with the socket. */
+const GOODBYE_CODES: ReadonlySet<number> = new Set([CloseCode.Normal, CloseCode.GoingAway, 1005])
 
 /** Time to wait for the peer's close handshake before dropping the socket, ms. */
 const CLOSE_GRACE_MS = 2_000
@@ -82,6 +91,11 @@ export class ClientSession {
   private terminateTimer: ReturnType<typeof setTimeout> | null = null
   private readonly expiry: TokenExpiryTimer
   private slowSince: number | null = null
+  /** The code this side closed with, or null when the peer (or the network) ended the socket. */
+  private serverCloseCode: number | null = null
+  private peerCloseCode: number | null = null
+  /** The session this connection carries once admitted (null before Welcome, or after it was resumed elsewhere). */
+  resumable: ResumableSession | null = null
 
   /**
    * @param id - connection id
@@ -106,6 +120,7 @@ export class ClientSession {
     this.strikes.content = limits.rateLimitStrikes
     this.closed = new Promise((resolve) => {
       ws.once('close', (code: number, reason: Buffer) => {
+        this.peerCloseCode = code
         this.clearTimers()
         this.log.debug({ code, reason: reason.toString() }, 'connection closed')
         this.teardown()
@@ -142,10 +157,30 @@ export class ClientSession {
     return this.state === 'ready'
   }
 
-  /** Encodes and sends one message (dropped once the session is closing). */
+  /** The Hello's `resume`, or null before Hello or for a fresh session. */
+  get resumeRequest(): Hello['resume'] {
+    return this.hello?.resume ?? null
+  }
+
+  /**
+   * Whether the socket ended without the client saying goodbye: the network or the peer dropped it (any
+   * close but 1000, 1001 and a close frame without a code from the client), or this side found it silent (CloseCode.IdleTimeout). Its
+   * session then waits for a resume.
+   */
+  get droppedByNetwork(): boolean {
+    if (this.serverCloseCode !== null) return this.serverCloseCode === CloseCode.IdleTimeout
+    return this.peerCloseCode === null || !GOODBYE_CODES.has(this.peerCloseCode)
+  }
+
+  /**
+   * Encodes and sends one message (dropped once the session is closing). After Welcome, every message but
+   * Pong goes through the session's numbered stream (recorded for a resume).
+   */
   send(message: ServerMessage): void {
-    if (this.state === 'closed') return
-    this.sendFrame(encodeServerMessage(message))
+    if (this.state === 'closed' && this.resumable === null) return
+    const frame = encodeServerMessage(message)
+    if (this.resumable !== null && !UNNUMBERED.has(message.type)) this.resumable.write(frame)
+    else this.sendFrame(frame)
   }
 
   /**
@@ -160,6 +195,7 @@ export class ClientSession {
     if (this.ws.bufferedAmount > this.host.limits.maxOutboxBytes) {
       const queued = this.ws.bufferedAmount
       this.state = 'closed'
+      this.serverCloseCode = CloseCode.SlowConsumer
       queueMicrotask(() => {
         this.log.warn({ queued }, 'slow consumer')
         this.closeSocket(CloseCode.SlowConsumer, 'outbox overflow')
@@ -184,6 +220,7 @@ export class ClientSession {
     if (now - this.slowSince > slowReaderTimeoutMs) {
       const queued = this.ws.bufferedAmount
       this.state = 'closed'
+      this.serverCloseCode = CloseCode.SlowConsumer
       queueMicrotask(() => {
         this.log.warn({ queued }, 'slow reader did not catch up')
         this.closeSocket(CloseCode.SlowConsumer, 'slow reader')
@@ -219,6 +256,7 @@ export class ClientSession {
 
   private closeSocket(code: number, reason: string): void {
     this.state = 'closed'
+    this.serverCloseCode ??= code
     this.clearHandshakeTimer()
     if (this.ws.readyState === 0 || this.ws.readyState === 1) this.ws.close(code, reason)
     if (this.terminateTimer === null && this.ws.readyState !== 3) {
@@ -290,6 +328,8 @@ export class ClientSession {
       return
     }
     if (this.state === 'ready') {
+      // A request sent again after a resume: its answer is in the session's stream already.
+      if (requestId !== null && message.type !== 'Ping' && !this.host.firstRequest(this, requestId)) return
       switch (message.type) {
         case 'CallReducer':
           this.host.callReducer(this, message)

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { World } from '@orrery/ecs'
 import {
   type ArgsSchema,
@@ -34,6 +33,9 @@ import { recoverWorld } from './recovery.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
 import { ResultDelivery } from './result-delivery.js'
 import { IdentitySessions } from './identity-sessions.js'
+import type { ResumableSession } from './resume/resumable-session.js'
+import { resolveResumeOptions } from './resume/resume-options.js'
+import { SessionKeeper } from './resume/session-keeper.js'
 import { createModuleReplicator, replicatedComponents } from './module-replicator.js'
 import { SignalHandlers } from './signal-handlers.js'
 import { runSyncRequest } from './sync-request.js'
@@ -72,7 +74,7 @@ class Host implements OrreryServer, SessionHost {
   readonly counters: SessionCounters = { bytesSent: 0, bytesReceived: 0, messagesReceived: 0, errors: 0, rateLimited: 0 }
   private readonly options: ServerOptions
   private readonly module: ModuleDef
-  private readonly replicator: Replicator
+  readonly replicator: Replicator
   private readonly pipeline: CommitPipeline
   private readonly results: ResultDelivery
   private readonly runner: TransactionRunner
@@ -81,7 +83,8 @@ class Host implements OrreryServer, SessionHost {
   private readonly systems: readonly { def: SystemDef; everyTicks: number }[]
   private readonly tickStats = new DurationStats(1024)
   private readonly sessions = new Map<string, ClientSession>()
-  private readonly identities: IdentitySessions
+  readonly identities: IdentitySessions
+  private readonly keeper: SessionKeeper
   private readonly moduleCaller: TransactionCaller
   private tickCount = 0
   private reducerCalls = 0
@@ -136,6 +139,7 @@ class Host implements OrreryServer, SessionHost {
         this.log.error({ err: error }, 'commit log flush failed')
       },
     })
+    this.keeper = new SessionKeeper(resolveResumeOptions(options.resume), this)
     this.results = new ResultDelivery({
       whenDurable: (done) => this.pipeline.whenDurable(done),
       replicator: this.replicator,
@@ -245,6 +249,7 @@ class Host implements OrreryServer, SessionHost {
     }
     try {
       this.pipeline.endTick(tick, Date.now())
+      this.keeper.sweep()
     } finally {
       this.tickStats.record(performance.now() - started)
     }
@@ -284,6 +289,7 @@ class Host implements OrreryServer, SessionHost {
       rateLimited: this.counters.rateLimited,
       errors: this.counters.errors,
       replication: { ...this.replicator.stats },
+      resume: { ...this.keeper.registry.counters, detachedSessions: this.keeper.registry.detached, historyBytes: this.keeper.registry.historyBytes },
     }
   }
 
@@ -299,26 +305,37 @@ class Host implements OrreryServer, SessionHost {
   // SessionHost
 
   admit(session: ClientSession, auth: AuthResult): void {
-    this.identities.add(session, auth.identity)
-    this.replicator.addClient(session.id, {
-      send: (frame) => session.sendFrame(frame),
-      canSend: () => session.canSend(),
-      identity: auth.identity,
-    })
+    this.keeper.admit(session, auth)
+  }
+
+  welcome(session: ClientSession, auth: AuthResult, sessionId: string, resumed: boolean, seq: number): void {
     session.send({
       type: 'Welcome',
       identity: auth.identity,
       token: auth.token,
-      sessionId: randomUUID(),
+      sessionId,
       tickRate: this.options.tickRate ?? 20,
       schema: this.schema,
-      seq: this.replicator.seq,
-      resumed: false,
+      seq,
+      resumed,
       tick: this.replicator.flushedTick,
       serverTime: this.replicator.flushedTime,
     })
-    session.log.info({ identity: auth.identity }, 'client connected')
-    this.runHook('onConnect', session)
+  }
+
+  connected(session: ClientSession): void {
+    session.log.info({ identity: session.identity }, 'client connected')
+    this.runHook('onConnect', { sender: session.identity as Identity, connectionId: session.id, log: session.log })
+  }
+
+  disconnected(session: ResumableSession): void {
+    const log = this.log.child({ connectionId: session.connectionId })
+    log.info('client disconnected')
+    this.runHook('onDisconnect', { sender: session.identity, connectionId: session.connectionId, log })
+  }
+
+  firstRequest(session: ClientSession, requestId: number): boolean {
+    return this.keeper.firstRequest(session, requestId)
   }
 
   callReducer(session: ClientSession, message: CallReducer): void {
@@ -330,45 +347,44 @@ class Host implements OrreryServer, SessionHost {
     })
     // The result follows the update that holds the call's effects (its `ack` names the call) and, with a
     // durable log, the group commit of its transaction: a client that awaits the call reads its effects.
-    this.replicator.acknowledge(session.id, message.requestId)
+    const clientId = replicaId(session)
+    this.replicator.acknowledge(clientId, message.requestId)
     if (outcome.ok) {
       try {
-        this.results.succeeded(session.id, message.requestId, outcome.value)
+        this.results.succeeded(clientId, message.requestId, outcome.value)
       } catch (error) {
         this.reducerErrors++
         this.counters.errors++
         session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
-        this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
+        this.results.failed(clientId, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
       }
       return
     }
     this.reducerErrors++
     session.log.debug({ reducer: message.reducer, code: outcome.code, message: outcome.message }, 'reducer call failed')
-    this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
+    this.results.failed(clientId, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
   }
 
   subscribe(session: ClientSession, message: Subscribe): void {
     const { requestId, queryId, components, area } = message
-    runSyncRequest(session, this.counters, requestId, () => this.replicator.subscribe(session.id, requestId, queryId, components, area))
+    runSyncRequest(session, this.counters, requestId, () => this.replicator.subscribe(replicaId(session), requestId, queryId, components, area))
   }
 
   unsubscribe(session: ClientSession, message: Unsubscribe): void {
     runSyncRequest(session, this.counters, message.requestId, () =>
-      this.replicator.unsubscribe(session.id, message.requestId, message.queryId),
+      this.replicator.unsubscribe(replicaId(session), message.requestId, message.queryId),
     )
   }
 
   setArea(session: ClientSession, message: SetArea): void {
-    runSyncRequest(session, this.counters, null, () => this.replicator.setArea(session.id, message.queryId, message.area))
+    runSyncRequest(session, this.counters, null, () => this.replicator.setArea(replicaId(session), message.queryId, message.area))
   }
 
   ended(session: ClientSession, admitted: boolean): void {
     this.sessions.delete(session.id)
     if (!admitted) return
-    this.replicator.removeClient(session.id)
     this.identities.remove(session, session.identity as Identity)
-    session.log.info('client disconnected')
-    this.runHook('onDisconnect', session)
+    this.keeper.ended(session)
   }
 
   private httpHandler(): ServerOptions['httpHandler'] {
@@ -389,16 +405,14 @@ class Host implements OrreryServer, SessionHost {
     log.debug({ remoteAddress }, 'connection opened')
   }
 
-  private runHook(hook: 'onConnect' | 'onDisconnect', session: ClientSession): void {
+  private runHook(hook: 'onConnect' | 'onDisconnect', caller: TransactionCaller): void {
     const fn = this.module[hook]
     if (fn === undefined) return
     try {
-      this.runner.run({ sender: session.identity as Identity, connectionId: session.id, log: session.log }, 'hook', hook, (ctx) =>
-        fn.call(this.module, ctx),
-      )
+      this.runner.run(caller, 'hook', hook, (ctx) => fn.call(this.module, ctx))
     } catch (error) {
       this.counters.errors++
-      session.log.error({ err: error }, `${hook} failed; its transaction was rolled back`)
+      caller.log.error({ err: error }, `${hook} failed; its transaction was rolled back`)
     }
   }
 
@@ -413,6 +427,7 @@ class Host implements OrreryServer, SessionHost {
       this.counters.errors++
       this.log.error({ err: error }, 'final flush failed')
     }
+    this.keeper.stop()
     const sessions = [...this.sessions.values()]
     for (const session of sessions) session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
     await Promise.all(sessions.map((s) => s.closed))
@@ -425,4 +440,9 @@ class Host implements OrreryServer, SessionHost {
     }
     this.log.info({ ticks: this.tickCount, seq: this.pipeline.seq }, 'server closed')
   }
+}
+
+/** The replicator's id of the session a connection carries. */
+function replicaId(connection: ClientSession): string {
+  return connection.resumable?.id ?? connection.id
 }
