@@ -58,6 +58,8 @@ export interface ConnectOptions<C extends ComponentList, R extends Record<string
   readonly handshakeTimeoutMs?: number
   /** Ping interval in ms for RTT. Default 2 000. */
   readonly pingIntervalMs?: number
+  /** A socket that receives nothing for this long (ms) is replaced (a half-open socket). Default 3 × pingIntervalMs + 1 000. */
+  readonly heartbeatTimeoutMs?: number
   /** Window of the bytes-per-second figures of `stats()`, ms. Default 5 000. */
   readonly statsWindowMs?: number
 }

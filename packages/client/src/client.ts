@@ -238,6 +238,7 @@ class Client {
     if (o.requestTimeoutMs !== undefined) out.requestTimeoutMs = o.requestTimeoutMs
     if (o.handshakeTimeoutMs !== undefined) out.handshakeTimeoutMs = o.handshakeTimeoutMs
     if (o.pingIntervalMs !== undefined) out.pingIntervalMs = o.pingIntervalMs
+    if (o.heartbeatTimeoutMs !== undefined) out.heartbeatTimeoutMs = o.heartbeatTimeoutMs
     return out
   }
 

@@ -94,6 +94,8 @@ export class ClientSession {
   /** The code this side closed with, or null when the peer (or the network) ended the socket. */
   private serverCloseCode: number | null = null
   private peerCloseCode: number | null = null
+  /** Clock time of the last frame or pong from the peer, ms (for the heartbeat). */
+  lastHeardAt: number
   /** The session this connection carries once admitted (null before Welcome, or after it was resumed elsewhere). */
   resumable: ResumableSession | null = null
 
@@ -131,7 +133,11 @@ export class ClientSession {
       this.host.counters.errors++
       this.log.warn({ err: error }, 'socket error')
     })
+    this.lastHeardAt = host.clock.now()
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary))
+    ws.on('pong', () => {
+      this.lastHeardAt = this.host.clock.now()
+    })
     const authNow = host.authenticator.now?.bind(host.authenticator) ?? Date.now
     this.expiry = new TokenExpiryTimer(host.clock, authNow, () => {
       this.host.counters.errors++
@@ -254,6 +260,28 @@ export class ClientSession {
     this.end(closeCode, code)
   }
 
+  /** Sends a WebSocket ping (the peer's pong counts as hearing from it). */
+  ping(): void {
+    if (this.state === 'closed' || this.ws.readyState !== 1) return
+    try {
+      this.ws.ping()
+    } catch {
+      // The socket closed meanwhile; its close event ends the session.
+    }
+  }
+
+  /**
+   * The peer stayed silent past the idle timeout: closes with CloseCode.IdleTimeout and drops the socket at
+   * once (a half-open peer never answers the close). The session waits for a resume.
+   */
+  idleOut(): void {
+    if (this.state === 'closed') return
+    this.log.info({ silentMs: this.host.clock.now() - this.lastHeardAt }, 'idle timeout')
+    this.closeSocket(CloseCode.IdleTimeout, 'idle timeout')
+    this.ws.terminate()
+    this.teardown()
+  }
+
   private closeSocket(code: number, reason: string): void {
     this.state = 'closed'
     this.serverCloseCode ??= code
@@ -289,6 +317,7 @@ export class ClientSession {
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return
     const bytes = toBytes(data)
+    this.lastHeardAt = this.host.clock.now()
     const counters = this.host.counters
     counters.bytesReceived += bytes.byteLength
     counters.messagesReceived++

@@ -19,6 +19,7 @@ export type { ModuleDef, ReducerContext, ReducerDef, SystemDef } from './module.
 export { defineModule, defineReducer, MODULE_IDENTITY } from './module.js'
 export type { DuplicateIdentityPolicy, ServerLimits, ServerOptions } from './options.js'
 export type { OrreryServer, ResumeMetrics, ServerMetrics } from './orrery-server.js'
+export type { HeartbeatOptions } from './heartbeat.js'
 export type { ResumeOptions } from './resume/resume-options.js'
 export type { ResumeCounters } from './resume/session-registry.js'
 export { REDACTED_PATHS } from './logger.js'

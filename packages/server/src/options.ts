@@ -6,6 +6,7 @@ import type { HandshakeRateLimiter } from './auth/handshake-limiter.js'
 import type { Authenticator } from './authenticator.js'
 import type { Clock } from './clock.js'
 import type { CommitLog } from './commit-log.js'
+import type { HeartbeatOptions } from './heartbeat.js'
 import type { ModuleDef } from './module.js'
 import type { ResumeOptions } from './resume/resume-options.js'
 import { ServerError } from './server-error.js'
@@ -98,6 +99,8 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly recentCommits?: number
   /** How long sessions outlive a dropped socket and how much of their stream is kept for a resume; see {@link ResumeOptions}. */
   readonly resume?: ResumeOptions
+  /** Server pings and the idle timeout (close 4011); see {@link HeartbeatOptions}. */
+  readonly heartbeat?: HeartbeatOptions
 }
 
 /** {@link ServerLimits} with every default applied. */
@@ -196,6 +199,12 @@ const optionsSchema = v.strictObject({
       historyBytes: v.optional(positiveInt),
       totalHistoryBytes: v.optional(positiveInt),
       recentRequests: v.optional(positiveInt),
+    }),
+  ),
+  heartbeat: v.optional(
+    v.strictObject({
+      pingIntervalMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      idleTimeoutMs: v.optional(positiveInt),
     }),
   ),
 })

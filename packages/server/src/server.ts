@@ -14,6 +14,7 @@ import type { Replicator } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import { HandshakeLimiter } from './auth/handshake-limiter.js'
+import { Heartbeat } from './heartbeat.js'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
 import { type Clock, systemClock } from './clock.js'
@@ -85,6 +86,7 @@ class Host implements OrreryServer, SessionHost {
   private readonly sessions = new Map<string, ClientSession>()
   readonly identities: IdentitySessions
   private readonly keeper: SessionKeeper
+  private readonly heartbeat: Heartbeat
   private readonly moduleCaller: TransactionCaller
   private tickCount = 0
   private reducerCalls = 0
@@ -140,6 +142,7 @@ class Host implements OrreryServer, SessionHost {
       },
     })
     this.keeper = new SessionKeeper(resolveResumeOptions(options.resume), this)
+    this.heartbeat = new Heartbeat(options.heartbeat, this.clock, () => this.sessions.values())
     this.results = new ResultDelivery({
       whenDurable: (done) => this.pipeline.whenDurable(done),
       replicator: this.replicator,
@@ -222,6 +225,7 @@ class Host implements OrreryServer, SessionHost {
     const address = await listener.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1')
     this.log.info({ port: address.port, host: address.address, module: this.module.name }, 'listening')
     if (this.options.autoStart ?? true) this.start()
+    this.heartbeat.start()
     return { port: address.port, host: address.address }
   }
 
@@ -418,6 +422,7 @@ class Host implements OrreryServer, SessionHost {
 
   private async shutdown(): Promise<void> {
     this.loop.stop()
+    this.heartbeat.stop()
     this.signals.remove()
     const listener = this.listener
     listener?.stopAccepting()

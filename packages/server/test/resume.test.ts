@@ -181,3 +181,52 @@ describe('resume', () => {
     expect(dump(client.replica.world, [Position, Tag])).toEqual(dump(second.world, [Position, Tag]))
   })
 })
+
+describe('half-open sockets', () => {
+  it('the client finds a silent socket, replaces it and resumes; the server closes the old one', async () => {
+    const { server, url } = await startServer({ heartbeat: { pingIntervalMs: 0 } })
+    servers.push(server)
+    const proxy = await createFaultProxy({ targetPort: Number(new URL(url).port) })
+    proxies.push(proxy)
+    const client = await stepUntil(
+      server,
+      connect({
+        url: `ws://127.0.0.1:${proxy.port}`,
+        components,
+        reducers: reducerSchemas,
+        pingIntervalMs: 20,
+        heartbeatTimeoutMs: 150,
+        reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
+      }),
+    )
+    clients.push(client)
+    const reconnects: boolean[] = []
+    client.onReconnect(({ resumed }) => reconnects.push(resumed))
+    const e = (await stepUntil(server, client.reducers.spawn({ x: 1, y: 1 }))) as Entity
+    proxy.blackholeAll()
+    server.call('move', { e, dx: 1 })
+    await eventually(server, () => reconnects.length > 0)
+    expect(reconnects).toEqual([true])
+    await eventually(server, () => client.replica.seq === server.seq)
+    expect(dump(client.replica.world, [Position, Tag])).toEqual(dump(server.world, [Position, Tag]))
+    expect(server.metrics()).toMatchObject({ clients: 1, resume: { resumed: 1 } })
+  })
+
+  it('the server closes a connection it hears nothing from with IdleTimeout and keeps its session for a resume', async () => {
+    const hooks: HookLog = { connected: [], disconnected: [] }
+    const { server, url } = await startServer({ heartbeat: { pingIntervalMs: 20, idleTimeoutMs: 100 } }, hooks)
+    servers.push(server)
+    const proxy = await createFaultProxy({ targetPort: Number(new URL(url).port) })
+    proxies.push(proxy)
+    const client = await stepUntil(
+      server,
+      connect({ url: `ws://127.0.0.1:${proxy.port}`, components, reducers: reducerSchemas, pingIntervalMs: 0, reconnect: { initialDelayMs: 5, maxDelayMs: 20 } }),
+    )
+    clients.push(client)
+    proxy.blackholeAll()
+    await eventually(null, () => server.metrics().resume.detachedSessions === 1)
+    expect(server.metrics().clients).toBe(0)
+    expect(hooks.disconnected).toHaveLength(0)
+    proxy.cutAll()
+  })
+})
