@@ -1,33 +1,24 @@
-import {
-  type ClientMessage,
-  CloseCode,
-  decodeServerMessage,
-  type DecodeLimits,
-  encodeClientMessage,
-  PROTOCOL_VERSION,
-  type ServerMessage,
-  type Welcome,
-} from '@orrery/protocol'
+import { type ClientMessage, CloseCode, type DecodeLimits, encodeClientMessage, type ServerMessage, shouldReconnect, type Welcome } from '@orrery/protocol'
 import mitt, { type Emitter, type EventType } from 'mitt'
-import { backoffDelay, DEFAULT_RECONNECT } from './backoff.js'
+import { DEFAULT_RECONNECT } from './backoff.js'
+import { ClientHeartbeat } from './client-heartbeat.js'
 import { ConnectionError } from './connection-error.js'
+import { ConnectionMachine } from './connection-machine.js'
 import type { Connection, ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionStats } from './connection-types.js'
-import { defaultAuth } from './default-auth.js'
-import { frameBytes } from './frame-bytes.js'
+import { Handshake } from './handshake.js'
+import { type ConnectionHealth, LinkHealth } from './link-health.js'
+import { Outbox } from './outbox.js'
 import { PendingRequests } from './pending-requests.js'
-import { RttEstimator } from './rtt-estimator.js'
-import { OPEN, resolveWebSocket, type WebSocketLike } from './websocket-like.js'
+import { ReconnectPolicy } from './reconnect-policy.js'
+import { RetryTriggers } from './retry-triggers.js'
+import { SocketLink, type TrafficCounters } from './socket-link.js'
+import { resolveWebSocket } from './websocket-like.js'
 
-/** Close code reported locally for a connection that failed without a close frame (RFC 6455 §7.4.1). */
-const ABNORMAL_CLOSURE = 1006
-
-/** Server close codes after which reconnecting cannot help. */
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.UnsupportedVersion, CloseCode.AuthFailed, CloseCode.SessionReplaced])
 /** How long `close()` waits for the socket's close event before letting go of it. */
 const CLOSE_GRACE_MS = 2_000
 const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024
+const DEFAULT_OUTBOX_BYTES = 64 * 1024
 
-type Phase = 'idle' | 'opening' | 'challenge' | 'auth' | 'welcome' | 'ready'
 type Deferred<T> = { promise: Promise<T>; resolve: (value: T) => void; reject: (error: ConnectionError) => void }
 
 function deferred<T>(): Deferred<T> {
@@ -44,15 +35,26 @@ function deferred<T>(): Deferred<T> {
 type EmitterFactory = <E extends Record<EventType, unknown>>() => Emitter<E>
 const createEmitter = ((mitt as unknown as { default?: EmitterFactory }).default ?? mitt) as unknown as EmitterFactory
 
+/**
+ * Wires the parts of a connection: the state machine, the socket of the moment (its handshake and
+ * heartbeat), the reconnect policy, the requests in flight and the outbox. Each part has its own file.
+ */
 class OrreryConnection implements Connection {
   private readonly emitter = createEmitter<ConnectionEvents>()
+  private readonly machine = new ConnectionMachine((transition) => {
+    this.emitter.emit('transition', transition)
+    this.emitter.emit('state', transition.to)
+  })
   private readonly pending = new PendingRequests()
-  private readonly rtt = new RttEstimator()
+  private readonly linkHealth = new LinkHealth()
+  private readonly policy: ReconnectPolicy
+  private readonly outbox: Outbox
+  private readonly triggers: RetryTriggers
   private readonly limits: DecodeLimits
-  private readonly counters = { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 }
-  private currentState: ConnectionState = 'disconnected'
-  private socket: WebSocketLike | null = null
-  private phase: Phase = 'idle'
+  private readonly counters: TrafficCounters = { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 }
+  private link: SocketLink | null = null
+  private handshake: Handshake | null = null
+  private heartbeat: ClientHeartbeat | null = null
   private lastWelcome: Welcome | null = null
   private currentToken: string | null
   private attempts = 0
@@ -60,11 +62,12 @@ class OrreryConnection implements Connection {
   private generation = 0
   private opening: Deferred<Welcome> | null = null
   private closeWaiters: (() => void)[] = []
-  private lastReceivedAt = 0
   private framesOfSession = 0
+  private welcomes = 0
+  private connectedAt = 0
+  private lastFailure: string | null = null
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined
-  private pingTimer: ReturnType<typeof setInterval> | undefined
 
   // mitt's methods are closures over its handler map, so they can be handed out unbound.
   readonly on: Connection['on'] = this.emitter.on
@@ -73,10 +76,13 @@ class OrreryConnection implements Connection {
   constructor(private readonly options: ConnectionOptions) {
     this.currentToken = options.token ?? null
     this.limits = { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES, ...options.decodeLimits }
+    this.policy = new ReconnectPolicy(options.reconnect, options.random ?? Math.random)
+    this.outbox = new Outbox(options.outboxBytes ?? DEFAULT_OUTBOX_BYTES)
+    this.triggers = new RetryTriggers(() => this.retryNow())
   }
 
   get state(): ConnectionState {
-    return this.currentState
+    return this.machine.state
   }
   get welcome(): Welcome | null {
     return this.lastWelcome
@@ -85,7 +91,7 @@ class OrreryConnection implements Connection {
     return this.currentToken
   }
   get rttMs(): number | null {
-    return this.rtt.srtt
+    return this.linkHealth.rtt.srtt
   }
   get attempt(): number {
     return this.attempts
@@ -96,61 +102,76 @@ class OrreryConnection implements Connection {
   get sessionFrames(): number {
     return this.framesOfSession
   }
+  get health(): ConnectionHealth {
+    return {
+      rttMs: this.linkHealth.rtt.srtt,
+      jitterMs: this.linkHealth.jitterMs,
+      loss: this.linkHealth.loss,
+      connectedMs: this.state === 'connected' ? performance.now() - this.connectedAt : 0,
+      reconnects: Math.max(0, this.welcomes - 1),
+      lastFailure: this.lastFailure,
+      circuit: this.policy.circuit,
+    }
+  }
 
   open(): Promise<Welcome> {
-    if (this.currentState === 'connected' && this.lastWelcome !== null) return Promise.resolve(this.lastWelcome)
+    if (this.state === 'connected' && this.lastWelcome !== null) return Promise.resolve(this.lastWelcome)
     if (this.opening !== null) return this.opening.promise
     this.opening = deferred<Welcome>()
     const { promise } = this.opening
     if (this.stopped) {
       this.stopped = false
       this.attempts = 0
-      this.setState('connecting')
+      this.policy.reset()
+      this.machine.to('connecting', 'open()')
+      if (this.options.retryOnWake ?? true) this.triggers.install()
       void this.connect()
     }
     return promise
   }
 
   close(code: number = CloseCode.Normal, reason = ''): Promise<void> {
-    this.stopped = true
-    this.generation++
-    this.clearTimers()
+    this.stop()
     this.failOpening(new ConnectionError('ERR_CLOSED', 'the connection was closed'))
     this.pending.rejectAll(() => new ConnectionError('ERR_CLOSED', 'the connection was closed'))
-    this.setState('disconnected')
-    const socket = this.socket
-    if (socket === null) return Promise.resolve()
+    this.machine.to('disconnected', 'close()')
+    const link = this.link
+    if (link === null) return Promise.resolve()
     return new Promise<void>((resolve) => {
-      const grace = setTimeout(() => this.socketGone(socket, code, reason), CLOSE_GRACE_MS)
+      const grace = setTimeout(() => link.drop(code, reason), CLOSE_GRACE_MS)
       this.closeWaiters.push(() => {
         clearTimeout(grace)
         resolve()
       })
       try {
-        socket.close(code, reason)
+        link.socket.close(code, reason)
       } catch {
-        this.socketGone(socket, code, reason)
+        link.drop(code, reason)
       }
     })
   }
 
   reconnect(reason = 'reconnect'): void {
-    const socket = this.socket
-    if (socket === null || this.phase !== 'ready') return
-    this.drop(socket, CloseCode.ProtocolError, reason)
+    if (this.link === null || this.handshake?.done !== true) return
+    this.link.drop(CloseCode.ProtocolError, reason)
   }
 
   send(message: ClientMessage): void {
-    const socket = this.socket
-    if (this.currentState !== 'connected' || socket === null) {
-      throw new ConnectionError('ERR_NOT_CONNECTED', `cannot send ${message.type} while ${this.currentState}`)
+    const link = this.link
+    if (this.state === 'connected' && link !== null) {
+      link.write(message)
+      return
     }
-    this.write(socket, message)
+    if (this.state === 'reconnecting') {
+      this.outbox.push(message, encodeClientMessage(message))
+      return
+    }
+    throw new ConnectionError('ERR_NOT_CONNECTED', `cannot send ${message.type} while ${this.state}`)
   }
 
   request<T extends ServerMessage = ServerMessage>(build: (requestId: number) => ClientMessage, timeoutMs?: number): Promise<T> {
-    if (this.currentState !== 'connected') {
-      return Promise.reject(new ConnectionError('ERR_NOT_CONNECTED', `cannot send a request while ${this.currentState}`))
+    if (this.state !== 'connected' && this.state !== 'reconnecting') {
+      return Promise.reject(new ConnectionError('ERR_NOT_CONNECTED', `cannot send a request while ${this.state}`))
     }
     const id = this.pending.allocate()
     const message = build(id)
@@ -158,7 +179,8 @@ class OrreryConnection implements Connection {
       return Promise.reject(new ConnectionError('ERR_PROTOCOL', `${message.type} must carry the requestId ${id} it was built with`))
     }
     return new Promise<T>((resolve, reject) => {
-      this.pending.add(id, timeoutMs ?? this.options.requestTimeoutMs ?? 10_000, resolve as (m: ServerMessage) => void, reject, message)
+      const queued = this.state === 'reconnecting'
+      this.pending.add(id, timeoutMs ?? this.options.requestTimeoutMs ?? 10_000, resolve as (m: ServerMessage) => void, reject, message, !queued)
       try {
         this.send(message)
       } catch (error) {
@@ -167,7 +189,7 @@ class OrreryConnection implements Connection {
     })
   }
 
-  // ---- socket life cycle ----
+  // ---- one socket: open, handshake, messages, end ----
 
   private async connect(): Promise<void> {
     const generation = ++this.generation
@@ -179,125 +201,97 @@ class OrreryConnection implements Connection {
       return
     }
     if (generation !== this.generation || this.stopped) return
-    let socket: WebSocketLike
+    let link: SocketLink
     try {
-      socket = new WebSocketClass(this.options.url)
-    } catch (cause) {
-      this.giveUp(new ConnectionError('ERR_FAILED', `cannot open a WebSocket to ${this.options.url}`, { cause }))
+      link = SocketLink.open(WebSocketClass, this.options.url, this.limits, this.counters, {
+        open: () => this.handshake?.opened(),
+        message: (message) => this.onMessage(link, message),
+        malformed: (error) => this.protocolFailure(link, error),
+        gone: (code, reason) => this.socketGone(link, code, reason),
+      })
+    } catch (error) {
+      this.giveUp(error as ConnectionError)
       return
     }
-    socket.binaryType = 'arraybuffer'
-    this.socket = socket
-    this.phase = 'opening'
+    this.link = link
+    this.handshake = new Handshake(link, {
+      auth: this.options.auth,
+      token: () => this.currentToken,
+      resume: () => this.resumePoint(),
+      welcome: (welcome) => this.onWelcome(link, welcome),
+      fail: (error) => this.giveUp(error),
+      protocolError: (error) => this.protocolFailure(link, error),
+      remoteError: (error) => this.emitter.emit('error', error),
+    })
     const handshakeMs = this.options.handshakeTimeoutMs ?? 10_000
     this.handshakeTimer = setTimeout(() => {
       this.emitter.emit('error', new ConnectionError('ERR_HANDSHAKE', `no Welcome within ${handshakeMs} ms`))
-      this.drop(socket, CloseCode.HandshakeTimeout, 'handshake timeout')
+      link.drop(CloseCode.HandshakeTimeout, 'handshake timeout')
     }, handshakeMs)
-    socket.onopen = () => this.onOpen(socket)
-    socket.onmessage = (event) => this.onFrame(socket, event.data)
-    socket.onclose = (event) => this.socketGone(socket, event.code, event.reason)
-    // Browsers and `ws` follow an error event with a close event, but Node 22's built-in WebSocket
-    // (undici) fires only the error when the connection is refused; so an error ends the socket
-    // here and the close event that may follow finds it already gone.
-    socket.onerror = () => this.socketFailed(socket)
   }
 
-  private onOpen(socket: WebSocketLike): void {
-    if (socket !== this.socket) return
-    let resume: ReturnType<NonNullable<ConnectionOptions['resume']>>
-    try {
-      resume = this.options.resume?.() ?? null
-      if (resume !== null && resume.received === undefined) resume = { ...resume, received: this.framesOfSession }
-    } catch (cause) {
-      this.giveUp(new ConnectionError('ERR_HANDSHAKE', 'the resume option threw', { cause }))
-      return
-    }
-    this.phase = 'challenge'
-    this.write(socket, { type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: this.currentToken, resume })
+  private resumePoint(): ReturnType<NonNullable<ConnectionOptions['resume']>> {
+    const resume = this.options.resume?.() ?? null
+    if (resume !== null && resume.received === undefined) return { ...resume, received: this.framesOfSession }
+    return resume
   }
 
-  private onFrame(socket: WebSocketLike, data: unknown): void {
-    if (socket !== this.socket) return
-    const bytes = frameBytes(data)
-    if (bytes === null) {
-      this.protocolFailure(socket, new ConnectionError('ERR_PROTOCOL', 'received a non-binary frame'))
+  private onMessage(link: SocketLink, message: ServerMessage): void {
+    if (link !== this.link) return
+    this.heartbeat?.received()
+    if (this.handshake?.done !== true) {
+      this.handshake?.receive(message)
       return
     }
-    this.counters.bytesReceived += bytes.length
-    this.counters.messagesReceived++
-    this.lastReceivedAt = performance.now()
-    let message: ServerMessage
-    try {
-      message = decodeServerMessage(bytes, this.limits)
-    } catch (cause) {
-      this.protocolFailure(socket, new ConnectionError('ERR_PROTOCOL', 'received a frame that does not decode', { cause }))
-      return
-    }
-    if (this.phase === 'ready') {
-      if (message.type !== 'Pong') this.framesOfSession++
-      this.dispatch(socket, message)
-    }
-    else this.handshake(socket, message)
+    if (message.type !== 'Pong') this.framesOfSession++
+    this.dispatch(link, message)
   }
 
-  private handshake(socket: WebSocketLike, message: ServerMessage): void {
-    if (message.type === 'Error') {
-      // The server explains before it closes; the close decides what happens next.
-      this.emitter.emit('error', new ConnectionError('ERR_HANDSHAKE', message.message, { remoteCode: message.code }))
-      return
-    }
-    if (this.phase === 'challenge' && message.type === 'Challenge') {
-      this.phase = 'auth'
-      void this.authenticate(socket, message.nonce, message.methods)
-      return
-    }
-    if (this.phase === 'welcome' && message.type === 'Welcome') {
-      this.onWelcome(socket, message)
-      return
-    }
-    this.protocolFailure(socket, new ConnectionError('ERR_PROTOCOL', `unexpected ${message.type} during the handshake`))
-  }
-
-  private async authenticate(socket: WebSocketLike, nonce: Uint8Array, methods: readonly string[]): Promise<void> {
-    const auth = this.options.auth ?? defaultAuth
-    let answer: Awaited<ReturnType<typeof auth>>
-    try {
-      answer = await auth({ nonce, methods, token: this.currentToken })
-    } catch (cause) {
-      if (socket === this.socket) this.giveUp(new ConnectionError('ERR_HANDSHAKE', 'the auth function threw', { cause }))
-      return
-    }
-    if (socket !== this.socket || this.phase !== 'auth') return
-    this.phase = 'welcome'
-    this.write(socket, { type: 'Authenticate', method: answer.method, credential: answer.credential })
-  }
-
-  private onWelcome(socket: WebSocketLike, welcome: Welcome): void {
+  private onWelcome(link: SocketLink, welcome: Welcome): void {
     clearTimeout(this.handshakeTimer)
-    this.phase = 'ready'
     this.lastWelcome = welcome
     this.currentToken = welcome.token
     this.attempts = 0
+    this.welcomes++
+    this.connectedAt = performance.now()
+    this.policy.connected(this.connectedAt)
     if (welcome.resumed) {
       // The server ignores the requests it saw already; their answers are in the replayed frames.
-      for (const message of this.pending.messages()) this.write(socket, message)
+      for (const message of this.pending.messages()) link.write(message)
     } else {
       this.framesOfSession = 0
-      this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', 'the connection dropped and the session was not resumed: the request may or may not have run'))
+      this.pending.rejectSent(() => new ConnectionError('ERR_DISCONNECTED', 'the connection dropped and the session was not resumed: the request may or may not have run'))
     }
-    this.setState('connected')
-    this.startPing(socket)
+    for (const { message, bytes } of this.outbox.take()) {
+      link.writeBytes(bytes, message.type)
+      if ('requestId' in message && typeof message.requestId === 'number') this.pending.markSent(message.requestId)
+    }
+    this.machine.to('connected', welcome.resumed ? 'welcome (resumed)' : 'welcome')
+    this.heartbeat = new ClientHeartbeat(
+      this.options.pingIntervalMs ?? 2_000,
+      this.options.heartbeatTimeoutMs ?? 3 * (this.options.pingIntervalMs ?? 2_000) + 1_000,
+      this.linkHealth,
+      (clientTime) => {
+        if (link.isOpen) link.write({ type: 'Ping', clientTime })
+      },
+      () => {
+        const timeout = this.options.heartbeatTimeoutMs ?? 3 * (this.options.pingIntervalMs ?? 2_000) + 1_000
+        this.emitter.emit('error', new ConnectionError('ERR_TIMEOUT', `nothing received for ${timeout} ms`))
+        link.drop(CloseCode.ProtocolError, 'heartbeat timeout')
+      },
+    )
+    this.heartbeat.start()
     this.emitter.emit('welcome', welcome)
     const opening = this.opening
     this.opening = null
     opening?.resolve(welcome)
   }
 
-  private dispatch(socket: WebSocketLike, message: ServerMessage): void {
+  private dispatch(link: SocketLink, message: ServerMessage): void {
     switch (message.type) {
       case 'Pong':
-        this.rtt.sample(performance.now() - message.clientTime)
+        this.linkHealth.ponged(message.clientTime, performance.now())
+        this.emitter.emit('health', this.health)
         return
       case 'TokenRefreshed':
         this.currentToken = message.token
@@ -316,7 +310,7 @@ class OrreryConnection implements Connection {
         break
       case 'Challenge':
       case 'Welcome':
-        this.protocolFailure(socket, new ConnectionError('ERR_PROTOCOL', `unexpected ${message.type} after the handshake`))
+        this.protocolFailure(link, new ConnectionError('ERR_PROTOCOL', `unexpected ${message.type} after the handshake`))
         return
       default:
         break
@@ -324,76 +318,25 @@ class OrreryConnection implements Connection {
     this.emitter.emit('message', message)
   }
 
-  private startPing(socket: WebSocketLike): void {
-    const interval = this.options.pingIntervalMs ?? 2_000
-    if (interval <= 0) return
-    const timeout = this.options.heartbeatTimeoutMs ?? 3 * interval + 1_000
-    const ping = () => {
-      // A socket may be closing while its close event is still on the way.
-      if (socket.readyState === OPEN) this.write(socket, { type: 'Ping', clientTime: performance.now() })
-    }
-    ping()
-    this.pingTimer = setInterval(() => {
-      if (socket !== this.socket) return
-      if (performance.now() - this.lastReceivedAt > timeout) {
-        this.emitter.emit('error', new ConnectionError('ERR_TIMEOUT', `nothing received for ${timeout} ms`))
-        this.drop(socket, CloseCode.ProtocolError, 'heartbeat timeout')
-        return
-      }
-      ping()
-    }, interval)
-  }
-
-  private write(socket: WebSocketLike, message: ClientMessage): void {
-    if (socket.readyState !== OPEN) {
-      throw new ConnectionError('ERR_NOT_CONNECTED', `cannot send ${message.type}: the socket is not open`)
-    }
-    const bytes = encodeClientMessage(message)
-    socket.send(bytes)
-    this.counters.bytesSent += bytes.length
-    this.counters.messagesSent++
-  }
-
-  // ---- endings ----
-
-  private protocolFailure(socket: WebSocketLike, error: ConnectionError): void {
+  private protocolFailure(link: SocketLink, error: ConnectionError): void {
+    if (link !== this.link) return
     this.emitter.emit('error', error)
-    this.drop(socket, CloseCode.ProtocolError, error.message.slice(0, 100))
+    link.drop(CloseCode.ProtocolError, error.message.slice(0, 100))
   }
 
-  /** This side decides the socket is done: close it and go on without waiting for its close event. */
-  private drop(socket: WebSocketLike, code: number, reason: string): void {
-    try {
-      socket.close(code, reason)
-    } catch {
-      // Closing a socket that is already closing may throw in some implementations.
-    }
-    this.socketGone(socket, code, reason)
-  }
-
-  private socketFailed(socket: WebSocketLike): void {
-    if (socket !== this.socket) return
-    socket.onerror = null
-    try {
-      socket.close()
-    } catch {
-      // A socket that never opened may refuse to close; it is dropped either way.
-    }
-    this.socketGone(socket, ABNORMAL_CLOSURE, 'the WebSocket failed')
-  }
-
-  private socketGone(socket: WebSocketLike, code: number, reason: string): void {
-    if (socket !== this.socket) return
-    socket.onopen = null
-    socket.onmessage = null
-    socket.onclose = null
-    this.socket = null
-    this.phase = 'idle'
+  private socketGone(link: SocketLink, code: number, reason: string): void {
+    if (link !== this.link) return
+    const welcomed = this.handshake?.done === true
+    this.link = null
+    this.handshake = null
     clearTimeout(this.handshakeTimer)
-    clearInterval(this.pingTimer)
+    this.heartbeat?.stop()
+    this.heartbeat = null
+    this.linkHealth.socketEnded()
+    this.lastFailure = `closed ${code}${reason === '' ? '' : ` ${reason}`}`
     // With resume, requests wait for the next Welcome: sent again if it resumes, failed if not.
     if (this.options.resume === undefined || this.stopped) {
-      this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', `the connection dropped (${code})`, { closeCode: code }))
+      this.pending.rejectSent(() => new ConnectionError('ERR_DISCONNECTED', `the connection dropped (${code})`, { closeCode: code }))
     }
     this.emitter.emit('close', { code, reason })
     if (this.stopped) {
@@ -406,47 +349,69 @@ class OrreryConnection implements Connection {
       // A stale token is not a lost identity: forget it, and the next handshake signs in afresh.
       this.currentToken = null
     }
-    if (FINAL_CLOSE_CODES.has(code)) {
+    if (code === CloseCode.Normal) {
+      this.stop()
+      this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', 'the server closed the connection', { closeCode: code }))
+      this.machine.to('disconnected', 'the server closed with 1000')
+      this.failOpening(new ConnectionError('ERR_CLOSED', 'the server closed the connection', { closeCode: code }))
+      return
+    }
+    if (!shouldReconnect(code)) {
       const kind = code === CloseCode.SessionReplaced ? 'ERR_FAILED' : 'ERR_HANDSHAKE'
       this.giveUp(new ConnectionError(kind, `the server closed with ${code} ${reason}`.trim(), { closeCode: code }))
       return
     }
-    if (code === CloseCode.Normal) {
-      this.stopped = true
-      this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', 'the server closed the connection', { closeCode: code }))
-      this.setState('disconnected')
-      this.failOpening(new ConnectionError('ERR_CLOSED', 'the server closed the connection', { closeCode: code }))
-      return
-    }
-    this.scheduleReconnect()
+    this.scheduleReconnect(welcomed, code)
   }
 
-  private scheduleReconnect(): void {
-    const reconnect = this.options.reconnect
-    const maxAttempts = reconnect?.maxAttempts ?? DEFAULT_RECONNECT.maxAttempts
+  // ---- between sockets ----
+
+  private scheduleReconnect(welcomed: boolean, code: number): void {
+    const maxAttempts = this.options.reconnect?.maxAttempts ?? DEFAULT_RECONNECT.maxAttempts
     if (this.attempts >= maxAttempts) {
       this.giveUp(new ConnectionError('ERR_FAILED', `gave up after ${this.attempts} reconnect attempts`))
       return
     }
-    const delay = backoffDelay(this.attempts, reconnect, this.options.random)
+    const delay = this.policy.delay(performance.now(), welcomed)
     this.attempts++
-    this.setState('reconnecting')
+    this.machine.to('reconnecting', `closed ${code}`)
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined
+      this.policy.trying()
       void this.connect()
     }, delay)
   }
 
+  /** The network or the page came back: skip the rest of the backoff. */
+  private retryNow(): void {
+    if (this.state !== 'reconnecting' || this.reconnectTimer === undefined) return
+    clearTimeout(this.reconnectTimer)
+    this.reconnectTimer = undefined
+    this.policy.trying()
+    void this.connect()
+  }
+
   private giveUp(error: ConnectionError): void {
-    this.stopped = true
-    this.generation++
-    this.clearTimers()
-    const socket = this.socket
-    if (socket !== null) this.drop(socket, CloseCode.Normal, 'giving up')
-    this.setState('failed')
+    this.stop()
+    this.lastFailure = error.message
+    const link = this.link
+    if (link !== null) link.drop(CloseCode.Normal, 'giving up')
+    this.machine.to('failed', `gave up: ${error.message}`)
     this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', `the connection gave up: ${error.message}`))
     this.emitter.emit('error', error)
     this.failOpening(error)
+  }
+
+  /** No more sockets: timers off, outbox emptied (its requests are rejected with the pending ones). */
+  private stop(): void {
+    this.stopped = true
+    this.generation++
+    clearTimeout(this.reconnectTimer)
+    clearTimeout(this.handshakeTimer)
+    this.reconnectTimer = undefined
+    this.heartbeat?.stop()
+    this.triggers.remove()
+    this.outbox.take()
   }
 
   private failOpening(error: ConnectionError): void {
@@ -454,28 +419,18 @@ class OrreryConnection implements Connection {
     this.opening = null
     opening?.reject(error)
   }
-
-  private clearTimers(): void {
-    clearTimeout(this.reconnectTimer)
-    clearTimeout(this.handshakeTimer)
-    clearInterval(this.pingTimer)
-    this.reconnectTimer = undefined
-  }
-
-  private setState(state: ConnectionState): void {
-    if (state === this.currentState) return
-    this.currentState = state
-    this.emitter.emit('state', state)
-  }
 }
 
 /**
  * Creates a connection to an Orrery server; call `open()` to start it.
  *
  * It handshakes (Hello → Challenge → Authenticate → Welcome, answering the Challenge
- * through the `auth` seam), reconnects after drops with exponential backoff and jitter
- * (never after UnsupportedVersion, AuthFailed or SessionReplaced: the state becomes
- * 'failed'), measures RTT with Ping/Pong, and correlates requests with their answers.
+ * through the `auth` seam), reconnects after drops with exponential backoff and full jitter,
+ * a stable-uptime reset and a circuit breaker (never after the close codes protocol's
+ * `shouldReconnect` refuses: the state becomes 'failed', or 'disconnected' after 1000),
+ * resumes sessions through the `resume` seam, queues what is sent while reconnecting in a
+ * bounded outbox, measures RTT, jitter and loss with Ping/Pong, replaces a silent (half-open)
+ * socket, and correlates requests with their answers.
  *
  * @param options - {@link ConnectionOptions}: `url` is required; durations in milliseconds
  * @returns a {@link Connection} in state 'disconnected'
