@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { ReplicaSnapshot } from '@orrery/demo-client/bots'
 import type { BotSummary } from './bot-summary.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -23,6 +24,8 @@ export interface ForkBotsOptions {
   readonly network?: { readonly latencyMs: number; readonly jitterMs: number; readonly lossPct: number }
   /** Where the bot process's output goes; default: the launcher's stderr. */
   readonly output?: NodeJS.WritableStream
+  /** Chaos mode: quick half-open detection and counted reducer calls. Default false. */
+  readonly chaos?: boolean
 }
 
 /** A running bot process. */
@@ -33,6 +36,10 @@ export interface BotProcess {
   readonly ready: Promise<BotSummary>
   /** The latest report, or null before the first. */
   latest(): BotSummary | null
+  /** Stops the bots' steering and input (their connections stay up); resolves once done. */
+  quiesce(): Promise<void>
+  /** Each bot's replica now. */
+  snapshots(): Promise<ReplicaSnapshot[]>
   /**
    * Stops the bots (they disconnect) and resolves with their stats taken just before.
    * @param timeoutMs - after this, the process is killed and the latest report is returned. Default 5 000.
@@ -72,6 +79,7 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
       '--loss',
       String(options.network?.lossPct ?? 0),
       ...(options.prediction === false ? ['--no-prediction'] : []),
+      ...(options.chaos === true ? ['--chaos'] : []),
     ],
     {
       cwd: resolve(HERE, '..'),
@@ -90,9 +98,22 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
     resolveReady = res
     rejectReady = rej
   })
+  const replies = new Map<string, ((message: unknown) => void)[]>()
+  const ask = <T>(type: string, reply: string): Promise<T> =>
+    new Promise<T>((res) => {
+      const waiting = replies.get(reply) ?? []
+      waiting.push(res as (message: unknown) => void)
+      replies.set(reply, waiting)
+      if (child.connected) child.send({ type })
+    })
   child.on('message', (message: unknown) => {
     if (typeof message !== 'object' || message === null) return
     const m = message as { type?: unknown; summary?: BotSummary }
+    if (typeof m.type === 'string' && replies.has(m.type)) {
+      const waiting = replies.get(m.type) ?? []
+      replies.delete(m.type)
+      for (const res of waiting) res(message)
+    }
     if (m.summary === undefined) return
     latest = m.summary
     if (m.type === 'ready') resolveReady(m.summary)
@@ -109,6 +130,10 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
     child,
     ready,
     latest: () => latest,
+    quiesce: async () => {
+      await ask('quiesce', 'quiesced')
+    },
+    snapshots: async () => (await ask<{ snapshots: ReplicaSnapshot[] }>('snapshot', 'snapshots')).snapshots,
     stop: async (timeoutMs = 5000) => {
       if (child.exitCode !== null || child.signalCode !== null) return latest
       const stopped = new Promise<BotSummary | null>((res) => {

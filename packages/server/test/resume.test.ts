@@ -230,3 +230,46 @@ describe('half-open sockets', () => {
     proxy.cutAll()
   })
 })
+
+describe('bad networks', () => {
+  it('a flapping network: many cuts in a row, calls in flight, and the replica still ends equal with every call applied once', async () => {
+    const { server, proxy, client } = await setup()
+    const a = (await stepUntil(server, client.reducers.spawn({ x: 0, y: 0 }))) as Entity
+    const reconnects: boolean[] = []
+    client.onReconnect(({ resumed }) => reconnects.push(resumed))
+    const calls: Promise<unknown>[] = []
+    for (let flap = 0; flap < 6; flap++) {
+      calls.push(client.reducers.move({ e: a, dx: 1 }).catch((error: unknown) => error))
+      server.call('spawn', { x: flap, y: flap })
+      server.step()
+      proxy.cutAll()
+      await eventually(server, () => reconnects.length > flap)
+    }
+    const results = await stepUntil(server, Promise.all(calls))
+    // Each call was answered (the session resumed every time), and each ran exactly once.
+    expect(results.every((r) => typeof r === 'number')).toBe(true)
+    expect(server.world.read(a, Position, 'x')).toBe(6)
+    expect(reconnects.every((resumed) => resumed)).toBe(true)
+    await eventually(server, () => client.replica.seq === server.seq)
+    expect(dump(client.replica.world, [Position, Tag])).toEqual(dump(server.world, [Position, Tag]))
+  })
+
+  it('a server that refuses with a do-not-retry code leaves the client failed, with no second connect', async () => {
+    const { server, url } = await startServer({
+      authenticator: {
+        methods: ['anonymous'],
+        authenticate: () => {
+          throw new Error('no entry')
+        },
+        issueToken: () => 'never',
+      },
+    })
+    servers.push(server)
+    const proxy = await createFaultProxy({ targetPort: Number(new URL(url).port) })
+    proxies.push(proxy)
+    const attempt = connect({ url: `ws://127.0.0.1:${proxy.port}`, components, reducers: reducerSchemas, reconnect: { initialDelayMs: 1, maxDelayMs: 1 } })
+    await expect(stepUntil(server, attempt)).rejects.toMatchObject({ code: 'ERR_CONNECT_FAILED' })
+    // 'failed' is terminal: no timer is left that could connect again.
+    expect(proxy.accepted).toBe(1)
+  })
+})
