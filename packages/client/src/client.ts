@@ -82,6 +82,8 @@ class Client {
   /** False once the replica stopped following the session (a gap or a refused update): the next Hello does not resume. */
   private inStep = true
   private readonly resumes = { fromHistory: 0, fromSnapshot: 0 }
+  /** After a resumed Welcome: the seq the replayed frames bring the replica to (then the replica is consistent again). */
+  private resumeTarget: number | null = null
   private schemaError: ClientError | null = null
   private readonly refresher: TokenRefresher
 
@@ -126,6 +128,11 @@ class Client {
       () => this.connection.off('message', onMessage),
       () => this.connection.off('close', onClose),
       this.replica.onGap(({ expected, got }) => this.lost(`gap: expected seq ${expected}, got ${got}`)),
+      this.replica.onApplied((seq) => {
+        if (this.resumeTarget === null || seq < this.resumeTarget) return
+        this.resumeTarget = null
+        this.reconnected(true)
+      }),
     )
   }
 
@@ -259,6 +266,7 @@ class Client {
     this.welcomes++
     this.session++
     this.inStep = true
+    this.resumeTarget = null
     this.identityValue = welcome.identity
     this.setToken(welcome.token)
     this.refresher.schedule(welcome.token)
@@ -279,8 +287,9 @@ class Client {
     this.replica.startSession(welcome, welcome.resumed)
     if (this.welcomes === 1) return
     if (welcome.resumed) {
-      // The server replays what we missed right after Welcome, and our subscriptions go on.
-      this.reconnected(true)
+      // The server replays what we missed right after Welcome (up to its seq), and our subscriptions go on.
+      if (this.replica.seq >= welcome.seq) this.reconnected(true)
+      else this.resumeTarget = welcome.seq
       return
     }
     // A fresh session: the server holds none of our rows. Subscribe again; rows it does not send again go once all are applied.

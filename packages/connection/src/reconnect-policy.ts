@@ -4,8 +4,9 @@ import { backoffDelay, DEFAULT_RECONNECT, type ReconnectOptions } from './backof
 export type CircuitState = 'closed' | 'open' | 'half-open'
 
 /**
- * When to try again after a socket ended: exponential backoff with full jitter whose level resets only after
- * a stable uptime (a flapping network keeps backing off), and a circuit breaker that stops retrying for an
+ * When to try again after a socket ended: at once the first time a connection that was up drops, then
+ * exponential backoff with full jitter whose level resets only after a stable uptime (a flapping network
+ * keeps backing off), and a circuit breaker that stops retrying for an
  * open period after many failed connects in a row, then lets one try through.
  *
  * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/ for full jitter
@@ -13,6 +14,8 @@ export type CircuitState = 'closed' | 'open' | 'half-open'
  */
 export class ReconnectPolicy {
   private level = 0
+  /** Whether the immediate retry of this backoff round was used. */
+  private retriedAtOnce = false
   private failures = 0
   private connectedAt: number | null = null
   private circuitState: CircuitState = 'closed'
@@ -56,7 +59,10 @@ export class ReconnectPolicy {
    */
   delay(now: number, welcomed: boolean): number {
     const stableMs = this.options?.stableAfterMs ?? DEFAULT_RECONNECT.stableAfterMs
-    if (this.connectedAt !== null && now - this.connectedAt >= stableMs) this.level = 0
+    if (this.connectedAt !== null && now - this.connectedAt >= stableMs) {
+      this.level = 0
+      this.retriedAtOnce = false
+    }
     this.connectedAt = null
     if (!welcomed) this.failures++
     const threshold = this.options?.breakerThreshold ?? DEFAULT_RECONNECT.breakerThreshold
@@ -64,6 +70,11 @@ export class ReconnectPolicy {
     if (!welcomed && (this.circuitState === 'half-open' || this.failures >= threshold)) {
       this.circuitState = 'open'
       return openMs
+    }
+    // A connection that was up gets one immediate retry (a blip should cost no backoff); then it backs off.
+    if (welcomed && this.level === 0 && !this.retriedAtOnce) {
+      this.retriedAtOnce = true
+      return 0
     }
     const wait = backoffDelay(this.level, this.options, this.random)
     this.level++
@@ -78,6 +89,7 @@ export class ReconnectPolicy {
   /** Forgets everything (a new `open()`). */
   reset(): void {
     this.level = 0
+    this.retriedAtOnce = false
     this.failures = 0
     this.connectedAt = null
     this.circuitState = 'closed'

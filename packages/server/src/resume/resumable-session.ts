@@ -1,6 +1,7 @@
 import type { Identity } from '../authenticator.js'
 import { FrameHistory, type HistoryBudget } from './frame-history.js'
 import { RecentRequests } from './recent-requests.js'
+import { updateSeqOf } from './update-seq.js'
 
 /** The socket side of a session: the connection currently carrying it. */
 export interface SessionSocket {
@@ -32,6 +33,8 @@ export class ResumableSession {
   private detachedAt: number | null = null
   /** The grace timer while detached. */
   graceTimer: unknown = null
+  /** The seq of the last TransactionUpdate written (the Welcome's seq before any): where a resumed replica ends up. */
+  streamSeq: number
 
   /**
    * @param id - the session id sent in Welcome (random, unguessable) and used as the replicator's client id
@@ -39,6 +42,7 @@ export class ResumableSession {
    * @param socket - the connection that opened it
    * @param history - bytes per session and the shared budget
    * @param recentRequests - requestIds remembered
+   * @param seq - the seq of the session's Welcome
    */
   constructor(
     readonly id: string,
@@ -46,7 +50,9 @@ export class ResumableSession {
     socket: SessionSocket,
     history: { readonly maxBytes: number; readonly budget: HistoryBudget },
     recentRequests: number,
+    seq: number,
   ) {
+    this.streamSeq = seq
     this.socketValue = socket
     this.lastConnectionId = socket.id
     this.history = new FrameHistory(history.maxBytes, history.budget)
@@ -71,6 +77,8 @@ export class ResumableSession {
   /** Numbers, records and sends (when attached) one frame. */
   write(frame: Uint8Array): void {
     this.history.push(frame)
+    const seq = updateSeqOf(frame)
+    if (seq !== null) this.streamSeq = seq
     this.socketValue?.sendFrame(frame)
   }
 

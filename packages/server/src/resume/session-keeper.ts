@@ -58,7 +58,7 @@ export class SessionKeeper {
       const own = named !== undefined && named.identity === auth.identity ? named : undefined
       const received = request.received
       if (own !== undefined && received !== undefined && this.registry.enabled && own.history.reaches(received)) {
-        this.resume(connection, auth, own, request.lastSeq, received)
+        this.resume(connection, auth, own, received)
         return
       }
       this.registry.counters.refused++
@@ -66,7 +66,7 @@ export class SessionKeeper {
       if (own !== undefined) this.end(own)
     }
     this.takeOver(connection, auth, null)
-    const session = this.registry.create(randomUUID(), auth.identity, connection)
+    const session = this.registry.create(randomUUID(), auth.identity, connection, this.host.replicator.seq)
     this.host.replicator.addClient(session.id, {
       send: (frame) => session.write(frame),
       canSend: () => session.canSend(),
@@ -116,7 +116,7 @@ export class SessionKeeper {
     this.registry.sweep()
   }
 
-  private resume(connection: ClientSession, auth: AuthResult, session: ResumableSession, lastSeq: number, received: number): void {
+  private resume(connection: ClientSession, auth: AuthResult, session: ResumableSession, received: number): void {
     const old = session.socket
     if (old !== null) {
       // A socket the server still holds for the session is half-open: the client is here now.
@@ -126,7 +126,8 @@ export class SessionKeeper {
     this.takeOver(connection, auth, session)
     this.registry.attach(session, connection)
     connection.resumable = session
-    this.host.welcome(connection, auth, session.id, true, lastSeq)
+    // Welcome's seq: where the client's replica ends up once the replayed frames are applied.
+    this.host.welcome(connection, auth, session.id, true, session.streamSeq)
     const frames = session.history.after(received)
     for (const frame of frames) connection.sendFrame(frame)
     connection.log.info({ sessionId: session.id, replayed: frames.length, received }, 'session resumed')

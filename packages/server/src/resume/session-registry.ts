@@ -55,8 +55,8 @@ export class SessionRegistry {
   }
 
   /** Opens a session on a connection. */
-  create(id: string, identity: Identity, socket: SessionSocket): ResumableSession {
-    const session = new ResumableSession(id, identity, socket, { maxBytes: this.options.historyBytes, budget: this.budget }, this.options.recentRequests)
+  create(id: string, identity: Identity, socket: SessionSocket, seq: number): ResumableSession {
+    const session = new ResumableSession(id, identity, socket, { maxBytes: this.options.historyBytes, budget: this.budget }, this.options.recentRequests, seq)
     this.sessions.set(id, session)
     return session
   }
