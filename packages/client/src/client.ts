@@ -271,7 +271,8 @@ class Client {
     this.setToken(welcome.token)
     this.refresher.schedule(welcome.token)
     try {
-      this.replica.setSchema(welcome.schema)
+      // A resumed Welcome carries no schema: the session's holds.
+      if (!welcome.resumed) this.replica.setSchema(welcome.schema)
     } catch (cause) {
       // The server's tables do not match ours: following it would corrupt the replica.
       this.schemaError = new ClientError('ERR_SCHEMA_MISMATCH', `the server's schema does not match the client's components: ${messageOf(cause)}`, {

@@ -101,7 +101,7 @@ export type ConnectionEvents = {
   transition: ConnectionTransition
   /** Health after each Pong. */
   health: ConnectionHealth
-  /** Every completed handshake (first connect and each reconnect). */
+  /** Every completed handshake (first connect and each reconnect); a resumed one with the session's schema filled in. */
   welcome: Welcome
   /** Server messages not consumed by the handshake or by `request`: TransactionUpdate, Error without a pending requestId, late answers... */
   message: ServerMessage

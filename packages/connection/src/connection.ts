@@ -247,8 +247,11 @@ class OrreryConnection implements Connection {
     this.dispatch(link, message)
   }
 
-  private onWelcome(link: SocketLink, welcome: Welcome): void {
+  private onWelcome(link: SocketLink, received: Welcome): void {
     clearTimeout(this.handshakeTimer)
+    // A resumed Welcome carries an empty schema: the session's first one holds.
+    const previous = this.lastWelcome
+    const welcome = received.resumed && previous !== null ? { ...received, schema: previous.schema } : received
     this.lastWelcome = welcome
     this.currentToken = welcome.token
     this.attempts = 0

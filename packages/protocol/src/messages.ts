@@ -122,7 +122,7 @@ export interface Welcome {
   readonly schema: SchemaDescription
   /** The last committed `seq`; the next TransactionUpdate has `prevSeq` equal to it. */
   readonly seq: number
-  /** `true` when the Hello's `resume` was honoured. */
+  /** `true` when the Hello's `resume` was honoured (then `schema` is empty: the session's first Welcome's holds). */
   readonly resumed: boolean
   /** The server tick at Welcome; each TransactionUpdate's `tickDelta` counts from the previous one. */
   readonly tick: number

@@ -62,6 +62,7 @@ export function createServer<R extends Record<string, ArgsSchema>>(options: Serv
 }
 
 const SHUTDOWN_REASON = 'server shutting down'
+const RESUMED_SCHEMA: SchemaDescription = { components: [], reducers: [] }
 
 class Host implements OrreryServer, SessionHost {
   readonly world: World
@@ -319,7 +320,8 @@ class Host implements OrreryServer, SessionHost {
       token: auth.token,
       sessionId,
       tickRate: this.options.tickRate ?? 20,
-      schema: this.schema,
+      // A resumed session keeps the schema of its first Welcome: no need to send it again.
+      schema: resumed ? RESUMED_SCHEMA : this.schema,
       seq,
       resumed,
       tick: this.replicator.flushedTick,
