@@ -1,4 +1,4 @@
-import { type ClientMessage, CloseCode, type DecodeLimits, encodeClientMessage, type ServerMessage, shouldReconnect, type Welcome } from '@orrery/protocol'
+import { type ClientMessage, CloseCode, type DecodeLimits, type ServerMessage, shouldReconnect, type Welcome } from '@orrery/protocol'
 import mitt, { type Emitter, type EventType } from 'mitt'
 import { DEFAULT_RECONNECT } from './backoff.js'
 import { ClientHeartbeat } from './client-heartbeat.js'
@@ -7,9 +7,8 @@ import { ConnectionMachine } from './connection-machine.js'
 import type { Connection, ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionStats } from './connection-types.js'
 import { Handshake } from './handshake.js'
 import { type ConnectionHealth, LinkHealth } from './link-health.js'
-import { Outbox } from './outbox.js'
-import { PendingRequests } from './pending-requests.js'
 import { ReconnectPolicy } from './reconnect-policy.js'
+import { RequestDesk } from './request-desk.js'
 import { RetryTriggers } from './retry-triggers.js'
 import { SocketLink, type TrafficCounters } from './socket-link.js'
 import { resolveWebSocket } from './websocket-like.js'
@@ -37,7 +36,8 @@ const createEmitter = ((mitt as unknown as { default?: EmitterFactory }).default
 
 /**
  * Wires the parts of a connection: the state machine, the socket of the moment (its handshake and
- * heartbeat), the reconnect policy, the requests in flight and the outbox. Each part has its own file.
+ * heartbeat), the reconnect policy, and the request desk (requests in flight and the outbox). Each part
+ * has its own file.
  */
 class OrreryConnection implements Connection {
   private readonly emitter = createEmitter<ConnectionEvents>()
@@ -45,10 +45,9 @@ class OrreryConnection implements Connection {
     this.emitter.emit('transition', transition)
     this.emitter.emit('state', transition.to)
   })
-  private readonly pending = new PendingRequests()
   private readonly linkHealth = new LinkHealth()
   private readonly policy: ReconnectPolicy
-  private readonly outbox: Outbox
+  private readonly desk: RequestDesk
   private readonly triggers: RetryTriggers
   private readonly limits: DecodeLimits
   private readonly counters: TrafficCounters = { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 }
@@ -77,7 +76,7 @@ class OrreryConnection implements Connection {
     this.currentToken = options.token ?? null
     this.limits = { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES, ...options.decodeLimits }
     this.policy = new ReconnectPolicy(options.reconnect, options.random ?? Math.random)
-    this.outbox = new Outbox(options.outboxBytes ?? DEFAULT_OUTBOX_BYTES)
+    this.desk = new RequestDesk(options.outboxBytes ?? DEFAULT_OUTBOX_BYTES, options.requestTimeoutMs ?? 10_000)
     this.triggers = new RetryTriggers(() => this.retryNow())
   }
 
@@ -131,9 +130,8 @@ class OrreryConnection implements Connection {
   }
 
   close(code: number = CloseCode.Normal, reason = ''): Promise<void> {
-    this.stop()
+    this.stop(() => new ConnectionError('ERR_CLOSED', 'the connection was closed'))
     this.failOpening(new ConnectionError('ERR_CLOSED', 'the connection was closed'))
-    this.pending.rejectAll(() => new ConnectionError('ERR_CLOSED', 'the connection was closed'))
     this.machine.to('disconnected', 'close()')
     const link = this.link
     if (link === null) return Promise.resolve()
@@ -157,36 +155,17 @@ class OrreryConnection implements Connection {
   }
 
   send(message: ClientMessage): void {
-    const link = this.link
-    if (this.state === 'connected' && link !== null) {
-      link.write(message)
-      return
+    if (this.state !== 'connected' && this.state !== 'reconnecting') {
+      throw new ConnectionError('ERR_NOT_CONNECTED', `cannot send ${message.type} while ${this.state}`)
     }
-    if (this.state === 'reconnecting') {
-      this.outbox.push(message, encodeClientMessage(message))
-      return
-    }
-    throw new ConnectionError('ERR_NOT_CONNECTED', `cannot send ${message.type} while ${this.state}`)
+    this.desk.send(this.state === 'connected' ? this.link : null, message)
   }
 
   request<T extends ServerMessage = ServerMessage>(build: (requestId: number) => ClientMessage, timeoutMs?: number): Promise<T> {
     if (this.state !== 'connected' && this.state !== 'reconnecting') {
       return Promise.reject(new ConnectionError('ERR_NOT_CONNECTED', `cannot send a request while ${this.state}`))
     }
-    const id = this.pending.allocate()
-    const message = build(id)
-    if (!('requestId' in message) || message.requestId !== id) {
-      return Promise.reject(new ConnectionError('ERR_PROTOCOL', `${message.type} must carry the requestId ${id} it was built with`))
-    }
-    return new Promise<T>((resolve, reject) => {
-      const queued = this.state === 'reconnecting'
-      this.pending.add(id, timeoutMs ?? this.options.requestTimeoutMs ?? 10_000, resolve as (m: ServerMessage) => void, reject, message, !queued)
-      try {
-        this.send(message)
-      } catch (error) {
-        this.pending.reject(id, error as ConnectionError)
-      }
-    })
+    return this.desk.request<T>(this.state === 'connected' ? this.link : null, build, timeoutMs)
   }
 
   // ---- one socket: open, handshake, messages, end ----
@@ -258,31 +237,19 @@ class OrreryConnection implements Connection {
     this.welcomes++
     this.connectedAt = performance.now()
     this.policy.connected(this.connectedAt)
-    if (welcome.resumed) {
-      // The server ignores the requests it saw already; their answers are in the replayed frames.
-      for (const message of this.pending.messages()) link.write(message)
-    } else {
-      this.framesOfSession = 0
-      this.pending.rejectSent(() => new ConnectionError('ERR_DISCONNECTED', 'the connection dropped and the session was not resumed: the request may or may not have run'))
-    }
-    for (const { message, bytes } of this.outbox.take()) {
-      link.writeBytes(bytes, message.type)
-      if ('requestId' in message && typeof message.requestId === 'number') this.pending.markSent(message.requestId)
-    }
+    if (!welcome.resumed) this.framesOfSession = 0
+    this.desk.welcomed(link, welcome.resumed)
     this.machine.to('connected', welcome.resumed ? 'welcome (resumed)' : 'welcome')
-    this.heartbeat = new ClientHeartbeat(
-      this.options.pingIntervalMs ?? 2_000,
-      this.options.heartbeatTimeoutMs ?? 3 * (this.options.pingIntervalMs ?? 2_000) + 1_000,
-      this.linkHealth,
-      (clientTime) => {
-        if (link.isOpen) link.write({ type: 'Ping', clientTime })
-      },
-      () => {
-        const timeout = this.options.heartbeatTimeoutMs ?? 3 * (this.options.pingIntervalMs ?? 2_000) + 1_000
-        this.emitter.emit('error', new ConnectionError('ERR_TIMEOUT', `nothing received for ${timeout} ms`))
-        link.drop(CloseCode.ProtocolError, 'heartbeat timeout')
-      },
-    )
+    const pingMs = this.options.pingIntervalMs ?? 2_000
+    const silentMs = this.options.heartbeatTimeoutMs ?? 3 * pingMs + 1_000
+    const ping = (clientTime: number): void => {
+      if (link.isOpen) link.write({ type: 'Ping', clientTime })
+    }
+    this.heartbeat = new ClientHeartbeat(pingMs, silentMs, this.linkHealth, ping, () => {
+      // Nothing at all for so long: a half-open socket. Replace it (the session resumes on the next one).
+      this.emitter.emit('error', new ConnectionError('ERR_TIMEOUT', `nothing received for ${silentMs} ms`))
+      link.drop(CloseCode.ProtocolError, 'heartbeat timeout')
+    })
     this.heartbeat.start()
     this.emitter.emit('welcome', welcome)
     const opening = this.opening
@@ -291,34 +258,17 @@ class OrreryConnection implements Connection {
   }
 
   private dispatch(link: SocketLink, message: ServerMessage): void {
-    switch (message.type) {
-      case 'Pong':
-        this.linkHealth.ponged(message.clientTime, performance.now())
-        this.emitter.emit('health', this.health)
-        return
-      case 'TokenRefreshed':
-        this.currentToken = message.token
-        if (this.pending.resolve(message.requestId, message)) return
-        break
-      case 'ReducerResult':
-      case 'SubscribeApplied':
-      case 'Unsubscribed':
-        if (this.pending.resolve(message.requestId, message)) return
-        break
-      case 'Error':
-        if (message.requestId !== null) {
-          const error = new ConnectionError('ERR_REMOTE', message.message, { remoteCode: message.code })
-          if (this.pending.reject(message.requestId, error)) return
-        }
-        break
-      case 'Challenge':
-      case 'Welcome':
-        this.protocolFailure(link, new ConnectionError('ERR_PROTOCOL', `unexpected ${message.type} after the handshake`))
-        return
-      default:
-        break
+    if (message.type === 'Pong') {
+      this.linkHealth.ponged(message.clientTime, performance.now())
+      this.emitter.emit('health', this.health)
+      return
     }
-    this.emitter.emit('message', message)
+    if (message.type === 'Challenge' || message.type === 'Welcome') {
+      this.protocolFailure(link, new ConnectionError('ERR_PROTOCOL', `unexpected ${message.type} after the handshake`))
+      return
+    }
+    if (message.type === 'TokenRefreshed') this.currentToken = message.token
+    if (!this.desk.answer(message)) this.emitter.emit('message', message)
   }
 
   private protocolFailure(link: SocketLink, error: ConnectionError): void {
@@ -338,9 +288,7 @@ class OrreryConnection implements Connection {
     this.linkHealth.socketEnded()
     this.lastFailure = `closed ${code}${reason === '' ? '' : ` ${reason}`}`
     // With resume, requests wait for the next Welcome: sent again if it resumes, failed if not.
-    if (this.options.resume === undefined || this.stopped) {
-      this.pending.rejectSent(() => new ConnectionError('ERR_DISCONNECTED', `the connection dropped (${code})`, { closeCode: code }))
-    }
+    if (this.options.resume === undefined || this.stopped) this.desk.dropped(code)
     this.emitter.emit('close', { code, reason })
     if (this.stopped) {
       const waiters = this.closeWaiters
@@ -353,8 +301,7 @@ class OrreryConnection implements Connection {
       this.currentToken = null
     }
     if (code === CloseCode.Normal) {
-      this.stop()
-      this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', 'the server closed the connection', { closeCode: code }))
+      this.stop(() => new ConnectionError('ERR_DISCONNECTED', 'the server closed the connection', { closeCode: code }))
       this.machine.to('disconnected', 'the server closed with 1000')
       this.failOpening(new ConnectionError('ERR_CLOSED', 'the server closed the connection', { closeCode: code }))
       return
@@ -395,18 +342,17 @@ class OrreryConnection implements Connection {
   }
 
   private giveUp(error: ConnectionError): void {
-    this.stop()
+    this.stop(() => new ConnectionError('ERR_DISCONNECTED', `the connection gave up: ${error.message}`))
     this.lastFailure = error.message
     const link = this.link
     if (link !== null) link.drop(CloseCode.Normal, 'giving up')
     this.machine.to('failed', `gave up: ${error.message}`)
-    this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', `the connection gave up: ${error.message}`))
     this.emitter.emit('error', error)
     this.failOpening(error)
   }
 
-  /** No more sockets: timers off, outbox emptied (its requests are rejected with the pending ones). */
-  private stop(): void {
+  /** No more sockets: timers off, every request fails with `error()` and the outbox is emptied. */
+  private stop(error: () => ConnectionError): void {
     this.stopped = true
     this.generation++
     clearTimeout(this.reconnectTimer)
@@ -414,7 +360,7 @@ class OrreryConnection implements Connection {
     this.reconnectTimer = undefined
     this.heartbeat?.stop()
     this.triggers.remove()
-    this.outbox.take()
+    this.desk.stopped(error)
   }
 
   private failOpening(error: ConnectionError): void {
