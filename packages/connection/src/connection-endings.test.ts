@@ -99,6 +99,21 @@ describe('endings and retries (fake clock)', () => {
     expect(third.sent.filter((m) => m.type === 'CallReducer')).toEqual([])
   })
 
+  it('queues what is sent on a socket already closing (its close event on the way) for the next Welcome', async () => {
+    void start({ resume: () => ({ sessionId: 's', lastSeq: 0 }) })
+    const first = await handshake()
+    first.readyState = 2
+    const call = connection.request((requestId) => ({ type: 'CallReducer', requestId, reducer: 'move', args: [1] }))
+    expect(first.sent.filter((m) => m.type === 'CallReducer')).toEqual([])
+    first.serverClose(1006)
+    await vi.advanceTimersByTimeAsync(10)
+    const second = await handshake({ ...welcome, resumed: true })
+    const sent = second.sent.filter((m) => m.type === 'CallReducer')
+    expect(sent).toHaveLength(1)
+    second.serverSend({ type: 'ReducerResult', requestId: (sent[0] as { requestId: number }).requestId, ok: true, value: 7 })
+    expect(await call).toMatchObject({ ok: true, value: 7 })
+  })
+
   it('opens the circuit breaker after failed connects in a row, then lets one try through', async () => {
     void start({ reconnect: { initialDelayMs: 10, maxDelayMs: 10, breakerThreshold: 2, breakerOpenMs: 5_000 } })
     await vi.advanceTimersByTimeAsync(0)

@@ -144,7 +144,7 @@ export interface Connection {
    */
   reconnect(reason?: string): void
   /**
-   * Sends one message; while reconnecting it waits in the outbox for the next Welcome.
+   * Sends one message; while reconnecting (or on a socket already closing) it waits in the outbox for the next Welcome.
    * @throws ConnectionError `ERR_NOT_CONNECTED` when the state is not 'connected' or 'reconnecting'; `ERR_OUTBOX_FULL` when reconnecting and the outbox has no room
    */
   send(message: ClientMessage): void

@@ -26,13 +26,19 @@ export class RequestDesk {
   }
 
   /**
-   * Sends a message on the open link, or queues it while reconnecting (`link` null).
+   * Sends a message on the link when it is open; else (reconnecting, or a socket already closing whose close
+   * event is on its way) queues it for the next Welcome.
    *
-   * @throws ConnectionError `ERR_OUTBOX_FULL` when it must queue and does not fit; `ERR_NOT_CONNECTED` from the link
+   * @returns whether it went out now
+   * @throws ConnectionError `ERR_OUTBOX_FULL` when it must queue and does not fit
    */
-  send(link: SocketLink | null, message: ClientMessage): void {
-    if (link !== null) link.write(message)
-    else this.outbox.push(message, encodeClientMessage(message))
+  send(link: SocketLink | null, message: ClientMessage): boolean {
+    if (link?.isOpen === true) {
+      link.write(message)
+      return true
+    }
+    this.outbox.push(message, encodeClientMessage(message))
+    return false
   }
 
   /**
@@ -47,7 +53,7 @@ export class RequestDesk {
       return Promise.reject(new ConnectionError('ERR_PROTOCOL', `${message.type} must carry the requestId ${id} it was built with`))
     }
     return new Promise<T>((resolve, reject) => {
-      this.pending.add(id, timeoutMs ?? this.defaultTimeoutMs, resolve as (m: ServerMessage) => void, reject, message, link !== null)
+      this.pending.add(id, timeoutMs ?? this.defaultTimeoutMs, resolve as (m: ServerMessage) => void, reject, message, link?.isOpen === true)
       try {
         this.send(link, message)
       } catch (error) {
