@@ -4,7 +4,7 @@ import { type Area, type ArgsSchema, CloseCode, type ReducerResult, type ServerM
 import { createReplica, type Replica, SyncError } from '@orrery/sync'
 import { ClientError } from './client-error.js'
 import type { ComponentList, ConnectOptions, OrreryClient, ReconnectInfo, Subscription, SubscriptionSpec } from './client-types.js'
-import { createKeyAuth } from './key-auth.js'
+import { createKeyAuth, createKeyEarlyAuth } from './key-auth.js'
 import { createReducers, type Reducers } from './reducer-proxy.js'
 import { SlidingRate } from './sliding-rate.js'
 import { createTable, type Table } from './table.js'
@@ -241,7 +241,11 @@ class Client {
     if (o.WebSocket !== undefined) out.WebSocket = o.WebSocket
     if (o.reconnect !== undefined) out.reconnect = o.reconnect
     if (o.auth !== undefined) out.auth = o.auth
-    else if (o.identity !== undefined) out.auth = createKeyAuth(o.identity, o.url, o.now === undefined ? {} : { now: o.now })
+    else if (o.identity !== undefined) {
+      out.auth = createKeyAuth(o.identity, o.url, o.now === undefined ? {} : { now: o.now })
+      // A token with life left goes right behind Hello: a reconnect saves a round trip.
+      out.earlyAuth = createKeyEarlyAuth(o.now === undefined ? {} : { now: o.now })
+    }
     if (o.requestTimeoutMs !== undefined) out.requestTimeoutMs = o.requestTimeoutMs
     if (o.handshakeTimeoutMs !== undefined) out.handshakeTimeoutMs = o.handshakeTimeoutMs
     if (o.pingIntervalMs !== undefined) out.pingIntervalMs = o.pingIntervalMs

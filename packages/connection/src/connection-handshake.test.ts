@@ -179,3 +179,44 @@ describe('handshake edge cases (fake socket)', () => {
     expect(connection.state).toBe('reconnecting')
   })
 })
+
+describe('a token answer behind Hello (fake socket)', () => {
+  beforeEach(() => {
+    FakeWebSocket.instances.length = 0
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] })
+  })
+  afterEach(async () => {
+    await connection.close()
+    vi.useRealTimers()
+  })
+
+  it('sends Authenticate with the token right behind Hello and only acknowledges the Challenge', async () => {
+    const opening = start({ token: 'old' })
+    const socket = await openSocket()
+    expect(socket.sent.map((m) => m.type)).toEqual(['Hello', 'Authenticate'])
+    expect(socket.sent[1]).toEqual({ type: 'Authenticate', method: 'token', credential: 'old' })
+    socket.serverSend(challenge)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(socket.sent.filter((m) => m.type === 'Authenticate')).toHaveLength(1)
+    socket.serverSend(welcome)
+    expect(await opening).toEqual(welcome)
+  })
+
+  it('waits for the Challenge after a server refused the early answer with 4008', async () => {
+    void start({ token: 'old' })
+    const first = await openSocket()
+    first.serverClose(CloseCode.UnexpectedMessage, 'Authenticate is not allowed before the handshake completes')
+    await vi.advanceTimersByTimeAsync(10)
+    const second = await openSocket()
+    expect(second.sent.map((m) => m.type)).toEqual(['Hello'])
+    second.serverSend(challenge)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(second.sent.map((m) => m.type)).toEqual(['Hello', 'Authenticate'])
+  })
+
+  it('leaves a custom auth seam to the Challenge unless earlyAuth says otherwise', async () => {
+    void start({ token: 'old', auth: () => ({ method: 'token', credential: 'old' }) })
+    const socket = await openSocket()
+    expect(socket.sent.map((m) => m.type)).toEqual(['Hello'])
+  })
+})

@@ -17,6 +17,8 @@ interface Model {
   socket: SocketPhase
   attempts: number
   sockets: number
+  /** Whether a Welcome gave the connection a token. */
+  token: boolean
 }
 interface Real {
   connection: Connection
@@ -109,10 +111,12 @@ class Handshake implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     const s = socket()
     s.serverOpen()
-    expect(s.sent.at(-1)).toMatchObject({ type: 'Hello', protocolVersion: PROTOCOL_VERSION })
+    expect(s.sent[0]).toMatchObject({ type: 'Hello', protocolVersion: PROTOCOL_VERSION })
+    // With a token from an earlier Welcome, Authenticate goes right behind Hello; else after the Challenge.
+    expect(s.sent.slice(1).map((x) => x.type)).toEqual(m.token ? ['Authenticate'] : [])
     s.serverSend({ type: 'Challenge', nonce: new Uint8Array(32), methods: ['anonymous', 'token'] })
     await flush()
-    expect(s.sent.at(-1)).toMatchObject({ type: 'Authenticate' })
+    expect(s.sent.filter((x) => x.type === 'Authenticate')).toHaveLength(1)
     const before = s.sent.length
     s.serverSend(welcome)
     // What was queued while reconnecting goes out once, in order, right after the Welcome.
@@ -122,6 +126,7 @@ class Handshake implements fc.AsyncCommand<Model, Real> {
     for (const p of queued) p.queued = false
     m.state = 'connected'
     m.socket = 'ready'
+    m.token = true
     m.attempts = 0
     expect(r.connection.state).toBe('connected')
     expect(r.connection.attempt).toBe(0)
@@ -269,7 +274,7 @@ describe('connection state machine (model-based)', () => {
         })
         const real: Real = { connection, pending: [], transitions: [] }
         connection.on('transition', ({ from, to }) => real.transitions.push({ from, to }))
-        const model: Model = { state: 'disconnected', socket: 'none', attempts: 0, sockets: 0 }
+        const model: Model = { state: 'disconnected', socket: 'none', attempts: 0, sockets: 0, token: false }
         try {
           await fc.asyncModelRun(() => ({ model, real }), cmds)
           // Every state change was reported, each from the state the one before led to.

@@ -59,6 +59,13 @@ export interface ConnectionOptions {
   /** The auth seam: answers the Challenge. Default: 'token' with the known token, else 'anonymous'. */
   readonly auth?: (challenge: AuthChallenge) => Promise<AuthAnswer> | AuthAnswer
   /**
+   * An answer to send right behind Hello, before the Challenge, to save a round trip: only method 'token'
+   * (signatures need the Challenge's nonce). Return null to wait for the Challenge. Default: with the default
+   * `auth`, the known token; with a custom `auth`, none. After a server closes such a handshake with 4008
+   * (a server older than 2.1), the connection stops sending it early.
+   */
+  readonly earlyAuth?: (token: string | null) => AuthAnswer | null
+  /**
    * Asked before each Hello; `null` for a fresh session. With this option, requests in flight when a socket
    * drops stay pending: after a resumed Welcome they are sent again (the server ignores those it saw), after
    * a fresh one they fail with `ERR_DISCONNECTED` (they may or may not have run).

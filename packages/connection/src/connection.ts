@@ -4,7 +4,7 @@ import { DEFAULT_RECONNECT } from './backoff.js'
 import { ClientHeartbeat } from './client-heartbeat.js'
 import { ConnectionError } from './connection-error.js'
 import { ConnectionMachine } from './connection-machine.js'
-import type { Connection, ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionStats } from './connection-types.js'
+import type { AuthAnswer, Connection, ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionStats } from './connection-types.js'
 import { Handshake } from './handshake.js'
 import { type ConnectionHealth, LinkHealth } from './link-health.js'
 import { ReconnectPolicy } from './reconnect-policy.js'
@@ -65,6 +65,8 @@ class OrreryConnection implements Connection {
   private welcomes = 0
   private connectedAt = 0
   private lastFailure: string | null = null
+  /** A server refused an Authenticate sent behind Hello (4008): wait for the Challenge from now on. */
+  private earlyRefused = false
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -197,6 +199,7 @@ class OrreryConnection implements Connection {
       auth: this.options.auth,
       token: () => this.currentToken,
       resume: () => this.resumePoint(),
+      earlyAnswer: () => this.earlyAnswer(),
       welcome: (welcome) => this.onWelcome(link, welcome),
       fail: (error) => this.giveUp(error),
       protocolError: (error) => this.protocolFailure(link, error),
@@ -207,6 +210,13 @@ class OrreryConnection implements Connection {
       this.emitter.emit('error', new ConnectionError('ERR_HANDSHAKE', `no Welcome within ${handshakeMs} ms`))
       link.drop(CloseCode.HandshakeTimeout, 'handshake timeout')
     }, handshakeMs)
+  }
+
+  private earlyAnswer(): AuthAnswer | null {
+    if (this.earlyRefused || this.currentToken === null) return null
+    const early = this.options.earlyAuth
+    if (early !== undefined) return early(this.currentToken)
+    return this.options.auth === undefined ? { method: 'token', credential: this.currentToken } : null
   }
 
   private resumePoint(): ReturnType<NonNullable<ConnectionOptions['resume']>> {
@@ -280,6 +290,7 @@ class OrreryConnection implements Connection {
   private socketGone(link: SocketLink, code: number, reason: string): void {
     if (link !== this.link) return
     const welcomed = this.handshake?.done === true
+    if (code === CloseCode.UnexpectedMessage && !welcomed && this.handshake?.pipelined === true) this.earlyRefused = true
     this.link = null
     this.handshake = null
     clearTimeout(this.handshakeTimer)

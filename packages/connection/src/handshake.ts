@@ -12,6 +12,8 @@ export interface HandshakeHost {
   token(): string | null
   /** Where to resume, or null (may throw: the handshake then fails). */
   resume(): ResumeInfo | null
+  /** A token answer to send right behind Hello (before the Challenge), or null to wait for the Challenge. */
+  earlyAnswer(): AuthAnswer | null
   /** Welcome arrived. */
   welcome(welcome: Welcome): void
   /** The handshake cannot succeed whatever the retries (the auth or resume seam threw). */
@@ -22,11 +24,12 @@ export interface HandshakeHost {
   remoteError(error: ConnectionError): void
 }
 
-type Phase = 'opening' | 'challenge' | 'auth' | 'welcome' | 'done'
+type Phase = 'opening' | 'challenge' | 'early' | 'auth' | 'welcome' | 'done'
 
 /**
  * The handshake on one socket: Hello (version, token, resume point) → Challenge → Authenticate (through the
- * auth seam) → Welcome, each step only in its place.
+ * auth seam) → Welcome, each step only in its place. With a token to present, Authenticate may go right
+ * behind Hello (2.1), which saves a round trip: the Challenge that follows is then only acknowledged.
  */
 export class Handshake {
   private phase: Phase = 'opening'
@@ -45,6 +48,13 @@ export class Handshake {
     return this.phase === 'done'
   }
 
+  /** Whether Authenticate went out behind Hello, before the Challenge. */
+  get pipelined(): boolean {
+    return this.early
+  }
+
+  private early = false
+
   /** The socket opened: say Hello. */
   opened(): void {
     let resume: ResumeInfo | null
@@ -56,12 +66,21 @@ export class Handshake {
     }
     this.phase = 'challenge'
     this.link.write({ type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: this.host.token(), resume })
+    const answer = this.host.earlyAnswer()
+    if (answer === null) return
+    this.early = true
+    this.phase = 'early'
+    this.link.write({ type: 'Authenticate', method: answer.method, credential: answer.credential })
   }
 
   /** A server message before Welcome. */
   receive(message: ServerMessage): void {
     if (message.type === 'Error') {
       this.host.remoteError(new ConnectionError('ERR_HANDSHAKE', message.message, { remoteCode: message.code }))
+      return
+    }
+    if (this.phase === 'early' && message.type === 'Challenge') {
+      this.phase = 'welcome'
       return
     }
     if (this.phase === 'challenge' && message.type === 'Challenge') {

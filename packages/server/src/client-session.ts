@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import {
+  type Authenticate,
   type CallReducer,
   type ClientMessage,
   CloseCode,
@@ -87,6 +88,8 @@ export class ClientSession {
   private identityValue: Identity | null = null
   private nonce: Uint8Array | null = null
   private hello: Hello | null = null
+  /** An Authenticate with a token that came before the Challenge went out (pipelined behind Hello). */
+  private early: Authenticate | null = null
   private handshakeTimer: ReturnType<typeof setTimeout> | null
   private terminateTimer: ReturnType<typeof setTimeout> | null = null
   private readonly expiry: TokenExpiryTimer
@@ -356,6 +359,11 @@ export class ClientSession {
       void this.onAuthenticate(message.method, message.credential)
       return
     }
+    // A token answer may come right behind Hello (2.1): it is taken once the Challenge is out.
+    if (this.state === 'authenticating' && this.nonce === null && this.early === null && message.type === 'Authenticate' && message.method === 'token') {
+      this.early = message
+      return
+    }
     if (this.state === 'ready') {
       // A request sent again after a resume: its answer is in the session's stream already.
       if (requestId !== null && message.type !== 'Ping' && !this.host.firstRequest(this, requestId)) return
@@ -410,6 +418,15 @@ export class ClientSession {
     this.nonce = this.host.authenticator.createNonce?.() ?? randomBytes(32)
     this.state = 'challenged'
     this.send({ type: 'Challenge', nonce: this.nonce, methods: this.host.authenticator.methods })
+    const early = this.early
+    this.early = null
+    if (early === null) return
+    // A server that takes no tokens refuses the early token as a stale one: the client signs in next time.
+    if (!this.host.authenticator.methods.includes('token')) {
+      this.fail('ERR_AUTH_FAILED', 'this server takes no tokens; answer the Challenge', CloseCode.TokenRefused)
+      return
+    }
+    void this.onAuthenticate(early.method, early.credential)
   }
 
   private async onAuthenticate(method: AuthMethod, credential: string | Uint8Array | null): Promise<void> {

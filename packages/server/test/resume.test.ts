@@ -3,7 +3,8 @@ import type { Entity } from '@orrery/ecs'
 import { createFaultProxy, type FaultProxy } from '@orrery/tooling-chaos'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAnonymousAuthenticator, createMemoryCommitLog, createServer, type OrreryServer } from '../src/index.js'
-import { components, createTestModule, dump, eventually, type HookLog, Position, reducerSchemas, startServer, stepUntil, Tag } from './helpers.js'
+import { CloseCode, PROTOCOL_VERSION } from '@orrery/protocol'
+import { components, createTestModule, dump, eventually, type HookLog, Position, RawClient, reducerSchemas, startServer, stepUntil, Tag } from './helpers.js'
 
 type TestClient = OrreryClient<typeof components, typeof reducerSchemas>
 
@@ -271,5 +272,32 @@ describe('bad networks', () => {
     await expect(stepUntil(server, attempt)).rejects.toMatchObject({ code: 'ERR_CONNECT_FAILED' })
     // 'failed' is terminal: no timer is left that could connect again.
     expect(proxy.accepted).toBe(1)
+  })
+})
+
+describe('a token answer behind Hello', () => {
+  it('is taken once the Challenge is out: a reconnect with a token costs one round trip less', async () => {
+    const { server, url } = await startServer()
+    servers.push(server)
+    const first = await RawClient.open(url)
+    const welcome = await first.handshake()
+    await first.close()
+    const second = await RawClient.open(url)
+    second.send({ type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: welcome.token, resume: null })
+    second.send({ type: 'Authenticate', method: 'token', credential: welcome.token })
+    expect((await second.next('Welcome')).identity).toBe(welcome.identity)
+    expect(second.messages.map((m) => m.type)).toEqual(['Challenge', 'Welcome'])
+    await second.close()
+  })
+
+  it('is refused like a stale token by a server that takes no tokens', async () => {
+    const { server, url } = await startServer({
+      authenticator: { methods: ['anonymous'], authenticate: () => ({ identity: 'x', token: 't' }), issueToken: () => 't' },
+    })
+    servers.push(server)
+    const raw = await RawClient.open(url)
+    raw.send({ type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: 't', resume: null })
+    raw.send({ type: 'Authenticate', method: 'token', credential: 't' })
+    expect((await raw.closed).code).toBe(CloseCode.TokenRefused)
   })
 })
