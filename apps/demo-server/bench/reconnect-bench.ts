@@ -14,6 +14,8 @@ export interface ReconnectScenario {
   readonly resume: boolean
   /** Cuts to measure. */
   readonly cuts: number
+  /** Bots moving the world meanwhile. Default 2. */
+  readonly bots?: number
 }
 
 /** What one configuration measured. */
@@ -35,7 +37,7 @@ export interface ReconnectResult extends ReconnectScenario {
  * Measures reconnects of one client of the Blackholio world through the fault proxy: each cut drops its
  * link, and the time runs until the client says its replica is consistent again (`onReconnect`: the
  * replayed frames applied, or the fresh rows diffed in and the stale ones deleted).
- * Two bots keep the world moving. The client's reconnect policy treats every cut as the first drop of a
+ * Bots (two by default) keep the world moving. The client's reconnect policy treats every cut as the first drop of a
  * stable connection (an immediate retry): the cuts are measured one by one, not as a flapping network.
  *
  * @param scenario - RTT, resume on or off, number of cuts
@@ -57,7 +59,7 @@ export async function measureReconnects(scenario: ReconnectScenario): Promise<Re
   const ticker = setInterval(() => server.step(), 50)
   const proxy = await createFaultProxy({ targetPort: port, delayMs: scenario.rttMs / 2 })
   const url = `ws://127.0.0.1:${proxy.port}`
-  const bots = await runBots({ url: `ws://127.0.0.1:${port}`, count: 2, bot: { prediction: false } })
+  const bots = await runBots({ url: `ws://127.0.0.1:${port}`, count: scenario.bots ?? 2, bot: { prediction: false } })
   if (bots.failures.length > 0) throw new Error(`bots failed: ${bots.failures.join('; ')}`)
   let client: OrreryClient<typeof liveComponents, typeof reducers> | null = null
   const times: number[] = []
