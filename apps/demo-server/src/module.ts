@@ -128,6 +128,8 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
     name: 'blackholio',
     components: liveComponents,
     serverComponents: [...loggedOutComponents, ...serverComponents],
+    // Circles move every tick among hundreds of food entities at rest.
+    frequent: [Circle],
     reducers: {
       enterGame: defineReducer(reducers.enterGame, (ctx, { name }) => spawnedAt(ctx.world, enterGame(ctx.world, ctx.sender, name, ctx.timestamp))),
       updatePlayerInput: defineReducer(reducers.updatePlayerInput, (ctx, { dirX, dirY }) => {

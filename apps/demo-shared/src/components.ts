@@ -27,7 +27,7 @@ export const DIRECTION_STEP = 1 / 256
 export const Body = defineComponent(
   'Body',
   { x: 'f32', y: 'f32', mass: 'u32' },
-  { spatial: { x: 'x', y: 'y', cellSize: BODY_GRID_CELL_SIZE }, quantize: { x: POSITION_STEP, y: POSITION_STEP } },
+  { spatial: { x: 'x', y: 'y', cellSize: BODY_GRID_CELL_SIZE }, quantize: { x: POSITION_STEP, y: POSITION_STEP, mass: 1 } },
 )
 
 /**

@@ -5,6 +5,9 @@ import { connect } from './client.js'
 import { ClientError } from './client-error.js'
 import { ScriptedServer, type ScriptedSession, transactionUpdate as update } from './test-utils/scripted-server.js'
 
+/** A run's head: count · 2^fields + mask (docs/protocol.md §7). */
+const run = (mask: number, count: number, fields: number): number => count * 2 ** fields + mask
+
 const Body = defineComponent('Body', { x: 'f64', y: 'f64' })
 const Tag = defineComponent('Tag', { label: 'string' })
 const components = { Body, Tag }
@@ -133,13 +136,13 @@ describe('keeping the replica in server order', () => {
     const subscribing = client.subscribe(['Tag'])
     const sub = await session.next('Subscribe', 1)
     session.send(
-      update(5, 6, [{ tableId: 0, inserts: [], updates: [0b01, 1, 1, 11], deletes: [] }]),
+      update(5, 6, [{ tableId: 0, inserts: [], updates: [run(0b01, 1, 2), 1, 11], deletes: [] }]),
       // The new subscription's rows come as inserts, for the bound handle, before its SubscribeApplied.
       update(6, 9, [{ tableId: 1, inserts: [1, 'a'], updates: [], deletes: [] }]),
       { type: 'SubscribeApplied', requestId: sub.requestId, queryId: sub.queryId, seq: 9 },
       update(9, 10, [
-        { tableId: 0, inserts: [], updates: [0b10, 1, 1, 21], deletes: [] },
-        { tableId: 1, inserts: [], updates: [0b1, 1, 1, 'b'], deletes: [] },
+        { tableId: 0, inserts: [], updates: [run(0b10, 1, 2), 1, 21], deletes: [] },
+        { tableId: 1, inserts: [], updates: [run(0b1, 1, 1), 1, 'b'], deletes: [] },
       ]),
     )
     await subscribing
@@ -219,7 +222,7 @@ describe('failures nobody awaits', () => {
     client.db.Body.onUpdate(() => {
       throw new Error('listener bug')
     })
-    session.send(update(5, 6, [{ tableId: 0, inserts: [], updates: [0b01, 1, 1, 2], deletes: [] }]))
+    session.send(update(5, 6, [{ tableId: 0, inserts: [], updates: [run(0b01, 1, 2), 1, 2], deletes: [] }]))
     await until(() => errors.length === 1)
     expect(errors[0]).toMatchObject({ code: 'ERR_SYNC_FAILED' })
     expect(client.stats().seq).toBe(6)
@@ -236,7 +239,7 @@ describe('failures nobody awaits', () => {
     // A valid Body update followed by a table that does not exist: refused whole.
     session.send(
       update(5, 6, [
-        { tableId: 0, inserts: [], updates: [0b01, 1, 1, 99], deletes: [] },
+        { tableId: 0, inserts: [], updates: [run(0b01, 1, 2), 1, 99], deletes: [] },
         { tableId: 9, inserts: [1], updates: [], deletes: [] },
       ]),
     )
@@ -297,7 +300,7 @@ describe('reconnect', () => {
     expect(inserted).toEqual([E(2)])
     expect(tokens).toEqual(['token-1', 'token-2'])
     expect(client.token).toBe('token-2')
-    second.send(update(1, 2, [{ tableId: 0, inserts: [], updates: [0b01, 1, 1, 6], deletes: [] }]))
+    second.send(update(1, 2, [{ tableId: 0, inserts: [], updates: [run(0b01, 1, 2), 1, 6], deletes: [] }]))
     await until(() => client.db.Body.get(E(2))?.x === 6)
   })
 })
@@ -335,7 +338,7 @@ describe('requests', () => {
       return value
     })
     const sent = await session.next('CallReducer')
-    session.send(update(5, 6, [{ tableId: 0, inserts: [], updates: [0b01, 1, 1, 12], deletes: [] }], { ack: sent.requestId }), {
+    session.send(update(5, 6, [{ tableId: 0, inserts: [], updates: [run(0b01, 1, 2), 1, 12], deletes: [] }], { ack: sent.requestId }), {
       type: 'ReducerResult',
       requestId: sent.requestId,
       ok: true,

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { createTable } from './table.js'
 import { transactionUpdate as update } from './test-utils/scripted-server.js'
 
+/** A run's head: count · 2^fields + mask (docs/protocol.md §7). */
+const run = (mask: number, count: number, fields: number): number => count * 2 ** fields + mask
+
 const Body = defineComponent('Body', { x: 'f64', y: 'f64' })
 const Player = defineComponent('Player', { identity: 'string', team: 'u8' }, { unique: ['identity'], index: ['team'] })
 
@@ -53,7 +56,7 @@ describe('Table', () => {
     const offUpdate = body.onUpdate((entity, row, previous, mask) => log.push(`~${entity}:${previous.x}->${row.x}/${mask}`))
     const offDelete = body.onDelete((entity, row) => log.push(`-${entity}:${row.x}`))
     replica.applyUpdate(update(0, 1, [{ tableId: 0, inserts: [1, 5, 5], updates: [], deletes: [] }], { binds: [1, 1] }))
-    replica.applyUpdate(update(1, 2, [{ tableId: 0, inserts: [2, 7, 7], updates: [0b01, 1, 1, 6], deletes: [] }], { binds: [2, 2] }))
+    replica.applyUpdate(update(1, 2, [{ tableId: 0, inserts: [2, 7, 7], updates: [run(0b01, 1, 2), 1, 6], deletes: [] }], { binds: [2, 2] }))
     replica.applyUpdate(update(2, 3, [{ tableId: 0, inserts: [], updates: [], deletes: [2] }], { releases: [2] }))
     expect(log).toEqual(['+1:5', '+2:7', '~1:5->6/1', '-2:7'])
     offInsert()

@@ -28,6 +28,10 @@ describe('defineComponent', () => {
     for (let i = 0; i < 33; i++) wide[`f${i}`] = 'u8'
     expect(schemaError(() => defineComponent('W', wide))).toBe('ERR_SCHEMA')
     expect(schemaError(() => defineComponent('X', { a: 'f64' }, { unique: ['b' as 'a'] }))).toBe('ERR_SCHEMA')
+    expect(schemaError(() => defineComponent('Q', { a: 'string' }, { quantize: { a: 1 } }))).toBe('ERR_SCHEMA')
+    expect(schemaError(() => defineComponent('Q', { a: 'u32' }, { quantize: { a: 0.5 } }))).toBe('ERR_SCHEMA')
+    expect(schemaError(() => defineComponent('Q', { a: 'f32' }, { quantize: { a: 0 } }))).toBe('ERR_SCHEMA')
+    expect(defineComponent('Q', { a: 'u32', b: 'f32' }, { quantize: { a: 1, b: 0.25 } }).options.quantize).toEqual({ a: 1, b: 0.25 })
     expect(schemaError(() => defineComponent('X', { a: 'json' }, { index: ['a'] }))).toBe('ERR_SCHEMA')
     expect(schemaError(() => defineComponent('X', { a: 'json' }, { unique: ['a'] }))).toBe('ERR_SCHEMA')
     expect(

@@ -10,9 +10,10 @@ export interface ComponentOptions<S extends Schema = Schema> {
   /** A uniform grid over two numeric fields, cell size in world units (`queryRadius`, `queryRect`). */
   readonly spatial?: { readonly x: keyof S & string; readonly y: keyof S & string; readonly cellSize: number }
   /**
-   * How `f32`/`f64` fields travel to clients: field → step in the field's unit. A quantized field goes on
+   * How numeric fields travel to clients: field → step in the field's unit. A quantized field goes on
    * the wire as the integer `round(value / step)` (deltas in updates), and replicas hold `q × step`.
-   * The world itself stores full values; only replication reads this.
+   * An integer field (`i8`…`u32`) takes an integer step (1: exact values, sent as deltas, e.g. a mass
+   * that grows by a few units at a time). The world itself stores full values; only replication reads this.
    */
   readonly quantize?: { readonly [K in keyof S & string]?: number }
   /**
@@ -39,6 +40,8 @@ export interface Component<S extends Schema = Schema, N extends string = string>
 }
 
 const MAX_FIELDS = 32
+/** Field types a `quantize` step may name. */
+const QUANTIZABLE: ReadonlySet<FieldType> = new Set<FieldType>(['f32', 'f64', 'i8', 'i16', 'i32', 'u8', 'u16', 'u32'])
 
 function fail(name: string, message: string): never {
   throw new EcsError('ERR_SCHEMA', `component ${JSON.stringify(name)}: ${message}`)
@@ -61,8 +64,8 @@ function checkIndexed(name: string, schema: Schema, field: unknown, what: string
  * @returns a world-independent {@link Component} descriptor
  * @throws {@link EcsError} `ERR_SCHEMA` on an empty name, too many fields, an unknown type, or an
  *   option naming a missing field (or an index on a `'json'` field, a non-numeric spatial field, or a
- *   quantize step that is not a positive finite number on an `f32`/`f64` field, or a visibility owner that
- *   is not a `string` field)
+ *   quantize step that is not a positive finite number on a numeric field or not an integer on an integer
+ *   field, or a visibility owner that is not a `string` field)
  * @example
  * ```ts
  * const Body = defineComponent('Body', { x: 'f64', y: 'f64', mass: 'u32' }, {
@@ -108,8 +111,9 @@ export function defineComponent<const N extends string, const S extends Schema>(
   }
   for (const [field, step] of Object.entries(options.quantize ?? {})) {
     const type = checkIndexed(name, schema, field, 'quantize')
-    if (type !== 'f32' && type !== 'f64') fail(name, `quantize names ${field}, which is not an f32 or f64 field`)
+    if (!QUANTIZABLE.has(type)) fail(name, `quantize names ${field}, which is not a numeric field`)
     if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) fail(name, `quantize step of ${field} must be a positive finite number`)
+    if (type !== 'f32' && type !== 'f64' && !Number.isInteger(step)) fail(name, `quantize step of the integer field ${field} must be an integer`)
   }
   return { name, schema, fields, options: options as ComponentOptions }
 }

@@ -1,5 +1,25 @@
 const OFFSET = 2 ** 20
 const SPAN = 2 ** 21
+/** Cells with both coordinates in [-NEAR, NEAR) get small-integer keys (below 2^30, no heap numbers). */
+const NEAR = 2 ** 14
+const NEAR_SPAN = 2 ** 15
+const FAR = 2 ** 30
+/** The cell reference of a row that is in no cell. */
+const NO_CELL: number[] = []
+
+/** The map key of cell (cx, cy): a small integer near the origin, a larger number beyond. */
+function cellKey(cx: number, cy: number): number {
+  if (cx >= -NEAR && cx < NEAR && cy >= -NEAR && cy < NEAR) return (cx + NEAR) * NEAR_SPAN + (cy + NEAR)
+  return FAR + (cx + OFFSET) * SPAN + (cy + OFFSET)
+}
+
+function keyX(key: number): number {
+  return key < FAR ? Math.floor(key / NEAR_SPAN) - NEAR : Math.floor((key - FAR) / SPAN) - OFFSET
+}
+
+function keyY(key: number): number {
+  return key < FAR ? (key % NEAR_SPAN) - NEAR : ((key - FAR) % SPAN) - OFFSET
+}
 
 function cellCoord(v: number, inv: number): number {
   const c = Math.floor(v * inv)
@@ -29,8 +49,11 @@ export class SpatialGrid {
   private cellY: Int32Array
   /** Position of each row in its cell's array. */
   private slot: Int32Array
-  /** The cell array of each row (so leaving a cell needs no map lookup). */
-  private readonly cellRef: number[][] = []
+  /**
+   * The cell array of each row (so leaving a cell needs no map lookup); filled to capacity, so that rows
+   * of high indexes never turn it into a sparse (dictionary) array.
+   */
+  private cellRef: number[][]
 
   constructor(cellSize: number, capacity: number) {
     this.cellSize = cellSize
@@ -39,6 +62,7 @@ export class SpatialGrid {
     this.cellX = new Int32Array(capacity)
     this.cellY = new Int32Array(capacity)
     this.slot = new Int32Array(capacity)
+    this.cellRef = new Array<number[]>(capacity).fill(NO_CELL)
   }
 
   /** Grows the per-row arrays to `capacity` rows. */
@@ -55,6 +79,9 @@ export class SpatialGrid {
     const slot = new Int32Array(capacity)
     slot.set(this.slot)
     this.slot = slot
+    const cellRef = new Array<number[]>(capacity).fill(NO_CELL)
+    for (let row = 0; row < this.cellRef.length; row++) cellRef[row] = this.cellRef[row] as number[]
+    this.cellRef = cellRef
   }
 
   /** Whether `row` is in the grid. */
@@ -70,7 +97,7 @@ export class SpatialGrid {
   }
 
   private insert(row: number, cx: number, cy: number): void {
-    const key = (cx + OFFSET) * SPAN + (cy + OFFSET)
+    const key = cellKey(cx, cy)
     let cell = this.cells.get(key)
     if (cell === undefined) {
       // Drop emptied cells only once they far outnumber the rows (bounded memory, no churn).
@@ -152,16 +179,15 @@ export class SpatialGrid {
     const area = (cx1 - cx0 + 1) * (cy1 - cy0 + 1)
     if (area > this.cells.size * 2) {
       for (const [key, cell] of this.cells) {
-        const cx = Math.floor(key / SPAN) - OFFSET
-        const cy = (key % SPAN) - OFFSET
+        const cx = keyX(key)
+        const cy = keyY(key)
         if (cx >= cx0 && cx <= cx1 && cy >= cy0 && cy <= cy1) for (const row of cell) out.push(row)
       }
       return
     }
     for (let cx = cx0; cx <= cx1; cx++) {
-      const base = (cx + OFFSET) * SPAN
       for (let cy = cy0; cy <= cy1; cy++) {
-        const cell = this.cells.get(base + cy + OFFSET)
+        const cell = this.cells.get(cellKey(cx, cy))
         if (cell !== undefined) for (let k = 0; k < cell.length; k++) out.push(cell[k] as number)
       }
     }

@@ -143,7 +143,8 @@ export interface TableUpdate {
   /** Rows that entered the view: flat `[handle, f0, f1, ..., handle, f0, ...]`, stride `1 + fieldCount`. */
   readonly inserts: readonly unknown[]
   /**
-   * Changed rows in runs of one mask: `[mask, count, handle, <one value per set bit, in field order>, handle, ..., mask, count, ...]`.
+   * Changed rows in runs of one mask: `[head, handle, <one value per set bit, in field order>, gap, ..., head, ...]`
+   * with `head = count × 2^fields + mask` (docs/protocol.md §7).
    */
   readonly updates: readonly unknown[]
   /** Handles whose row of this table left the view. */

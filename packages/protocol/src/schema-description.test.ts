@@ -72,7 +72,9 @@ describe('quantization steps', () => {
     const noStep = { name: 'A', schema: { x: 'f32' }, options: { quantize: { x: undefined } } } as const
     expect(describeSchema({ components: [noStep] }).components[0]).toEqual(['A', [['x', 'f32']]])
     const onInteger = { name: 'A', schema: { n: 'u32' }, options: { quantize: { n: 1 } } } as const
-    expect(codeOf(() => describeSchema({ components: [onInteger] }))).toBe('ERR_INVALID_SCHEMA')
+    expect(describeSchema({ components: [onInteger] }).components[0]).toEqual(['A', [['n', 'u32', 1]]])
+    const fractionOnInteger = { name: 'A', schema: { n: 'u32' }, options: { quantize: { n: 0.5 } } } as const
+    expect(codeOf(() => describeSchema({ components: [fractionOnInteger] }))).toBe('ERR_INVALID_SCHEMA')
     for (const step of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       const bad = { name: 'A', schema: { x: 'f32' }, options: { quantize: { x: step } } } as const
       expect(codeOf(() => describeSchema({ components: [bad] }))).toBe('ERR_INVALID_SCHEMA')
@@ -80,7 +82,10 @@ describe('quantization steps', () => {
   })
 
   it.each([
-    ['a step on an integer field', [['A', [['n', 'u32', 1]]]], []],
+    ['a fractional step on an integer field', [['A', [['n', 'u32', 0.5]]]], []],
+    ['a step on an entity field', [['A', [['e', 'entity', 1]]]], []],
+    ['a predicted field without a step', [['A', [['x', 'f32', null, true]]]], []],
+    ['a predicted flag that is not true', [['A', [['x', 'f32', 0.5, 1]]]], []],
     ['a step on a string field', [['A', [['s', 'string', 1]]]], []],
     ['a step on a json field', [['A', [['j', 'json', 1]]]], []],
     ['a zero step', [['A', [['x', 'f32', 0]]]], []],
@@ -100,6 +105,28 @@ describe('quantization steps', () => {
       )
     }
     expect(codeOf(() => validateSchemaDescription({ components: [['A', [['x', 'f32', null]]]], reducers: [] }))).toBe('no error')
+  })
+
+  it('validateSchemaDescription accepts integer steps on integer fields and predicted quantized fields', () => {
+    const components = [['A', [['x', 'f32', 0.0625, true], ['y', 'f64', 0.0625, false], ['mass', 'u32', 1], ['hp', 'i16', 4]]]]
+    expect(codeOf(() => validateSchemaDescription({ components, reducers: [] }))).toBe('no error')
+  })
+
+  it('describeSchema marks the quantized fields of a spatial index as predicted', () => {
+    const body = {
+      name: 'Body',
+      schema: { x: 'f32', y: 'f32', z: 'f32', mass: 'u32' },
+      options: { spatial: { x: 'x', y: 'y' }, quantize: { x: 0.0625, y: 0.0625, z: 0.0625, mass: 1 } },
+    } as const
+    expect(describeSchema({ components: [body] }).components[0]).toEqual([
+      'Body',
+      [
+        ['x', 'f32', 0.0625, true],
+        ['y', 'f32', 0.0625, true],
+        ['z', 'f32', 0.0625],
+        ['mass', 'u32', 1],
+      ],
+    ])
   })
 })
 

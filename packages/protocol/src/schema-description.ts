@@ -5,9 +5,11 @@ import { isValueType, type ValueType } from './value-type.js'
 /**
  * `[name, type]` of one component field or reducer argument; a quantized component field adds its
  * step, `[name, type, step]`: the field travels as the integer `round(value / step)` and the receiver
- * stores `q × step` (so it holds the value to within `step / 2`).
+ * stores `q × step` (so it holds the value to within `step / 2`). A quantized position (a field of the
+ * component's spatial index) adds `true`, `[name, type, step, true]`: its updates are coded against a
+ * linear prediction (docs/protocol.md, "Quantized fields and deltas").
  */
-export type FieldDescription = readonly [name: string, type: ValueType, step?: number]
+export type FieldDescription = readonly [name: string, type: ValueType, step?: number, predicted?: boolean]
 
 /** `[name, fields]` of one component; its index in `SchemaDescription.components` is its table id. */
 export type ComponentDescription = readonly [name: string, fields: readonly FieldDescription[]]
@@ -31,8 +33,14 @@ export interface DescribableComponent {
   readonly schema: Readonly<Record<string, ValueType>>
   /** Field order; defaults to the key order of `schema`. */
   readonly fields?: readonly string[]
-  /** `quantize`: field → step in the field's unit (a positive finite number; `f32` and `f64` fields only). */
-  readonly options?: { readonly quantize?: { readonly [field: string]: number | undefined } }
+  /**
+   * `quantize`: field → step in the field's unit (a positive finite number; an integer on integer fields);
+   * `spatial`: the position fields of the component's spatial index (quantized ones are predicted).
+   */
+  readonly options?: {
+    readonly quantize?: { readonly [field: string]: number | undefined }
+    readonly spatial?: { readonly x: string; readonly y: string } | undefined
+  }
 }
 
 /** At most 32 fields per component, so that an update mask fits a u32. */
@@ -45,7 +53,7 @@ export const MAX_COMPONENT_FIELDS = 32
  *   `reducers`: reducer name → {@link ArgsSchema}
  * @returns the description, validated
  * @throws ProtocolError `ERR_INVALID_SCHEMA` on duplicate or empty names, unknown types, more than 32 fields,
- *   or a quantization step that is not a positive finite number on an `f32` or `f64` field
+ *   or a quantization step that is not a positive finite number on a numeric field (an integer on an integer field)
  * @example
  * ```ts
  * const schema = describeSchema({
@@ -62,9 +70,12 @@ export function describeSchema(input: {
   const components: ComponentDescription[] = input.components.map((c) => {
     const order = c.fields ?? Object.keys(c.schema)
     const quantize = c.options?.quantize ?? {}
+    const spatial = c.options?.spatial
     const fields: FieldDescription[] = order.map((f) => {
       const step = quantize[f]
-      return step === undefined ? [f, c.schema[f] as ValueType] : [f, c.schema[f] as ValueType, step]
+      if (step === undefined) return [f, c.schema[f] as ValueType]
+      const predicted = spatial !== undefined && (spatial.x === f || spatial.y === f)
+      return predicted ? [f, c.schema[f] as ValueType, step, true] : [f, c.schema[f] as ValueType, step]
     })
     return [c.name, fields]
   })
@@ -127,10 +138,25 @@ function checkEntries(entries: unknown, where: string, maxFields: number, fail: 
       if (step !== undefined && step !== null) {
         if (maxFields === Number.POSITIVE_INFINITY) fail(fat, 'reducer arguments have no quantization step')
         if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) fail(fat, 'step must be a positive finite number')
-        if (ftype !== 'f32' && ftype !== 'f64') fail(fat, `only f32 and f64 fields can be quantized, not ${String(ftype)}`)
+        if (ftype !== 'f32' && ftype !== 'f64') {
+          if (!INTEGER_TYPES.has(ftype as ValueType)) fail(fat, `only numeric fields can be quantized, not ${String(ftype)}`)
+          if (!Number.isInteger(step)) fail(fat, 'the step of an integer field must be an integer')
+        }
       }
+      checkPredicted(field as unknown[], fat, fail)
     })
   })
+}
+
+/** Integer field types: a step on one of them is an integer. */
+const INTEGER_TYPES: ReadonlySet<ValueType> = new Set<ValueType>(['i8', 'i16', 'i32', 'u8', 'u16', 'u32'])
+
+function checkPredicted(field: readonly unknown[], fat: string, fail: (where: string, what: string) => never): void {
+  const step = field[2]
+  const predicted = field[3]
+  if (predicted === undefined || predicted === null || predicted === false) return
+  if (predicted !== true) fail(fat, 'predicted must be true or absent')
+  if (step === undefined || step === null) fail(fat, 'only a quantized field can be predicted')
 }
 
 /**

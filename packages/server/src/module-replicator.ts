@@ -37,6 +37,8 @@ export function createModuleReplicator(
     maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
     updateBudgetBytes: limits.updateBudgetBytes,
     ...(start.hysteresis === undefined ? {} : { hysteresis: start.hysteresis }),
+    ...(module.frequent === undefined ? {} : { frequent: module.frequent }),
+    ...(module.predictionTolerance === undefined ? {} : { predictionTolerance: module.predictionTolerance }),
     ...(eventScope === undefined ? {} : { eventScope: (event) => eventScope.call(module, event) }),
     initialSeq: start.seq,
     initialTick: start.tick,

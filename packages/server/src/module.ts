@@ -64,6 +64,16 @@ export interface ModuleDef<R extends Record<string, ArgsSchema> = Record<string,
   readonly components: readonly Component[]
   /** Components the server keeps to itself (not replicated, but persisted and recovered with the world). */
   readonly serverComponents?: readonly Component[]
+  /**
+   * Components whose entities change nearly every tick (players' avatars, projectiles): their entities get
+   * one-byte handles on the wire, kept apart from the many entities at rest (the replicator's `frequent`).
+   */
+  readonly frequent?: readonly Component[]
+  /**
+   * Quantization steps a replicated position may stray from its true value before an update corrects it
+   * (the replicator's `predictionTolerance`); default 0.
+   */
+  readonly predictionTolerance?: number
   /** The reducers by name. */
   readonly reducers: { readonly [K in keyof R]: ReducerDef<R[K]> }
   /** Systems in the order they run within a tick. */

@@ -93,7 +93,7 @@ export function enter(view: AreaView, ctx: FlushContext, draft: UpdateDraft, e: 
   }
   // Nothing of it the client may hold (e.g. only another player's owner-only rows): it does not enter.
   if (hd === undefined && tables === 0) return true
-  const handle = hd ?? h.bind(e, draft.binds)
+  const handle = hd ?? h.bind(e, draft.binds, ctx.frequent(e))
   h.setInArea(handle, true)
   h.seen[handle] = view.stamp
   for (let bits = tables; bits !== 0; bits &= bits - 1) view.insertRow(ctx, draft, handle, 31 - Math.clz32(bits & -bits))
@@ -300,9 +300,9 @@ export function checkMovers(view: AreaView, ctx: FlushContext, draft: UpdateDraf
  * @param view - the client
  * @param ctx - the flush
  * @param draft - the update
- * @param release - releases the handles left without rows, between the leaves and the enters
+ * Releases the handles left without rows between the leaves and the enters (so freed handles are reused).
  */
-export function fullAreaPass(view: AreaView, ctx: FlushContext, draft: UpdateDraft, release: () => void): void {
+export function fullAreaPass(view: AreaView, ctx: FlushContext, draft: UpdateDraft): void {
   const h = view.handles
   for (let hd = 1; hd <= h.top; hd++) {
     if (h.inArea[hd] !== 1 || h.seen[hd] === view.stamp) continue
@@ -310,7 +310,7 @@ export function fullAreaPass(view: AreaView, ctx: FlushContext, draft: UpdateDra
     const e = h.entityOf(hd)
     if (!stillInArea(view, ctx, e)) leave(view, draft, hd)
   }
-  release()
+  h.releaseEmpty(draft.releases)
   for (const sub of view.areaSubs) {
     const plan = ctx.plans[sub.positionTable] as WirePlan
     const [minX, minY, maxX, maxY] = enterRect(sub.area as Area)

@@ -2,6 +2,7 @@ import { type Entity, entityIndex, type Field, type World } from '@orrery/ecs'
 import type { ProtocolEvent } from '@orrery/protocol'
 import type { MergedChanges } from './change-merger.js'
 import { TouchedGrid } from './touched-grid.js'
+import { empty } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
 
 /** An event of the window with the entities it concerns (`null`: every client hears it). */
@@ -60,9 +61,9 @@ export class ChangeIndex {
       const inserts = this.inserts[t] as Entity[]
       const updates = this.updates[t] as Entity[]
       const deletes = this.deletes[t] as Entity[]
-      inserts.length = 0
-      updates.length = 0
-      deletes.length = 0
+      empty(inserts)
+      empty(updates)
+      empty(deletes)
       const changes = merged.tables[t]
       this.touched[t] = changes !== undefined
       if (changes === undefined) continue

@@ -64,8 +64,9 @@ export class ClientView implements AreaView {
     maxSubscriptions: number,
     qSlots: number,
     start: { seq: number; tick: number; time: number },
+    keepFrequent = false,
   ) {
-    this.handles = new HandleTable(tableCount, qSlots)
+    this.handles = new HandleTable(tableCount, qSlots, keepFrequent)
     this.subscriptions = new SubscriptionSet(maxSubscriptions)
     this.lastSeq = start.seq
     this.lastTick = start.tick
@@ -136,21 +137,20 @@ export class ClientView implements AreaView {
     this.collectDeletes(ctx, draft)
     // Before the area pass: a row whose owner changed away must not also go out as an update.
     collectOwnerChanges(this, ctx, draft)
-    const release = (): void => h.releaseEmpty(draft.releases)
     if (refill) {
       this.collectLeaves(ctx, draft, reconcile)
       this.foldAll(ctx)
-      fullAreaPass(this, ctx, draft, release)
+      fullAreaPass(this, ctx, draft)
     } else if (this.areaSubs.length > 0) {
       scanTouched(this, ctx, draft)
-      if (areaMoved) fullAreaPass(this, ctx, draft, release)
+      if (areaMoved) fullAreaPass(this, ctx, draft)
       else {
         checkMovers(this, ctx, draft)
-        release()
+        h.releaseEmpty(draft.releases)
         enterTouched(this, ctx, draft)
       }
     }
-    release()
+    h.releaseEmpty(draft.releases)
     if (!refill) this.foldWhole(ctx)
     this.collectWholeInserts(ctx, draft, reconcile)
     this.collectAreaRowInserts(ctx, draft, refill)
@@ -189,7 +189,7 @@ export class ClientView implements AreaView {
     for (let t = 0; t < this.tableCount; t++) {
       const bit = 1 << t
       if ((subscribed & bit) === 0 || (ctx.changes.deletes[t] as Entity[]).length === 0) continue
-      const positions = this.areaSubs.some((sub) => sub.positionTable === t)
+      const positions = this.isPositionTable(t)
       for (const e of ctx.changes.deletes[t] as Entity[]) {
         const hd = h.handleOf(e)
         if (hd === undefined || ((h.rows[hd] as number) & bit) === 0) continue
@@ -199,6 +199,13 @@ export class ClientView implements AreaView {
         if (positions && h.inArea[hd] === 1) leave(this, draft, hd)
       }
     }
+  }
+
+  /** Whether an area subscription takes its positions from table `t`. */
+  private isPositionTable(t: number): boolean {
+    const subs = this.areaSubs
+    for (let k = 0; k < subs.length; k++) if ((subs[k] as ServedSubscription).positionTable === t) return true
+    return false
   }
 
   /** Rows no subscription covers any more (after a subscription change or folded flushes); area membership is the area pass's. */
@@ -286,7 +293,7 @@ export class ClientView implements AreaView {
       if ((this.wholeMask & (1 << t)) === 0 || !world.isAlive(e) || !this.canHold(ctx, e, t)) continue
       let hd = h.handleOf(e)
       if (hd !== undefined && ((h.rows[hd] as number) & (1 << t)) !== 0) continue
-      if (hd === undefined) hd = h.bind(e, draft.binds)
+      if (hd === undefined) hd = h.bind(e, draft.binds, ctx.frequent(e))
       this.insertRow(ctx, draft, hd, t)
     }
     this.backlog = k >= this.backlog.length ? [] : this.backlog.slice(k)

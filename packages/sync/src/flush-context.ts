@@ -1,4 +1,4 @@
-import type { Field, World } from '@orrery/ecs'
+import type { Entity, Field, World } from '@orrery/ecs'
 import type { ChangeIndex } from './change-index.js'
 import type { WirePlan } from './wire-plan.js'
 
@@ -13,4 +13,6 @@ export interface FlushContext {
   readonly budgetBytes: number
   /** World units beyond an area's margin before an entity leaves, or null for the default (a tenth of the area). */
   readonly hysteresis: number | null
+  /** Whether an entity is expected to change nearly every tick (it is bound in the frequent handle range). */
+  readonly frequent: (e: Entity) => boolean
 }

@@ -17,6 +17,9 @@ function setBit(bits: Uint32Array, i: number, on: boolean): Uint32Array {
   return bits
 }
 
+/** Handles 1…63 are one msgpack byte (positive fixint): the range kept for frequent entities. */
+export const FREQUENT_HANDLES = 63
+
 /**
  * The per-client handles of the server: a small integer per entity in the client's view, bound when the
  * entity enters and released when its last row leaves, so update rows name entities in one or two bytes
@@ -33,6 +36,8 @@ export class HandleTable {
   priority: Float32Array
   /** Last quantized value sent, at `handle * qSlots + slot`. */
   lastQ: Float64Array
+  /** Last step of each predicted field (`q − q_before` of its last update, 0 after an insert), at `handle * qSlots + slot`. */
+  lastD: Float64Array
   /** The flush stamp at which an area pass last looked at the handle. */
   seen: Int32Array
   /** Handles whose entity moved while in an area (checked for leaving each flush), with a flag per handle. */
@@ -57,6 +62,10 @@ export class HandleTable {
   private boundBits: Uint32Array = new Uint32Array(1024)
   private readonly byEntity = new Map<Entity, number>()
   private readonly free: number[] = []
+  /** Free handles of the frequent range (1…{@link FREQUENT_HANDLES}), when the range is kept. */
+  private readonly freeFrequent: number[] = []
+  /** Next never-bound handle of the frequent range. */
+  private nextFrequent = 1
   private readonly maybeEmpty: number[] = []
   /** `[handle, table, ...]` rows removed while the client could not be sent to. */
   private readonly deletedLater: number[] = []
@@ -64,11 +73,14 @@ export class HandleTable {
   /**
    * @param tableCount - number of replicated tables (≤ 32)
    * @param qSlots - quantized fields over every table
+   * @param keepFrequent - keep handles 1…{@link FREQUENT_HANDLES} for entities bound as frequent
    */
   constructor(
     private readonly tableCount: number,
     readonly qSlots: number,
+    private readonly keepFrequent = false,
   ) {
+    if (keepFrequent) this.top = FREQUENT_HANDLES
     const n = 64
     this.rows = new Uint32Array(n)
     this.inArea = new Uint8Array(n)
@@ -77,6 +89,7 @@ export class HandleTable {
     this.mover = new Uint8Array(n)
     this.fresh = new Uint32Array(n)
     this.lastQ = new Float64Array(n * qSlots)
+    this.lastD = new Float64Array(n * qSlots)
     this.entities = new Int32Array(n)
     this.pending = new Uint32Array(n * tableCount)
     this.listed = new Uint8Array(n * tableCount)
@@ -151,10 +164,12 @@ export class HandleTable {
    *
    * @param e - an entity without a handle
    * @param binds - the update's `[handle, entity, ...]` list
+   * @param frequent - the entity is expected to change nearly every tick: when the table keeps the frequent
+   *   range, it gets a handle from it while one is free (one byte on the wire, and small gaps between movers)
    * @returns the handle
    */
-  bind(e: Entity, binds: number[]): number {
-    const h = this.free.pop() ?? ++this.top
+  bind(e: Entity, binds: number[], frequent = false): number {
+    const h = this.takeHandle(frequent)
     if (h >= this.rows.length) this.grow(h + 1)
     this.entities[h] = e
     this.rows[h] = 0
@@ -225,7 +240,8 @@ export class HandleTable {
       this.byEntity.delete(e)
       this.boundBits = setBit(this.boundBits, entityIndex(e), false)
       this.entities[h] = 0
-      this.free.push(h)
+      if (this.keepFrequent && h <= FREQUENT_HANDLES) this.freeFrequent.push(h)
+      else this.free.push(h)
       releases.push(h)
     }
     this.maybeEmpty.length = 0
@@ -278,6 +294,15 @@ export class HandleTable {
     }
   }
 
+  private takeHandle(frequent: boolean): number {
+    if (frequent && this.keepFrequent) {
+      const h = this.freeFrequent.pop()
+      if (h !== undefined) return h
+      if (this.nextFrequent <= FREQUENT_HANDLES) return this.nextFrequent++
+    }
+    return this.free.pop() ?? ++this.top
+  }
+
   private grow(min: number): void {
     let n = this.rows.length * 2
     while (n < min) n *= 2
@@ -288,6 +313,7 @@ export class HandleTable {
     this.mover = grown(this.mover, n)
     this.fresh = grown(this.fresh, n)
     this.lastQ = grown(this.lastQ, n * this.qSlots)
+    this.lastD = grown(this.lastD, n * this.qSlots)
     this.entities = grown(this.entities, n)
     this.pending = grown(this.pending, n * this.tableCount)
     this.listed = grown(this.listed, n * this.tableCount)

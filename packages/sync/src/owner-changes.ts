@@ -40,7 +40,7 @@ export function collectOwnerChanges(view: OwnerView, ctx: FlushContext, draft: U
       } else if (!held && mine) {
         const covered = (view.wholeMask & (1 << t)) !== 0 || (hd !== undefined && h.inArea[hd] === 1 && (view.areaMask & (1 << t)) !== 0)
         if (!covered) continue
-        if (hd === undefined) hd = h.bind(e, draft.binds)
+        if (hd === undefined) hd = h.bind(e, draft.binds, ctx.frequent(e))
         view.insertRow(ctx, draft, hd, t)
       }
     }

@@ -16,6 +16,7 @@ const STORY = [
   'TransactionUpdate (quantized delta update runs)',
   'TransactionUpdate (delete, release, and the handle bound again)',
   'TransactionUpdate (empty tick with ack)',
+  'TransactionUpdate (a steady mover: a run of mask 0)',
   'Welcome (resumed, 2.1)',
 ]
 
@@ -46,13 +47,13 @@ describe('the server vectors of docs/protocol.md', () => {
     expect(resumed.seq).toBe(replica.seq)
     expect(gaps).toEqual([])
     const world = replica.world
-    expect(world.get(1048577 as Entity, Body)).toEqual({ x: 11.5, y: -2.5, mass: 16 })
+    expect(world.get(1048577 as Entity, Body)).toEqual({ x: 12.5, y: -3, mass: 16 })
     expect(world.isAlive(1048578 as Entity)).toBe(false)
     expect(world.get(1048579 as Entity, Body)).toEqual({ x: 2, y: 3, mass: 41 })
     expect(world.get(1048580 as Entity, Body)).toEqual({ x: -100, y: 50, mass: 25 })
-    expect(replica.seq).toBe(48)
+    expect(replica.seq).toBe(49)
     expect(replica.ack).toBe(3)
-    expect(replica.tick).toBe(906)
-    expect(replica.serverTime).toBe(1_700_000_000_300)
+    expect(replica.tick).toBe(907)
+    expect(replica.serverTime).toBe(1_700_000_000_350)
   })
 })

@@ -1,4 +1,4 @@
-import { type Component, type Entity, entityIndex, type FieldType, type Row, type Schema, type World } from '@orrery/ecs'
+import { type Component, type Entity, entityIndex, type Field, type FieldType, type Row, type Schema, type World } from '@orrery/ecs'
 import { fieldValuesEqual } from './field-values.js'
 import type { RowListeners, RowNotice } from './replica-listeners.js'
 
@@ -9,6 +9,8 @@ import type { RowListeners, RowNotice } from './replica-listeners.js'
 export class ReplicaStore {
   private readonly byIndex = new Map<number, Entity>()
   private readonly orphans = new Set<Entity>()
+  /** Per component, the world's field accessors in field order. */
+  private readonly accessors = new Map<Component, readonly Field<unknown>[]>()
   private notices: RowNotice[] = []
 
   constructor(
@@ -84,10 +86,28 @@ export class ReplicaStore {
   /**
    * Writes the fields of `mask` of a held row.
    *
-   * @param values - one value per set bit of `mask`, in field order
+   * @param values - one value per set bit of `mask`, in field order, from `start`
    */
-  updateRow(component: Component, e: Entity, mask: number, values: readonly unknown[]): void {
-    this.writeFields(e, component, mask, values, false)
+  updateRow(component: Component, e: Entity, mask: number, values: readonly unknown[], start = 0): void {
+    const previous = this.listeners.wantsUpdate(component) ? (this.world.get(e, component) as Row<Schema>) : undefined
+    const fields = this.accessorsOf(component)
+    let at = start
+    for (let bits = mask; bits !== 0; bits &= bits - 1) {
+      const i = 31 - Math.clz32(bits & -bits)
+      ;(fields[i] as Field<unknown>).set(e, values[at++])
+    }
+    if (previous !== undefined) {
+      this.notices.push({ kind: 'update', component, e, row: this.world.get(e, component) as Row<Schema>, previous, mask })
+    }
+  }
+
+  private accessorsOf(component: Component): readonly Field<unknown>[] {
+    let fields = this.accessors.get(component)
+    if (fields === undefined) {
+      fields = component.fields.map((f) => this.world.field(component, f) as Field<unknown>)
+      this.accessors.set(component, fields)
+    }
+    return fields
   }
 
   /** Hands over the queued notices. */

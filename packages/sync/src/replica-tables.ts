@@ -1,5 +1,5 @@
 import type { Component, FieldType } from '@orrery/ecs'
-import type { SchemaDescription } from '@orrery/protocol'
+import type { FieldDescription, SchemaDescription } from '@orrery/protocol'
 import { mapSchema } from './schema-map.js'
 
 /** How the replica reads one table of the wire: its local component and each field's step (0: not quantized). */
@@ -10,6 +10,8 @@ export interface ReplicaTable {
   /** Per field, its slot among the quantized fields, or -1. */
   readonly qSlots: readonly number[]
   readonly quantized: number
+  /** Mask of the predicted fields (quantized positions whose updates are coded against a linear prediction). */
+  readonly predictedMask: number
   /** Mask with one bit per field. */
   readonly allowedMask: number
 }
@@ -36,12 +38,19 @@ export function localTables(components: readonly Component[]): ReplicaTable[] {
   return components.map((component) => tableOf(component, undefined))
 }
 
-function tableOf(component: Component, described: readonly (readonly [string, string, number?])[] | undefined): ReplicaTable {
+function tableOf(component: Component, described: readonly FieldDescription[] | undefined): ReplicaTable {
   const local = (component.options as { quantize?: Readonly<Record<string, number>> }).quantize ?? {}
+  const spatial = component.options.spatial
   const types = component.fields.map((f) => component.schema[f] as FieldType)
   const steps = component.fields.map((f, i) => (described === undefined ? (local[f] ?? 0) : (described[i]?.[2] ?? 0)))
+  let predictedMask = 0
+  component.fields.forEach((f, i) => {
+    const predicted =
+      described === undefined ? (steps[i] as number) > 0 && spatial !== undefined && (spatial.x === f || spatial.y === f) : described[i]?.[3] === true
+    if (predicted) predictedMask = (predictedMask | (1 << i)) >>> 0
+  })
   let quantized = 0
   const qSlots = steps.map((step) => (step > 0 ? quantized++ : -1))
   const n = component.fields.length
-  return { component, types, steps, qSlots, quantized, allowedMask: n >= 32 ? 0xffffffff : ((1 << n) - 1) >>> 0 }
+  return { component, types, steps, qSlots, quantized, predictedMask, allowedMask: n >= 32 ? 0xffffffff : ((1 << n) - 1) >>> 0 }
 }

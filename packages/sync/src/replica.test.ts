@@ -5,6 +5,9 @@ import { createReplica, type Replica } from './replica.js'
 import { SyncError } from './sync-error.js'
 import { aoiComponents, Mover, Score, Tag } from './test-utils/fixtures.js'
 
+/** A run's head: count · 2^fields + mask (docs/protocol.md §7). */
+const run = (mask: number, count: number, fields: number): number => count * 2 ** fields + mask
+
 /** An entity id as the ECS packs it: version above 22 index bits. */
 const id = (index: number, version = 0): Entity => (version * 2 ** 22 + index) as Entity
 
@@ -114,20 +117,27 @@ describe('createReplica', () => {
     ])
   })
 
-  it('applies deltas to quantized fields, plain values to the others, and announces the changed mask', () => {
+  it('applies deltas to quantized fields (positions against their last step), plain values to the others, and announces the changed mask', () => {
     const replica = seeded()
     const log = record(replica)
-    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [0b0101, 2, 1, 8, 1.75, 1, -3, -1], deletes: [] }] }))
+    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [run(0b0101, 2, 4), 1, 8, 1.75, 1, -3, -1], deletes: [] }] }))
     expect(replica.world.get(id(1), Mover)).toEqual({ x: 1.5, y: 2, heading: 1.75, hp: 3 })
     expect(replica.world.get(id(2), Mover)).toEqual({ x: -1.1875, y: 0, heading: -1, hp: 1 })
-    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b0001, 1, 1, -4] }] }))
+    // x of handle 1 last moved 8: predicted 24 + 8, corrected by −12.
+    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [run(0b0001, 1, 4), 1, -12] }] }))
     expect(replica.world.read(id(1), Mover, 'x')).toBe(1.25)
+    // A run of mask 0 moves each predicted field by its last step (x −4, y 0).
+    replica.applyUpdate(update(4, 5, { tables: [{ tableId: 0, updates: [run(0, 1, 4), 1] }] }))
+    expect(replica.world.read(id(1), Mover, 'x')).toBe(1)
+    expect(replica.world.read(id(1), Mover, 'y')).toBe(2)
     expect(log).toEqual([
       ['update', 'Mover', id(1), { x: 1.5, y: 2, heading: 1.75, hp: 3 }, { x: 1, y: 2, heading: 0.5, hp: 3 }, 0b0101],
       ['update', 'Mover', id(2), { x: -1.1875, y: 0, heading: -1, hp: 1 }, { x: -1, y: 0, heading: 0, hp: 1 }, 0b0101],
       ['applied', 3],
       ['update', 'Mover', id(1), { x: 1.25, y: 2, heading: 1.75, hp: 3 }, { x: 1.5, y: 2, heading: 1.75, hp: 3 }, 0b0001],
       ['applied', 4],
+      ['update', 'Mover', id(1), { x: 1, y: 2, heading: 1.75, hp: 3 }, { x: 1.25, y: 2, heading: 1.75, hp: 3 }, 0b0001],
+      ['applied', 5],
     ])
   })
 
@@ -174,7 +184,7 @@ describe('createReplica', () => {
     expect(replica.world.get(id(40), Mover)).toEqual({ x: 0, y: 0, heading: 0, hp: 9 })
     expect(replica.world.get(id(1), Mover)).toEqual({ x: 3, y: 0, heading: 0, hp: 8 })
     expect(replica.world.has(id(1), Tag)).toBe(false)
-    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b1000, 2, 1, 1, 3, 2] }] }))
+    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [run(0b1000, 2, 4), 1, 1, 3, 2] }] }))
     expect(replica.world.read(id(40), Mover, 'hp')).toBe(1)
     expect(replica.world.read(id(1), Mover, 'hp')).toBe(2)
     // A handle bound twice in one update, or an entity bound under two handles, is still refused.
@@ -192,7 +202,7 @@ describe('createReplica', () => {
   it('reports a gap to onGap and applies nothing; throws ERR_GAP when nobody listens', () => {
     const replica = seeded()
     const before = rowsOf(replica)
-    const gap = update(3, 4, { tables: [{ tableId: 0, updates: [0b1000, 1, 2, 9] }] })
+    const gap = update(3, 4, { tables: [{ tableId: 0, updates: [run(0b1000, 1, 4), 2, 9] }] })
     expect(codeOf(() => replica.applyUpdate(gap))).toBe('ERR_GAP')
     const gaps: unknown[] = []
     replica.onGap((info) => gaps.push(info))
@@ -212,36 +222,39 @@ describe('createReplica', () => {
     const cases: [string, UpdateParts][] = [
       ['an unknown table', { tables: [{ tableId: 9 }] }],
       ['a table twice', { tables: [{ tableId: 0 }, { tableId: 0 }] }],
-      ['an update of an unbound handle', { tables: [{ tableId: 0, updates: [0b1000, 1, 7, 1] }] }],
+      ['an update of an unbound handle', { tables: [{ tableId: 0, updates: [run(0b1000, 1, 4), 7, 1] }] }],
       ['a delete of an unbound handle', { tables: [{ tableId: 0, deletes: [7] }] }],
       ['a delete of a row not held', { tables: [{ tableId: 1, deletes: [2] }] }],
-      ['an update of a row not held', { tables: [{ tableId: 1, updates: [0b01, 1, 2, 'x'] }] }],
+      ['an update of a row not held', { tables: [{ tableId: 1, updates: [run(0b01, 1, 2), 2, 'x'] }] }],
       ['a release of an unbound handle', { releases: [7] }],
       ['a bind of a bound handle', { binds: [1, id(20)] }],
       ['a bind of an entity that has a handle', { binds: [7, id(2)] }],
       ['a bind of entity 0', { binds: [7, 0] }],
       ['an insert of a held row', { tables: [{ tableId: 0, inserts: [1, 0, 0, 0, 0] }] }],
       ['an insert with a short row', { binds: [7, id(20)], tables: [{ tableId: 0, inserts: [7, 0, 0, 0] }] }],
-      ['a mask with a bit beyond the fields', { tables: [{ tableId: 0, updates: [0b10000, 1, 1, 1] }] }],
-      ['a zero mask', { tables: [{ tableId: 0, updates: [0, 1, 1] }] }],
-      ['a negative count', { tables: [{ tableId: 0, updates: [0b1000, -1] }] }],
-      ['a run longer than the updates', { tables: [{ tableId: 0, updates: [0b1000, 3, 1, 1, 2, 1] }] }],
-      ['a handle repeated in a run (gap 0)', { tables: [{ tableId: 0, updates: [0b1000, 2, 1, 1, 0, 2] }] }],
-      ['a negative handle gap', { tables: [{ tableId: 0, updates: [0b1000, 2, 2, 1, -1, 2] }] }],
+      ['a negative run head', { tables: [{ tableId: 0, updates: [-1, 1, 1] }] }],
+      ['a fractional run head', { tables: [{ tableId: 0, updates: [16.5, 1, 1] }] }],
+      ['a zero mask in a table without predicted fields', { tables: [{ tableId: 2, updates: [run(0, 1, 2), 3] }] }],
+      ['an empty run', { tables: [{ tableId: 0, updates: [run(0b1000, 0, 4)] }] }],
+      ['a bind of a handle of 2^22 or more', { binds: [2 ** 22, id(30)] }],
+      ['a row updated twice', { tables: [{ tableId: 0, updates: [run(0b1000, 1, 4), 1, 5, run(0b0100, 1, 4), 1, 2.5] }] }],
+      ['a run longer than the updates', { tables: [{ tableId: 0, updates: [run(0b1000, 3, 4), 1, 1, 2, 1] }] }],
+      ['a handle repeated in a run (gap 0)', { tables: [{ tableId: 0, updates: [run(0b1000, 2, 4), 1, 1, 0, 2] }] }],
+      ['a negative handle gap', { tables: [{ tableId: 0, updates: [run(0b1000, 2, 4), 2, 1, -1, 2] }] }],
       ['a non-integer quantized insert', { binds: [7, id(20)], tables: [{ tableId: 0, inserts: [7, 1.5, 0, 0, 0] }] }],
-      ['a non-integer quantized delta', { tables: [{ tableId: 0, updates: [0b0001, 1, 1, 0.5] }] }],
-      ['a quantized value beyond safe integers', { tables: [{ tableId: 0, updates: [0b0001, 1, 1, 2 ** 60] }] }],
-      ['a u8 out of range', { tables: [{ tableId: 0, updates: [0b1000, 1, 1, 300] }] }],
-      ['a string for a number', { tables: [{ tableId: 2, updates: [0b01, 1, 3, 'seven'] }] }],
-      ['a number for a string', { tables: [{ tableId: 1, updates: [0b01, 1, 1, 4] }] }],
-      ['an f32 field that is NaN', { tables: [{ tableId: 0, updates: [0b0100, 1, 1, Number.NaN] }] }],
+      ['a non-integer quantized delta', { tables: [{ tableId: 0, updates: [run(0b0001, 1, 4), 1, 0.5] }] }],
+      ['a quantized value beyond safe integers', { tables: [{ tableId: 0, updates: [run(0b0001, 1, 4), 1, 2 ** 60] }] }],
+      ['a u8 out of range', { tables: [{ tableId: 0, updates: [run(0b1000, 1, 4), 1, 300] }] }],
+      ['a string for a number', { tables: [{ tableId: 2, updates: [run(0b01, 1, 2), 3, 'seven'] }] }],
+      ['a number for a string', { tables: [{ tableId: 1, updates: [run(0b01, 1, 2), 1, 4] }] }],
+      ['an f32 field that is NaN', { tables: [{ tableId: 0, updates: [run(0b0100, 1, 4), 1, Number.NaN] }] }],
     ]
     it.each(cases)('%s: ERR_INVALID_UPDATE, nothing applied, nobody told', (_, bad) => {
       const replica = seeded()
       const before = rowsOf(replica)
       const log = record(replica)
       // Valid parts come first (a bind, a Score insert and update, an event), so a half-applied update would show.
-      const valid = { tableId: 2, updates: [0b01, 1, 3, 99], inserts: [8, 5, 5] }
+      const valid = { tableId: 2, updates: [run(0b01, 1, 2), 3, 99], inserts: [8, 5, 5] }
       const badTables = bad.tables ?? []
       const m = update(2, 3, {
         ...bad,
@@ -258,7 +271,7 @@ describe('createReplica', () => {
         update(2, 3, {
           binds: [7, id(20)],
           tables: [
-            { tableId: 0, updates: [0b0001, 1, 1, 1], inserts: [7, 0, 0, 0, 0] },
+            { tableId: 0, updates: [run(0b0001, 1, 4), 1, 1], inserts: [7, 0, 0, 0, 0] },
             { tableId: 1, deletes: [1] },
           ],
         }),
@@ -292,7 +305,7 @@ describe('createReplica', () => {
       ['delete', 'Score', id(3), { points: 7, ratio: Math.fround(0.25) }],
     ])
     // The new handles and baselines are the ones in force.
-    replica.applyUpdate(update(11, 12, { tables: [{ tableId: 0, updates: [0b0001, 1, 2, -16] }] }))
+    replica.applyUpdate(update(11, 12, { tables: [{ tableId: 0, updates: [run(0b0001, 1, 4), 2, -16] }] }))
     expect(replica.world.read(id(1), Mover, 'x')).toBe(1)
     replica.endResync()
     expect(replica.world.count(Mover)).toBe(2)
@@ -301,7 +314,7 @@ describe('createReplica', () => {
   it('keeps handles, rows and baselines over a resumed session', () => {
     const replica = seeded()
     replica.startSession({ seq: 2, tick: 11, serverTime: 1_050 }, true)
-    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [0b0001, 1, 1, 16] }] }))
+    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [run(0b0001, 1, 4), 1, 16] }] }))
     expect(replica.world.read(id(1), Mover, 'x')).toBe(2)
     replica.endResync()
     expect(replica.world.isAlive(id(3))).toBe(true)
@@ -334,9 +347,9 @@ describe('createReplica', () => {
     const replica = seeded()
     const seen: Entity[] = []
     const off = replica.onUpdate(Mover, (e) => seen.push(e))
-    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [0b1000, 1, 1, 5] }] }))
+    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [run(0b1000, 1, 4), 1, 5] }] }))
     off()
-    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [0b1000, 1, 1, 6] }] }))
+    replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [run(0b1000, 1, 4), 1, 6] }] }))
     expect(seen).toEqual([id(1)])
     expect(replica.world.read(id(1), Mover, 'hp')).toBe(6)
   })

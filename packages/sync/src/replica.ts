@@ -3,6 +3,8 @@ import type { SchemaDescription, ServerMessage, SubscribeApplied, TransactionUpd
 import { type DeleteListener, type InsertListener, RowListeners, type UpdateListener } from './replica-listeners.js'
 import { ReplicaStore } from './replica-store.js'
 import { localTables, type ReplicaTable, replicaTables } from './replica-tables.js'
+import { BaselineStore } from './baseline-store.js'
+import { HandleEntities } from './handle-entities.js'
 import { SyncError } from './sync-error.js'
 import { type PlanState, planUpdate, type UpdatePlan } from './update-plan.js'
 
@@ -160,10 +162,10 @@ export function createReplica(options: ReplicaOptions): Replica {
   const appliedListeners = new Set<(seq: number) => void>()
   const ackListeners = new Set<(requestId: number) => void>()
   let tables: readonly (ReplicaTable | undefined)[] = localTables(components)
-  const handleEntity = new Map<number, Entity>()
+  const handleEntity = new HandleEntities()
   const entityHandle = new Map<Entity, number>()
-  /** Per table component: handle → last quantized values. */
-  const lastQ = new Map<Component, Map<number, number[]>>()
+  /** Per table component with quantized fields: each handle's quantized values and last steps. */
+  const baselines = new Map<Component, BaselineStore>()
   let stale: Map<Component, Set<Entity>> | null = null
   let seq = 0
   let tick = 0
@@ -173,7 +175,7 @@ export function createReplica(options: ReplicaOptions): Replica {
   const state: PlanState = {
     entityOf: (h) => handleEntity.get(h),
     handleOf: (e) => entityHandle.get(e),
-    lastQ: (table, h) => lastQ.get(table.component)?.get(h),
+    readBaseline: (table, h, out, at) => baselineOf(table).read(h, out, at),
     hasRow: (e, table) => store.hasRow(e, table.component),
     isStale: (e, table) => stale?.get(table.component)?.has(e) ?? false,
   }
@@ -188,13 +190,14 @@ export function createReplica(options: ReplicaOptions): Replica {
   const commit = (plan: UpdatePlan): void => {
     for (const { table, e } of plan.deletes) {
       store.removeRow(e, table.component)
-      lastQ.get(table.component)?.delete(entityHandle.get(e) ?? -1)
+      const h = entityHandle.get(e)
+      if (h !== undefined) baselines.get(table.component)?.clear(h)
     }
     for (const h of plan.releases) {
       const e = handleEntity.get(h)
       handleEntity.delete(h)
       if (e !== undefined && entityHandle.get(e) === h) entityHandle.delete(e)
-      for (const qs of lastQ.values()) qs.delete(h)
+      for (const b of baselines.values()) b.clear(h)
     }
     store.destroyOrphans()
     for (let k = 0; k < plan.binds.length; k += 2) {
@@ -204,18 +207,22 @@ export function createReplica(options: ReplicaOptions): Replica {
     for (const row of plan.inserts) {
       stale?.get(row.table.component)?.delete(row.e)
       store.putRow(row.table.component, row.e, row.values)
-      if (row.qs !== null) qOf(row.table.component).set(row.h, row.qs)
+      if (row.qAt >= 0) baselineOf(row.table).write(row.h, plan.qs, row.qAt)
     }
-    for (const row of plan.updates) {
-      store.updateRow(row.table.component, row.e, row.mask, row.values)
-      if (row.qs !== null) qOf(row.table.component).set(row.h, row.qs)
+    const u = plan.updates
+    for (let k = 0; k < u.handles.length; k++) {
+      const table = u.tables[k] as ReplicaTable
+      const mask = u.masks[k] as number
+      if (mask !== 0) store.updateRow(table.component, u.entities[k] as Entity, mask, u.values, u.starts[k] as number)
+      const qAt = u.qAts[k] as number
+      if (qAt >= 0) baselineOf(table).write(u.handles[k] as number, plan.qs, qAt)
     }
   }
 
-  const qOf = (component: Component): Map<number, number[]> => {
-    let map = lastQ.get(component)
-    if (map === undefined) lastQ.set(component, (map = new Map()))
-    return map
+  const baselineOf = (table: ReplicaTable): BaselineStore => {
+    let store = baselines.get(table.component)
+    if (store === undefined || store.width !== 2 * table.quantized) baselines.set(table.component, (store = new BaselineStore(2 * table.quantized)))
+    return store
   }
 
   const replica: Replica = {
@@ -243,7 +250,7 @@ export function createReplica(options: ReplicaOptions): Replica {
       serverTime = start.serverTime
       handleEntity.clear()
       entityHandle.clear()
-      lastQ.clear()
+      for (const b of baselines.values()) b.clearAll()
       const held = new Map<Component, Set<Entity>>()
       for (const component of components) {
         const rows = store.entitiesOf(component)
@@ -264,7 +271,7 @@ export function createReplica(options: ReplicaOptions): Replica {
         gap(seq, m.prevSeq)
         return
       }
-      const plan = planUpdate(m, (tableId) => tables[tableId], state)
+      const plan = planUpdate(m, tables, state)
       commit(plan)
       seq = m.seq
       tick += m.tickDelta

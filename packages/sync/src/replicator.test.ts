@@ -8,6 +8,9 @@ import { aoiComponents, Body, components, Mover, Player, Score, Tag } from './te
 import { type Harness, harness, onlyUpdate, type TestClient, updatesOf } from './test-utils/harness.js'
 import { type ViewSpec, viewProblems } from './test-utils/view-check.js'
 
+/** A run's head: count · 2^fields + mask (docs/protocol.md §7). */
+const run = (mask: number, count: number, fields: number): number => count * 2 ** fields + mask
+
 function codeOf(fn: () => void): string | undefined {
   try {
     fn()
@@ -31,17 +34,18 @@ function types(messages: readonly ServerMessage[]): string[] {
   return messages.map((m) => m.type)
 }
 
-/** The handles of the rows of an update's runs: `[mask, count, (handle, values)*]*`. */
-function updatedHandles(t: TableUpdate | undefined): number[] {
+/** The handles of the rows of an update's runs: `[head, (handle, values)*]*`, head = count · 2^fields + mask. */
+function updatedHandles(t: TableUpdate | undefined, fields = 4): number[] {
   const out: number[] = []
   if (t === undefined) return out
   let at = 0
   while (at < t.updates.length) {
-    const mask = t.updates[at] as number
-    const count = t.updates[at + 1] as number
+    const head = t.updates[at] as number
+    const mask = head % 2 ** fields
+    const count = (head - mask) / 2 ** fields
     let bits = 0
     for (let b = mask; b !== 0; b &= b - 1) bits++
-    at += 2
+    at += 1
     let previous = 0
     for (let r = 0; r < count; r++) {
       previous += t.updates[at] as number
@@ -91,10 +95,10 @@ function moveTo(h: Harness, e: Entity, x: number, y: number): void {
 }
 
 describe('createReplicator', () => {
-  it('describes the replicated tables in table-id order, with quantization steps', () => {
+  it('describes the replicated tables in table-id order, with quantization steps (positions predicted)', () => {
     const { replicator } = aoi()
     expect(replicator.schema).toEqual([
-      ['Mover', [['x', 'f64', 1 / 16], ['y', 'f64', 1 / 16], ['heading', 'f32'], ['hp', 'u8']]],
+      ['Mover', [['x', 'f64', 1 / 16, true], ['y', 'f64', 1 / 16, true], ['heading', 'f32'], ['hp', 'u8']]],
       ['Tag', [['label', 'string'], ['level', 'u16']]],
       ['Score', [['points', 'u32'], ['ratio', 'f32', 0.01]]],
     ])
@@ -203,7 +207,7 @@ describe('whole-table subscriptions', () => {
     expect(update.binds).toEqual([])
     expect(update.tables).toEqual([
       // Handles ascend within a run; each after the first is the gap from the one before.
-      { tableId: 0, inserts: [], updates: [0b101, 2, handle(e1), 4, 31, handle(e3) - handle(e1), 7, 32, 0b010, 1, handle(e2), 9], deletes: [] },
+      { tableId: 0, inserts: [], updates: [run(0b101, 2, 3), handle(e1), 4, 31, handle(e3) - handle(e1), 7, 32, run(0b010, 1, 3), handle(e2), 9], deletes: [] },
     ])
     expectExact(h, a, { whole: [Body], area: null }, [Body, Player])
   })
@@ -790,32 +794,102 @@ describe('quantization', () => {
     })
   })
 
-  it('sends updates of quantized fields as deltas, and nothing for moves below half a step', () => {
+  it('sends updates of predicted positions against last + last step, and nothing for moves below half a step', () => {
     const h = aoi()
     const a = h.client('a')
     const e = spawn(h, 10, 20)
     h.replicator.subscribe('a', 1, 1, ['Mover'], AREA)
     h.flush()
     a.pump()
+    // After the insert the last step is 0: the first update carries the whole delta.
     moveTo(h, e, 11.5, 20)
     h.flush()
-    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b01, 1, 1, 24])
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([run(0b01, 1, 4), 1, 24])
+    // x was predicted to move 24 again: it stopped (−24); y moved −32 from a last step of 0.
     moveTo(h, e, 11.5, 18)
     h.flush()
-    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b10, 1, 1, -32])
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([run(0b11, 1, 4), 1, -24, -32])
     // Drift below half a step is not sent, but it is not lost either: the value is compared with the last one sent.
     moveTo(h, e, 11.52, 18.01)
     h.flush()
     expect(a.pump()).toEqual([])
+    // x moved one step (its last step is 0); y stays, against a prediction of −32 more.
     moveTo(h, e, 11.54, 18.02)
     h.flush()
-    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b01, 1, 1, 1])
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([run(0b11, 1, 4), 1, 1, 32])
     expect(a.replica.world.read(e, Mover, 'x')).toBe(11.5625)
     expect(a.replica.world.read(e, Mover, 'y')).toBe(18)
-    // A quantized bit that did not move is dropped from a row that also changed another field.
+    // A row sent for another field moves its predicted positions too: x, predicted one step further, is held back.
     h.tx(() => h.world.update(e, Mover, { x: 11.55, hp: 9 }))
     h.flush()
-    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b1000, 1, 1, 9])
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([run(0b1001, 1, 4), 1, -1, 9])
+    expect(a.replica.world.read(e, Mover, 'x')).toBe(11.5625)
+    expectExact(h, a, areaSpec(AREA, [Mover]))
+  })
+
+  it('binds entities of frequent components to handles 1–63 and the others above, so moving rows carry one-byte handles', () => {
+    const h = aoi({ frequent: [Tag] })
+    const a = h.client('a')
+    const still = Array.from({ length: 80 }, (_, i) => spawn(h, 1 + (i % 40), 1 + Math.floor(i / 40)))
+    const movers = [spawn(h, 50, 50, { tag: 'm1' }), spawn(h, 60, 60, { tag: 'm2' })]
+    h.replicator.subscribe('a', 1, 1, ['Mover', 'Tag'], AREA)
+    h.flush()
+    const handles = handleMap(a.pump())
+    const handleOf = (e: Entity): number => [...handles].find(([, b]) => b === e)?.[0] as number
+    for (const e of movers) expect(handleOf(e)).toBeLessThanOrEqual(63)
+    for (const e of still) expect(handleOf(e)).toBeGreaterThan(63)
+    expectExact(h, a, areaSpec(AREA, [Mover, Tag]))
+  })
+
+  it('with predictionTolerance k, keeps each position within k + 1/2 steps and sends fewer corrections', () => {
+    const corrections = (tolerance: number): number => {
+      const h = aoi({ predictionTolerance: tolerance })
+      const a = h.client('a')
+      const e = spawn(h, 10, 20)
+      h.replicator.subscribe('a', 1, 1, ['Mover'], AREA)
+      h.flush()
+      a.pump()
+      let values = 0
+      // A steady mover whose step is not a whole number of quantization steps (rounding jitter).
+      for (let k = 1; k <= 40; k++) {
+        moveTo(h, e, 10 + k * 0.37, 20 + k * 0.23)
+        h.flush()
+        for (const m of a.pump()) {
+          const updates = m.type === 'TransactionUpdate' ? (table(m, 0)?.updates ?? []) : []
+          values += Math.max(0, updates.length - 2)
+        }
+        const step = 1 / 16
+        expect(Math.abs(a.replica.world.read(e, Mover, 'x') - (10 + k * 0.37))).toBeLessThanOrEqual((tolerance + 0.5) * step + 1e-9)
+        expect(Math.abs(a.replica.world.read(e, Mover, 'y') - (20 + k * 0.23))).toBeLessThanOrEqual((tolerance + 0.5) * step + 1e-9)
+      }
+      return values
+    }
+    expect(corrections(1)).toBeLessThan(corrections(0))
+    expect(() => aoi({ predictionTolerance: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }))
+  })
+
+  it('sends a steady mover as its handle alone (a run of mask 0), and corrects the prediction when it stops', () => {
+    const h = aoi()
+    const a = h.client('a')
+    const e = spawn(h, 10, 20)
+    h.replicator.subscribe('a', 1, 1, ['Mover'], AREA)
+    h.flush()
+    a.pump()
+    moveTo(h, e, 11, 21)
+    h.flush()
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([run(0b11, 1, 4), 1, 16, 16])
+    for (let k = 2; k <= 4; k++) {
+      moveTo(h, e, 10 + k, 20 + k)
+      h.flush()
+      expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([run(0, 1, 4), 1])
+      expect(a.replica.world.read(e, Mover, 'x')).toBe(10 + k)
+      expect(a.replica.world.read(e, Mover, 'y')).toBe(20 + k)
+    }
+    h.tx(() => h.world.update(e, Mover, { heading: 1 }))
+    h.flush()
+    const heading = table(onlyUpdate(a.pump()), 0)?.updates ?? []
+    // The heading's own delta; the position, predicted to move on, is pinned where it is.
+    expect(heading[0]).toBe(run(0b111, 1, 4))
     expectExact(h, a, areaSpec(AREA, [Mover]))
   })
 
@@ -854,7 +928,7 @@ describe('quantization', () => {
     expect(onlyUpdate(a.pump()).binds).toEqual([1, e2])
     moveTo(h, e2, 31, 30)
     h.flush()
-    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([0b01, 1, 1, 16])
+    expect(table(onlyUpdate(a.pump()), 0)?.updates).toEqual([run(0b01, 1, 4), 1, 16])
     expect(a.replica.world.get(e2, Mover)).toMatchObject({ x: 31, y: 30 })
   })
 })

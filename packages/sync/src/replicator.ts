@@ -1,4 +1,4 @@
-import type { Field } from '@orrery/ecs'
+import type { Component, Entity, Field } from '@orrery/ecs'
 import { describeSchema, encodeServerMessage, type ServerMessage } from '@orrery/protocol'
 import type { ServedSubscription } from './area-subscription.js'
 import { ChangeIndex } from './change-index.js'
@@ -38,8 +38,8 @@ function ackMessage(ack: PendingAck, seq: number): ServerMessage {
  * @returns a {@link Replicator}
  * @throws ProtocolError `ERR_INVALID_SCHEMA` when the components cannot be described (duplicate names, more than 32 fields, a bad step)
  * @throws SyncError `ERR_TOO_MANY_TABLES` with more than 32 replicated components; `ERR_PRIVATE_COMPONENT` when one
- *   of them has `visibility: 'private'`; `ERR_INVALID_OPTIONS` when `initialSeq` or `initialTick` is not a
- *   non-negative safe integer
+ *   of them has `visibility: 'private'`; `ERR_INVALID_OPTIONS` when `initialSeq`, `initialTick` or
+ *   `predictionTolerance` is not a non-negative safe integer
  * @example
  * ```ts
  * const replicator = createReplicator({ world, components: [Body, Player] })
@@ -74,6 +74,15 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const afterUpdate = new Map<string, ServerMessage[]>()
   const stats = { bytesSent: 0, framesSent: 0, updates: 0, deferredFlushes: 0, collectMs: 0, encodeMs: 0 }
   const scope = options.eventScope ?? (() => null)
+  const frequentComponents = options.frequent ?? []
+  const tolerance = options.predictionTolerance ?? 0
+  if (!Number.isSafeInteger(tolerance) || tolerance < 0) {
+    throw new SyncError('ERR_INVALID_OPTIONS', `predictionTolerance must be a non-negative integer, got ${tolerance}`)
+  }
+  const frequent = (e: Entity): boolean => {
+    for (let k = 0; k < frequentComponents.length; k++) if (world.has(e, frequentComponents[k] as Component)) return true
+    return false
+  }
   let accessors: (readonly Field<unknown>[])[] | null = null
   let seq = startValue(options.initialSeq, 'initialSeq')
   let flushedTick = startValue(options.initialTick, 'initialTick')
@@ -123,7 +132,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         tickDelta: tick - client.lastTick,
         timeDelta: Math.max(0, time - client.lastTime),
         ack: hold ? null : client.ack,
-      })
+      }, tolerance)
     } catch (error) {
       errors.push(error)
     }
@@ -177,7 +186,16 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       const canSend = sink.canSend ?? (() => true)
       clients.set(
         clientId,
-        new ClientView(sink.send, canSend, sink.identity ?? null, components.length, maxSubscriptions, qSlots, { seq, tick: flushedTick, time: flushedTime }),
+        new ClientView(
+          sink.send,
+          canSend,
+          sink.identity ?? null,
+          components.length,
+          maxSubscriptions,
+          qSlots,
+          { seq, tick: flushedTick, time: flushedTime },
+          frequentComponents.length > 0,
+        ),
       )
     },
     removeClient(clientId) {
@@ -230,7 +248,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       const errors: unknown[] = []
       accessors ??= plans.map((plan) => accessorsOf(world, plan))
       changes.load(merger.take(), scope)
-      const ctx: FlushContext = { world, plans, accessors, changes, budgetBytes, hysteresis: options.hysteresis ?? null }
+      const ctx: FlushContext = { world, plans, accessors, changes, budgetBytes, hysteresis: options.hysteresis ?? null, frequent }
       // Every flush, so that each position table's grid knows where every touched entity was at the last one.
       for (const plan of plans) if (plan.spatialX >= 0) changes.touchedGrid(world, plan, accessors[plan.tableId] as readonly Field<unknown>[])
       for (const [clientId, client] of clients) flushClient(clientId, client, ctx, tick, serverTime, errors)

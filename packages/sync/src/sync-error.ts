@@ -12,7 +12,7 @@
  * - `ERR_NO_POSITION`: an area subscription names no component with a spatial index (nothing has a position).
  * - `ERR_TOO_MANY_TABLES`: more than 32 replicated components (a row's tables are a 32-bit mask).
  * - `ERR_PRIVATE_COMPONENT`: a component with `visibility: 'private'` was listed for replication.
- * - `ERR_INVALID_OPTIONS`: a replicator option is out of range (`initialSeq`, `initialTick`).
+ * - `ERR_INVALID_OPTIONS`: a replicator option is out of range (`initialSeq`, `initialTick`, `predictionTolerance`).
  *
  * @example
  * ```ts

@@ -126,10 +126,11 @@ function areaSpec(a: Area, tables: readonly Component[], whole: readonly Compone
  * the server restricted to its view without a budget, within the view's bounds with one. At the end,
  * after quiet flushes, every replica must have converged and every subscription must be answered.
  */
-function play(seed: Initial, steps: readonly Step[], areas: readonly [Area, Area], budget: number | undefined): void {
+function play(seed: Initial, steps: readonly Step[], areas: readonly [Area, Area], budget: number | undefined, frequent = false): void {
   const h = harness({
     components: aoiComponents,
     hysteresis: HYSTERESIS,
+    ...(frequent ? { frequent: [Tag] } : {}),
     ...(budget === undefined ? {} : { updateBudgetBytes: budget }),
   })
   let requestId = 0
@@ -228,8 +229,8 @@ function play(seed: Initial, steps: readonly Step[], areas: readonly [Area, Area
 describe('replication property', () => {
   it('keeps every client’s replica equal to the server restricted to its view, after every flush', () => {
     fc.assert(
-      fc.property(initial, steps, area, area, (seed, s, a, b) => {
-        play(seed, s, [a, b], undefined)
+      fc.property(initial, steps, area, area, fc.boolean(), (seed, s, a, b, frequent) => {
+        play(seed, s, [a, b], undefined, frequent)
       }),
       { numRuns: Number(process.env.SYNC_RUNS ?? 200) },
     )

@@ -134,9 +134,14 @@ export class TouchedGrid {
 
 const OFFSET = 2 ** 20
 const SPAN = 2 ** 21
+/** Cells with both coordinates in [-NEAR, NEAR) get small-integer keys (below 2^30, no heap numbers). */
+const NEAR = 2 ** 14
+const NEAR_SPAN = 2 ** 15
+const FAR = 2 ** 30
 
 function cellKey(cx: number, cy: number): number {
+  if (cx >= -NEAR && cx < NEAR && cy >= -NEAR && cy < NEAR) return (cx + NEAR) * NEAR_SPAN + (cy + NEAR)
   const x = Math.max(-OFFSET, Math.min(OFFSET - 1, Number.isFinite(cx) ? cx : 0))
   const y = Math.max(-OFFSET, Math.min(OFFSET - 1, Number.isFinite(cy) ? cy : 0))
-  return (x + OFFSET) * SPAN + (y + OFFSET)
+  return FAR + (x + OFFSET) * SPAN + (y + OFFSET)
 }

@@ -31,14 +31,14 @@ export class UpdateDraft {
 
   /** Empties every list. */
   clear(): void {
-    this.binds.length = 0
-    this.releases.length = 0
-    this.events.length = 0
+    empty(this.binds)
+    empty(this.releases)
+    empty(this.events)
     for (let t = 0; t < this.tableCount; t++) {
-      ;(this.inserts[t] as number[]).length = 0
-      ;(this.deletes[t] as number[]).length = 0
-      ;(this.updateHandles[t] as number[]).length = 0
-      ;(this.updateMasks[t] as number[]).length = 0
+      empty(this.inserts[t] as number[])
+      empty(this.deletes[t] as number[])
+      empty(this.updateHandles[t] as number[])
+      empty(this.updateMasks[t] as number[])
     }
     this.bytes = 0
   }
@@ -53,4 +53,9 @@ export class UpdateDraft {
     }
     return true
   }
+}
+
+/** Empties a list; an empty one is left alone (setting `length` is a runtime call even when it changes nothing). */
+export function empty(list: unknown[]): void {
+  if (list.length !== 0) list.length = 0
 }

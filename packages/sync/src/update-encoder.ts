@@ -30,6 +30,7 @@ const usedTables: number[] = []
  * @param accessors - per table, the world's field accessors
  * @param qOffsets - per table, the first quantized slot of its fields
  * @param header - seq, deltas and ack
+ * @param tolerance - quantization steps a predicted field may stray from its true value before it is corrected
  * @returns the frame, or null
  */
 export function encodeUpdate(
@@ -39,10 +40,12 @@ export function encodeUpdate(
   accessors: readonly (readonly Field<unknown>[])[],
   qOffsets: readonly number[],
   header: UpdateHeader,
+  tolerance = 0,
 ): Uint8Array | null {
   const qSlots = handles.qSlots
   const lastQ = handles.lastQ
-  // Drop quantized bits that did not move, before any count is written.
+  const lastD = handles.lastD
+  // Drop quantized bits that did not move (and rows left with nothing to say), before any count is written.
   usedTables.length = 0
   for (let t = 0; t < draft.tableCount; t++) {
     const plan = plans[t] as WirePlan
@@ -50,26 +53,44 @@ export function encodeUpdate(
     const masks = draft.updateMasks[t] as number[]
     if (plan.quantizedMask !== 0 && hs.length > 0) {
       const cols = accessors[t] as readonly Field<unknown>[]
-      // The quantized values are kept for the write (read and rounded once), at `kept * quantized + slot`.
+      const qBase = qOffsets[t] as number
+      const predicted = plan.predictedMask
+      // The quantized values are kept for the write (read and rounded once), at `kept * quantized + slot`;
+      // a kept row's predicted fields are always read (the receiver moves them by their last step).
       const width = plan.quantized
       let cache = qCache[t]
       if (cache === undefined || cache.length < hs.length * width) qCache[t] = cache = new Float64Array(Math.max(64, hs.length * width * 2))
       let kept = 0
       for (let k = 0; k < hs.length; k++) {
         const h = hs[k] as number
-        let mask = masks[k] as number
-        const q = mask & plan.quantizedMask
-        if (q !== 0) {
-          const e = handles.entityOf(h) as Entity
-          for (let bits = q; bits !== 0; bits &= bits - 1) {
-            const i = 31 - Math.clz32(bits & -bits)
-            const f = plan.fields[i] as (typeof plan.fields)[number]
-            const value = quantize((cols[i] as Field<number>).get(e), f.step)
-            if (value === lastQ[h * qSlots + (qOffsets[t] as number) + f.qSlot]) mask &= ~(1 << i)
-            else cache[kept * width + f.qSlot] = value
+        const changed = masks[k] as number
+        let mask = changed & ~plan.quantizedMask
+        let needed = mask !== 0
+        const e = handles.entityOf(h) as Entity
+        for (let bits = (changed & plan.quantizedMask) | predicted; bits !== 0; bits &= bits - 1) {
+          const i = 31 - Math.clz32(bits & -bits)
+          const f = plan.fields[i] as (typeof plan.fields)[number]
+          const slot = h * qSlots + qBase + f.qSlot
+          const value = quantize((cols[i] as Field<number>).get(e), f.step)
+          const last = lastQ[slot] as number
+          if (f.predicted) {
+            // Within the tolerance of its prediction a position follows it (the receiver's value, cached);
+            // the row goes out once the receiver's value is further than the tolerance from the true one.
+            const predictedQ = last + (lastD[slot] as number)
+            const off = value - predictedQ
+            const follows = off <= tolerance && off >= -tolerance
+            cache[kept * width + f.qSlot] = follows ? predictedQ : value
+            if (!follows) mask |= 1 << i
+            if (value - last > tolerance || last - value > tolerance) needed = true
+          } else {
+            cache[kept * width + f.qSlot] = value
+            if (value !== last) {
+              mask |= 1 << i
+              needed = true
+            }
           }
         }
-        if (mask !== 0) {
+        if (needed) {
           hs[kept] = h
           masks[kept] = mask >>> 0
           kept++
@@ -120,6 +141,7 @@ function writeTable(
   const t = plan.tableId
   const fields = plan.fields
   const lastQ = handles.lastQ
+  const lastD = handles.lastD
   const qBase = qOffset
   const qSlots = handles.qSlots
   const cache = plan.quantizedMask !== 0 ? qCache[t] : undefined
@@ -136,14 +158,16 @@ function writeTable(
       if (f.step > 0) {
         const q = quantize(value as number, f.step)
         lastQ[h * qSlots + qBase + f.qSlot] = q
+        lastD[h * qSlots + qBase + f.qSlot] = 0
         w.int(q)
       } else writePlainValue(w, f.type, value)
     }
   }
   const hs = draft.updateHandles[t] as number[]
   const masks = draft.updateMasks[t] as number[]
-  // Runs of one mask, handles ascending: [mask, count, h, values..., gap, values..., ...] where each handle
-  // after a run's first is written as the gap from the one before (one byte for a view of any size).
+  // Runs of one mask, handles ascending: [head, h, values..., gap, values..., ...] where head packs
+  // count · 2^fields + mask (one byte for most runs) and each handle after a run's first is written as the
+  // gap from the one before (one byte for a view of any size).
   // Sorting packs (run index, handle) into one number so the native numeric sort does the work.
   runMasks.length = 0
   let keys = sortKeys
@@ -160,7 +184,8 @@ function writeTable(
     for (let b = mask; b !== 0; b &= b - 1) bits++
     items += 1 + bits
   }
-  items += 2 * runMasks.length
+  items += runMasks.length
+  const span = 2 ** fields.length
   const sorted = keys.subarray(0, hs.length).sort()
   w.arrayHeader(items)
   let at = 0
@@ -168,8 +193,7 @@ function writeTable(
     const mask = runMasks[run] as number
     let count = 0
     while (at + count < sorted.length && Math.floor((sorted[at + count] as number) / (HANDLE_SPAN * K_SPAN)) === run) count++
-    w.int(mask)
-    w.int(count)
+    w.int(count * span + mask)
     let previous = 0
     for (let j = at; j < at + count; j++) {
       const key = sorted[j] as number
@@ -178,14 +202,19 @@ function writeTable(
       const e = handles.entityOf(h)
       w.int(h - previous)
       previous = h
-      for (let bits = mask; bits !== 0; bits &= bits - 1) {
+      for (let bits = mask | plan.predictedMask; bits !== 0; bits &= bits - 1) {
         const i = 31 - Math.clz32(bits & -bits)
         const f = fields[i] as (typeof fields)[number]
         if (f.step > 0) {
           const slot = h * qSlots + qBase + f.qSlot
           const q =
             cache === undefined ? quantize((cols[i] as Field<number>).get(e), f.step) : (cache[k * plan.quantized + f.qSlot] as number)
-          w.int(q - (lastQ[slot] as number))
+          const last = lastQ[slot] as number
+          if (f.predicted) {
+            // Coded against the prediction `last + lastD`; a clear bit means the prediction holds.
+            if ((mask & (1 << i)) !== 0) w.int(q - last - (lastD[slot] as number))
+            lastD[slot] = q - last
+          } else w.int(q - last)
           lastQ[slot] = q
         } else writePlainValue(w, f.type, (cols[i] as Field<unknown>).get(e))
       }

@@ -1,18 +1,32 @@
-import type { Entity } from '@orrery/ecs'
+import type { Entity, FieldType } from '@orrery/ecs'
 import type { TransactionUpdate } from '@orrery/protocol'
 import { isEntityId, isFieldValue } from './field-values.js'
 import type { ReplicaTable } from './replica-tables.js'
 import { SyncError } from './sync-error.js'
 
-/** One row an update writes: every field (insert) or the fields of `mask` (update), values already dequantized. */
+/** One row an insert writes: every field, values already dequantized. */
 export interface PlannedRow {
   readonly table: ReplicaTable
   readonly h: number
   readonly e: Entity
-  readonly mask: number
   readonly values: unknown[]
-  /** The quantized values after this row, by quantized slot (null when the table has none). */
-  readonly qs: number[] | null
+  /** Where the row's quantized state starts in {@link UpdatePlan.qs}, or -1 when the table has none. */
+  readonly qAt: number
+}
+
+/**
+ * The rows an update changes, flat (one entry per row in each array): the fields of `masks[k]` get
+ * `values[starts[k]…]`, one per set bit in field order.
+ */
+export interface PlannedUpdates {
+  readonly tables: ReplicaTable[]
+  readonly handles: number[]
+  readonly entities: Entity[]
+  readonly masks: number[]
+  readonly starts: number[]
+  readonly values: unknown[]
+  /** Where each row's quantized state starts in {@link UpdatePlan.qs}, or -1. */
+  readonly qAts: number[]
 }
 
 /** A validated update, ready to apply. */
@@ -21,14 +35,20 @@ export interface UpdatePlan {
   readonly releases: number[]
   readonly binds: number[]
   readonly inserts: PlannedRow[]
-  readonly updates: PlannedRow[]
+  readonly updates: PlannedUpdates
+  /**
+   * The quantized state after the update of each inserted or updated row of a table with quantized fields:
+   * its values by quantized slot, then the last step of each (2 × quantized numbers per row).
+   */
+  readonly qs: number[]
 }
 
 /** What validation asks of the replica's current state. */
 export interface PlanState {
   entityOf(h: number): Entity | undefined
   handleOf(e: Entity): number | undefined
-  lastQ(table: ReplicaTable, h: number): readonly number[] | undefined
+  /** Copies the quantized state (2 × quantized numbers; zeros when none) of handle `h`'s row into `out` at `at`. */
+  readBaseline(table: ReplicaTable, h: number, out: number[], at: number): void
   hasRow(e: Entity, table: ReplicaTable): boolean
   /** A held row the current session may insert again (it was held before a new session). */
   isStale(e: Entity, table: ReplicaTable): boolean
@@ -37,6 +57,8 @@ export interface PlanState {
 const F32_MAX = 3.4028234663852886e38
 /** Entity ids and handles stay below 2^31. */
 const KEY_SPAN = 2 ** 31
+/** Handles stay below 2^22 (docs/protocol.md §7). */
+const MAX_HANDLE = 2 ** 22
 
 function fail(message: string): never {
   throw new SyncError('ERR_INVALID_UPDATE', message)
@@ -45,7 +67,9 @@ function fail(message: string): never {
 function dequantized(table: ReplicaTable, i: number, q: unknown, where: string): number {
   if (typeof q !== 'number' || !Number.isSafeInteger(q)) fail(`${where}: quantized ${table.component.name}.${table.component.fields[i]} is not an integer`)
   const v = q * (table.steps[i] as number)
-  const ok = table.types[i] === 'f32' ? Number.isFinite(v) && Math.abs(v) <= F32_MAX : Number.isFinite(v)
+  const type = table.types[i] as FieldType
+  const ok =
+    type === 'f32' ? Number.isFinite(v) && Math.abs(v) <= F32_MAX : type === 'f64' ? Number.isFinite(v) : isFieldValue(type, v)
   if (!ok) fail(`${where}: ${table.component.name}.${table.component.fields[i]} out of range`)
   return table.types[i] === 'f32' ? Math.fround(v) : v
 }
@@ -64,97 +88,101 @@ function plainValue(table: ReplicaTable, i: number, v: unknown, where: string): 
  * session), masks within the table's fields, integers for quantized fields and in-range values.
  *
  * @param m - the decoded update
- * @param resolve - table id → the replica's table
+ * @param resolve - by table id, the replica's table (undefined for tables it does not know)
  * @param state - the replica's handles and rows
  * @returns the plan
  * @throws SyncError `ERR_INVALID_UPDATE`
  */
-export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => ReplicaTable | undefined, state: PlanState): UpdatePlan {
-  const bound = new Map<number, Entity | 0>()
-  const entityOf = (h: number): Entity | undefined => {
-    const local = bound.get(h)
-    if (local !== undefined) return local === 0 ? undefined : local
-    return state.entityOf(h)
-  }
-  // Rows and quantized values this update changes before a later part of it reads them, keyed by
-  // table × 2^31 + entity (or handle): numbers, not strings, since most updates touch every key once.
-  const rows = new Map<number, boolean>()
-  const held = (e: Entity, table: ReplicaTable, t: number): boolean =>
-    (rows.size === 0 ? undefined : rows.get(t * KEY_SPAN + e)) ?? state.hasRow(e, table)
-  const qs = new Map<number, number[]>()
+export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable | undefined)[], state: PlanState): UpdatePlan {
+  const v = new PlanContext(state)
   const tables: { t: number; table: ReplicaTable; update: TransactionUpdate['tables'][number] }[] = []
-  const seen = new Set<number>()
-  for (const update of m.tables) {
-    const table = resolve(update.tableId)
+  for (let k = 0; k < m.tables.length; k++) {
+    const update = m.tables[k] as TransactionUpdate['tables'][number]
+    const table = resolve[update.tableId]
     if (table === undefined) fail(`unknown table id ${update.tableId}`)
-    if (seen.has(update.tableId)) fail(`table id ${update.tableId} appears twice`)
-    seen.add(update.tableId)
+    for (let j = 0; j < k; j++) if ((m.tables[j] as TransactionUpdate['tables'][number]).tableId === update.tableId) fail(`table id ${update.tableId} appears twice`)
     tables.push({ t: update.tableId, table, update })
   }
-  const plan: UpdatePlan = { deletes: [], releases: [], binds: [], inserts: [], updates: [] }
+  const updates: PlannedUpdates = { tables: [], handles: [], entities: [], masks: [], starts: [], values: [], qAts: [] }
+  const qs: number[] = []
+  const plan: UpdatePlan = { deletes: [], releases: [], binds: [], inserts: [], updates, qs }
   for (const { t, table, update } of tables) {
     for (const h of update.deletes) {
-      const e = entityOf(h)
+      const e = v.entityOf(h)
       if (e === undefined) fail(`delete of ${table.component.name}: handle ${h} is not bound`)
-      if (!held(e, table, t)) fail(`delete of ${table.component.name}: row of handle ${h} is not held`)
-      rows.set(t * KEY_SPAN + e, false)
+      if (!v.held(e, table, t)) fail(`delete of ${table.component.name}: row of handle ${h} is not held`)
+      v.setRow(e, t, false)
       plan.deletes.push({ table, e })
     }
   }
-  const released = new Set<number>()
+  const released = m.releases.length === 0 ? null : new Set<number>()
   for (const h of m.releases) {
-    if (entityOf(h) === undefined) fail(`release of handle ${h}, which is not bound`)
-    bound.set(h, 0)
-    released.add(h)
+    if (v.entityOf(h) === undefined) fail(`release of handle ${h}, which is not bound`)
+    v.bind(h, 0)
+    released?.add(h)
     plan.releases.push(h)
   }
-  const boundEntities = new Set<Entity>()
+  const boundEntities = m.binds.length === 0 ? null : new Set<Entity>()
   for (let k = 0; k < m.binds.length; k += 2) {
     const h = m.binds[k] as number
     const e = m.binds[k + 1] as Entity
+    if (h >= MAX_HANDLE) fail(`bind of handle ${h}: handles stay below 2^22`)
     if (!isEntityId(e)) fail(`bind of handle ${h}: bad entity id`)
-    if (entityOf(h) !== undefined) fail(`bind of handle ${h}, which is bound`)
+    if (v.entityOf(h) !== undefined) fail(`bind of handle ${h}, which is bound`)
     const other = state.handleOf(e)
     // The entity's old handle may have been released and bound to another entity earlier in this update.
-    if ((other !== undefined && !released.has(other)) || boundEntities.has(e)) fail(`bind of entity ${e}, which has a handle`)
-    boundEntities.add(e)
-    bound.set(h, e)
+    if ((other !== undefined && released?.has(other) !== true) || boundEntities?.has(e) === true) fail(`bind of entity ${e}, which has a handle`)
+    boundEntities?.add(e)
+    v.bind(h, e)
     plan.binds.push(h, e)
   }
   for (const { t, table, update } of tables) {
     const n = table.types.length
+    const width = table.quantized
     const flat = update.inserts
     if (flat.length % (1 + n) !== 0) fail(`inserts of ${table.component.name}: length ${flat.length} is not a multiple of ${1 + n}`)
     for (let at = 0; at < flat.length; at += 1 + n) {
       const h = flat[at]
       const where = `insert of ${table.component.name} at ${at}`
-      const e = typeof h === 'number' ? entityOf(h) : undefined
+      const e = typeof h === 'number' ? v.entityOf(h) : undefined
       if (e === undefined) fail(`${where}: handle is not bound`)
-      if (held(e, table, t) && !state.isStale(e, table)) fail(`${where}: row is already held`)
+      if (v.held(e, table, t) && !state.isStale(e, table)) fail(`${where}: row is already held`)
       const values = new Array<unknown>(n)
-      const q = table.quantized > 0 ? new Array<number>(table.quantized) : null
+      const qAt = width > 0 ? qs.length : -1
+      // Values by slot, then last steps of 0.
+      for (let k = 0; k < 2 * width; k++) qs.push(0)
       for (let i = 0; i < n; i++) {
         const raw = flat[at + 1 + i]
         if ((table.steps[i] as number) > 0) {
           values[i] = dequantized(table, i, raw, where)
-          ;(q as number[])[table.qSlots[i] as number] = raw as number
+          qs[qAt + (table.qSlots[i] as number)] = raw as number
         } else values[i] = plainValue(table, i, raw, where)
       }
-      rows.set(t * KEY_SPAN + e, true)
-      if (q !== null) qs.set(t * KEY_SPAN + (h as number), q)
-      plan.inserts.push({ table, h: h as number, e, mask: table.allowedMask, values, qs: q })
+      v.setRow(e, t, true)
+      v.claim(table, h as number)
+      plan.inserts.push({ table, h: h as number, e, values, qAt })
     }
   }
   for (const { t, table, update } of tables) {
     const flat = update.updates
+    const span = 2 ** table.types.length
+    const width = table.quantized
+    const predictedMask = table.predictedMask
+    const steps = table.steps
+    const qSlots = table.qSlots
+    // A run of mask 0 moves predicted fields by their last step alone: only tables that have some.
+    const lowest = predictedMask === 0 ? 1 : 0
     let at = 0
     while (at < flat.length) {
-      const mask = flat[at]
-      const count = flat[at + 1]
+      // A run's head packs count · 2^fields + mask.
+      const head = flat[at]
       const where = `updates of ${table.component.name} at ${at}`
-      if (typeof mask !== 'number' || !Number.isInteger(mask) || mask <= 0 || (mask & ~table.allowedMask) !== 0) fail(`${where}: bad mask`)
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) fail(`${where}: bad count`)
-      at += 2
+      if (typeof head !== 'number' || !Number.isSafeInteger(head) || head < 0) fail(`${where}: bad run head`)
+      const mask = head % span
+      const count = (head - mask) / span
+      if (mask < lowest) fail(`${where}: bad mask`)
+      if (count < 1) fail(`${where}: empty run`)
+      at += 1
       let bits = 0
       for (let b = mask; b !== 0; b &= b - 1) bits++
       if (at + count * (1 + bits) > flat.length) fail(`${where}: run longer than the updates`)
@@ -165,30 +193,107 @@ export function planUpdate(m: TransactionUpdate, resolve: (tableId: number) => R
         if (typeof gap !== 'number' || !Number.isSafeInteger(gap) || gap < (r === 0 ? 0 : 1)) fail(`${where}: bad handle`)
         const h = previous + gap
         previous = h
-        const e = entityOf(h)
+        const e = v.entityOf(h)
         if (e === undefined) fail(`${where}: handle is not bound`)
-        if (!held(e, table, t)) fail(`${where}: row of handle ${h as number} is not held`)
-        const key = t * KEY_SPAN + (h as number)
-        const before = qs.get(key) ?? state.lastQ(table, h as number)
-        const q = table.quantized > 0 ? (before === undefined ? new Array<number>(table.quantized).fill(0) : [...before]) : null
-        const values: unknown[] = []
-        let v = at + 1
-        for (let b = mask; b !== 0; b &= b - 1) {
+        if (!v.held(e, table, t)) fail(`${where}: row of handle ${h} is not held`)
+        // A row appears at most once per update (inserted or updated).
+        if (!v.claim(table, h)) fail(`${where}: row of handle ${h} appears twice`)
+        const qAt = width > 0 ? qs.length : -1
+        if (width > 0) state.readBaseline(table, h, qs, qAt)
+        const start = updates.values.length
+        let changed = 0
+        let vi = at + 1
+        // Fields in index order: the mask's, and the predicted ones, which move by their last step when clear.
+        for (let b = mask | predictedMask; b !== 0; b &= b - 1) {
           const i = 31 - Math.clz32(b & -b)
-          const raw = flat[v++]
-          if ((table.steps[i] as number) > 0) {
+          const sent = (mask & (1 << i)) !== 0
+          const raw = sent ? flat[vi++] : 0
+          if ((steps[i] as number) > 0) {
             if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) fail(`${where}: quantized delta is not an integer`)
-            const slot = table.qSlots[i] as number
-            const next = ((q as number[])[slot] as number) + raw
-            values.push(dequantized(table, i, next, where))
-            ;(q as number[])[slot] = next
-          } else values.push(plainValue(table, i, raw, where))
+            const slot = qAt + (qSlots[i] as number)
+            const last = qs[slot] as number
+            let next = last + raw
+            if ((predictedMask & (1 << i)) !== 0) {
+              next += qs[slot + width] as number
+              qs[slot + width] = next - last
+            }
+            qs[slot] = next
+            if (!sent && next === last) continue
+            updates.values.push(dequantized(table, i, next, where))
+          } else updates.values.push(plainValue(table, i, raw, where))
+          changed |= 1 << i
         }
-        if (q !== null) qs.set(key, q)
-        plan.updates.push({ table, h: h as number, e, mask, values, qs: q })
-        at = v
+        updates.tables.push(table)
+        updates.handles.push(h)
+        updates.entities.push(e)
+        updates.masks.push(changed >>> 0)
+        updates.starts.push(start)
+        updates.qAts.push(qAt)
+        at = vi
       }
     }
   }
   return plan
+}
+
+/** Marks of the rows an update wrote, by table: the stamp of the plan that last claimed each handle. */
+const claims = new WeakMap<ReplicaTable, Int32Array>()
+const NO_MARKS = new Int32Array(0)
+let planStamp = 0
+
+/**
+ * What one validation has seen so far: handles it bound or released, rows it deleted or inserted (so that
+ * later parts of the same update see them), and the rows it wrote (each at most once).
+ */
+class PlanContext {
+  private bound: Map<number, Entity | 0> | null = null
+  /** Rows this update deleted (false) or inserted (true), keyed by table × 2^31 + entity. */
+  private rows: Map<number, boolean> | null = null
+  private readonly stamp: number
+  private lastTable: ReplicaTable | null = null
+  private lastMarks: Int32Array = NO_MARKS
+
+  constructor(private readonly state: PlanState) {
+    // Int32 stamps wrap; a stale mark would have to be 2^32 updates old to collide.
+    planStamp = (planStamp + 1) | 0
+    if (planStamp === 0) planStamp = 1
+    this.stamp = planStamp
+  }
+
+  entityOf(h: number): Entity | undefined {
+    const local = this.bound?.get(h)
+    if (local !== undefined) return local === 0 ? undefined : local
+    return this.state.entityOf(h)
+  }
+
+  bind(h: number, e: Entity | 0): void {
+    this.bound ??= new Map()
+    this.bound.set(h, e)
+  }
+
+  held(e: Entity, table: ReplicaTable, t: number): boolean {
+    return this.rows?.get(t * KEY_SPAN + e) ?? this.state.hasRow(e, table)
+  }
+
+  setRow(e: Entity, t: number, held: boolean): void {
+    this.rows ??= new Map()
+    this.rows.set(t * KEY_SPAN + e, held)
+  }
+
+  /** Claims the row of handle `h` for this update; false when it was already claimed. */
+  claim(table: ReplicaTable, h: number): boolean {
+    let marks = this.lastTable === table ? this.lastMarks : claims.get(table)
+    if (marks === undefined || h >= marks.length) {
+      let n = Math.max(64, marks?.length ?? 0)
+      while (n <= h) n *= 2
+      const grown = new Int32Array(n)
+      if (marks !== undefined) grown.set(marks)
+      claims.set(table, (marks = grown))
+    }
+    this.lastTable = table
+    this.lastMarks = marks
+    if (marks[h] === this.stamp) return false
+    marks[h] = this.stamp
+    return true
+  }
 }

@@ -9,6 +9,8 @@ export interface WireField {
   readonly step: number
   /** Slot of this field among the table's quantized fields, or -1. */
   readonly qSlot: number
+  /** A quantized position (a field of the spatial index): its updates are coded against a linear prediction. */
+  readonly predicted: boolean
 }
 
 /**
@@ -23,6 +25,8 @@ export interface WirePlan {
   readonly quantized: number
   /** Mask of the quantized fields. */
   readonly quantizedMask: number
+  /** Mask of the predicted fields (quantized positions). */
+  readonly predictedMask: number
   /** Field index of the spatial x and y fields, or -1 when the component has no spatial index. */
   readonly spatialX: number
   readonly spatialY: number
@@ -41,14 +45,17 @@ export function wirePlans(components: readonly Component[]): WirePlan[] {
     const quantize = (component.options as { quantize?: Readonly<Record<string, number>> }).quantize ?? {}
     let quantized = 0
     let quantizedMask = 0
+    let predictedMask = 0
     const types = component.schema as Readonly<Record<string, FieldType>>
+    const spatial = component.options.spatial
     const fields = component.fields.map((name, i): WireField => {
       const step = quantize[name] ?? 0
       const qSlot = step > 0 ? quantized++ : -1
+      const predicted = step > 0 && spatial !== undefined && (spatial.x === name || spatial.y === name)
       if (step > 0) quantizedMask = (quantizedMask | (1 << i)) >>> 0
-      return { name, type: types[name] as FieldType, step, qSlot }
+      if (predicted) predictedMask = (predictedMask | (1 << i)) >>> 0
+      return { name, type: types[name] as FieldType, step, qSlot, predicted }
     })
-    const spatial = component.options.spatial
     const visibility = (component.options as { visibility?: unknown }).visibility
     const owner = typeof visibility === 'object' && visibility !== null ? (visibility as { owner: string }).owner : null
     return {
@@ -58,6 +65,7 @@ export function wirePlans(components: readonly Component[]): WirePlan[] {
       fields,
       quantized,
       quantizedMask,
+      predictedMask,
       spatialX: spatial === undefined ? -1 : component.fields.indexOf(spatial.x),
       spatialY: spatial === undefined ? -1 : component.fields.indexOf(spatial.y),
     }

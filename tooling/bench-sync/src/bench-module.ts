@@ -62,6 +62,10 @@ export function benchModule(food: number, seed: number, simulation: SimulationTi
   return defineModule<BlackholioReducers>({
     ...base,
     systems,
+    // Positions travel at 1/16 of a world unit; replicas may hold them up to 1.5/16 off (0.094 world units),
+    // so a circle's rounding jitter costs nothing on the wire. The demo keeps 0 (its prediction compares
+    // against the rounded positions).
+    predictionTolerance: 1,
     init(ctx) {
       base.init?.(ctx)
       topUpFood(ctx.world, rng, food)

@@ -243,6 +243,7 @@ console.log(table(HEADER, rows))
 console.log(
   '\nB/moving update: bytes of the Body update rows (food never moves: these are the circles; handle, run headers and values) per row, from ~50 sampled clients;',
 )
+console.log('positions are served with predictionTolerance 1 (a replica holds them within 1.5/16 of a world unit) and Circle as a frequent component.')
 console.log('bytesShare splits what those clients received: inserts, Body updates, other updates, deletes, handle binds/releases, events, the rest (headers, replies, pongs).')
 console.log('ms columns: per tick, wall clock unless marked CPU (the server process\'s CPU time during the tick, which other processes on the core do not inflate).')
 console.log('Tick = simulation (systems) + replication (collecting views) + encoding + the rest (commits, socket writes).')

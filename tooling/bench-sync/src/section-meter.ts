@@ -1,4 +1,4 @@
-import { FrameWriter, type SchemaDescription, type TransactionUpdate, type ValueType } from '@orrery/protocol'
+import { type FieldDescription, FrameWriter, type SchemaDescription, type TransactionUpdate, type ValueType } from '@orrery/protocol'
 
 const writer = new FrameWriter(1 << 16)
 
@@ -44,7 +44,7 @@ export class SectionMeter {
   /** Handle binds and releases, and events. */
   handleBytes = 0
   eventBytes = 0
-  private readonly fields: readonly (readonly (readonly [string, ValueType, number?])[])[]
+  private readonly fields: readonly (readonly FieldDescription[])[]
 
   /**
    * @param schema - the server's schema from Welcome
@@ -85,17 +85,18 @@ export class SectionMeter {
       writer.reset()
       writer.arrayHeader(t.updates.length)
       let rows = 0
+      const span = 2 ** fields.length
       for (let k = 0; k < t.updates.length; ) {
-        const mask = t.updates[k++] as number
-        const count = t.updates[k++] as number
-        writer.int(mask)
-        writer.int(count)
+        const head = t.updates[k++] as number
+        const mask = head % span
+        const count = (head - mask) / span
+        writer.int(head)
         rows += count
         for (let r = 0; r < count; r++) {
           writer.int(t.updates[k++] as number)
           for (let i = 0; i < fields.length; i++) {
             if ((mask & (1 << i)) === 0) continue
-            const [, type, step] = fields[i] as readonly [string, ValueType, number?]
+            const [, type, step] = fields[i] as FieldDescription
             writeValue(type, step, t.updates[k++])
           }
         }
