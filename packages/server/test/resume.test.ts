@@ -196,7 +196,7 @@ describe('half-open sockets', () => {
         components,
         reducers: reducerSchemas,
         pingIntervalMs: 20,
-        heartbeatTimeoutMs: 150,
+        heartbeatTimeoutMs: 300,
         reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
       }),
     )
@@ -207,10 +207,12 @@ describe('half-open sockets', () => {
     proxy.blackholeAll()
     server.call('move', { e, dx: 1 })
     await eventually(server, () => reconnects.length > 0)
-    expect(reconnects).toEqual([true])
+    // Every reconnect resumed (a loaded machine may stall a Pong long enough for a second one).
+    expect(reconnects.every((resumed) => resumed)).toBe(true)
     await eventually(server, () => client.replica.seq === server.seq)
     expect(dump(client.replica.world, [Position, Tag])).toEqual(dump(server.world, [Position, Tag]))
-    expect(server.metrics()).toMatchObject({ clients: 1, resume: { resumed: 1 } })
+    expect(server.metrics().clients).toBe(1)
+    expect(server.metrics().resume.resumed).toBe(reconnects.length)
   })
 
   it('the server closes a connection it hears nothing from with IdleTimeout and keeps its session for a resume', async () => {
