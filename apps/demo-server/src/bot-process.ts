@@ -1,5 +1,6 @@
 // The bot process: runs a group of bots against a server and reports to the launcher over IPC.
-// Messages to the parent: { type: 'ready' | 'stats' | 'stopped', summary }. From the parent: { type: 'stop' }.
+// Messages to the parent: { type: 'ready' | 'stats' | 'stopped', summary }, { type: 'quiesced' },
+// { type: 'snapshots', snapshots }. From the parent: { type: 'stop' | 'quiesce' | 'snapshot' }.
 import { parseArgs } from 'node:util'
 import { laggedWebSocket, runBots, type WebSocketClass } from '@orrery/demo-client/bots'
 import WebSocket from 'ws'
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     loss: { type: 'string', default: '0' },
     'identity-dir': { type: 'string' },
     probes: { type: 'string', default: '0' },
+    chaos: { type: 'boolean', default: false },
   },
 })
 
@@ -97,6 +99,8 @@ async function main(): Promise<void> {
     ...(identityDir === undefined ? {} : { identityDir }),
     bot: {
       prediction: !values['no-prediction'],
+      // Under --chaos, stalled sockets are found within 2 s, and every call sent is counted.
+      ...(values.chaos ? { pingIntervalMs: 500, heartbeatTimeoutMs: 2_000, countCalls: true } : {}),
       WebSocket: simulated
         ? laggedWebSocket(WebSocket as unknown as WebSocketClass, network)
         : (WebSocket as unknown as WebSocketClass),
@@ -116,7 +120,13 @@ async function main(): Promise<void> {
     if (process.connected) process.disconnect?.()
   }
   process.on('message', (message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stop') void stop()
+    const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined
+    if (type === 'stop') void stop()
+    if (type === 'quiesce') {
+      for (const bot of group.bots) bot.quiesce()
+      process.send?.({ type: 'quiesced' })
+    }
+    if (type === 'snapshot') process.send?.({ type: 'snapshots', snapshots: group.bots.map((bot) => bot.replicaSnapshot()) })
   })
   stopBots = stop
   process.on('SIGINT', () => void stop())

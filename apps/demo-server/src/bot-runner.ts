@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { ReplicaSnapshot } from '@orrery/demo-client/bots'
 import type { BotSummary } from './bot-summary.js'
 import type { ProbeSamples } from './probe/honest-probe.js'
 
@@ -26,6 +27,8 @@ export interface ForkBotsOptions {
   readonly output?: NodeJS.WritableStream
   /** Honest probes (a key of their own, an area, a Ping every 100 ms) the bot process runs besides the bots. Default 0. */
   readonly probes?: number
+  /** Chaos mode: quick half-open detection and counted reducer calls. Default false. */
+  readonly chaos?: boolean
 }
 
 /** A running bot process. */
@@ -38,6 +41,10 @@ export interface BotProcess {
   latest(): BotSummary | null
   /** What the probes measured since the last call (as reported so far, once a second). */
   takeProbeSamples(): ProbeSamples
+  /** Stops the bots' steering and input (their connections stay up); resolves once done. */
+  quiesce(): Promise<void>
+  /** Each bot's replica now. */
+  snapshots(): Promise<ReplicaSnapshot[]>
   /**
    * Stops the bots (they disconnect) and resolves with their stats taken just before.
    * @param timeoutMs - after this, the process is killed and the latest report is returned. Default 5 000.
@@ -79,6 +86,7 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
       ...(options.prediction === false ? ['--no-prediction'] : []),
       '--probes',
       String(options.probes ?? 0),
+      ...(options.chaos === true ? ['--chaos'] : []),
     ],
     {
       cwd: resolve(HERE, '..'),
@@ -98,6 +106,14 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
     resolveReady = res
     rejectReady = rej
   })
+  const replies = new Map<string, ((message: unknown) => void)[]>()
+  const ask = <T>(type: string, reply: string): Promise<T> =>
+    new Promise<T>((res) => {
+      const waiting = replies.get(reply) ?? []
+      waiting.push(res as (message: unknown) => void)
+      replies.set(reply, waiting)
+      if (child.connected) child.send({ type })
+    })
   child.on('message', (message: unknown) => {
     if (typeof message !== 'object' || message === null) return
     const m = message as { type?: unknown; summary?: BotSummary; probe?: ProbeSamples }
@@ -110,6 +126,11 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
         disconnects: probe.disconnects + m.probe.disconnects,
         clientLoopDelayP99Ms: Math.max(probe.clientLoopDelayP99Ms ?? 0, m.probe.clientLoopDelayP99Ms ?? 0),
       }
+    }
+    if (typeof m.type === 'string' && replies.has(m.type)) {
+      const waiting = replies.get(m.type) ?? []
+      replies.delete(m.type)
+      for (const res of waiting) res(message)
     }
     if (m.summary === undefined) return
     latest = m.summary
@@ -132,6 +153,10 @@ export function forkBots(options: ForkBotsOptions): BotProcess {
       probe = { rttMs: [], updateGapMs: [], bytesReceived: 0, disconnects: 0 }
       return out
     },
+    quiesce: async () => {
+      await ask('quiesce', 'quiesced')
+    },
+    snapshots: async () => (await ask<{ snapshots: ReplicaSnapshot[] }>('snapshot', 'snapshots')).snapshots,
     stop: async (timeoutMs = 5000) => {
       if (child.exitCode !== null || child.signalCode !== null) return latest
       const stopped = new Promise<BotSummary | null>((res) => {

@@ -40,6 +40,14 @@ export interface BotSummary {
   readonly inputToDisplayMsP50: number | null
   /** 99th percentile input-to-display latency, ms, or null. */
   readonly inputToDisplayMsP99: number | null
+  /** Times the bots came back after a drop, all bots. */
+  readonly reconnects: number
+  /** Of those, sessions the server resumed. */
+  readonly resumedFromHistory: number
+  /** Of those, fresh sessions (re-synced from fresh rows). */
+  readonly resumedFromSnapshot: number
+  /** Distinct reducer calls sent, per bot identity and reducer name (counted only in chaos mode). */
+  readonly calls: Readonly<Record<string, Readonly<Record<string, number>>>>
 }
 
 /** The `p`-quantile (0..1) of sorted samples by nearest rank, rounded to 0.1 ms; null when empty. */
@@ -76,7 +84,15 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
   let correctionP95 = 0
   const modes = new Set<BotStats['prediction']>()
   const latencies: number[] = []
+  let reconnects = 0
+  let resumedFromHistory = 0
+  let resumedFromSnapshot = 0
+  const calls: Record<string, Readonly<Record<string, number>>> = {}
   for (const s of stats) {
+    reconnects += s.reconnects
+    resumedFromHistory += s.resumedFromHistory
+    resumedFromSnapshot += s.resumedFromSnapshot
+    if (s.identity !== '') calls[s.identity] = s.calls
     modes.add(s.prediction)
     acknowledgedInputs += s.acknowledgedInputs
     mispredictedInputs += s.mispredictedInputs
@@ -114,5 +130,9 @@ export function summarizeBots(stats: readonly BotStats[], failures: readonly str
     correctionP95,
     inputToDisplayMsP50: quantile(latencies.sort((a, b) => a - b), 0.5),
     inputToDisplayMsP99: quantile(latencies, 0.99),
+    reconnects,
+    resumedFromHistory,
+    resumedFromSnapshot,
+    calls,
   }
 }

@@ -7,6 +7,7 @@ import { createKeyAuthenticator, createServer, type OrreryServer, type ServerMet
 import { createSqliteCommitLog } from '@orrery/sqlite'
 import { pino } from 'pino'
 import { type BotProcess, forkBots } from './bot-runner.js'
+import { type ChaosReport, ChaosRun } from './chaos/chaos-run.js'
 import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
 import { demoFolders, resolveDataDir } from './data-dir.js'
 import { buildHeadlessReport } from './headless-report.js'
@@ -28,6 +29,9 @@ const USAGE = `usage: pnpm demo [options]
   --jitter MS     simulated delay variation, ± MS per frame (frames stay in order, as over TCP)
   --loss PCT      simulated loss, percent of frames, as a 200 ms retransmission delay (TCP)
   --no-prediction bots interpolate their own circles instead of predicting them
+  --chaos         a fault-injecting proxy between the bots and the server cuts or stalls
+                  each bot's connection every few seconds; the report adds reconnects,
+                  resumes and a replica check
   --data-dir D    the data folder: the world (commit log and snapshots), the token
                   signing keys and the bots' identity files, kept across restarts
                   (default: ORRERY_DATA_DIR or ./.orrery; --data D is the same)
@@ -60,6 +64,7 @@ const { values } = parseArgs({
     loss: { type: 'string', default: '0' },
     'no-prediction': { type: 'boolean', default: false },
     'logged-out-expiry': { type: 'string' },
+    chaos: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -143,8 +148,10 @@ async function main(): Promise<void> {
   const game: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
   const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
   const dataDir = folders.world
+  const chaos = values.chaos ? new ChaosRun() : null
+  const blackholio = createBlackholioModule({ stats: game })
   const server: OrreryServer = createServer({
-    module: createBlackholioModule({ stats: game, ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }) }),
+    module: chaos === null ? blackholio : chaos.wrap(blackholio),
     port,
     host,
     seed,
@@ -157,7 +164,13 @@ async function main(): Promise<void> {
           commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
         }),
     // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
-    limits: { handshakesPerIp: 30 + 2 * bots, maxConnectionsPerIp: 64 + bots, connectionBurst: 100 + bots },
+    // Under --chaos they sign in again every few seconds.
+    limits: {
+      handshakesPerIp: chaos === null ? 30 + 2 * bots : 1_000,
+      ...(chaos === null ? {} : { handshakesPerIdentity: 1_000 }),
+      maxConnectionsPerIp: 64 + bots,
+      connectionBurst: 100 + bots,
+    },
     ...(values.origin === undefined ? {} : { allowedOrigins: values.origin }),
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })
@@ -166,15 +179,19 @@ async function main(): Promise<void> {
   const startedAt = performance.now()
   const start: ServerMetrics = server.metrics()
   const wsUrl = `ws://127.0.0.1:${address.port}`
+  const botUrl = chaos === null ? wsUrl : await chaos.listen(address.port)
   const persisted = dataDir === null ? 'in memory' : `data in ${dataDir}, recovered at seq ${server.recoveredSeq}`
   if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s, ${persisted}`)
   else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots, ${persisted}) — Ctrl-C stops`)
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {
-    botProcess = forkBots({ url: wsUrl, count: bots, identityDir: folders.botIdentities, prediction, network, probes: 1 })
+    botProcess = forkBots({ url: botUrl, count: bots, identityDir: folders.botIdentities, prediction, network, probes: 1, chaos: chaos !== null })
     botProcess.ready.then(
-      (s) => log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`),
+      (s) => {
+        log(`bots ready: ${s.entered}/${s.bots} in the game${s.failures.length > 0 ? `, failures: ${s.failures.join('; ')}` : ''}`)
+        chaos?.start(bots)
+      },
       (error: unknown) => log(error instanceof Error ? error.message : String(error)),
     )
   }
@@ -203,7 +220,9 @@ async function main(): Promise<void> {
     eventLoop.stop()
     const probe = botProcess?.takeProbeSamples() ?? null
     maxMass = Math.max(maxMass, largestPlayerMass(server.world))
+    const chaosReport: ChaosReport | null = chaos === null || botProcess === null ? null : await chaos.finish(server, botProcess, bots, log)
     const summary = botProcess === null ? null : await botProcess.stop()
+    await chaos?.close()
     await server.close()
     await folders.dispose()
     if (headless) {
@@ -222,7 +241,7 @@ async function main(): Promise<void> {
         probe,
         eventLoop: loopDelay,
       })
-      process.stdout.write(`${JSON.stringify(report)}\n`)
+      process.stdout.write(`${JSON.stringify(chaosReport === null ? report : { ...report, ...chaosReport })}\n`)
     } else {
       log('stopped')
     }

@@ -58,6 +58,8 @@ export interface ConnectOptions<C extends ComponentList, R extends Record<string
   readonly handshakeTimeoutMs?: number
   /** Ping interval in ms for RTT. Default 2 000. */
   readonly pingIntervalMs?: number
+  /** A socket that receives nothing for this long (ms) is replaced (a half-open socket). Default 3 × pingIntervalMs + 1 000. */
+  readonly heartbeatTimeoutMs?: number
   /** Window of the bytes-per-second figures of `stats()`, ms. Default 5 000. */
   readonly statsWindowMs?: number
 }
@@ -103,6 +105,29 @@ export interface ClientStats {
   readonly bytesSentPerSec: number
   /** The seq of the last applied update. */
   readonly seq: number
+  /** Sessions after the first: how often the client came back after a drop. */
+  readonly reconnects: number
+  /** Reconnects where the server resumed the session, replaying what the client missed. */
+  readonly resumedFromHistory: number
+  /** Reconnects into a fresh session, where the client re-synced from fresh rows (diffed against its replica). */
+  readonly resumedFromSnapshot: number
+}
+
+/**
+ * How the client came back after a drop.
+ *
+ * @example
+ * ```ts
+ * client.onReconnect(({ resumed }: ReconnectInfo) => { if (!resumed) console.warn('continuity lost: re-synced') })
+ * ```
+ */
+export interface ReconnectInfo {
+  /**
+   * true: the server resumed the session and replayed every frame missed (events included). false: a fresh
+   * session; the replica was re-synced by diffing fresh rows against it (row callbacks fired for what changed),
+   * but events of the gap were lost and calls in flight failed with `ERR_DISCONNECTED`.
+   */
+  readonly resumed: boolean
 }
 
 /** A connected client, see {@link connect}. */
@@ -131,6 +156,11 @@ export interface OrreryClient<C extends ComponentList, R extends Record<string, 
   setArea(area: Area): void
   /** Calls `fn` for each event of each applied update; returns the unsubscribe function. */
   onEvent(fn: (name: string, payload: unknown) => void): () => void
+  /**
+   * Calls `fn` each time the client is back after a drop and its replica is consistent again: after a resumed
+   * Welcome, or once a fresh session's subscriptions are re-applied. Returns the unsubscribe function.
+   */
+  onReconnect(fn: (info: ReconnectInfo) => void): () => void
   /**
    * Calls `fn` for failures that no call of yours awaits: `ERR_SYNC_FAILED` (an update could not be applied and the
    * client re-syncs, or one of your row/event listeners threw), `ERR_SCHEMA_MISMATCH` (after a reconnect the server's

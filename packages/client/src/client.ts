@@ -3,8 +3,8 @@ import type { Component, Schema } from '@orrery/ecs'
 import { type Area, type ArgsSchema, CloseCode, type ReducerResult, type ServerMessage, type SubscribeApplied, type Unsubscribed, type Welcome } from '@orrery/protocol'
 import { createReplica, type Replica, SyncError } from '@orrery/sync'
 import { ClientError } from './client-error.js'
-import type { ComponentList, ConnectOptions, OrreryClient, Subscription, SubscriptionSpec } from './client-types.js'
-import { createKeyAuth } from './key-auth.js'
+import type { ComponentList, ConnectOptions, OrreryClient, ReconnectInfo, Subscription, SubscriptionSpec } from './client-types.js'
+import { createKeyAuth, createKeyEarlyAuth } from './key-auth.js'
 import { createReducers, type Reducers } from './reducer-proxy.js'
 import { SlidingRate } from './sliding-rate.js'
 import { createTable, type Table } from './table.js'
@@ -78,6 +78,12 @@ class Client {
   private resyncPending = 0
   private session = 0
   private readonly errorListeners = new Set<(error: ClientError) => void>()
+  private readonly reconnectListeners = new Set<(info: ReconnectInfo) => void>()
+  /** False once the replica stopped following the session (a gap or a refused update): the next Hello does not resume. */
+  private inStep = true
+  private readonly resumes = { fromHistory: 0, fromSnapshot: 0 }
+  /** After a resumed Welcome: the seq the replayed frames bring the replica to (then the replica is consistent again). */
+  private resumeTarget: number | null = null
   private schemaError: ClientError | null = null
   private readonly refresher: TokenRefresher
 
@@ -122,6 +128,11 @@ class Client {
       () => this.connection.off('message', onMessage),
       () => this.connection.off('close', onClose),
       this.replica.onGap(({ expected, got }) => this.lost(`gap: expected seq ${expected}, got ${got}`)),
+      this.replica.onApplied((seq) => {
+        if (this.resumeTarget === null || seq < this.resumeTarget) return
+        this.resumeTarget = null
+        this.reconnected(true)
+      }),
     )
   }
 
@@ -168,6 +179,13 @@ class Client {
     return this.replica.onEvent(fn)
   }
 
+  onReconnect(fn: (info: ReconnectInfo) => void): () => void {
+    this.reconnectListeners.add(fn)
+    return () => {
+      this.reconnectListeners.delete(fn)
+    }
+  }
+
   onError(fn: (error: ClientError) => void): () => void {
     this.errorListeners.add(fn)
     return () => {
@@ -185,7 +203,15 @@ class Client {
     return reply.token
   }
 
-  stats(): { rttMs: number | null; bytesReceivedPerSec: number; bytesSentPerSec: number; seq: number } {
+  stats(): {
+    rttMs: number | null
+    bytesReceivedPerSec: number
+    bytesSentPerSec: number
+    seq: number
+    reconnects: number
+    resumedFromHistory: number
+    resumedFromSnapshot: number
+  } {
     const now = performance.now()
     const { bytesReceived, bytesSent } = this.connection.stats
     return {
@@ -193,6 +219,9 @@ class Client {
       bytesReceivedPerSec: this.received.sample(now, bytesReceived),
       bytesSentPerSec: this.sent.sample(now, bytesSent),
       seq: this.replica.seq,
+      reconnects: Math.max(0, this.welcomes - 1),
+      resumedFromHistory: this.resumes.fromHistory,
+      resumedFromSnapshot: this.resumes.fromSnapshot,
     }
   }
 
@@ -204,25 +233,50 @@ class Client {
 
   private connectionOptions(): ConnectionOptions {
     const o = this.options
-    const out: { -readonly [K in keyof ConnectionOptions]: ConnectionOptions[K] } = { url: o.url, token: this.tokenValue }
+    const out: { -readonly [K in keyof ConnectionOptions]: ConnectionOptions[K] } = {
+      url: o.url,
+      token: this.tokenValue,
+      resume: () => this.resumePoint(),
+    }
     if (o.WebSocket !== undefined) out.WebSocket = o.WebSocket
     if (o.reconnect !== undefined) out.reconnect = o.reconnect
     if (o.auth !== undefined) out.auth = o.auth
-    else if (o.identity !== undefined) out.auth = createKeyAuth(o.identity, o.url, o.now === undefined ? {} : { now: o.now })
+    else if (o.identity !== undefined) {
+      out.auth = createKeyAuth(o.identity, o.url, o.now === undefined ? {} : { now: o.now })
+      // A token with life left goes right behind Hello: a reconnect saves a round trip.
+      out.earlyAuth = createKeyEarlyAuth(o.now === undefined ? {} : { now: o.now })
+    }
     if (o.requestTimeoutMs !== undefined) out.requestTimeoutMs = o.requestTimeoutMs
     if (o.handshakeTimeoutMs !== undefined) out.handshakeTimeoutMs = o.handshakeTimeoutMs
     if (o.pingIntervalMs !== undefined) out.pingIntervalMs = o.pingIntervalMs
+    if (o.heartbeatTimeoutMs !== undefined) out.heartbeatTimeoutMs = o.heartbeatTimeoutMs
     return out
+  }
+
+  /** Where the next Hello resumes: the last session and the replica's seq, unless the replica lost step. */
+  private resumePoint(): { sessionId: string; lastSeq: number } | null {
+    const welcome = this.connection.welcome
+    if (!this.inStep || welcome === null || this.schemaError !== null) return null
+    return { sessionId: welcome.sessionId, lastSeq: this.replica.seq }
+  }
+
+  private reconnected(resumed: boolean): void {
+    if (resumed) this.resumes.fromHistory++
+    else this.resumes.fromSnapshot++
+    for (const fn of this.reconnectListeners) fn({ resumed })
   }
 
   private onWelcome(welcome: Welcome): void {
     this.welcomes++
     this.session++
+    this.inStep = true
+    this.resumeTarget = null
     this.identityValue = welcome.identity
     this.setToken(welcome.token)
     this.refresher.schedule(welcome.token)
     try {
-      this.replica.setSchema(welcome.schema)
+      // A resumed Welcome carries no schema: the session's holds.
+      if (!welcome.resumed) this.replica.setSchema(welcome.schema)
     } catch (cause) {
       // The server's tables do not match ours: following it would corrupt the replica.
       this.schemaError = new ClientError('ERR_SCHEMA_MISMATCH', `the server's schema does not match the client's components: ${messageOf(cause)}`, {
@@ -236,10 +290,19 @@ class Client {
       return
     }
     this.replica.startSession(welcome, welcome.resumed)
-    if (welcome.resumed || this.welcomes === 1) return
+    if (this.welcomes === 1) return
+    if (welcome.resumed) {
+      // The server replays what we missed right after Welcome (up to its seq), and our subscriptions go on.
+      if (this.replica.seq >= welcome.seq) this.reconnected(true)
+      else this.resumeTarget = welcome.seq
+      return
+    }
     // A fresh session: the server holds none of our rows. Subscribe again; rows it does not send again go once all are applied.
     this.resyncPending = this.queries.size
-    if (this.resyncPending === 0) this.replica.endResync()
+    if (this.resyncPending === 0) {
+      this.replica.endResync()
+      this.reconnected(false)
+    }
     const session = this.session
     for (const [queryId, query] of this.queries) {
       this.sendSubscribe(queryId, query, session)
@@ -247,7 +310,10 @@ class Client {
         .finally(() => {
           if (session !== this.session) return
           this.resyncPending--
-          if (this.resyncPending === 0) this.replica.endResync()
+          if (this.resyncPending === 0) {
+            this.replica.endResync()
+            this.reconnected(false)
+          }
         })
     }
   }
@@ -269,6 +335,7 @@ class Client {
   /** The session's stream can no longer be followed: report, and reconnect for a fresh session. */
   private lost(what: string, cause?: unknown): void {
     this.report(new ClientError('ERR_SYNC_FAILED', `${what}; reconnecting`, cause === undefined ? {} : { cause }))
+    this.inStep = false
     this.connection.reconnect('replica out of step')
   }
 

@@ -1,4 +1,4 @@
-export type { ClientStats, ComponentList, ConnectOptions, Db, OrreryClient, Subscription, SubscriptionSpec } from './client-types.js'
+export type { ClientStats, ComponentList, ConnectOptions, Db, OrreryClient, ReconnectInfo, Subscription, SubscriptionSpec } from './client-types.js'
 export { connect } from './client.js'
 export type { ClientErrorCode } from './client-error.js'
 export { ClientError } from './client-error.js'

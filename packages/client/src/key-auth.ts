@@ -40,3 +40,24 @@ export function createKeyAuth(identity: KeyIdentity, url: string, options: KeyAu
     return { method: 'signature', credential: signChallenge(identity, { serverName, nonce }) }
   }
 }
+
+/**
+ * The early answer of a client with a key identity (the `earlyAuth` option of `@orrery/connection`): its
+ * token, sent right behind Hello, while it has life left; else null (the client signs the Challenge).
+ *
+ * @param options - see {@link KeyAuthOptions}
+ * @returns a function for the `earlyAuth` option
+ * @example
+ * ```ts
+ * const earlyAuth = createKeyEarlyAuth()
+ * ```
+ */
+export function createKeyEarlyAuth(options: KeyAuthOptions = {}): (token: string | null) => AuthAnswer | null {
+  const now = options.now ?? Date.now
+  const minLife = options.minTokenLifeMs ?? 5_000
+  return (token) => {
+    if (token === null) return null
+    const expiresAt = tokenExpiry(token)
+    return expiresAt !== null && expiresAt - now() > minLife ? { method: 'token', credential: token } : null
+  }
+}

@@ -33,8 +33,19 @@ describe('backoffDelay', () => {
   it('is full jitter at jitter 1 and uses the documented defaults', () => {
     expect(backoffDelay(3, { initialDelayMs: 100, jitter: 1 }, () => 0.5)).toBe(400)
     expect(backoffDelay(0, { initialDelayMs: 100, jitter: 1 }, () => 0)).toBe(0)
-    expect(DEFAULT_RECONNECT).toEqual({ initialDelayMs: 250, maxDelayMs: 10_000, multiplier: 2, jitter: 0.5, maxAttempts: Number.POSITIVE_INFINITY })
-    expect(backoffDelay(0, undefined, () => 0)).toBe(125)
-    expect(backoffDelay(100, undefined, () => 0)).toBe(5_000)
+    expect(DEFAULT_RECONNECT).toEqual({
+      initialDelayMs: 250,
+      maxDelayMs: 10_000,
+      multiplier: 2,
+      jitter: 1,
+      maxAttempts: Number.POSITIVE_INFINITY,
+      stableAfterMs: 10_000,
+      breakerThreshold: 8,
+      breakerOpenMs: 30_000,
+    })
+    // Full jitter by default: anywhere in [0, cap].
+    expect(backoffDelay(0, undefined, () => 0)).toBe(0)
+    expect(backoffDelay(0, undefined, () => 0.5)).toBe(125)
+    expect(backoffDelay(100, undefined, () => 0.5)).toBe(5_000)
   })
 })

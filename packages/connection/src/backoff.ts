@@ -7,12 +7,18 @@ export interface ReconnectOptions {
   /** Growth factor of the cap per failed attempt. Default 2. */
   readonly multiplier?: number
   /**
-   * Share of the cap that is random, 0…1. 1 is "full jitter" (uniform in [0, cap]), 0 is no
-   * jitter, the default 0.5 is "equal jitter" (uniform in [cap/2, cap]).
+   * Share of the cap that is random, 0…1. The default 1 is "full jitter" (uniform in [0, cap]),
+   * 0.5 is "equal jitter" (uniform in [cap/2, cap]), 0 is no jitter.
    */
   readonly jitter?: number
   /** Attempts after a drop before the state becomes 'failed'. Default Infinity. */
   readonly maxAttempts?: number
+  /** Time connected after which the backoff starts again from its first step, ms. Default 10 000. */
+  readonly stableAfterMs?: number
+  /** Failed connects in a row (no Welcome) after which the circuit breaker opens. Default 8. */
+  readonly breakerThreshold?: number
+  /** How long an open breaker waits before it lets one try through, ms. Default 30 000. */
+  readonly breakerOpenMs?: number
 }
 
 /** {@link ReconnectOptions} with every default filled in. */
@@ -20,8 +26,11 @@ export const DEFAULT_RECONNECT: Readonly<Required<ReconnectOptions>> = Object.fr
   initialDelayMs: 250,
   maxDelayMs: 10_000,
   multiplier: 2,
-  jitter: 0.5,
+  jitter: 1,
   maxAttempts: Number.POSITIVE_INFINITY,
+  stableAfterMs: 10_000,
+  breakerThreshold: 8,
+  breakerOpenMs: 30_000,
 })
 
 /**
@@ -32,7 +41,7 @@ export const DEFAULT_RECONNECT: Readonly<Required<ReconnectOptions>> = Object.fr
  * `delay = cap · (1 − jitter) + random() · cap · jitter`.
  *
  * @param attempt - 0 for the first attempt after a drop, then 1, 2, …
- * @param options - {@link ReconnectOptions}; defaults 250 ms, 10 000 ms, ×2, jitter 0.5
+ * @param options - {@link ReconnectOptions}; defaults 250 ms, 10 000 ms, ×2, full jitter (1)
  * @param random - a source of uniform numbers in [0, 1), `Math.random` by default
  * @returns the delay in milliseconds, in [cap · (1 − jitter), cap]
  * @example

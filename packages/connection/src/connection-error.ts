@@ -10,6 +10,7 @@
  * - `ERR_PROTOCOL`: the server sent a frame that does not decode or is out of place.
  * - `ERR_FAILED`: the connection gave up (no reconnect after this close code, or attempts exhausted).
  * - `ERR_NO_WEBSOCKET`: no WebSocket implementation was found.
+ * - `ERR_OUTBOX_FULL`: `send`/`request` while reconnecting, and the outbox had no room for the message.
  */
 export type ConnectionErrorCode =
   | 'ERR_NOT_CONNECTED'
@@ -21,6 +22,7 @@ export type ConnectionErrorCode =
   | 'ERR_PROTOCOL'
   | 'ERR_FAILED'
   | 'ERR_NO_WEBSOCKET'
+  | 'ERR_OUTBOX_FULL'
 
 /** Extra details of a {@link ConnectionError}. */
 export interface ConnectionErrorOptions {

@@ -1,4 +1,4 @@
-import { CloseCode, type Welcome } from '@orrery/protocol'
+import { CloseCode, PROTOCOL_VERSION, type Welcome } from '@orrery/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createConnection } from './connection.js'
 import type { ConnectionError } from './connection-error.js'
@@ -135,7 +135,8 @@ describe('handshake edge cases (fake socket)', () => {
   it('sends Hello with the token and the resume point', async () => {
     void start({ token: 'old', resume: () => ({ sessionId: 's9', lastSeq: 12 }) })
     const socket = await openSocket()
-    expect(socket.sent[0]).toEqual({ type: 'Hello', protocolVersion: '2.0', token: 'old', resume: { sessionId: 's9', lastSeq: 12 } })
+    // `received` is the connection's count of the session's frames (none yet).
+    expect(socket.sent[0]).toEqual({ type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: 'old', resume: { sessionId: 's9', lastSeq: 12, received: 0 } })
     expect(socket.binaryType).toBe('arraybuffer')
   })
 
@@ -176,5 +177,46 @@ describe('handshake edge cases (fake socket)', () => {
     socket.serverClose(CloseCode.TokenExpired, 'token expired')
     expect(connection.token).toBeNull()
     expect(connection.state).toBe('reconnecting')
+  })
+})
+
+describe('a token answer behind Hello (fake socket)', () => {
+  beforeEach(() => {
+    FakeWebSocket.instances.length = 0
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] })
+  })
+  afterEach(async () => {
+    await connection.close()
+    vi.useRealTimers()
+  })
+
+  it('sends Authenticate with the token right behind Hello and only acknowledges the Challenge', async () => {
+    const opening = start({ token: 'old' })
+    const socket = await openSocket()
+    expect(socket.sent.map((m) => m.type)).toEqual(['Hello', 'Authenticate'])
+    expect(socket.sent[1]).toEqual({ type: 'Authenticate', method: 'token', credential: 'old' })
+    socket.serverSend(challenge)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(socket.sent.filter((m) => m.type === 'Authenticate')).toHaveLength(1)
+    socket.serverSend(welcome)
+    expect(await opening).toEqual(welcome)
+  })
+
+  it('waits for the Challenge after a server refused the early answer with 4008', async () => {
+    void start({ token: 'old' })
+    const first = await openSocket()
+    first.serverClose(CloseCode.UnexpectedMessage, 'Authenticate is not allowed before the handshake completes')
+    await vi.advanceTimersByTimeAsync(10)
+    const second = await openSocket()
+    expect(second.sent.map((m) => m.type)).toEqual(['Hello'])
+    second.serverSend(challenge)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(second.sent.map((m) => m.type)).toEqual(['Hello', 'Authenticate'])
+  })
+
+  it('leaves a custom auth seam to the Challenge unless earlyAuth says otherwise', async () => {
+    void start({ token: 'old', auth: () => ({ method: 'token', credential: 'old' }) })
+    const socket = await openSocket()
+    expect(socket.sent.map((m) => m.type)).toEqual(['Hello'])
   })
 })

@@ -1,4 +1,4 @@
-import { CloseCode, type Welcome } from '@orrery/protocol'
+import { CloseCode, PROTOCOL_VERSION, type Welcome } from '@orrery/protocol'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createConnection } from './connection.js'
@@ -17,10 +17,15 @@ interface Model {
   socket: SocketPhase
   attempts: number
   sockets: number
+  /** Whether a Welcome gave the connection a token. */
+  token: boolean
 }
 interface Real {
   connection: Connection
-  pending: { promise: Promise<unknown>; requestId: number }[]
+  /** Requests not yet settled; `queued` while they wait in the outbox (sent while reconnecting). */
+  pending: { promise: Promise<unknown>; requestId: number; queued: boolean }[]
+  /** Every state change, checked against the model. */
+  transitions: { from: ConnectionState; to: ConnectionState }[]
 }
 
 const welcome: Welcome = {
@@ -44,9 +49,14 @@ function socket(): FakeWebSocket {
   return latest
 }
 
-/** Settles every pending request and checks it was rejected with one of `codes`. */
-async function expectPendingRejected(real: Real, codes: readonly string[]): Promise<void> {
-  for (const { promise } of real.pending.splice(0)) {
+/**
+ * Checks that the requests a drop ends were rejected with one of `codes`: those sent on the socket, and the
+ * queued ones too when the connection stopped (`all`). Queued requests of a connection that goes on stay pending.
+ */
+async function expectPendingRejected(real: Real, codes: readonly string[], all = true): Promise<void> {
+  const ended = real.pending.filter((p) => all || !p.queued)
+  real.pending = real.pending.filter((p) => !ended.includes(p))
+  for (const { promise } of ended) {
     const outcome = await promise.then(
       () => 'resolved',
       (error: unknown) => (error instanceof ConnectionError ? error.code : 'other'),
@@ -101,13 +111,22 @@ class Handshake implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     const s = socket()
     s.serverOpen()
-    expect(s.sent.at(-1)).toMatchObject({ type: 'Hello', protocolVersion: '2.0' })
+    expect(s.sent[0]).toMatchObject({ type: 'Hello', protocolVersion: PROTOCOL_VERSION })
+    // With a token from an earlier Welcome, Authenticate goes right behind Hello; else after the Challenge.
+    expect(s.sent.slice(1).map((x) => x.type)).toEqual(m.token ? ['Authenticate'] : [])
     s.serverSend({ type: 'Challenge', nonce: new Uint8Array(32), methods: ['anonymous', 'token'] })
     await flush()
-    expect(s.sent.at(-1)).toMatchObject({ type: 'Authenticate' })
+    expect(s.sent.filter((x) => x.type === 'Authenticate')).toHaveLength(1)
+    const before = s.sent.length
     s.serverSend(welcome)
+    // What was queued while reconnecting goes out once, in order, right after the Welcome.
+    const queued = r.pending.filter((p) => p.queued)
+    const after = s.sent.slice(before).filter((x) => x.type !== 'Ping')
+    expect(after.map((x) => (x as { requestId?: number }).requestId)).toEqual(queued.map((p) => p.requestId))
+    for (const p of queued) p.queued = false
     m.state = 'connected'
     m.socket = 'ready'
+    m.token = true
     m.attempts = 0
     expect(r.connection.state).toBe('connected')
     expect(r.connection.attempt).toBe(0)
@@ -121,7 +140,7 @@ class ServerCloses implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     socket().serverClose(this.code, 'server')
     afterDrop(m, this.code)
-    await expectPendingRejected(r, ['ERR_DISCONNECTED'])
+    await expectPendingRejected(r, ['ERR_DISCONNECTED'], m.state !== 'reconnecting')
     expect(r.connection.state).toBe(m.state)
     expect(r.connection.attempt).toBe(m.attempts)
   }
@@ -137,6 +156,7 @@ class HandshakeTimesOut implements fc.AsyncCommand<Model, Real> {
     expect(s.closedByClient?.code).toBe(CloseCode.HandshakeTimeout)
     expect(FakeWebSocket.instances.length).toBe(m.sockets)
     afterDrop(m, CloseCode.HandshakeTimeout)
+    await expectPendingRejected(r, ['ERR_DISCONNECTED'], m.state !== 'reconnecting')
     expect(r.connection.state).toBe(m.state)
   }
   toString = () => 'handshake times out'
@@ -160,16 +180,19 @@ class UserCloses implements fc.AsyncCommand<Model, Real> {
 }
 
 class Request implements fc.AsyncCommand<Model, Real> {
-  check = (m: Readonly<Model>) => m.state === 'connected'
-  async run(_m: Model, r: Real): Promise<void> {
+  check = (m: Readonly<Model>) => m.state === 'connected' || m.state === 'reconnecting'
+  async run(m: Model, r: Real): Promise<void> {
+    const queued = m.state === 'reconnecting'
+    const sentBefore = FakeWebSocket.instances.reduce((n, s) => n + s.sent.length, 0)
     let requestId = -1
     const promise = r.connection.request((id) => {
       requestId = id
       return { type: 'CallReducer', requestId: id, reducer: 'r', args: [] }
     }, 60_000)
     promise.catch(() => undefined)
-    r.pending.push({ promise, requestId })
-    expect(socket().sent.at(-1)).toEqual({ type: 'CallReducer', requestId, reducer: 'r', args: [] })
+    r.pending.push({ promise, requestId, queued })
+    if (queued) expect(FakeWebSocket.instances.reduce((n, s) => n + s.sent.length, 0)).toBe(sentBefore)
+    else expect(socket().sent.at(-1)).toEqual({ type: 'CallReducer', requestId, reducer: 'r', args: [] })
   }
   toString = () => 'request'
 }
@@ -177,8 +200,9 @@ class Request implements fc.AsyncCommand<Model, Real> {
 class ServerAnswers implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => m.state === 'connected'
   async run(_m: Model, r: Real): Promise<void> {
-    const first = r.pending.shift()
+    const first = r.pending.find((p) => !p.queued)
     if (first === undefined) return
+    r.pending.splice(r.pending.indexOf(first), 1)
     socket().serverSend({ type: 'ReducerResult', requestId: first.requestId, ok: true, value: first.requestId })
     expect(await first.promise).toMatchObject({ requestId: first.requestId, value: first.requestId })
   }
@@ -248,10 +272,18 @@ describe('connection state machine (model-based)', () => {
           heartbeatTimeoutMs: 60_000,
           random: () => 0.999,
         })
-        const real: Real = { connection, pending: [] }
-        const model: Model = { state: 'disconnected', socket: 'none', attempts: 0, sockets: 0 }
+        const real: Real = { connection, pending: [], transitions: [] }
+        connection.on('transition', ({ from, to }) => real.transitions.push({ from, to }))
+        const model: Model = { state: 'disconnected', socket: 'none', attempts: 0, sockets: 0, token: false }
         try {
           await fc.asyncModelRun(() => ({ model, real }), cmds)
+          // Every state change was reported, each from the state the one before led to.
+          let at: ConnectionState = 'disconnected'
+          for (const t of real.transitions) {
+            expect(t.from).toBe(at)
+            at = t.to
+          }
+          expect(at).toBe(connection.state)
         } finally {
           await connection.close()
           await flush()

@@ -2,6 +2,8 @@ import type { AuthMethod, ClientMessage, DecodeLimits, ServerMessage, Welcome } 
 import type { Emitter } from 'mitt'
 import type { ReconnectOptions } from './backoff.js'
 import type { ConnectionError } from './connection-error.js'
+import type { ConnectionTransition } from './connection-machine.js'
+import type { ConnectionHealth } from './link-health.js'
 import type { WebSocketConstructorLike } from './websocket-like.js'
 
 /**
@@ -30,10 +32,12 @@ export interface AuthAnswer {
   readonly credential: string | Uint8Array | null
 }
 
-/** Where to resume: the session of the last Welcome and the last applied seq. */
+/** Where to resume: the session of the last Welcome, the last applied seq, and the frames of the session processed. */
 export interface ResumeInfo {
   readonly sessionId: string
   readonly lastSeq: number
+  /** Frames of the session processed (every frame after Welcome but Pong). Default: the connection's own count. */
+  readonly received?: number
 }
 
 /** Traffic counters since the connection was created (all sockets). */
@@ -54,9 +58,24 @@ export interface ConnectionOptions {
   readonly token?: string | null
   /** The auth seam: answers the Challenge. Default: 'token' with the known token, else 'anonymous'. */
   readonly auth?: (challenge: AuthChallenge) => Promise<AuthAnswer> | AuthAnswer
-  /** Asked before each Hello; `null` for a fresh session. */
+  /**
+   * An answer to send right behind Hello, before the Challenge, to save a round trip: only method 'token'
+   * (signatures need the Challenge's nonce). Return null to wait for the Challenge. Default: with the default
+   * `auth`, the known token; with a custom `auth`, none. After a server closes such a handshake with 4008
+   * (a server older than 2.1), the connection stops sending it early.
+   */
+  readonly earlyAuth?: (token: string | null) => AuthAnswer | null
+  /**
+   * Asked before each Hello; `null` for a fresh session. With this option, requests in flight when a socket
+   * drops stay pending: after a resumed Welcome they are sent again (the server ignores those it saw), after
+   * a fresh one they fail with `ERR_DISCONNECTED` (they may or may not have run).
+   */
   readonly resume?: () => ResumeInfo | null
-  /** Reconnect backoff; defaults 250 ms initial, 10 000 ms max, ×2, jitter 0.5, unlimited attempts. */
+  /**
+   * Reconnect policy: backoff (250 ms initial, 10 000 ms max, ×2, full jitter), reset after `stableAfterMs`
+   * (10 000) connected, a circuit breaker (open after `breakerThreshold` = 8 failed connects in a row, for
+   * `breakerOpenMs` = 30 000, then one try), unlimited attempts by default.
+   */
   readonly reconnect?: ReconnectOptions
   /** Default timeout of `request`. Default 10 000. */
   readonly requestTimeoutMs?: number
@@ -72,13 +91,24 @@ export interface ConnectionOptions {
   readonly decodeLimits?: DecodeLimits
   /** Uniform random source in [0, 1) for the backoff jitter. Default `Math.random`. */
   readonly random?: () => number
+  /**
+   * Bytes of messages `send` and `request` may queue while reconnecting (sent after the next Welcome, in
+   * order, once). A message that does not fit is refused with `ERR_OUTBOX_FULL`. Default 65 536.
+   */
+  readonly outboxBytes?: number
+  /** In browsers, retry at once on `online` and when the page becomes visible. Default true. */
+  readonly retryOnWake?: boolean
 }
 
 /** Events of a connection (mitt). */
 export type ConnectionEvents = {
   /** Every state change. */
   state: ConnectionState
-  /** Every completed handshake (first connect and each reconnect). */
+  /** Every state change with the state it left and why. */
+  transition: ConnectionTransition
+  /** Health after each Pong. */
+  health: ConnectionHealth
+  /** Every completed handshake (first connect and each reconnect); a resumed one with the session's schema filled in. */
   welcome: Welcome
   /** Server messages not consumed by the handshake or by `request`: TransactionUpdate, Error without a pending requestId, late answers... */
   message: ServerMessage
@@ -102,6 +132,10 @@ export interface Connection {
   readonly attempt: number
   /** Traffic counters. */
   readonly stats: ConnectionStats
+  /** RTT, jitter, loss, time connected, reconnects, last failure and the circuit breaker's state. */
+  readonly health: ConnectionHealth
+  /** Frames of the current session processed: every frame after Welcome but Pong, over all its sockets (a resume's `received`). */
+  readonly sessionFrames: number
   /**
    * Starts connecting (if not already) and resolves on the first Welcome, retrying through drops.
    * @throws ConnectionError `ERR_FAILED` / `ERR_HANDSHAKE` when the connection gives up, `ERR_CLOSED` when `close()` is called first, `ERR_NO_WEBSOCKET`
@@ -117,13 +151,14 @@ export interface Connection {
    */
   reconnect(reason?: string): void
   /**
-   * Sends one message.
-   * @throws ConnectionError `ERR_NOT_CONNECTED` when the state is not 'connected'
+   * Sends one message; while reconnecting (or on a socket already closing) it waits in the outbox for the next Welcome.
+   * @throws ConnectionError `ERR_NOT_CONNECTED` when the state is not 'connected' or 'reconnecting'; `ERR_OUTBOX_FULL` when reconnecting and the outbox has no room
    */
   send(message: ClientMessage): void
   /**
    * Sends a request built with a fresh requestId and resolves with the server message carrying that id.
-   * @throws ConnectionError (as a rejection) `ERR_NOT_CONNECTED`, `ERR_TIMEOUT`, `ERR_REMOTE` (Error frame, see `remoteCode`), `ERR_DISCONNECTED`, `ERR_CLOSED`
+   * While reconnecting it waits in the outbox (and its timeout runs).
+   * @throws ConnectionError (as a rejection) `ERR_NOT_CONNECTED`, `ERR_OUTBOX_FULL`, `ERR_TIMEOUT`, `ERR_REMOTE` (Error frame, see `remoteCode`), `ERR_DISCONNECTED`, `ERR_CLOSED`
    */
   request<T extends ServerMessage = ServerMessage>(build: (requestId: number) => ClientMessage, timeoutMs?: number): Promise<T>
   /** Subscribes to an event. */

@@ -1,33 +1,23 @@
-import {
-  type ClientMessage,
-  CloseCode,
-  decodeServerMessage,
-  type DecodeLimits,
-  encodeClientMessage,
-  PROTOCOL_VERSION,
-  type ServerMessage,
-  type Welcome,
-} from '@orrery/protocol'
+import { type ClientMessage, CloseCode, type DecodeLimits, type ServerMessage, shouldReconnect, type Welcome } from '@orrery/protocol'
 import mitt, { type Emitter, type EventType } from 'mitt'
-import { backoffDelay, DEFAULT_RECONNECT } from './backoff.js'
+import { DEFAULT_RECONNECT } from './backoff.js'
+import { ClientHeartbeat } from './client-heartbeat.js'
 import { ConnectionError } from './connection-error.js'
-import type { Connection, ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionStats } from './connection-types.js'
-import { defaultAuth } from './default-auth.js'
-import { frameBytes } from './frame-bytes.js'
-import { PendingRequests } from './pending-requests.js'
-import { RttEstimator } from './rtt-estimator.js'
-import { OPEN, resolveWebSocket, type WebSocketLike } from './websocket-like.js'
+import { ConnectionMachine } from './connection-machine.js'
+import type { AuthAnswer, Connection, ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionStats } from './connection-types.js'
+import { Handshake } from './handshake.js'
+import { type ConnectionHealth, LinkHealth } from './link-health.js'
+import { ReconnectPolicy } from './reconnect-policy.js'
+import { RequestDesk } from './request-desk.js'
+import { RetryTriggers } from './retry-triggers.js'
+import { SocketLink, type TrafficCounters } from './socket-link.js'
+import { resolveWebSocket } from './websocket-like.js'
 
-/** Close code reported locally for a connection that failed without a close frame (RFC 6455 §7.4.1). */
-const ABNORMAL_CLOSURE = 1006
-
-/** Server close codes after which reconnecting cannot help. */
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.UnsupportedVersion, CloseCode.AuthFailed, CloseCode.SessionReplaced])
 /** How long `close()` waits for the socket's close event before letting go of it. */
 const CLOSE_GRACE_MS = 2_000
 const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024
+const DEFAULT_OUTBOX_BYTES = 64 * 1024
 
-type Phase = 'idle' | 'opening' | 'challenge' | 'auth' | 'welcome' | 'ready'
 type Deferred<T> = { promise: Promise<T>; resolve: (value: T) => void; reject: (error: ConnectionError) => void }
 
 function deferred<T>(): Deferred<T> {
@@ -44,15 +34,26 @@ function deferred<T>(): Deferred<T> {
 type EmitterFactory = <E extends Record<EventType, unknown>>() => Emitter<E>
 const createEmitter = ((mitt as unknown as { default?: EmitterFactory }).default ?? mitt) as unknown as EmitterFactory
 
+/**
+ * Wires the parts of a connection: the state machine, the socket of the moment (its handshake and
+ * heartbeat), the reconnect policy, and the request desk (requests in flight and the outbox). Each part
+ * has its own file.
+ */
 class OrreryConnection implements Connection {
   private readonly emitter = createEmitter<ConnectionEvents>()
-  private readonly pending = new PendingRequests()
-  private readonly rtt = new RttEstimator()
+  private readonly machine = new ConnectionMachine((transition) => {
+    this.emitter.emit('transition', transition)
+    this.emitter.emit('state', transition.to)
+  })
+  private readonly linkHealth = new LinkHealth()
+  private readonly policy: ReconnectPolicy
+  private readonly desk: RequestDesk
+  private readonly triggers: RetryTriggers
   private readonly limits: DecodeLimits
-  private readonly counters = { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 }
-  private currentState: ConnectionState = 'disconnected'
-  private socket: WebSocketLike | null = null
-  private phase: Phase = 'idle'
+  private readonly counters: TrafficCounters = { bytesSent: 0, bytesReceived: 0, messagesSent: 0, messagesReceived: 0 }
+  private link: SocketLink | null = null
+  private handshake: Handshake | null = null
+  private heartbeat: ClientHeartbeat | null = null
   private lastWelcome: Welcome | null = null
   private currentToken: string | null
   private attempts = 0
@@ -60,10 +61,14 @@ class OrreryConnection implements Connection {
   private generation = 0
   private opening: Deferred<Welcome> | null = null
   private closeWaiters: (() => void)[] = []
-  private lastReceivedAt = 0
+  private framesOfSession = 0
+  private welcomes = 0
+  private connectedAt = 0
+  private lastFailure: string | null = null
+  /** A server refused an Authenticate sent behind Hello (4008): wait for the Challenge from now on. */
+  private earlyRefused = false
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined
-  private pingTimer: ReturnType<typeof setInterval> | undefined
 
   // mitt's methods are closures over its handler map, so they can be handed out unbound.
   readonly on: Connection['on'] = this.emitter.on
@@ -72,10 +77,13 @@ class OrreryConnection implements Connection {
   constructor(private readonly options: ConnectionOptions) {
     this.currentToken = options.token ?? null
     this.limits = { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES, ...options.decodeLimits }
+    this.policy = new ReconnectPolicy(options.reconnect, options.random ?? Math.random)
+    this.desk = new RequestDesk(options.outboxBytes ?? DEFAULT_OUTBOX_BYTES, options.requestTimeoutMs ?? 10_000)
+    this.triggers = new RetryTriggers(() => this.retryNow())
   }
 
   get state(): ConnectionState {
-    return this.currentState
+    return this.machine.state
   }
   get welcome(): Welcome | null {
     return this.lastWelcome
@@ -84,7 +92,7 @@ class OrreryConnection implements Connection {
     return this.currentToken
   }
   get rttMs(): number | null {
-    return this.rtt.srtt
+    return this.linkHealth.rtt.srtt
   }
   get attempt(): number {
     return this.attempts
@@ -92,78 +100,77 @@ class OrreryConnection implements Connection {
   get stats(): ConnectionStats {
     return { ...this.counters }
   }
+  get sessionFrames(): number {
+    return this.framesOfSession
+  }
+  get health(): ConnectionHealth {
+    return {
+      rttMs: this.linkHealth.rtt.srtt,
+      jitterMs: this.linkHealth.jitterMs,
+      loss: this.linkHealth.loss,
+      connectedMs: this.state === 'connected' ? performance.now() - this.connectedAt : 0,
+      reconnects: Math.max(0, this.welcomes - 1),
+      lastFailure: this.lastFailure,
+      circuit: this.policy.circuit,
+    }
+  }
 
   open(): Promise<Welcome> {
-    if (this.currentState === 'connected' && this.lastWelcome !== null) return Promise.resolve(this.lastWelcome)
+    if (this.state === 'connected' && this.lastWelcome !== null) return Promise.resolve(this.lastWelcome)
     if (this.opening !== null) return this.opening.promise
     this.opening = deferred<Welcome>()
     const { promise } = this.opening
     if (this.stopped) {
       this.stopped = false
       this.attempts = 0
-      this.setState('connecting')
+      this.policy.reset()
+      this.machine.to('connecting', 'open()')
+      if (this.options.retryOnWake ?? true) this.triggers.install()
       void this.connect()
     }
     return promise
   }
 
   close(code: number = CloseCode.Normal, reason = ''): Promise<void> {
-    this.stopped = true
-    this.generation++
-    this.clearTimers()
+    this.stop(() => new ConnectionError('ERR_CLOSED', 'the connection was closed'))
     this.failOpening(new ConnectionError('ERR_CLOSED', 'the connection was closed'))
-    this.pending.rejectAll(() => new ConnectionError('ERR_CLOSED', 'the connection was closed'))
-    this.setState('disconnected')
-    const socket = this.socket
-    if (socket === null) return Promise.resolve()
+    this.machine.to('disconnected', 'close()')
+    const link = this.link
+    if (link === null) return Promise.resolve()
     return new Promise<void>((resolve) => {
-      const grace = setTimeout(() => this.socketGone(socket, code, reason), CLOSE_GRACE_MS)
+      const grace = setTimeout(() => link.drop(code, reason), CLOSE_GRACE_MS)
       this.closeWaiters.push(() => {
         clearTimeout(grace)
         resolve()
       })
       try {
-        socket.close(code, reason)
+        link.socket.close(code, reason)
       } catch {
-        this.socketGone(socket, code, reason)
+        link.drop(code, reason)
       }
     })
   }
 
   reconnect(reason = 'reconnect'): void {
-    const socket = this.socket
-    if (socket === null || this.phase !== 'ready') return
-    this.drop(socket, CloseCode.ProtocolError, reason)
+    if (this.link === null || this.handshake?.done !== true) return
+    this.link.drop(CloseCode.ProtocolError, reason)
   }
 
   send(message: ClientMessage): void {
-    const socket = this.socket
-    if (this.currentState !== 'connected' || socket === null) {
-      throw new ConnectionError('ERR_NOT_CONNECTED', `cannot send ${message.type} while ${this.currentState}`)
+    if (this.state !== 'connected' && this.state !== 'reconnecting') {
+      throw new ConnectionError('ERR_NOT_CONNECTED', `cannot send ${message.type} while ${this.state}`)
     }
-    this.write(socket, message)
+    this.desk.send(this.state === 'connected' ? this.link : null, message)
   }
 
   request<T extends ServerMessage = ServerMessage>(build: (requestId: number) => ClientMessage, timeoutMs?: number): Promise<T> {
-    if (this.currentState !== 'connected') {
-      return Promise.reject(new ConnectionError('ERR_NOT_CONNECTED', `cannot send a request while ${this.currentState}`))
+    if (this.state !== 'connected' && this.state !== 'reconnecting') {
+      return Promise.reject(new ConnectionError('ERR_NOT_CONNECTED', `cannot send a request while ${this.state}`))
     }
-    const id = this.pending.allocate()
-    const message = build(id)
-    if (!('requestId' in message) || message.requestId !== id) {
-      return Promise.reject(new ConnectionError('ERR_PROTOCOL', `${message.type} must carry the requestId ${id} it was built with`))
-    }
-    return new Promise<T>((resolve, reject) => {
-      this.pending.add(id, timeoutMs ?? this.options.requestTimeoutMs ?? 10_000, resolve as (m: ServerMessage) => void, reject)
-      try {
-        this.send(message)
-      } catch (error) {
-        this.pending.reject(id, error as ConnectionError)
-      }
-    })
+    return this.desk.request<T>(this.state === 'connected' ? this.link : null, build, timeoutMs)
   }
 
-  // ---- socket life cycle ----
+  // ---- one socket: open, handshake, messages, end ----
 
   private async connect(): Promise<void> {
     const generation = ++this.generation
@@ -175,208 +182,124 @@ class OrreryConnection implements Connection {
       return
     }
     if (generation !== this.generation || this.stopped) return
-    let socket: WebSocketLike
+    let link: SocketLink
     try {
-      socket = new WebSocketClass(this.options.url)
-    } catch (cause) {
-      this.giveUp(new ConnectionError('ERR_FAILED', `cannot open a WebSocket to ${this.options.url}`, { cause }))
+      link = SocketLink.open(WebSocketClass, this.options.url, this.limits, this.counters, {
+        open: () => this.handshake?.opened(),
+        message: (message) => this.onMessage(link, message),
+        malformed: (error) => this.protocolFailure(link, error),
+        gone: (code, reason) => this.socketGone(link, code, reason),
+      })
+    } catch (error) {
+      this.giveUp(error as ConnectionError)
       return
     }
-    socket.binaryType = 'arraybuffer'
-    this.socket = socket
-    this.phase = 'opening'
+    this.link = link
+    this.handshake = new Handshake(link, {
+      auth: this.options.auth,
+      token: () => this.currentToken,
+      resume: () => this.resumePoint(),
+      earlyAnswer: () => this.earlyAnswer(),
+      welcome: (welcome) => this.onWelcome(link, welcome),
+      fail: (error) => this.giveUp(error),
+      protocolError: (error) => this.protocolFailure(link, error),
+      remoteError: (error) => this.emitter.emit('error', error),
+    })
     const handshakeMs = this.options.handshakeTimeoutMs ?? 10_000
     this.handshakeTimer = setTimeout(() => {
       this.emitter.emit('error', new ConnectionError('ERR_HANDSHAKE', `no Welcome within ${handshakeMs} ms`))
-      this.drop(socket, CloseCode.HandshakeTimeout, 'handshake timeout')
+      link.drop(CloseCode.HandshakeTimeout, 'handshake timeout')
     }, handshakeMs)
-    socket.onopen = () => this.onOpen(socket)
-    socket.onmessage = (event) => this.onFrame(socket, event.data)
-    socket.onclose = (event) => this.socketGone(socket, event.code, event.reason)
-    // Browsers and `ws` follow an error event with a close event, but Node 22's built-in WebSocket
-    // (undici) fires only the error when the connection is refused; so an error ends the socket
-    // here and the close event that may follow finds it already gone.
-    socket.onerror = () => this.socketFailed(socket)
   }
 
-  private onOpen(socket: WebSocketLike): void {
-    if (socket !== this.socket) return
-    let resume: ReturnType<NonNullable<ConnectionOptions['resume']>>
-    try {
-      resume = this.options.resume?.() ?? null
-    } catch (cause) {
-      this.giveUp(new ConnectionError('ERR_HANDSHAKE', 'the resume option threw', { cause }))
-      return
-    }
-    this.phase = 'challenge'
-    this.write(socket, { type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: this.currentToken, resume })
+  private earlyAnswer(): AuthAnswer | null {
+    if (this.earlyRefused || this.currentToken === null) return null
+    const early = this.options.earlyAuth
+    if (early !== undefined) return early(this.currentToken)
+    return this.options.auth === undefined ? { method: 'token', credential: this.currentToken } : null
   }
 
-  private onFrame(socket: WebSocketLike, data: unknown): void {
-    if (socket !== this.socket) return
-    const bytes = frameBytes(data)
-    if (bytes === null) {
-      this.protocolFailure(socket, new ConnectionError('ERR_PROTOCOL', 'received a non-binary frame'))
-      return
-    }
-    this.counters.bytesReceived += bytes.length
-    this.counters.messagesReceived++
-    this.lastReceivedAt = performance.now()
-    let message: ServerMessage
-    try {
-      message = decodeServerMessage(bytes, this.limits)
-    } catch (cause) {
-      this.protocolFailure(socket, new ConnectionError('ERR_PROTOCOL', 'received a frame that does not decode', { cause }))
-      return
-    }
-    if (this.phase === 'ready') this.dispatch(socket, message)
-    else this.handshake(socket, message)
+  private resumePoint(): ReturnType<NonNullable<ConnectionOptions['resume']>> {
+    const resume = this.options.resume?.() ?? null
+    if (resume !== null && resume.received === undefined) return { ...resume, received: this.framesOfSession }
+    return resume
   }
 
-  private handshake(socket: WebSocketLike, message: ServerMessage): void {
-    if (message.type === 'Error') {
-      // The server explains before it closes; the close decides what happens next.
-      this.emitter.emit('error', new ConnectionError('ERR_HANDSHAKE', message.message, { remoteCode: message.code }))
+  private onMessage(link: SocketLink, message: ServerMessage): void {
+    if (link !== this.link) return
+    this.heartbeat?.received()
+    if (this.handshake?.done !== true) {
+      this.handshake?.receive(message)
       return
     }
-    if (this.phase === 'challenge' && message.type === 'Challenge') {
-      this.phase = 'auth'
-      void this.authenticate(socket, message.nonce, message.methods)
-      return
-    }
-    if (this.phase === 'welcome' && message.type === 'Welcome') {
-      this.onWelcome(socket, message)
-      return
-    }
-    this.protocolFailure(socket, new ConnectionError('ERR_PROTOCOL', `unexpected ${message.type} during the handshake`))
+    if (message.type !== 'Pong') this.framesOfSession++
+    this.dispatch(link, message)
   }
 
-  private async authenticate(socket: WebSocketLike, nonce: Uint8Array, methods: readonly string[]): Promise<void> {
-    const auth = this.options.auth ?? defaultAuth
-    let answer: Awaited<ReturnType<typeof auth>>
-    try {
-      answer = await auth({ nonce, methods, token: this.currentToken })
-    } catch (cause) {
-      if (socket === this.socket) this.giveUp(new ConnectionError('ERR_HANDSHAKE', 'the auth function threw', { cause }))
-      return
-    }
-    if (socket !== this.socket || this.phase !== 'auth') return
-    this.phase = 'welcome'
-    this.write(socket, { type: 'Authenticate', method: answer.method, credential: answer.credential })
-  }
-
-  private onWelcome(socket: WebSocketLike, welcome: Welcome): void {
+  private onWelcome(link: SocketLink, received: Welcome): void {
     clearTimeout(this.handshakeTimer)
-    this.phase = 'ready'
+    // A resumed Welcome carries an empty schema: the session's first one holds.
+    const previous = this.lastWelcome
+    const welcome = received.resumed && previous !== null ? { ...received, schema: previous.schema } : received
     this.lastWelcome = welcome
     this.currentToken = welcome.token
     this.attempts = 0
-    this.setState('connected')
-    this.startPing(socket)
+    this.welcomes++
+    this.connectedAt = performance.now()
+    this.policy.connected(this.connectedAt)
+    if (!welcome.resumed) this.framesOfSession = 0
+    this.desk.welcomed(link, welcome.resumed)
+    this.machine.to('connected', welcome.resumed ? 'welcome (resumed)' : 'welcome')
+    const pingMs = this.options.pingIntervalMs ?? 2_000
+    const silentMs = this.options.heartbeatTimeoutMs ?? 3 * pingMs + 1_000
+    const ping = (clientTime: number): void => {
+      if (link.isOpen) link.write({ type: 'Ping', clientTime })
+    }
+    this.heartbeat = new ClientHeartbeat(pingMs, silentMs, this.linkHealth, ping, () => {
+      // Nothing at all for so long: a half-open socket. Replace it (the session resumes on the next one).
+      this.emitter.emit('error', new ConnectionError('ERR_TIMEOUT', `nothing received for ${silentMs} ms`))
+      link.drop(CloseCode.ProtocolError, 'heartbeat timeout')
+    })
+    this.heartbeat.start()
     this.emitter.emit('welcome', welcome)
     const opening = this.opening
     this.opening = null
     opening?.resolve(welcome)
   }
 
-  private dispatch(socket: WebSocketLike, message: ServerMessage): void {
-    switch (message.type) {
-      case 'Pong':
-        this.rtt.sample(performance.now() - message.clientTime)
-        return
-      case 'TokenRefreshed':
-        this.currentToken = message.token
-        if (this.pending.resolve(message.requestId, message)) return
-        break
-      case 'ReducerResult':
-      case 'SubscribeApplied':
-      case 'Unsubscribed':
-        if (this.pending.resolve(message.requestId, message)) return
-        break
-      case 'Error':
-        if (message.requestId !== null) {
-          const error = new ConnectionError('ERR_REMOTE', message.message, { remoteCode: message.code })
-          if (this.pending.reject(message.requestId, error)) return
-        }
-        break
-      case 'Challenge':
-      case 'Welcome':
-        this.protocolFailure(socket, new ConnectionError('ERR_PROTOCOL', `unexpected ${message.type} after the handshake`))
-        return
-      default:
-        break
+  private dispatch(link: SocketLink, message: ServerMessage): void {
+    if (message.type === 'Pong') {
+      this.linkHealth.ponged(message.clientTime, performance.now())
+      this.emitter.emit('health', this.health)
+      return
     }
-    this.emitter.emit('message', message)
+    if (message.type === 'Challenge' || message.type === 'Welcome') {
+      this.protocolFailure(link, new ConnectionError('ERR_PROTOCOL', `unexpected ${message.type} after the handshake`))
+      return
+    }
+    if (message.type === 'TokenRefreshed') this.currentToken = message.token
+    if (!this.desk.answer(message)) this.emitter.emit('message', message)
   }
 
-  private startPing(socket: WebSocketLike): void {
-    const interval = this.options.pingIntervalMs ?? 2_000
-    if (interval <= 0) return
-    const timeout = this.options.heartbeatTimeoutMs ?? 3 * interval + 1_000
-    const ping = () => {
-      // A socket may be closing while its close event is still on the way.
-      if (socket.readyState === OPEN) this.write(socket, { type: 'Ping', clientTime: performance.now() })
-    }
-    ping()
-    this.pingTimer = setInterval(() => {
-      if (socket !== this.socket) return
-      if (performance.now() - this.lastReceivedAt > timeout) {
-        this.emitter.emit('error', new ConnectionError('ERR_TIMEOUT', `nothing received for ${timeout} ms`))
-        this.drop(socket, CloseCode.ProtocolError, 'heartbeat timeout')
-        return
-      }
-      ping()
-    }, interval)
-  }
-
-  private write(socket: WebSocketLike, message: ClientMessage): void {
-    if (socket.readyState !== OPEN) {
-      throw new ConnectionError('ERR_NOT_CONNECTED', `cannot send ${message.type}: the socket is not open`)
-    }
-    const bytes = encodeClientMessage(message)
-    socket.send(bytes)
-    this.counters.bytesSent += bytes.length
-    this.counters.messagesSent++
-  }
-
-  // ---- endings ----
-
-  private protocolFailure(socket: WebSocketLike, error: ConnectionError): void {
+  private protocolFailure(link: SocketLink, error: ConnectionError): void {
+    if (link !== this.link) return
     this.emitter.emit('error', error)
-    this.drop(socket, CloseCode.ProtocolError, error.message.slice(0, 100))
+    link.drop(CloseCode.ProtocolError, error.message.slice(0, 100))
   }
 
-  /** This side decides the socket is done: close it and go on without waiting for its close event. */
-  private drop(socket: WebSocketLike, code: number, reason: string): void {
-    try {
-      socket.close(code, reason)
-    } catch {
-      // Closing a socket that is already closing may throw in some implementations.
-    }
-    this.socketGone(socket, code, reason)
-  }
-
-  private socketFailed(socket: WebSocketLike): void {
-    if (socket !== this.socket) return
-    socket.onerror = null
-    try {
-      socket.close()
-    } catch {
-      // A socket that never opened may refuse to close; it is dropped either way.
-    }
-    this.socketGone(socket, ABNORMAL_CLOSURE, 'the WebSocket failed')
-  }
-
-  private socketGone(socket: WebSocketLike, code: number, reason: string): void {
-    if (socket !== this.socket) return
-    socket.onopen = null
-    socket.onmessage = null
-    socket.onclose = null
-    this.socket = null
-    this.phase = 'idle'
+  private socketGone(link: SocketLink, code: number, reason: string): void {
+    if (link !== this.link) return
+    const welcomed = this.handshake?.done === true
+    if (code === CloseCode.UnexpectedMessage && !welcomed && this.handshake?.pipelined === true) this.earlyRefused = true
+    this.link = null
+    this.handshake = null
     clearTimeout(this.handshakeTimer)
-    clearInterval(this.pingTimer)
-    this.pending.rejectAll(() => new ConnectionError('ERR_DISCONNECTED', `the connection dropped (${code})`, { closeCode: code }))
+    this.heartbeat?.stop()
+    this.heartbeat = null
+    this.linkHealth.socketEnded()
+    this.lastFailure = `closed ${code}${reason === '' ? '' : ` ${reason}`}`
+    // With resume, requests wait for the next Welcome: sent again if it resumes, failed if not.
+    if (this.options.resume === undefined || this.stopped) this.desk.dropped(code)
     this.emitter.emit('close', { code, reason })
     if (this.stopped) {
       const waiters = this.closeWaiters
@@ -388,45 +311,67 @@ class OrreryConnection implements Connection {
       // A stale token is not a lost identity: forget it, and the next handshake signs in afresh.
       this.currentToken = null
     }
-    if (FINAL_CLOSE_CODES.has(code)) {
+    if (code === CloseCode.Normal) {
+      this.stop(() => new ConnectionError('ERR_DISCONNECTED', 'the server closed the connection', { closeCode: code }))
+      this.machine.to('disconnected', 'the server closed with 1000')
+      this.failOpening(new ConnectionError('ERR_CLOSED', 'the server closed the connection', { closeCode: code }))
+      return
+    }
+    if (!shouldReconnect(code)) {
       const kind = code === CloseCode.SessionReplaced ? 'ERR_FAILED' : 'ERR_HANDSHAKE'
       this.giveUp(new ConnectionError(kind, `the server closed with ${code} ${reason}`.trim(), { closeCode: code }))
       return
     }
-    if (code === CloseCode.Normal) {
-      this.stopped = true
-      this.setState('disconnected')
-      this.failOpening(new ConnectionError('ERR_CLOSED', 'the server closed the connection', { closeCode: code }))
-      return
-    }
-    this.scheduleReconnect()
+    this.scheduleReconnect(welcomed, code)
   }
 
-  private scheduleReconnect(): void {
-    const reconnect = this.options.reconnect
-    const maxAttempts = reconnect?.maxAttempts ?? DEFAULT_RECONNECT.maxAttempts
+  // ---- between sockets ----
+
+  private scheduleReconnect(welcomed: boolean, code: number): void {
+    const maxAttempts = this.options.reconnect?.maxAttempts ?? DEFAULT_RECONNECT.maxAttempts
     if (this.attempts >= maxAttempts) {
       this.giveUp(new ConnectionError('ERR_FAILED', `gave up after ${this.attempts} reconnect attempts`))
       return
     }
-    const delay = backoffDelay(this.attempts, reconnect, this.options.random)
+    const delay = this.policy.delay(performance.now(), welcomed)
     this.attempts++
-    this.setState('reconnecting')
+    this.machine.to('reconnecting', `closed ${code}`)
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined
+      this.policy.trying()
       void this.connect()
     }, delay)
   }
 
+  /** The network or the page came back: skip the rest of the backoff. */
+  private retryNow(): void {
+    if (this.state !== 'reconnecting' || this.reconnectTimer === undefined) return
+    clearTimeout(this.reconnectTimer)
+    this.reconnectTimer = undefined
+    this.policy.trying()
+    void this.connect()
+  }
+
   private giveUp(error: ConnectionError): void {
-    this.stopped = true
-    this.generation++
-    this.clearTimers()
-    const socket = this.socket
-    if (socket !== null) this.drop(socket, CloseCode.Normal, 'giving up')
-    this.setState('failed')
+    this.stop(() => new ConnectionError('ERR_DISCONNECTED', `the connection gave up: ${error.message}`))
+    this.lastFailure = error.message
+    const link = this.link
+    if (link !== null) link.drop(CloseCode.Normal, 'giving up')
+    this.machine.to('failed', `gave up: ${error.message}`)
     this.emitter.emit('error', error)
     this.failOpening(error)
+  }
+
+  /** No more sockets: timers off, every request fails with `error()` and the outbox is emptied. */
+  private stop(error: () => ConnectionError): void {
+    this.stopped = true
+    this.generation++
+    clearTimeout(this.reconnectTimer)
+    clearTimeout(this.handshakeTimer)
+    this.reconnectTimer = undefined
+    this.heartbeat?.stop()
+    this.triggers.remove()
+    this.desk.stopped(error)
   }
 
   private failOpening(error: ConnectionError): void {
@@ -434,28 +379,18 @@ class OrreryConnection implements Connection {
     this.opening = null
     opening?.reject(error)
   }
-
-  private clearTimers(): void {
-    clearTimeout(this.reconnectTimer)
-    clearTimeout(this.handshakeTimer)
-    clearInterval(this.pingTimer)
-    this.reconnectTimer = undefined
-  }
-
-  private setState(state: ConnectionState): void {
-    if (state === this.currentState) return
-    this.currentState = state
-    this.emitter.emit('state', state)
-  }
 }
 
 /**
  * Creates a connection to an Orrery server; call `open()` to start it.
  *
  * It handshakes (Hello → Challenge → Authenticate → Welcome, answering the Challenge
- * through the `auth` seam), reconnects after drops with exponential backoff and jitter
- * (never after UnsupportedVersion, AuthFailed or SessionReplaced: the state becomes
- * 'failed'), measures RTT with Ping/Pong, and correlates requests with their answers.
+ * through the `auth` seam), reconnects after drops with exponential backoff and full jitter,
+ * a stable-uptime reset and a circuit breaker (never after the close codes protocol's
+ * `shouldReconnect` refuses: the state becomes 'failed', or 'disconnected' after 1000),
+ * resumes sessions through the `resume` seam, queues what is sent while reconnecting in a
+ * bounded outbox, measures RTT, jitter and loss with Ping/Pong, replaces a silent (half-open)
+ * socket, and correlates requests with their answers.
  *
  * @param options - {@link ConnectionOptions}: `url` is required; durations in milliseconds
  * @returns a {@link Connection} in state 'disconnected'

@@ -9,6 +9,9 @@ export type {
   ConnectionStats,
   ResumeInfo,
 } from './connection-types.js'
+export type { ConnectionTransition } from './connection-machine.js'
+export type { ConnectionHealth } from './link-health.js'
+export type { CircuitState } from './reconnect-policy.js'
 export { ConnectionError } from './connection-error.js'
 export type { ConnectionErrorCode, ConnectionErrorOptions } from './connection-error.js'
 export { DEFAULT_RECONNECT, backoffDelay } from './backoff.js'

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '@orrery/protocol'
+import type { ClientMessage, ServerMessage } from '@orrery/protocol'
 import { ConnectionError } from './connection-error.js'
 
 const U32_LIMIT = 2 ** 32
@@ -7,6 +7,9 @@ interface Pending {
   readonly resolve: (message: ServerMessage) => void
   readonly reject: (error: ConnectionError) => void
   readonly timer: ReturnType<typeof setTimeout>
+  readonly message: ClientMessage | null
+  /** Whether the message went out on a socket (false while it waits in the outbox). */
+  sent: boolean
 }
 
 /**
@@ -35,12 +38,19 @@ export class PendingRequests {
   /**
    * Registers a request; after `timeoutMs` without an answer it is rejected with `ERR_TIMEOUT`.
    */
-  add(id: number, timeoutMs: number, resolve: (message: ServerMessage) => void, reject: (error: ConnectionError) => void): void {
+  add(
+    id: number,
+    timeoutMs: number,
+    resolve: (message: ServerMessage) => void,
+    reject: (error: ConnectionError) => void,
+    message: ClientMessage | null = null,
+    sent = true,
+  ): void {
     const timer = setTimeout(() => {
       this.table.delete(id)
       reject(new ConnectionError('ERR_TIMEOUT', `request ${id} got no answer within ${timeoutMs} ms`))
     }, timeoutMs)
-    this.table.set(id, { resolve, reject, timer })
+    this.table.set(id, { resolve, reject, timer, message, sent })
   }
 
   /** Resolves request `id` with its answer; `false` when no such request is in flight. */
@@ -63,6 +73,24 @@ export class PendingRequests {
     for (const entry of entries) clearTimeout(entry.timer)
     this.table.clear()
     for (const entry of entries) entry.reject(makeError())
+  }
+
+  /** The messages of the requests sent on a socket and not answered, in the order they were added (to send again after a resume). */
+  messages(): ClientMessage[] {
+    const out: ClientMessage[] = []
+    for (const entry of this.table.values()) if (entry.sent && entry.message !== null) out.push(entry.message)
+    return out
+  }
+
+  /** Marks request `id` as sent on a socket (it left the outbox). */
+  markSent(id: number): void {
+    const entry = this.table.get(id)
+    if (entry !== undefined) entry.sent = true
+  }
+
+  /** Rejects the requests that were sent on a socket; those still in the outbox stay pending. */
+  rejectSent(makeError: () => ConnectionError): void {
+    for (const [id, entry] of [...this.table]) if (entry.sent) this.reject(id, makeError())
   }
 
   private take(id: number): Pending | undefined {

@@ -18,6 +18,7 @@
  * | 4008 | UnexpectedMessage | server | yes |
  * | 4009 | TokenExpired | server | yes, signing in again |
  * | 4010 | TokenRefused | server | yes, without the token (sign in with the key) |
+ * | 4011 | IdleTimeout | server | yes (the server heard nothing from the client for its idle timeout) |
  * | 4012 | ServerFull | server | yes, after backoff |
  * | 4013 | TooManyConnections | server | yes, after backoff (close another connection first) |
  *
@@ -58,6 +59,8 @@ export const CloseCode = {
   TokenExpired: 4009,
   /** The token presented in the handshake was refused (expired, unknown key, another server's); discard it and answer with a signature. */
   TokenRefused: 4010,
+  /** The server received nothing from the client (not even a Pong to its Ping) for its idle timeout; the socket is presumed dead. */
+  IdleTimeout: 4011,
   /** The server holds as many connections as it accepts (`maxConnections`). */
   ServerFull: 4012,
   /** The client's IP address holds as many connections as one address may (`maxConnectionsPerIp`). */

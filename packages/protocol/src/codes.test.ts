@@ -22,6 +22,7 @@ describe('close codes', () => {
       UnexpectedMessage: 4008,
       TokenExpired: 4009,
       TokenRefused: 4010,
+      IdleTimeout: 4011,
       ServerFull: 4012,
       TooManyConnections: 4013,
     })

@@ -11,7 +11,11 @@ function resume(value: unknown): Hello['resume'] {
   if (value === null) return null
   const pair = array(value, 'Hello.resume')
   if (pair.length < 2) throw new ProtocolError('ERR_INVALID_FIELD', 'Hello.resume: expected [sessionId, lastSeq]')
-  return { sessionId: str(pair[0], 'Hello.resume.sessionId'), lastSeq: uint(pair[1], 'Hello.resume.lastSeq') }
+  const sessionId = str(pair[0], 'Hello.resume.sessionId')
+  const lastSeq = uint(pair[1], 'Hello.resume.lastSeq')
+  // `received` came in 2.1; a 2.0 client sends two elements.
+  if (pair.length < 3 || pair[2] === null) return { sessionId, lastSeq }
+  return { sessionId, lastSeq, received: uint(pair[2], 'Hello.resume.received') }
 }
 
 /** Largest coordinate an area may name, in world units (keeps area arithmetic exact and finite). */

@@ -1,6 +1,6 @@
 import { packFrame } from './frame-writer.js'
 import { MessageType } from './message-type.js'
-import type { Area, ClientMessage } from './messages.js'
+import type { Area, ClientMessage, Hello } from './messages.js'
 import { ProtocolError } from './protocol-error.js'
 
 function areaTuple(a: Area): number[] {
@@ -29,7 +29,7 @@ export function encodeClientMessage(message: ClientMessage): Uint8Array {
         MessageType.Hello,
         message.protocolVersion,
         message.token,
-        message.resume === null ? null : [message.resume.sessionId, message.resume.lastSeq],
+        resumeField(message.resume),
       ])
     case 'Authenticate':
       return packFrame([MessageType.Authenticate, message.method, message.credential])
@@ -54,4 +54,10 @@ export function encodeClientMessage(message: ClientMessage): Uint8Array {
     default:
       throw new ProtocolError('ERR_UNKNOWN_MESSAGE', `not a client message: ${String((message as { type?: unknown }).type)}`)
   }
+}
+
+function resumeField(resume: Hello['resume']): unknown[] | null {
+  if (resume === null) return null
+  if (resume.received === undefined) return [resume.sessionId, resume.lastSeq]
+  return [resume.sessionId, resume.lastSeq, resume.received]
 }

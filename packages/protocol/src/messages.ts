@@ -10,8 +10,12 @@ export interface Hello {
   readonly protocolVersion: string
   /** A token from an earlier Welcome or TokenRefreshed, or `null`. */
   readonly token: string | null
-  /** The session to resume and the last `seq` the client applied, or `null` for a fresh session. */
-  readonly resume: { readonly sessionId: string; readonly lastSeq: number } | null
+  /**
+   * The session to resume, or `null` for a fresh session: its id (from Welcome), the last `seq` the client
+   * applied, and (since 2.1) `received`, the number of frames of the session the client processed (every
+   * frame after Welcome except Pong, over all its sockets). A server resumes only when `received` is given.
+   */
+  readonly resume: { readonly sessionId: string; readonly lastSeq: number; readonly received?: number } | null
 }
 
 /** Client → server 0x02: answers the Challenge. */
@@ -118,7 +122,7 @@ export interface Welcome {
   readonly schema: SchemaDescription
   /** The last committed `seq`; the next TransactionUpdate has `prevSeq` equal to it. */
   readonly seq: number
-  /** `true` when the Hello's `resume` was honoured. */
+  /** `true` when the Hello's `resume` was honoured (then `schema` is empty: the session's first Welcome's holds). */
   readonly resumed: boolean
   /** The server tick at Welcome; each TransactionUpdate's `tickDelta` counts from the previous one. */
   readonly tick: number

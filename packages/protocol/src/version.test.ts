@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION, isCompatibleVersion, parseProtocolVersion } from './v
 
 describe('protocol version', () => {
   it('is 2.0 and compatible with itself', () => {
-    expect(PROTOCOL_VERSION).toBe('2.0')
+    expect(PROTOCOL_VERSION).toBe('2.1')
     expect(isCompatibleVersion(PROTOCOL_VERSION)).toBe(true)
   })
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import {
+  type Authenticate,
   type CallReducer,
   type ClientMessage,
   CloseCode,
@@ -28,6 +29,7 @@ import type { Authenticator, AuthMethod, AuthResult, Identity } from './authenti
 import type { Clock } from './clock.js'
 import type { ResolvedLimits } from './options.js'
 import { messageOf } from './reducer-dispatcher.js'
+import type { ResumableSession } from './resume/resumable-session.js'
 import { ServerError } from './server-error.js'
 
 /** Counters a session adds to (shared by all sessions of a server). */
@@ -53,11 +55,19 @@ export interface SessionHost {
   subscribe(session: ClientSession, message: Subscribe): void
   unsubscribe(session: ClientSession, message: Unsubscribe): void
   setArea(session: ClientSession, message: SetArea): void
+  /** Whether a request is new in the session (false: its requestId was seen already and it is ignored). */
+  firstRequest(session: ClientSession, requestId: number): boolean
   /** The session ended (called once); `admitted` tells whether Welcome was sent. */
   ended(session: ClientSession, admitted: boolean): void
 }
 
 type SessionState = 'hello' | 'challenged' | 'authenticating' | 'ready' | 'closed'
+
+/** Frames sent outside a session's numbered stream (see docs/protocol.md, "Sessions and resume"). */
+const UNNUMBERED: ReadonlySet<ServerMessage['type']> = new Set(['Challenge', 'Welcome', 'Pong'])
+
+/** Close codes with which a client says it is done (1005: a close frame without a code): its session ends with the socket. */
+const GOODBYE_CODES: ReadonlySet<number> = new Set([CloseCode.Normal, CloseCode.GoingAway, 1005])
 
 /** Time to wait for the peer's close handshake before dropping the socket, ms. */
 const CLOSE_GRACE_MS = 2_000
@@ -82,10 +92,19 @@ export class ClientSession {
   private identityValue: Identity | null = null
   private nonce: Uint8Array | null = null
   private hello: Hello | null = null
+  /** An Authenticate with a token that came before the Challenge went out (pipelined behind Hello). */
+  private early: Authenticate | null = null
   private handshakeTimer: ReturnType<typeof setTimeout> | null
   private terminateTimer: ReturnType<typeof setTimeout> | null = null
   private readonly expiry: TokenExpiryTimer
   private slowSince: number | null = null
+  /** The code this side closed with, or null when the peer (or the network) ended the socket. */
+  private serverCloseCode: number | null = null
+  private peerCloseCode: number | null = null
+  /** Clock time of the last frame or pong from the peer, ms (for the heartbeat). */
+  lastHeardAt: number
+  /** The session this connection carries once admitted (null before Welcome, or after it was resumed elsewhere). */
+  resumable: ResumableSession | null = null
 
   /**
    * @param id - connection id
@@ -103,6 +122,7 @@ export class ClientSession {
     this.budget = new FrameBudget(limits)
     this.closed = new Promise((resolve) => {
       ws.once('close', (code: number, reason: Buffer) => {
+        this.peerCloseCode = code
         this.clearTimers()
         this.log.debug({ code, reason: reason.toString() }, 'connection closed')
         this.teardown()
@@ -117,7 +137,11 @@ export class ClientSession {
       const code = (error as { code?: unknown }).code
       if (typeof code === 'string' && code.startsWith('WS_ERR_')) this.penalize()
     })
+    this.lastHeardAt = host.clock.now()
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary))
+    ws.on('pong', () => {
+      this.lastHeardAt = this.host.clock.now()
+    })
     const authNow = host.authenticator.now?.bind(host.authenticator) ?? Date.now
     this.expiry = new TokenExpiryTimer(host.clock, authNow, () => {
       this.host.counters.errors++
@@ -143,10 +167,30 @@ export class ClientSession {
     return this.state === 'ready'
   }
 
-  /** Encodes and sends one message (dropped once the session is closing). */
+  /** The Hello's `resume`, or null before Hello or for a fresh session. */
+  get resumeRequest(): Hello['resume'] {
+    return this.hello?.resume ?? null
+  }
+
+  /**
+   * Whether the socket ended without the client saying goodbye: the network or the peer dropped it (any
+   * close but 1000, 1001 and a close frame without a code from the client), or this side found it silent (CloseCode.IdleTimeout). Its
+   * session then waits for a resume.
+   */
+  get droppedByNetwork(): boolean {
+    if (this.serverCloseCode !== null) return this.serverCloseCode === CloseCode.IdleTimeout
+    return this.peerCloseCode === null || !GOODBYE_CODES.has(this.peerCloseCode)
+  }
+
+  /**
+   * Encodes and sends one message (dropped once the session is closing). After Welcome, every message but
+   * Pong goes through the session's numbered stream (recorded for a resume).
+   */
   send(message: ServerMessage): void {
-    if (this.state === 'closed') return
-    this.sendFrame(encodeServerMessage(message))
+    if (this.state === 'closed' && this.resumable === null) return
+    const frame = encodeServerMessage(message)
+    if (this.resumable !== null && !UNNUMBERED.has(message.type)) this.resumable.write(frame)
+    else this.sendFrame(frame)
   }
 
   /**
@@ -161,6 +205,7 @@ export class ClientSession {
     if (this.ws.bufferedAmount > this.host.limits.maxOutboxBytes) {
       const queued = this.ws.bufferedAmount
       this.state = 'closed'
+      this.serverCloseCode = CloseCode.SlowConsumer
       queueMicrotask(() => {
         this.log.warn({ queued }, 'slow consumer')
         this.closeSocket(CloseCode.SlowConsumer, 'outbox overflow')
@@ -185,6 +230,7 @@ export class ClientSession {
     if (now - this.slowSince > slowReaderTimeoutMs) {
       const queued = this.ws.bufferedAmount
       this.state = 'closed'
+      this.serverCloseCode = CloseCode.SlowConsumer
       queueMicrotask(() => {
         this.log.warn({ queued }, 'slow reader did not catch up')
         this.closeSocket(CloseCode.SlowConsumer, 'slow reader')
@@ -233,8 +279,31 @@ export class ClientSession {
     this.end(CloseCode.InternalError, 'internal error')
   }
 
+  /** Sends a WebSocket ping (the peer's pong counts as hearing from it). */
+  ping(): void {
+    if (this.state === 'closed' || this.ws.readyState !== 1) return
+    try {
+      this.ws.ping()
+    } catch {
+      // The socket closed meanwhile; its close event ends the session.
+    }
+  }
+
+  /**
+   * The peer stayed silent past the idle timeout: closes with CloseCode.IdleTimeout and drops the socket at
+   * once (a half-open peer never answers the close). The session waits for a resume.
+   */
+  idleOut(): void {
+    if (this.state === 'closed') return
+    this.log.info({ silentMs: this.host.clock.now() - this.lastHeardAt }, 'idle timeout')
+    this.closeSocket(CloseCode.IdleTimeout, 'idle timeout')
+    this.ws.terminate()
+    this.teardown()
+  }
+
   private closeSocket(code: number, reason: string): void {
     this.state = 'closed'
+    this.serverCloseCode ??= code
     this.clearHandshakeTimer()
     if (this.ws.readyState === 0 || this.ws.readyState === 1) this.ws.close(code, reason)
     if (this.terminateTimer === null && this.ws.readyState !== 3) {
@@ -267,6 +336,7 @@ export class ClientSession {
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return
     const bytes = toBytes(data)
+    this.lastHeardAt = this.host.clock.now()
     const counters = this.host.counters
     counters.bytesReceived += bytes.byteLength
     counters.messagesReceived++
@@ -331,7 +401,14 @@ export class ClientSession {
       this.onAuthenticate(message.method, message.credential).catch((error: unknown) => this.crashed(error))
       return
     }
+    // A token answer may come right behind Hello (2.1): it is taken once the Challenge is out.
+    if (this.state === 'authenticating' && this.nonce === null && this.early === null && message.type === 'Authenticate' && message.method === 'token') {
+      this.early = message
+      return
+    }
     if (this.state === 'ready') {
+      // A request sent again after a resume: its answer is in the session's stream already.
+      if (requestId !== null && message.type !== 'Ping' && !this.host.firstRequest(this, requestId)) return
       switch (message.type) {
         case 'CallReducer':
           this.host.callReducer(this, message)
@@ -383,6 +460,15 @@ export class ClientSession {
     this.nonce = this.host.authenticator.createNonce?.() ?? randomBytes(32)
     this.state = 'challenged'
     this.send({ type: 'Challenge', nonce: this.nonce, methods: this.host.authenticator.methods })
+    const early = this.early
+    this.early = null
+    if (early === null) return
+    // A server that takes no tokens refuses the early token as a stale one: the client signs in next time.
+    if (!this.host.authenticator.methods.includes('token')) {
+      this.fail('ERR_AUTH_FAILED', 'this server takes no tokens; answer the Challenge', CloseCode.TokenRefused)
+      return
+    }
+    void this.onAuthenticate(early.method, early.credential)
   }
 
   private async onAuthenticate(method: AuthMethod, credential: string | Uint8Array | null): Promise<void> {

@@ -11,7 +11,7 @@ export class IdentitySessions {
   private readonly byIdentity = new Map<Identity, Set<ClientSession>>()
 
   /** @param policy - what a second connection of an open identity does */
-  constructor(private readonly policy: DuplicateIdentityPolicy) {}
+  constructor(readonly policy: DuplicateIdentityPolicy) {}
 
   /** Adds an admitted session, first closing the identity's older ones under the `'replace'` policy. */
   add(session: ClientSession, identity: Identity): void {

@@ -6,7 +6,9 @@ import type { HandshakeRateLimiter } from './auth/handshake-limiter.js'
 import type { Authenticator } from './authenticator.js'
 import type { Clock } from './clock.js'
 import type { CommitLog } from './commit-log.js'
+import type { HeartbeatOptions } from './heartbeat.js'
 import type { ModuleDef } from './module.js'
+import type { ResumeOptions } from './resume/resume-options.js'
 import { ServerError } from './server-error.js'
 
 /** Per-connection limits; every one is enforced, see the package README for what a client gets when it crosses one. */
@@ -139,6 +141,10 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly groupCommitMs?: number
   /** Commit entries kept in memory for `server.history()`. Default 1024. */
   readonly recentCommits?: number
+  /** How long sessions outlive a dropped socket and how much of their stream is kept for a resume; see {@link ResumeOptions}. */
+  readonly resume?: ResumeOptions
+  /** Server pings and the idle timeout (close 4011); see {@link HeartbeatOptions}. */
+  readonly heartbeat?: HeartbeatOptions
 }
 
 /** {@link ServerLimits} with every default applied. */
@@ -246,6 +252,20 @@ const optionsSchema = v.strictObject({
   ),
   groupCommitMs: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())),
   recentCommits: v.optional(positiveInt),
+  resume: v.optional(
+    v.strictObject({
+      graceMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      historyBytes: v.optional(positiveInt),
+      totalHistoryBytes: v.optional(positiveInt),
+      recentRequests: v.optional(positiveInt),
+    }),
+  ),
+  heartbeat: v.optional(
+    v.strictObject({
+      pingIntervalMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      idleTimeoutMs: v.optional(positiveInt),
+    }),
+  ),
 })
 
 /**

@@ -1,3 +1,4 @@
+import type { ResumeCounters } from './resume/session-registry.js'
 import type { World } from '@orrery/ecs'
 import type { SchemaDescription } from '@orrery/protocol'
 import type { ReplicatorStats } from '@orrery/sync'
@@ -41,6 +42,16 @@ export interface ServerMetrics {
   readonly errors: number
   /** The replicator's counters since start: bytes and frames sent, time spent collecting views and encoding frames. */
   readonly replication: ReplicatorStats
+  /** Sessions kept across dropped sockets: resumes honoured and refused, sessions waiting, history held. */
+  readonly resume: ResumeMetrics
+}
+
+/** Counters of session resumes, see {@link ServerMetrics.resume}. */
+export interface ResumeMetrics extends Readonly<ResumeCounters> {
+  /** Sessions whose socket dropped, waiting for a resume now. */
+  readonly detachedSessions: number
+  /** Bytes of frame history held over all sessions. */
+  readonly historyBytes: number
 }
 
 /** A running Orrery host, see {@link createServer}. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { World } from '@orrery/ecs'
 import {
   type ArgsSchema,
@@ -17,6 +16,7 @@ import type { WebSocket } from 'ws'
 import { ConnectionCaps } from './admission/connection-caps.js'
 import { UpgradeGate } from './admission/upgrade-gate.js'
 import { HandshakeLimiter } from './auth/handshake-limiter.js'
+import { Heartbeat } from './heartbeat.js'
 import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type Identity } from './authenticator.js'
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
 import { type Clock, systemClock } from './clock.js'
@@ -36,6 +36,9 @@ import { recoverWorld } from './recovery.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
 import { ResultDelivery } from './result-delivery.js'
 import { IdentitySessions } from './identity-sessions.js'
+import type { ResumableSession } from './resume/resumable-session.js'
+import { resolveResumeOptions } from './resume/resume-options.js'
+import { SessionKeeper } from './resume/session-keeper.js'
 import { createModuleReplicator, replicatedComponents } from './module-replicator.js'
 import { SignalHandlers } from './signal-handlers.js'
 import { runSyncRequest } from './sync-request.js'
@@ -61,6 +64,7 @@ export function createServer<R extends Record<string, ArgsSchema>>(options: Serv
 }
 
 const SHUTDOWN_REASON = 'server shutting down'
+const RESUMED_SCHEMA: SchemaDescription = { components: [], reducers: [] }
 
 class Host implements OrreryServer, SessionHost {
   readonly world: World
@@ -74,7 +78,7 @@ class Host implements OrreryServer, SessionHost {
   readonly counters: SessionCounters = { bytesSent: 0, bytesReceived: 0, messagesReceived: 0, errors: 0, rateLimited: 0 }
   private readonly options: ServerOptions
   private readonly module: ModuleDef
-  private readonly replicator: Replicator
+  readonly replicator: Replicator
   private readonly pipeline: CommitPipeline
   private readonly results: ResultDelivery
   private readonly runner: TransactionRunner
@@ -85,7 +89,9 @@ class Host implements OrreryServer, SessionHost {
   private readonly sessions = new Map<string, ClientSession>()
   private readonly caps: ConnectionCaps
   private readonly upgrades: UpgradeGate
-  private readonly identities: IdentitySessions
+  readonly identities: IdentitySessions
+  private readonly keeper: SessionKeeper
+  private readonly heartbeat: Heartbeat
   private readonly moduleCaller: TransactionCaller
   private tickCount = 0
   private reducerCalls = 0
@@ -142,6 +148,8 @@ class Host implements OrreryServer, SessionHost {
         this.log.error({ err: error }, 'commit log flush failed')
       },
     })
+    this.keeper = new SessionKeeper(resolveResumeOptions(options.resume), this)
+    this.heartbeat = new Heartbeat(options.heartbeat, this.clock, () => this.sessions.values())
     this.results = new ResultDelivery({
       whenDurable: (done) => this.pipeline.whenDurable(done),
       replicator: this.replicator,
@@ -227,6 +235,7 @@ class Host implements OrreryServer, SessionHost {
     const address = await listener.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1')
     this.log.info({ port: address.port, host: address.address, module: this.module.name }, 'listening')
     if (this.options.autoStart ?? true) this.start()
+    this.heartbeat.start()
     return { port: address.port, host: address.address }
   }
 
@@ -254,6 +263,7 @@ class Host implements OrreryServer, SessionHost {
     }
     try {
       this.pipeline.endTick(tick, Date.now())
+      this.keeper.sweep()
     } finally {
       this.tickStats.record(performance.now() - started)
     }
@@ -293,6 +303,7 @@ class Host implements OrreryServer, SessionHost {
       rateLimited: this.counters.rateLimited,
       errors: this.counters.errors,
       replication: { ...this.replicator.stats },
+      resume: { ...this.keeper.registry.counters, detachedSessions: this.keeper.registry.detached, historyBytes: this.keeper.registry.historyBytes },
     }
   }
 
@@ -308,26 +319,38 @@ class Host implements OrreryServer, SessionHost {
   // SessionHost
 
   admit(session: ClientSession, auth: AuthResult): void {
-    this.identities.add(session, auth.identity)
-    this.replicator.addClient(session.id, {
-      send: (frame) => session.sendFrame(frame),
-      canSend: () => session.canSend(),
-      identity: auth.identity,
-    })
+    this.keeper.admit(session, auth)
+  }
+
+  welcome(session: ClientSession, auth: AuthResult, sessionId: string, resumed: boolean, seq: number): void {
     session.send({
       type: 'Welcome',
       identity: auth.identity,
       token: auth.token,
-      sessionId: randomUUID(),
+      sessionId,
       tickRate: this.options.tickRate ?? 20,
-      schema: this.schema,
-      seq: this.replicator.seq,
-      resumed: false,
+      // A resumed session keeps the schema of its first Welcome: no need to send it again.
+      schema: resumed ? RESUMED_SCHEMA : this.schema,
+      seq,
+      resumed,
       tick: this.replicator.flushedTick,
       serverTime: this.replicator.flushedTime,
     })
-    session.log.info({ identity: auth.identity }, 'client connected')
-    this.runHook('onConnect', session)
+  }
+
+  connected(session: ClientSession): void {
+    session.log.info({ identity: session.identity }, 'client connected')
+    this.runHook('onConnect', { sender: session.identity as Identity, connectionId: session.id, log: session.log })
+  }
+
+  disconnected(session: ResumableSession): void {
+    const log = this.log.child({ connectionId: session.connectionId })
+    log.info('client disconnected')
+    this.runHook('onDisconnect', { sender: session.identity, connectionId: session.connectionId, log })
+  }
+
+  firstRequest(session: ClientSession, requestId: number): boolean {
+    return this.keeper.firstRequest(session, requestId)
   }
 
   callReducer(session: ClientSession, message: CallReducer): void {
@@ -339,45 +362,44 @@ class Host implements OrreryServer, SessionHost {
     })
     // The result follows the update that holds the call's effects (its `ack` names the call) and, with a
     // durable log, the group commit of its transaction: a client that awaits the call reads its effects.
-    this.replicator.acknowledge(session.id, message.requestId)
+    const clientId = replicaId(session)
+    this.replicator.acknowledge(clientId, message.requestId)
     if (outcome.ok) {
       try {
-        this.results.succeeded(session.id, message.requestId, outcome.value)
+        this.results.succeeded(clientId, message.requestId, outcome.value)
       } catch (error) {
         this.reducerErrors++
         this.counters.errors++
         session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
-        this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
+        this.results.failed(clientId, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
       }
       return
     }
     this.reducerErrors++
     session.log.debug({ reducer: message.reducer, code: outcome.code, message: outcome.message }, 'reducer call failed')
-    this.results.failed(session.id, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
+    this.results.failed(clientId, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
   }
 
   subscribe(session: ClientSession, message: Subscribe): void {
     const { requestId, queryId, components, area } = message
-    runSyncRequest(session, this.counters, requestId, () => this.replicator.subscribe(session.id, requestId, queryId, components, area))
+    runSyncRequest(session, this.counters, requestId, () => this.replicator.subscribe(replicaId(session), requestId, queryId, components, area))
   }
 
   unsubscribe(session: ClientSession, message: Unsubscribe): void {
     runSyncRequest(session, this.counters, message.requestId, () =>
-      this.replicator.unsubscribe(session.id, message.requestId, message.queryId),
+      this.replicator.unsubscribe(replicaId(session), message.requestId, message.queryId),
     )
   }
 
   setArea(session: ClientSession, message: SetArea): void {
-    runSyncRequest(session, this.counters, null, () => this.replicator.setArea(session.id, message.queryId, message.area))
+    runSyncRequest(session, this.counters, null, () => this.replicator.setArea(replicaId(session), message.queryId, message.area))
   }
 
   ended(session: ClientSession, admitted: boolean): void {
     if (this.sessions.delete(session.id)) this.caps.release(session.remoteAddress)
     if (!admitted) return
-    this.replicator.removeClient(session.id)
     this.identities.remove(session, session.identity as Identity)
-    session.log.info('client disconnected')
-    this.runHook('onDisconnect', session)
+    this.keeper.ended(session)
   }
 
   private httpHandler(): ServerOptions['httpHandler'] {
@@ -406,21 +428,20 @@ class Host implements OrreryServer, SessionHost {
     log.debug({ remoteAddress }, 'connection opened')
   }
 
-  private runHook(hook: 'onConnect' | 'onDisconnect', session: ClientSession): void {
+  private runHook(hook: 'onConnect' | 'onDisconnect', caller: TransactionCaller): void {
     const fn = this.module[hook]
     if (fn === undefined) return
     try {
-      this.runner.run({ sender: session.identity as Identity, connectionId: session.id, log: session.log }, 'hook', hook, (ctx) =>
-        fn.call(this.module, ctx),
-      )
+      this.runner.run(caller, 'hook', hook, (ctx) => fn.call(this.module, ctx))
     } catch (error) {
       this.counters.errors++
-      session.log.error({ err: error }, `${hook} failed; its transaction was rolled back`)
+      caller.log.error({ err: error }, `${hook} failed; its transaction was rolled back`)
     }
   }
 
   private async shutdown(): Promise<void> {
     this.loop.stop()
+    this.heartbeat.stop()
     this.signals.remove()
     const listener = this.listener
     listener?.stopAccepting()
@@ -430,6 +451,7 @@ class Host implements OrreryServer, SessionHost {
       this.counters.errors++
       this.log.error({ err: error }, 'final flush failed')
     }
+    this.keeper.stop()
     const sessions = [...this.sessions.values()]
     for (const session of sessions) session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
     await Promise.all(sessions.map((s) => s.closed))
@@ -442,4 +464,9 @@ class Host implements OrreryServer, SessionHost {
     }
     this.log.info({ ticks: this.tickCount, seq: this.pipeline.seq }, 'server closed')
   }
+}
+
+/** The replicator's id of the session a connection carries. */
+function replicaId(connection: ClientSession): string {
+  return connection.resumable?.id ?? connection.id
 }

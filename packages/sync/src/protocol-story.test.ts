@@ -17,6 +17,7 @@ const STORY = [
   'TransactionUpdate (delete, release, and the handle bound again)',
   'TransactionUpdate (empty tick with ack)',
   'TransactionUpdate (a steady mover: a run of mask 0)',
+  'Welcome (resumed, 2.1)',
 ]
 
 function vectorBytes(markdown: string, title: string): Uint8Array {
@@ -38,7 +39,12 @@ describe('the server vectors of docs/protocol.md', () => {
     replica.startSession(welcome, false)
     const gaps: unknown[] = []
     replica.onGap((info) => gaps.push(info))
-    for (const m of messages.slice(1)) expect(replica.apply(m)).toBe(true)
+    const resumed = messages.at(-1)
+    if (resumed?.type !== 'Welcome' || !resumed.resumed) throw new Error('the story ends with a resumed Welcome')
+    for (const m of messages.slice(1, -1)) expect(replica.apply(m)).toBe(true)
+    // A resumed session keeps everything: the state below holds after it.
+    replica.startSession(resumed, true)
+    expect(resumed.seq).toBe(replica.seq)
     expect(gaps).toEqual([])
     const world = replica.world
     expect(world.get(1048577 as Entity, Body)).toEqual({ x: 12.5, y: -3, mass: 16 })

@@ -84,8 +84,8 @@ export interface Replica {
    * marks every held row stale: rows the new session sends again are overwritten (announced as updates
    * when they changed), and {@link Replica.endResync} deletes the rows it did not send.
    *
-   * @param start - the Welcome's seq, tick and serverTime
-   * @param resumed - whether the server resumed the previous session (handles and rows stay valid)
+   * @param start - the Welcome's seq, tick and serverTime (ignored when resumed: the replica keeps its own)
+   * @param resumed - whether the server resumed the previous session (handles, rows, seq, tick and time stay valid)
    */
   startSession(start: SessionStart, resumed: boolean): void
   /** Deletes the rows a fresh session did not send again (call once its subscriptions are applied). */
@@ -243,10 +243,11 @@ export function createReplica(options: ReplicaOptions): Replica {
       tables = replicaTables(schema, components)
     },
     startSession(start, resumed) {
+      // A resumed session replays the frames after the replica's own seq: it keeps its seq, tick and time.
+      if (resumed) return
       seq = start.seq
       tick = start.tick
       serverTime = start.serverTime
-      if (resumed) return
       handleEntity.clear()
       entityHandle.clear()
       for (const b of baselines.values()) b.clearAll()

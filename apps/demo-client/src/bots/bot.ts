@@ -1,6 +1,7 @@
 import { generateIdentity, type KeyIdentity } from '@orrery/auth'
 import { connect, type ConnectOptions, type OrreryClient } from '@orrery/client'
-import type { Entity, World } from '@orrery/ecs'
+import type { Component, Entity, World } from '@orrery/ecs'
+import type { Area } from '@orrery/protocol'
 import {
   Body,
   Circle,
@@ -19,6 +20,7 @@ import {
 import { RenderState } from '../game/render-state.js'
 import { OwnCirclePrediction, PREDICTION_PING_INTERVAL_MS } from '../prediction/own-prediction.js'
 import { clientLink } from '../prediction/prediction-link.js'
+import { CallTally } from './call-tally.js'
 import { InputToDisplay } from './input-to-display.js'
 import { listedMass, mayRespawn } from './respawn-rule.js'
 import { chooseDirection, type SeenBody, type Steering } from './steering.js'
@@ -49,6 +51,29 @@ export interface BotOptions {
   readonly prediction?: boolean
   /** WebSocket implementation; default `globalThis.WebSocket`, else `ws`. */
   readonly WebSocket?: ConnectOptions<typeof liveComponents, typeof reducers>['WebSocket']
+  /** Ping interval of the connection, ms. Default: the connection's (2 000). */
+  readonly pingIntervalMs?: number
+  /** Silence after which the connection replaces its socket, ms. Default: the connection's. */
+  readonly heartbeatTimeoutMs?: number
+  /** Count the distinct reducer calls sent (needs `WebSocket`), for {@link BotStats.calls}. Default false. */
+  readonly countCalls?: boolean
+}
+
+/**
+ * A bot's replica at one moment, for comparing with the server's world.
+ *
+ * @example
+ * ```ts
+ * const { identity, area, tables }: ReplicaSnapshot = bot.replicaSnapshot()
+ * ```
+ */
+export interface ReplicaSnapshot {
+  /** The bot's identity. */
+  readonly identity: string
+  /** The area of its area subscription (Body, Circle, Food); Player and LeaderboardEntry are whole tables. */
+  readonly area: Area
+  /** Rows per component name: `[entity, row]`. */
+  readonly tables: Record<string, [number, Record<string, unknown>][]>
 }
 
 /** What a bot did, for reports. */
@@ -89,6 +114,14 @@ export interface BotStats {
   readonly correctionP95: number
   /** Recent input-to-display latencies, ms (see {@link InputToDisplay}). */
   readonly inputToDisplayMs: readonly number[]
+  /** Times the bot came back after a drop. */
+  readonly reconnects: number
+  /** Of those, sessions the server resumed (the missed frames replayed). */
+  readonly resumedFromHistory: number
+  /** Of those, fresh sessions (the replica re-synced from fresh rows). */
+  readonly resumedFromSnapshot: number
+  /** Distinct reducer calls sent, per reducer name (with `countCalls`; else empty). */
+  readonly calls: Readonly<Record<string, number>>
 }
 
 /** Distance a steering must change (per component) before the bot sends it again. */
@@ -151,6 +184,8 @@ export class Bot {
   /** Mass-weighted centre, total mass and count of the bot's circles (the camera's target). */
   private readonly centre = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, mass: 0, count: 0 }
   private area = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, size: 0, at: Number.NEGATIVE_INFINITY }
+  private subscribedArea: Area = viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0))
+  private readonly tally = new CallTally()
   private wander = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, until: 0 }
 
   /**
@@ -177,11 +212,14 @@ export class Bot {
       // The area follows the own circles, so prediction sees all of them as long as the bot does not
       // respawn while they are merely out of view (see mayRespawn).
       subscribe: [
-        { components: ['Body', 'Circle', 'Food'], area: viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0)) },
+        { components: ['Body', 'Circle', 'Food'], area: this.subscribedArea },
         { components: ['Player', 'LeaderboardEntry'] },
       ],
-      ...(this.options.WebSocket === undefined ? {} : { WebSocket: this.options.WebSocket }),
-      pingIntervalMs: PREDICTION_PING_INTERVAL_MS,
+      ...(this.options.WebSocket === undefined
+        ? {}
+        : { WebSocket: this.options.countCalls === true ? this.tally.wrap(this.options.WebSocket) : this.options.WebSocket }),
+      pingIntervalMs: this.options.pingIntervalMs ?? PREDICTION_PING_INTERVAL_MS,
+      ...(this.options.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: this.options.heartbeatTimeoutMs }),
     }
     const client = await connect(options)
     this.client = client
@@ -238,12 +276,34 @@ export class Bot {
     this.latency.frame(now, prediction?.active === true ? 0 : this.render.interpolationDelayMs, MOVE_INTERVAL_MS)
   }
 
-  /** Stops steering and closes the connection (the server keeps the player for a later return). */
-  async stop(): Promise<void> {
+  /** Stops steering and sending (the connection stays open and the replica goes on following the server). */
+  quiesce(): void {
     if (this.timer !== null) clearInterval(this.timer)
     if (this.frameTimer !== null) clearInterval(this.frameTimer)
     this.timer = null
     this.frameTimer = null
+  }
+
+  /** The bot's replica now: its rows of every table and its area, for comparing with the server's world. */
+  replicaSnapshot(): ReplicaSnapshot {
+    const tables: ReplicaSnapshot['tables'] = {}
+    const client = this.client
+    if (client !== null) {
+      const world = client.replica.world
+      for (const c of liveComponents as readonly Component[]) {
+        const rows: [number, Record<string, unknown>][] = []
+        world.query([c]).forEach((e) => {
+          rows.push([e, { ...(world.get(e, c) as Record<string, unknown>) }])
+        })
+        tables[c.name] = rows
+      }
+    }
+    return { identity: client?.identity ?? '', area: this.subscribedArea, tables }
+  }
+
+  /** Stops steering and closes the connection (the server keeps the player for a later return). */
+  async stop(): Promise<void> {
+    this.quiesce()
     for (const off of this.offs.splice(0)) off()
     this.prediction?.close()
     const client = this.client
@@ -260,6 +320,7 @@ export class Bot {
     const c = this.client
     const p = this.prediction
     const m = p?.stats()
+    const cs = c?.stats()
     return {
       prediction: (p?.enabled ?? this.options.prediction ?? true) ? 'on' : 'off',
       acknowledgedInputs: m?.acknowledgedInputs ?? 0,
@@ -275,6 +336,10 @@ export class Bot {
       bytesSent: c?.connection.stats.bytesSent ?? 0,
       bytesReceived: c?.connection.stats.bytesReceived ?? 0,
       lastError: this.lastError,
+      reconnects: cs?.reconnects ?? 0,
+      resumedFromHistory: cs?.resumedFromHistory ?? 0,
+      resumedFromSnapshot: cs?.resumedFromSnapshot ?? 0,
+      calls: this.tally.counts(),
     }
   }
 
@@ -330,7 +395,8 @@ export class Bot {
     if (client === null || this.searching) return
     this.searching = true
     this.area = { ...this.area, at: now }
-    client.setArea(viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, WORLD_SIZE / 2, 1))
+    this.subscribedArea = viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, WORLD_SIZE / 2, 1)
+    client.setArea(this.subscribedArea)
   }
 
   private moveArea(now: number, force: boolean): void {
@@ -342,7 +408,8 @@ export class Bot {
     if (!force && (!moved || now - this.area.at < AREA_INTERVAL_MS)) return
     this.area = { x, y, size, at: now }
     this.searching = false
-    client.setArea(viewArea(x, y, size))
+    this.subscribedArea = viewArea(x, y, size)
+    client.setArea(this.subscribedArea)
   }
 
   private call(run: () => Promise<unknown>): void {

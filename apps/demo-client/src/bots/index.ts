@@ -1,5 +1,6 @@
 export { Bot } from './bot.js'
-export type { BlackholioClient, BotOptions, BotStats } from './bot.js'
+export type { BlackholioClient, BotOptions, BotStats, ReplicaSnapshot } from './bot.js'
+export { CallTally } from './call-tally.js'
 export { InputToDisplay } from './input-to-display.js'
 export { laggedWebSocket } from './lagged-socket.js'
 export type { NetworkConditions, WebSocketClass } from './lagged-socket.js'

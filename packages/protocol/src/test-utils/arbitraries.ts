@@ -76,7 +76,7 @@ export const hello: fc.Arbitrary<Hello> = fc.record({
   type: fc.constant('Hello'),
   protocolVersion: fc.oneof(fc.constant('2.0'), text),
   token: fc.option(text, { nil: null }),
-  resume: fc.option(fc.record({ sessionId: text, lastSeq: uint }), { nil: null }),
+  resume: fc.option(fc.record({ sessionId: text, lastSeq: uint, received: uint }, { requiredKeys: ['sessionId', 'lastSeq'] }), { nil: null }),
 })
 export const authenticate: fc.Arbitrary<Authenticate> = fc.record({
   type: fc.constant('Authenticate'),
