@@ -13,6 +13,8 @@ const Body = defineComponent(
 )
 const components: readonly Component[] = [Body]
 const TICK_MS = 50
+/** Frames the client path applies before it starts a fresh session and replays them (a multiple of the motion's cycle). */
+const REPLAY = 50 * CYCLE
 
 /**
  * Orrery's paths: the server's from a committed change set to one client's encoded frame
@@ -84,21 +86,29 @@ export function orreryCase(m: Motion, path: CodecPath): CodecCase {
     }
   }
 
+  // The client's input: a long run of frames after the setup (the recorded cycle, then more of the same motion),
+  // applied in order; when it runs out the replica starts a fresh session (the setup again) and replays it,
+  // once every REPLAY frames, so the re-sync is a sliver of the measured time.
+  for (let k = CYCLE; k < REPLAY; k++) step()
+  const input = [...frames, ...sent.splice(0)]
+  if (input.length !== REPLAY) throw new Error(`expected one frame per tick, got ${input.length} for ${REPLAY}`)
   const replica = createReplica({ components, schema: { components: replicator.schema, reducers: [] } })
-  replica.startSession(welcome, false)
-  for (const frame of setup) replica.apply(decodeServerMessage(frame))
-  const start = { seq: replica.seq, tick: replica.tick, serverTime: replica.serverTime }
-  for (const frame of frames) replica.apply(decodeServerMessage(frame))
+  const resync = (): void => {
+    replica.startSession(welcome, false)
+    for (const frame of setup) replica.apply(decodeServerMessage(frame))
+    replica.endResync()
+  }
+  resync()
+  for (const frame of input) replica.apply(decodeServerMessage(frame))
   checkReplica(replica.world, entities, fx, fy, m)
-  replica.startSession(start, true)
+  resync()
   let k = 0
   return {
     op: () => {
-      replica.apply(decodeServerMessage(frames[k] as Uint8Array))
-      if (++k === CYCLE) {
+      replica.apply(decodeServerMessage(input[k] as Uint8Array))
+      if (++k === REPLAY) {
         k = 0
-        // Replay the cycle: same handles and last values, the seq rewound.
-        replica.startSession(start, true)
+        resync()
       }
     },
     bytesPerFrame,
