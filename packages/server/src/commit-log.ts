@@ -71,13 +71,26 @@ export interface MemoryCommitLog extends CommitLog, CommitLogReader {
 export interface MemoryCommitLogOptions {
   /** Entries kept; past it the oldest tenth is dropped. Default 100 000. */
   readonly maxEntries?: number
+  /**
+   * Estimated bytes of entries kept (values at 8 bytes, plus a fixed share per entry, table and event); past it
+   * the oldest tenth of the entries is dropped. Default 64 MiB (a world that commits large transactions every
+   * tick would otherwise hold hundreds of MB and pay for it in garbage collection).
+   */
+  readonly maxBytes?: number
+}
+
+/** Estimated heap bytes of one entry: 8 per value, plus fixed shares per entry, table and event. */
+export function entryBytes(entry: CommitEntry): number {
+  let bytes = 160 + 8 * entry.destroyed.length + 64 * entry.events.length
+  for (const t of entry.tables) bytes += 96 + 8 * (t.inserts.length + t.updates.length + t.deletes.length)
+  return bytes
 }
 
 /**
  * Creates a commit log kept in memory: not durable, the recent entries readable for history queries
  * and time travel (from seq 1 while nothing was dropped). The server's default.
  *
- * @param options - `maxEntries` (default 100 000)
+ * @param options - `maxEntries` (default 100 000), `maxBytes` (default 64 MiB)
  * @returns a new, empty log
  * @example
  * ```ts
@@ -89,7 +102,10 @@ export interface MemoryCommitLogOptions {
  */
 export function createMemoryCommitLog(options: MemoryCommitLogOptions = {}): MemoryCommitLog {
   const max = Math.max(1, options.maxEntries ?? 100_000)
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024
   const all: CommitEntry[] = []
+  const sizes: number[] = []
+  let bytes = 0
   let first = 1
   return {
     durable: false,
@@ -98,9 +114,14 @@ export function createMemoryCommitLog(options: MemoryCommitLogOptions = {}): Mem
     append(entry) {
       if (all.length === 0) first = entry.seq
       all.push(entry)
-      if (all.length > max) {
-        const drop = Math.max(1, Math.floor(max / 10))
+      const size = entryBytes(entry)
+      sizes.push(size)
+      bytes += size
+      if (all.length > max || (bytes > maxBytes && all.length > 1)) {
+        const drop = Math.max(1, Math.floor(all.length / 10))
+        for (let k = 0; k < drop; k++) bytes -= sizes[k] as number
         all.splice(0, drop)
+        sizes.splice(0, drop)
         first += drop
       }
     },

@@ -234,6 +234,29 @@ describe('the in-memory commit log', () => {
     expect([...log.entries(first + 1, first + 3)].map((e) => e.seq)).toEqual([first + 1, first + 2, first + 3])
     expect([...log.entries(1, first - 1)]).toEqual([])
   })
+
+  it('keeps at most maxBytes of estimated entry sizes, dropping the oldest tenth', () => {
+    const log = createMemoryCommitLog({ maxBytes: 20_000 })
+    // Each entry: 100 updated values of one table (about 1 KB).
+    const entry = (seq: number): CommitEntry => ({
+      seq,
+      tick: 0,
+      time: 0,
+      originKind: 'system',
+      origin: 'move',
+      caller: MODULE_IDENTITY,
+      tables: [{ component: 'Position', fields: 2, inserts: [], updates: new Array<number>(100).fill(1), deletes: [] }],
+      destroyed: [],
+      events: [],
+      rngState: 0,
+    })
+    for (let seq = 1; seq <= 200; seq++) log.append(entry(seq))
+    const kept = log.all.length
+    expect(kept).toBeGreaterThan(10)
+    expect(kept * (160 + 96 + 800)).toBeLessThanOrEqual(20_000)
+    expect(log.range().last).toBe(200)
+    expect(log.all[0]?.seq).toBe(log.range().first)
+  })
 })
 
 describe('after close', () => {
