@@ -1,67 +1,17 @@
-import { randomBytes } from 'node:crypto'
-import {
-  type Authenticate,
-  type CallReducer,
-  type ClientMessage,
-  CloseCode,
-  countFrameElements,
-  decodeClientMessage,
-  encodeServerMessage,
-  type Hello,
-  isCompatibleVersion,
-  PROTOCOL_VERSION,
-  ProtocolError,
-  peekRequestId,
-  type ServerMessage,
-  type SetArea,
-  type Subscribe,
-  type Unsubscribe,
-} from '@orrery/protocol'
+import { type ClientMessage, CloseCode, encodeServerMessage, type Hello, peekRequestId, type ServerMessage } from '@orrery/protocol'
 import type { Logger } from 'pino'
 import type { RawData, WebSocket } from 'ws'
-import { FrameBudget } from './admission/frame-budget.js'
 import { isAbusiveClose } from './admission/abusive-close.js'
-import { checkAuthResult } from './admission/auth-result.js'
-import { frameCost } from './admission/frame-cost.js'
-import type { HandshakeLimiter } from './auth/handshake-limiter.js'
+import { FrameBudget } from './admission/frame-budget.js'
 import { TokenExpiryTimer } from './auth/token-expiry.js'
-import type { Authenticator, AuthMethod, AuthResult, Identity } from './authenticator.js'
-import type { Clock } from './clock.js'
-import type { ResolvedLimits } from './options.js'
-import { messageOf } from './reducer-dispatcher.js'
+import type { AuthResult, Identity } from './authenticator.js'
 import type { ResumableSession } from './resume/resumable-session.js'
-import { ServerError } from './server-error.js'
+import { type HandshakePort, SessionHandshake, type SessionState } from './session-handshake.js'
+import { admitFrame, toBytes } from './session-intake.js'
+import type { SessionHost } from './session-host.js'
 
-/** Counters a session adds to (shared by all sessions of a server). */
-export interface SessionCounters {
-  bytesSent: number
-  bytesReceived: number
-  messagesReceived: number
-  errors: number
-  rateLimited: number
-}
+export type { SessionCounters, SessionHost } from './session-host.js'
 
-/** What a session asks of the server it belongs to. */
-export interface SessionHost {
-  readonly limits: ResolvedLimits
-  readonly authenticator: Authenticator
-  readonly handshakes: HandshakeLimiter
-  /** Timers of token expiry. */
-  readonly clock: Clock
-  readonly counters: SessionCounters
-  /** The handshake succeeded: register the client, send Welcome, run onConnect. */
-  admit(session: ClientSession, auth: AuthResult): void
-  callReducer(session: ClientSession, message: CallReducer): void
-  subscribe(session: ClientSession, message: Subscribe): void
-  unsubscribe(session: ClientSession, message: Unsubscribe): void
-  setArea(session: ClientSession, message: SetArea): void
-  /** Whether a request is new in the session (false: its requestId was seen already and it is ignored). */
-  firstRequest(session: ClientSession, requestId: number): boolean
-  /** The session ended (called once); `admitted` tells whether Welcome was sent. */
-  ended(session: ClientSession, admitted: boolean): void
-}
-
-type SessionState = 'hello' | 'challenged' | 'authenticating' | 'ready' | 'closed'
 
 /** Frames sent outside a session's numbered stream (see docs/protocol.md, "Sessions and resume"). */
 const UNNUMBERED: ReadonlySet<ServerMessage['type']> = new Set(['Challenge', 'Welcome', 'Pong'])
@@ -78,7 +28,7 @@ const CLOSE_GRACE_MS = 2_000
  * Welcome handshake and routes requests to its server. Any failure closes
  * this connection only.
  */
-export class ClientSession {
+export class ClientSession implements HandshakePort {
   /** A server-unique id for this connection (`ctx.connectionId`). */
   readonly id: string
   /** Resolves when the underlying socket has closed. */
@@ -86,14 +36,13 @@ export class ClientSession {
   /** The child logger of this connection. */
   readonly log: Logger
   private readonly ws: WebSocket
-  private readonly host: SessionHost
+  /** The server this connection belongs to. */
+  readonly host: SessionHost
   private readonly budget: FrameBudget
-  private state: SessionState = 'hello'
+  /** Where the handshake stands, then 'ready' and 'closed' (the handshake moves it through its port). */
+  state: SessionState = 'hello'
   private identityValue: Identity | null = null
-  private nonce: Uint8Array | null = null
-  private hello: Hello | null = null
-  /** An Authenticate with a token that came before the Challenge went out (pipelined behind Hello). */
-  private early: Authenticate | null = null
+  private readonly handshake: SessionHandshake
   private handshakeTimer: ReturnType<typeof setTimeout> | null
   private terminateTimer: ReturnType<typeof setTimeout> | null = null
   private readonly expiry: TokenExpiryTimer
@@ -120,6 +69,7 @@ export class ClientSession {
     this.log = log
     const { limits } = host
     this.budget = new FrameBudget(limits)
+    this.handshake = new SessionHandshake(this)
     this.closed = new Promise((resolve) => {
       ws.once('close', (code: number, reason: Buffer) => {
         this.peerCloseCode = code
@@ -169,7 +119,7 @@ export class ClientSession {
 
   /** The Hello's `resume`, or null before Hello or for a fresh session. */
   get resumeRequest(): Hello['resume'] {
-    return this.hello?.resume ?? null
+    return this.handshake.hello?.resume ?? null
   }
 
   /**
@@ -271,7 +221,7 @@ export class ClientSession {
   }
 
   /** Ends the session after an unexpected failure of the server's own code (never the process). */
-  private crashed(error: unknown): void {
+  crashed(error: unknown): void {
     this.host.counters.errors++
     this.log.error({ err: error }, 'session failed')
     if (this.state === 'closed') return
@@ -340,41 +290,18 @@ export class ClientSession {
     const counters = this.host.counters
     counters.bytesReceived += bytes.byteLength
     counters.messagesReceived++
-    if (!isBinary) {
-      this.fail('ERR_MALFORMED_FRAME', 'text frames are not accepted; send binary msgpack frames', CloseCode.ProtocolError)
+    const verdict = admitFrame(bytes, isBinary, this.state === 'ready', this.host.limits, this.budget)
+    if (verdict.kind === 'refused') {
+      this.fail(verdict.code, verdict.message, verdict.closeCode)
       return
     }
-    const { limits } = this.host
-    // Until Welcome a client needs only Hello and Authenticate: small frames of a few values.
-    const admitted = this.state === 'ready'
-    const decodeLimits = admitted
-      ? { maxFrameBytes: limits.maxFrameBytes, maxElements: limits.maxFrameElements }
-      : { maxFrameBytes: limits.handshakeFrameBytes, maxElements: limits.handshakeFrameElements }
-    if (bytes.byteLength > decodeLimits.maxFrameBytes) {
-      this.fail('ERR_FRAME_TOO_LARGE', `frame of ${bytes.byteLength} bytes exceeds ${decodeLimits.maxFrameBytes} before Welcome`, CloseCode.MessageTooBig)
+    if (verdict.kind === 'over') {
+      this.overBudget(bytes, verdict.what)
       return
     }
-    // Budgets first, decoding last: a frame over a budget costs a peek at its request id, nothing more.
-    const cost = admitted ? frameCost(bytes, limits) : 1
-    if (!this.budget.takeFrame(bytes.byteLength, cost)) {
-      this.overBudget(bytes, 'message rate limit exceeded')
-      return
-    }
-    let message: ClientMessage
+    const message = verdict.message
     try {
-      if (!this.budget.takeElements(countFrameElements(bytes, decodeLimits))) {
-        this.overBudget(bytes, 'element rate limit exceeded')
-        return
-      }
-      message = decodeClientMessage(bytes, decodeLimits)
-    } catch (error) {
-      const code = error instanceof ProtocolError ? error.code : 'ERR_MALFORMED_FRAME'
-      this.fail(code, messageOf(error), CloseCode.ProtocolError)
-      return
-    }
-    const requestId = 'requestId' in message ? message.requestId : null
-    try {
-      this.route(message, requestId)
+      this.route(message, 'requestId' in message ? message.requestId : null)
     } catch (error) {
       this.crashed(error)
     }
@@ -394,18 +321,15 @@ export class ClientSession {
 
   private route(message: ClientMessage, requestId: number | null): void {
     if (this.state === 'hello' && message.type === 'Hello') {
-      this.onHello(message).catch((error: unknown) => this.crashed(error))
+      this.handshake.onHello(message).catch((error: unknown) => this.crashed(error))
       return
     }
     if (this.state === 'challenged' && message.type === 'Authenticate') {
-      this.onAuthenticate(message.method, message.credential).catch((error: unknown) => this.crashed(error))
+      this.handshake.onAuthenticate(message.method, message.credential).catch((error: unknown) => this.crashed(error))
       return
     }
     // A token answer may come right behind Hello (2.1): it is taken once the Challenge is out.
-    if (this.state === 'authenticating' && this.nonce === null && this.early === null && message.type === 'Authenticate' && message.method === 'token') {
-      this.early = message
-      return
-    }
+    if (message.type === 'Authenticate' && this.handshake.keepEarly(message)) return
     if (this.state === 'ready') {
       // A request sent again after a resume: its answer is in the session's stream already.
       if (requestId !== null && message.type !== 'Ping' && !this.host.firstRequest(this, requestId)) return
@@ -426,7 +350,7 @@ export class ClientSession {
           this.send({ type: 'Pong', clientTime: message.clientTime, serverTime: Date.now() })
           return
         case 'RefreshToken':
-          this.onRefreshToken(message.requestId).catch((error: unknown) => this.crashed(error))
+          this.handshake.onRefreshToken(message.requestId, this.identityValue as Identity).catch((error: unknown) => this.crashed(error))
           return
         default:
           break
@@ -440,69 +364,8 @@ export class ClientSession {
     )
   }
 
-  private async onHello(hello: Hello): Promise<void> {
-    if (!isCompatibleVersion(hello.protocolVersion)) {
-      this.fail(
-        'ERR_UNSUPPORTED_VERSION',
-        `protocol version ${hello.protocolVersion} is not supported (server speaks ${PROTOCOL_VERSION})`,
-        CloseCode.UnsupportedVersion,
-      )
-      return
-    }
-    this.hello = hello
-    this.state = 'authenticating'
-    if (!(await this.host.handshakes.allowAddress(this.remoteAddress))) {
-      this.host.counters.rateLimited++
-      this.fail('ERR_RATE_LIMITED', 'too many handshakes from this address; retry later', CloseCode.RateLimited)
-      return
-    }
-    if (this.state !== 'authenticating') return
-    this.nonce = this.host.authenticator.createNonce?.() ?? randomBytes(32)
-    this.state = 'challenged'
-    this.send({ type: 'Challenge', nonce: this.nonce, methods: this.host.authenticator.methods })
-    const early = this.early
-    this.early = null
-    if (early === null) return
-    // A server that takes no tokens refuses the early token as a stale one: the client signs in next time.
-    if (!this.host.authenticator.methods.includes('token')) {
-      this.fail('ERR_AUTH_FAILED', 'this server takes no tokens; answer the Challenge', CloseCode.TokenRefused)
-      return
-    }
-    void this.onAuthenticate(early.method, early.credential)
-  }
-
-  private async onAuthenticate(method: AuthMethod, credential: string | Uint8Array | null): Promise<void> {
-    this.state = 'authenticating'
-    const hello = this.hello as Hello
-    let auth: AuthResult
-    try {
-      if (!this.host.authenticator.methods.includes(method)) {
-        throw new ServerError('ERR_AUTH_FAILED', `method '${method}' is not offered`)
-      }
-      auth = await this.host.authenticator.authenticate({
-        method,
-        credential,
-        nonce: this.nonce as Uint8Array,
-        helloToken: hello.token,
-        remoteAddress: this.remoteAddress,
-      })
-    } catch (error) {
-      const refusedToken = error instanceof ServerError && error.code === 'ERR_TOKEN_REFUSED'
-      this.fail('ERR_AUTH_FAILED', messageOf(error), refusedToken ? CloseCode.TokenRefused : CloseCode.AuthFailed)
-      return
-    }
-    if (this.state !== 'authenticating') return
-    const problem = checkAuthResult(auth)
-    if (problem !== null) {
-      this.crashed(new ServerError('ERR_AUTH_FAILED', `the authenticator returned an invalid result: ${problem}`))
-      return
-    }
-    if (!(await this.host.handshakes.allowIdentity(auth.identity))) {
-      this.host.counters.rateLimited++
-      this.fail('ERR_RATE_LIMITED', 'too many sign-ins for this identity; retry later', CloseCode.RateLimited)
-      return
-    }
-    if (this.state !== 'authenticating') return
+  /** @see HandshakePort.signedIn */
+  signedIn(auth: AuthResult): void {
     this.clearHandshakeTimer()
     this.identityValue = auth.identity
     this.state = 'ready'
@@ -514,23 +377,8 @@ export class ClientSession {
     }
   }
 
-  private async onRefreshToken(requestId: number): Promise<void> {
-    const identity = this.identityValue as Identity
-    try {
-      const issued = await this.host.authenticator.issueToken(identity)
-      const { token, expiresAt } = typeof issued === 'string' ? { token: issued, expiresAt: undefined } : issued
-      if (this.state !== 'ready') return
-      this.expiry.arm(expiresAt)
-      this.send({ type: 'TokenRefreshed', requestId, token })
-    } catch (error) {
-      this.host.counters.errors++
-      this.sendError('ERR_AUTH_FAILED', messageOf(error), requestId)
-    }
+  /** @see HandshakePort.armExpiry */
+  armExpiry(expiresAt: number | undefined): void {
+    this.expiry.arm(expiresAt)
   }
-}
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data)
-  if (data instanceof ArrayBuffer) return new Uint8Array(data)
-  return data
 }
