@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
   const dataDir = folders.world
   const chaos = values.chaos ? new ChaosRun() : null
-  const blackholio = createBlackholioModule({ stats: game })
+  const blackholio = createBlackholioModule({ stats: game, ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }) })
   const server: OrreryServer = createServer({
     module: chaos === null ? blackholio : chaos.wrap(blackholio),
     port,
