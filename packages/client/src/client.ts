@@ -3,6 +3,7 @@ import type { Component, Schema } from '@orrery/ecs'
 import { type Area, type ArgsSchema, CloseCode, type ReducerResult, type ServerMessage, type SubscribeApplied, type Unsubscribed, type Welcome } from '@orrery/protocol'
 import { createReplica, type Replica, SyncError } from '@orrery/sync'
 import { ClientError } from './client-error.js'
+import { componentArray, initialSubscriptions, messageOf } from './connect-options.js'
 import type { ComponentList, ConnectOptions, OrreryClient, ReconnectInfo, Subscription, SubscriptionSpec } from './client-types.js'
 import { createKeyAuth, createKeyEarlyAuth } from './key-auth.js'
 import { createReducers, type Reducers } from './reducer-proxy.js'
@@ -386,35 +387,4 @@ class Client {
       throw toClientError(error, remoteCode)
     }
   }
-}
-
-function initialSubscriptions(subscribe: ConnectOptions<ComponentList, Record<string, ArgsSchema>>['subscribe'], names: ReadonlySet<string>): SubscriptionSpec[] {
-  let specs: SubscriptionSpec[]
-  if (subscribe === undefined || subscribe === 'all') specs = [{ components: [...names] }]
-  else if (subscribe.every((item): item is string => typeof item === 'string')) specs = subscribe.length === 0 ? [] : [{ components: [...subscribe] }]
-  else specs = subscribe.filter((item): item is SubscriptionSpec => typeof item !== 'string')
-  for (const spec of specs) {
-    for (const name of spec.components) {
-      if (!names.has(name)) throw new ClientError('ERR_INVALID_OPTIONS', `subscribe names '${name}', which is not in components`)
-    }
-  }
-  return specs
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-function componentArray(list: ComponentList): readonly Component[] {
-  if (isComponentArray(list)) return list
-  const out: Component[] = []
-  for (const [key, c] of Object.entries(list)) {
-    if (key !== c.name) throw new ClientError('ERR_INVALID_OPTIONS', `components key '${key}' holds component '${c.name}'; keys must be component names`)
-    out.push(c)
-  }
-  return out
-}
-
-function isComponentArray(list: ComponentList): list is readonly Component[] {
-  return Array.isArray(list)
 }
