@@ -1,9 +1,10 @@
 import { type ClientMessage, CloseCode, type DecodeLimits, type ServerMessage, shouldReconnect, type Welcome } from '@orrery/protocol'
-import mitt, { type Emitter, type EventType } from 'mitt'
 import { DEFAULT_RECONNECT } from './backoff.js'
 import { ClientHeartbeat } from './client-heartbeat.js'
 import { ConnectionError } from './connection-error.js'
 import { ConnectionMachine } from './connection-machine.js'
+import { type Deferred, deferred } from './deferred.js'
+import { createEmitter } from './emitter.js'
 import type { AuthAnswer, Connection, ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionStats } from './connection-types.js'
 import { Handshake } from './handshake.js'
 import { type ConnectionHealth, LinkHealth } from './link-health.js'
@@ -17,22 +18,6 @@ import { resolveWebSocket } from './websocket-like.js'
 const CLOSE_GRACE_MS = 2_000
 const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024
 const DEFAULT_OUTBOX_BYTES = 64 * 1024
-
-type Deferred<T> = { promise: Promise<T>; resolve: (value: T) => void; reject: (error: ConnectionError) => void }
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void
-  let reject!: (error: ConnectionError) => void
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res
-    reject = rej
-  })
-  return { promise, resolve, reject }
-}
-
-// `mitt` ships CommonJS-style typings for an ES module; take the callable either way.
-type EmitterFactory = <E extends Record<EventType, unknown>>() => Emitter<E>
-const createEmitter = ((mitt as unknown as { default?: EmitterFactory }).default ?? mitt) as unknown as EmitterFactory
 
 /**
  * Wires the parts of a connection: the state machine, the socket of the moment (its handshake and
