@@ -7,14 +7,13 @@ import {
   enterTouched,
   foldEntity,
   fullAreaPass,
-  leave,
   scanTouched,
   touchedNearby,
-  unplacedNearby,
 } from './area-pass.js'
 import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import { HandleTable } from './handle-table.js'
+import { collectDeletes } from './view-deletes.js'
 import { type PendingAck, SubscriptionSet } from './subscription-set.js'
 import { collectOwnerChanges } from './owner-changes.js'
 import { selectUpdates } from './update-selection.js'
@@ -149,7 +148,7 @@ export class ClientView implements AreaView {
     // area walks whole lists instead).
     const nearby = !refill && !areaMoved && this.areaSubs.length > 0
     if (!refill && this.areaSubs.length > 0) collectNearby(this, ctx)
-    this.collectDeletes(ctx, draft, nearby)
+    collectDeletes(this, ctx, draft, nearby)
     // Before the area pass: a row whose owner changed away must not also go out as an update.
     collectOwnerChanges(this, ctx, draft)
     if (refill) {
@@ -195,62 +194,6 @@ export class ClientView implements AreaView {
   takeReadyAcks(): PendingAck[] {
     if (this.deferred || this.backlog.length > 0) return []
     return this.subscriptions.takeAcks()
-  }
-
-  /**
-   * Deleted rows the client holds. With `nearby` (the touched entities near its areas are collected), the
-   * area tables' deletes are looked for among them (and among the deleted entities the grid never placed),
-   * so the work follows what changed near the client; whole tables walk the window's deletes.
-   */
-  private collectDeletes(ctx: FlushContext, draft: UpdateDraft, nearby: boolean): void {
-    const h = this.handles
-    h.takeDeleted(draft.deletes)
-    const areaOnly = nearby ? this.areaMask & ~this.wholeMask : 0
-    const walked = (this.wholeMask | this.areaMask) & ~areaOnly
-    for (let t = 0; t < this.tableCount; t++) {
-      const bit = 1 << t
-      if ((walked & bit) === 0 || (ctx.changes.deletes[t] as Entity[]).length === 0) continue
-      const positions = this.isPositionTable(t)
-      for (const e of ctx.changes.deletes[t] as Entity[]) {
-        const hd = h.handleOf(e)
-        if (hd === undefined || ((h.rows[hd] as number) & bit) === 0) continue
-        this.deleteRow(draft, hd, t, positions)
-      }
-    }
-    if (areaOnly === 0) return
-    this.deleteNearby(ctx, draft, touchedNearby(), areaOnly)
-    this.deleteNearby(ctx, draft, unplacedNearby(), areaOnly)
-  }
-
-  private deleteNearby(ctx: FlushContext, draft: UpdateDraft, entities: readonly Entity[], tables: number): void {
-    const h = this.handles
-    for (let k = 0; k < entities.length; k++) {
-      const e = entities[k] as Entity
-      const gone = ctx.changes.deletedTables(e) & tables
-      if (gone === 0) continue
-      const hd = h.handleOf(e)
-      if (hd === undefined) continue
-      for (let bits = gone & (h.rows[hd] as number); bits !== 0; bits &= bits - 1) {
-        const t = 31 - Math.clz32(bits & -bits)
-        // A leave of an earlier table may have taken this row already.
-        if (((h.rows[hd] as number) & (1 << t)) !== 0) this.deleteRow(draft, hd, t, this.isPositionTable(t))
-      }
-    }
-  }
-
-  private deleteRow(draft: UpdateDraft, hd: number, t: number, positions: boolean): void {
-    const h = this.handles
-    h.removeRow(hd, t)
-    ;(draft.deletes[t] as number[]).push(hd)
-    // Without its position the entity is in no area any more: its other area rows go too.
-    if (positions && h.inArea[hd] === 1) leave(this, draft, hd)
-  }
-
-  /** Whether an area subscription takes its positions from table `t`. */
-  private isPositionTable(t: number): boolean {
-    const subs = this.areaSubs
-    for (let k = 0; k < subs.length; k++) if ((subs[k] as ServedSubscription).positionTable === t) return true
-    return false
   }
 
   /** Rows no subscription covers any more (after a subscription change or folded flushes); area membership is the area pass's. */
