@@ -3,7 +3,6 @@ import {
   type ArgsSchema,
   type CallReducer,
   CloseCode,
-  describeSchema,
   encodeArgs,
   type SchemaDescription,
   type SetArea,
@@ -21,8 +20,7 @@ import { type Authenticator, type AuthResult, createAnonymousAuthenticator, type
 import { ClientSession, type SessionCounters, type SessionHost } from './client-session.js'
 import { type Clock, systemClock } from './clock.js'
 import type { CommitEntry } from './commit-entry.js'
-import { createMemoryCommitLog } from './commit-log.js'
-import { CommitPipeline } from './commit-pipeline.js'
+import type { CommitPipeline } from './commit-pipeline.js'
 import { type HistoryFilter, matchesFilter } from './history-filter.js'
 import { DurationStats } from './duration-stats.js'
 import { withJwksRoute } from './http/jwks-route.js'
@@ -31,19 +29,17 @@ import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
 import { type ResolvedLimits, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
-import { PipelineWorld } from './pipeline-world.js'
-import { recoverWorld } from './recovery.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
 import { ResultDelivery } from './result-delivery.js'
 import { IdentitySessions } from './identity-sessions.js'
 import type { ResumableSession } from './resume/resumable-session.js'
 import { resolveResumeOptions } from './resume/resume-options.js'
 import { SessionKeeper } from './resume/session-keeper.js'
-import { createModuleReplicator, replicatedComponents } from './module-replicator.js'
 import { SignalHandlers } from './signal-handlers.js'
 import { runSyncRequest } from './sync-request.js'
 import { ServerError } from './server-error.js'
 import { TickLoop } from './tick-loop.js'
+import { openWorld } from './open-world.js'
 import { type TransactionCaller, TransactionRunner } from './transaction-runner.js'
 
 /**
@@ -121,33 +117,20 @@ class Host implements OrreryServer, SessionHost {
     this.handshakes = new HandshakeLimiter(handshakeLimits, options.handshakeLimiters)
     this.caps = new ConnectionCaps(limits)
     this.upgrades = new UpgradeGate(this.handshakes, limits.connectionsPerSecond, limits.connectionBurst)
-    const components = options.module.components
-    const allComponents = [...components, ...(options.module.serverComponents ?? [])]
-    const commitLog = options.commitLog ?? createMemoryCommitLog()
-    const recovered = recoverWorld(commitLog, allComponents, options.seed ?? Math.floor(Math.random() * 0x7fffffff))
-    this.recoveredSeq = recovered.seq
-    this.tickCount = recovered.tick
-    const raw = recovered.world
-    const replicated = replicatedComponents(components)
-    this.replicator = createModuleReplicator(options.module, raw, replicated, limits, {
-      seq: recovered.seq,
-      tick: recovered.tick,
-      hysteresis: options.hysteresis,
-    })
-    this.pipeline = new CommitPipeline({
-      world: raw,
-      log: commitLog,
-      replicator: this.replicator,
-      startSeq: recovered.seq,
+    const opened = openWorld(options, limits, {
       tick: () => this.tickCount,
       clock: this.clock,
-      ...(options.groupCommitMs === undefined ? {} : { groupCommitMs: options.groupCommitMs }),
-      recentSize: options.recentCommits ?? 1024,
       onLogError: (error) => {
         this.counters.errors++
         this.log.error({ err: error }, 'commit log flush failed')
       },
     })
+    const recovered = opened.recovered
+    this.recoveredSeq = recovered.seq
+    this.tickCount = recovered.tick
+    this.replicator = opened.replicator
+    this.pipeline = opened.pipeline
+    this.schema = opened.schema
     this.keeper = new SessionKeeper(resolveResumeOptions(options.resume), this)
     this.heartbeat = new Heartbeat(options.heartbeat, this.clock, () => this.sessions.values())
     this.results = new ResultDelivery({
@@ -158,11 +141,8 @@ class Host implements OrreryServer, SessionHost {
         this.log.error({ err: error, connectionId: clientId }, 'reducer result could not be sent')
       },
     })
-    this.world = new PipelineWorld(raw, this.pipeline, { kind: 'server', name: 'world.transaction', caller: MODULE_IDENTITY })
-    if (recovered.recovered) this.log.info({ seq: recovered.seq, entities: raw.entityCount }, 'world recovered from the commit log')
-    const reducerSchemas: Record<string, ArgsSchema> = {}
-    for (const [name, def] of Object.entries(options.module.reducers)) reducerSchemas[name] = def.args
-    this.schema = describeSchema({ components: replicated, reducers: reducerSchemas })
+    this.world = opened.world
+    if (recovered.recovered) this.log.info({ seq: recovered.seq, entities: recovered.world.entityCount }, 'world recovered from the commit log')
     this.runner = new TransactionRunner(this.world, this.pipeline, () => this.tickCount)
     this.dispatcher = new ReducerDispatcher(options.module, this.runner)
     const tickRate = options.tickRate ?? 20

@@ -1,0 +1,67 @@
+import type { SchemaDescription } from '@orrery/protocol'
+import { describeSchema, type ArgsSchema } from '@orrery/protocol'
+import type { Replicator } from '@orrery/sync'
+import { MODULE_IDENTITY } from './module.js'
+import type { Clock } from './clock.js'
+import { createMemoryCommitLog } from './commit-log.js'
+import { CommitPipeline } from './commit-pipeline.js'
+import { createModuleReplicator, replicatedComponents } from './module-replicator.js'
+import type { ResolvedLimits, ServerOptions } from './options.js'
+import { PipelineWorld } from './pipeline-world.js'
+import { type RecoveredWorld, recoverWorld } from './recovery.js'
+
+/** A server's world as {@link openWorld} opens it. */
+export interface OpenedWorld {
+  /** What the commit log held (seq, tick, whether a world was recovered). */
+  readonly recovered: RecoveredWorld
+  readonly replicator: Replicator
+  readonly pipeline: CommitPipeline
+  /** The world modules see: every transaction goes through the pipeline. */
+  readonly world: PipelineWorld
+  /** What Welcome describes: the replicated components and the reducers' arguments. */
+  readonly schema: SchemaDescription
+}
+
+/**
+ * Opens a server's world: recovers it from the commit log (an empty one by default), and builds the
+ * replicator and the commit pipeline that continue its seq and tick.
+ *
+ * @param options - the validated server options
+ * @param limits - the resolved limits
+ * @param hooks - the server's tick, clock, and where a failed log flush is reported
+ * @throws ServerError as `recoverWorld` (a log that does not match the module's components)
+ */
+export function openWorld(
+  options: ServerOptions,
+  limits: ResolvedLimits,
+  hooks: { readonly tick: () => number; readonly clock: Clock; readonly onLogError: (error: unknown) => void },
+): OpenedWorld {
+  const module = options.module
+  const components = module.components
+  const allComponents = [...components, ...(module.serverComponents ?? [])]
+  const commitLog = options.commitLog ?? createMemoryCommitLog()
+  const recovered = recoverWorld(commitLog, allComponents, options.seed ?? Math.floor(Math.random() * 0x7fffffff))
+  const raw = recovered.world
+  const replicated = replicatedComponents(components)
+  const replicator = createModuleReplicator(module, raw, replicated, limits, {
+    seq: recovered.seq,
+    tick: recovered.tick,
+    hysteresis: options.hysteresis,
+  })
+  const pipeline = new CommitPipeline({
+    world: raw,
+    log: commitLog,
+    replicator,
+    startSeq: recovered.seq,
+    tick: hooks.tick,
+    clock: hooks.clock,
+    ...(options.groupCommitMs === undefined ? {} : { groupCommitMs: options.groupCommitMs }),
+    recentSize: options.recentCommits ?? 1024,
+    onLogError: hooks.onLogError,
+  })
+  const world = new PipelineWorld(raw, pipeline, { kind: 'server', name: 'world.transaction', caller: MODULE_IDENTITY })
+  const reducerSchemas: Record<string, ArgsSchema> = {}
+  for (const [name, def] of Object.entries(module.reducers)) reducerSchemas[name] = def.args
+  const schema = describeSchema({ components: replicated, reducers: reducerSchemas })
+  return { recovered, replicator, pipeline, world, schema }
+}
