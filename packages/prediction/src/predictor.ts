@@ -2,18 +2,17 @@ import { createWorld, type Entity, type World } from '@orrery/ecs'
 import { checkRange, PredictionError } from './errors.js'
 import { InputBuffer } from './input-buffer.js'
 import { PredictionMetrics } from './metrics.js'
-import type { Creation } from './predicted-creation.js'
 import { PredictedView } from './predicted-view.js'
 import type { AuthoritativeState, PredictedBody, PredictionModel, ReconcileReport, StepContext } from './prediction-model.js'
 import { RoundedPositions } from './rounded-position.js'
 import { clearWorld, RowCopier } from './row-copier.js'
+import { DisplayKeys } from './display-keys.js'
 import { type InputSeq, seqAfter } from './sequence.js'
 import { ErrorSmoother } from './smoothing.js'
 import type { PredictorOptions } from './predictor-options.js'
 import { TickHistory } from './tick-history.js'
 
 export type { PredictorOptions } from './predictor-options.js'
-
 
 /**
  * Client-side prediction by rewind and replay over the game's own ECS step.
@@ -94,9 +93,7 @@ export class Predictor<I> {
   private readonly rounded: RoundedPositions | undefined
   private readonly from = new Float64Array(3)
   private readonly estimate = new Float64Array(2)
-  private readonly keyOf = new Map<Entity, number>()
-  private readonly entityOf = new Map<number, Entity>()
-  private readonly creations = new Map<string, Creation>()
+  private readonly keys = new DisplayKeys()
   private readonly view: PredictedView
   private toBase: RowCopier | undefined
   private readonly toPredicted: RowCopier
@@ -105,7 +102,6 @@ export class Predictor<I> {
   private ack: InputSeq | undefined = undefined
   private tickTime = 0
   private simulated = -1
-  private nextLocal = -1
   private ackNow = 0
   private ackMispredicted = false
 
@@ -288,7 +284,7 @@ export class Predictor<I> {
     this.baseTick = state.tick
     this.baseTime = state.serverTime
     if (this.tick <= state.tick) this.tickTime = state.tick
-    this.pruneCreations()
+    this.keys.prune(this.baseTick, this.ack)
     this.simulate()
     // 4. Smoothing and predicted creation.
     const result = this.view.afterCorrection(this.tickTime, now, this.matchDistance)
@@ -304,7 +300,7 @@ export class Predictor<I> {
    * @returns the drawn bodies, see {@link PredictedBody}
    */
   display(now: number): readonly PredictedBody[] {
-    return this.view.display(this.tickTime, now, this.entityOf)
+    return this.view.display(this.tickTime, now, this.keys.entityOf)
   }
 
   /**
@@ -317,9 +313,7 @@ export class Predictor<I> {
     this.inputs.clear()
     this.history.clear()
     this.smoother.clear()
-    this.creations.clear()
-    this.keyOf.clear()
-    this.entityOf.clear()
+    this.keys.clear()
     this.view.clear()
     this.rounded?.clear()
     this.baseTick = -1
@@ -335,13 +329,11 @@ export class Predictor<I> {
   /** Rewind to the base and replay the unacknowledged inputs up to the upcoming tick. */
   private simulate(): void {
     clearWorld(this.world, this.scratch)
-    this.keyOf.clear()
-    this.entityOf.clear()
+    this.keys.clearEntities()
     for (let i = 0; i < this.baseEntities.length; i++) {
       const e = this.baseEntities[i] as Entity
       this.toPredicted.copy(e)
-      this.keyOf.set(e, e)
-      this.entityOf.set(e, e)
+      this.keys.own(e)
     }
     this.simulated = this.baseTick
     this.record(this.baseTick)
@@ -363,7 +355,7 @@ export class Predictor<I> {
       } catch {
         // Rolled back and skipped, as the server does with a reducer that throws.
       }
-      if (this.world.entityCount !== count) this.keyCreations(`${this.inputs.seqAt(i)}`, this.inputs.seqAt(i))
+      if (this.world.entityCount !== count) this.keys.keyCreations(this.world, `${this.inputs.seqAt(i)}`, this.inputs.seqAt(i), t)
     }
     const count = this.world.entityCount
     try {
@@ -371,39 +363,15 @@ export class Predictor<I> {
     } catch {
       // Rolled back, as the server does with a system that throws.
     }
-    if (this.world.entityCount !== count) this.keyCreations(`t${t}`, undefined)
+    if (this.world.entityCount !== count) this.keys.keyCreations(this.world, `t${t}`, undefined, t)
     this.simulated = t
     this.record(t)
-  }
-
-  /** Gives the entities created since the last call stable negative keys, by creator and order. */
-  private keyCreations(creator: string, seq: InputSeq | undefined): void {
-    let k = 0
-    for (const e of this.world.entities()) {
-      if (this.keyOf.has(e)) continue
-      const id = `${creator}:${k++}`
-      let creation = this.creations.get(id)
-      if (creation === undefined) {
-        creation = { key: this.nextLocal--, seq, tick: this.context.tick }
-        this.creations.set(id, creation)
-      }
-      this.keyOf.set(e, creation.key)
-      this.entityOf.set(creation.key, e)
-    }
-  }
-
-  /** Forgets creations that can no longer be replayed (their input is acknowledged, their tick is past). */
-  private pruneCreations(): void {
-    for (const [id, c] of this.creations) {
-      const gone = c.seq === undefined ? c.tick <= this.baseTick : this.ack !== undefined && !seqAfter(c.seq, this.ack)
-      if (gone) this.creations.delete(id)
-    }
   }
 
   private record(t: number): void {
     this.history.begin(t)
     for (const e of this.world.entities()) {
-      const key = this.keyOf.get(e)
+      const key = this.keys.key(e)
       if (key === undefined) continue
       this.pos[2] = 0
       if (this.model.position(this.world, e, this.pos)) {
