@@ -1,4 +1,4 @@
-import { CloseCode, PROTOCOL_VERSION, type Welcome } from '@orrery/protocol'
+import { CloseCode, decodeClientMessage, framesFromProtocols, PROTOCOL_VERSION, UPGRADE_FRAMES_PROTOCOL, type Welcome } from '@orrery/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createConnection } from './connection.js'
 import type { ConnectionError } from './connection-error.js'
@@ -121,15 +121,46 @@ describe('handshake edge cases (fake socket)', () => {
     expect(connection.state).toBe('reconnecting')
   })
 
-  it('fails when the resume option throws', async () => {
+  it('fails without opening a socket when the resume option throws', async () => {
     const opening = start({
       resume: () => {
         throw new Error('storage broken')
       },
     })
-    await openSocket()
     await expect(opening).rejects.toMatchObject({ code: 'ERR_HANDSHAKE' })
+    expect(FakeWebSocket.latest()).toBeUndefined()
     expect(connection.state).toBe('failed')
+  })
+
+  it('carries Hello and the token answer in the upgrade request; a server that takes them gets neither again', async () => {
+    const opening = start({ token: 'old', resume: () => ({ sessionId: 's9', lastSeq: 12 }) })
+    await vi.advanceTimersByTimeAsync(0)
+    const socket = FakeWebSocket.latest() as FakeWebSocket
+    const carried = (framesFromProtocols(socket.offered, 8192) ?? []).map((frame) => decodeClientMessage(frame))
+    expect(carried).toEqual([
+      { type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: 'old', resume: { sessionId: 's9', lastSeq: 12, received: 0 } },
+      { type: 'Authenticate', method: 'token', credential: 'old' },
+    ])
+    socket.serverOpen(UPGRADE_FRAMES_PROTOCOL)
+    socket.serverSend({ ...challenge, methods: ['token'] })
+    socket.serverSend({ ...welcome, resumed: true })
+    await expect(opening).resolves.toMatchObject({ resumed: true })
+    expect(socket.sent).toEqual([])
+  })
+
+  it('sends the carried messages on the socket when the server did not select the upgrade subprotocol', async () => {
+    void start({ token: 'old' })
+    await vi.advanceTimersByTimeAsync(0)
+    const socket = FakeWebSocket.latest() as FakeWebSocket
+    socket.serverOpen(socket.offered[0])
+    expect(socket.sent.map((m) => m.type)).toEqual(['Hello', 'Authenticate'])
+  })
+
+  it('offers no subprotocol with framesInUpgrade false', async () => {
+    void start({ token: 'old', framesInUpgrade: false })
+    const socket = await openSocket()
+    expect(socket.offered).toEqual([])
+    expect(socket.sent.map((m) => m.type)).toEqual(['Hello', 'Authenticate'])
   })
 
   it('sends Hello with the token and the resume point', async () => {

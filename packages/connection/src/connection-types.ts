@@ -66,6 +66,13 @@ export interface ConnectionOptions {
    */
   readonly earlyAuth?: (token: string | null) => AuthAnswer | null
   /**
+   * Carry Hello (and an early token answer) in the WebSocket upgrade request as subprotocols (protocol 2.2),
+   * saving a round trip on every connect and resume. A server that does not take them selects another
+   * subprotocol or none, and the connection then sends them on the socket. Turn it off behind a proxy that
+   * refuses long `Sec-WebSocket-Protocol` headers. Default true.
+   */
+  readonly framesInUpgrade?: boolean
+  /**
    * Asked before each Hello; `null` for a fresh session. With this option, requests in flight when a socket
    * drops stay pending: after a resumed Welcome they are sent again (the server ignores those it saw), after
    * a fresh one they fail with `ERR_DISCONNECTED` (they may or may not have run).

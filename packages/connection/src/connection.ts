@@ -168,19 +168,7 @@ class OrreryConnection implements Connection {
     }
     if (generation !== this.generation || this.stopped) return
     let link: SocketLink
-    try {
-      link = SocketLink.open(WebSocketClass, this.options.url, this.limits, this.counters, {
-        open: () => this.handshake?.opened(),
-        message: (message) => this.onMessage(link, message),
-        malformed: (error) => this.protocolFailure(link, error),
-        gone: (code, reason) => this.socketGone(link, code, reason),
-      })
-    } catch (error) {
-      this.giveUp(error as ConnectionError)
-      return
-    }
-    this.link = link
-    this.handshake = new Handshake(link, {
+    const handshake = new Handshake({
       auth: this.options.auth,
       token: () => this.currentToken,
       resume: () => this.resumePoint(),
@@ -190,6 +178,22 @@ class OrreryConnection implements Connection {
       protocolError: (error) => this.protocolFailure(link, error),
       remoteError: (error) => this.emitter.emit('error', error),
     })
+    const protocols = handshake.prepare()
+    if (protocols === null) return
+    try {
+      link = SocketLink.open(WebSocketClass, this.options.url, this.options.framesInUpgrade === false ? [] : protocols, this.limits, this.counters, {
+        open: (protocol) => handshake.opened(protocol),
+        message: (message) => this.onMessage(link, message),
+        malformed: (error) => this.protocolFailure(link, error),
+        gone: (code, reason) => this.socketGone(link, code, reason),
+      })
+    } catch (error) {
+      this.giveUp(error as ConnectionError)
+      return
+    }
+    handshake.attach(link)
+    this.link = link
+    this.handshake = handshake
     const handshakeMs = this.options.handshakeTimeoutMs ?? 10_000
     this.handshakeTimer = setTimeout(() => {
       this.emitter.emit('error', new ConnectionError('ERR_HANDSHAKE', `no Welcome within ${handshakeMs} ms`))

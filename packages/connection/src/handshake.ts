@@ -1,4 +1,12 @@
-import { PROTOCOL_VERSION, type ServerMessage, type Welcome } from '@orrery/protocol'
+import {
+  type ClientMessage,
+  encodeClientMessage,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+  UPGRADE_FRAMES_PROTOCOL,
+  upgradeProtocols,
+  type Welcome,
+} from '@orrery/protocol'
 import { ConnectionError } from './connection-error.js'
 import type { AuthAnswer, AuthChallenge, ResumeInfo } from './connection-types.js'
 import { defaultAuth } from './default-auth.js'
@@ -29,19 +37,18 @@ type Phase = 'opening' | 'challenge' | 'early' | 'auth' | 'welcome' | 'done'
 /**
  * The handshake on one socket: Hello (version, token, resume point) → Challenge → Authenticate (through the
  * auth seam) → Welcome, each step only in its place. With a token to present, Authenticate may go right
- * behind Hello (2.1), which saves a round trip: the Challenge that follows is then only acknowledged.
+ * behind Hello (2.1), which saves a round trip: the Challenge that follows is then only acknowledged. Hello
+ * (and such an Authenticate) may also ride in the WebSocket upgrade request itself (2.2), which saves another:
+ * a resume with a token then costs one round trip after the TCP connect.
  */
 export class Handshake {
   private phase: Phase = 'opening'
+  private first: ClientMessage[] = []
+  private carried = false
+  private link: SocketLink | null = null
 
-  /**
-   * @param link - the socket
-   * @param host - the connection
-   */
-  constructor(
-    private readonly link: SocketLink,
-    private readonly host: HandshakeHost,
-  ) {}
+  /** @param host - the connection */
+  constructor(private readonly host: HandshakeHost) {}
 
   /** Whether Welcome arrived. */
   get done(): boolean {
@@ -55,22 +62,53 @@ export class Handshake {
 
   private early = false
 
-  /** The socket opened: say Hello. */
-  opened(): void {
+  /**
+   * Prepares the first messages (Hello, and a token answer when there is one) before the socket exists.
+   *
+   * @returns the subprotocols that carry them in the upgrade request, or null when the resume seam threw (the
+   *   handshake failed: no socket should be opened)
+   */
+  prepare(): string[] | null {
     let resume: ResumeInfo | null
     try {
       resume = this.host.resume()
     } catch (cause) {
       this.host.fail(new ConnectionError('ERR_HANDSHAKE', 'the resume option threw', { cause }))
-      return
+      return null
     }
-    this.phase = 'challenge'
-    this.link.write({ type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: this.host.token(), resume })
+    this.first = [{ type: 'Hello', protocolVersion: PROTOCOL_VERSION, token: this.host.token(), resume }]
     const answer = this.host.earlyAnswer()
-    if (answer === null) return
+    if (answer !== null) this.first.push({ type: 'Authenticate', method: answer.method, credential: answer.credential })
+    return upgradeProtocols(this.first.map(encodeClientMessage))
+  }
+
+  /** The socket that carries this handshake. */
+  attach(link: SocketLink): void {
+    this.link = link
+  }
+
+  /** Whether the server took the first messages from the upgrade request (it selected the 2.2 subprotocol). */
+  get upgradeCarried(): boolean {
+    return this.carried
+  }
+
+  /**
+   * The socket opened: say Hello, unless the server took it from the upgrade request (it selected
+   * {@link UPGRADE_FRAMES_PROTOCOL}).
+   *
+   * @param protocol - the subprotocol the server selected ('' for none)
+   */
+  opened(protocol: string): void {
+    const link = this.link
+    if (link === null) return
+    this.carried = protocol === UPGRADE_FRAMES_PROTOCOL
+    this.phase = 'challenge'
+    const [hello, answer] = this.first
+    if (!this.carried && hello !== undefined) link.write(hello)
+    if (answer === undefined) return
     this.early = true
     this.phase = 'early'
-    this.link.write({ type: 'Authenticate', method: answer.method, credential: answer.credential })
+    if (!this.carried) link.write(answer)
   }
 
   /** A server message before Welcome. */
@@ -102,11 +140,12 @@ export class Handshake {
     try {
       answer = await auth({ nonce, methods, token: this.host.token() })
     } catch (cause) {
-      if (this.link.isOpen) this.host.fail(new ConnectionError('ERR_HANDSHAKE', 'the auth function threw', { cause }))
+      if (this.link?.isOpen === true) this.host.fail(new ConnectionError('ERR_HANDSHAKE', 'the auth function threw', { cause }))
       return
     }
-    if (!this.link.isOpen || this.phase !== 'auth') return
+    const link = this.link
+    if (link === null || !link.isOpen || this.phase !== 'auth') return
     this.phase = 'welcome'
-    this.link.write({ type: 'Authenticate', method: answer.method, credential: answer.credential })
+    link.write({ type: 'Authenticate', method: answer.method, credential: answer.credential })
   }
 }

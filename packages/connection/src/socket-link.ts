@@ -16,8 +16,8 @@ export interface TrafficCounters {
 
 /** What a {@link SocketLink} reports. */
 export interface SocketLinkEvents {
-  /** The socket opened. */
-  open(): void
+  /** The socket opened; `protocol` is the subprotocol the server selected ('' for none). */
+  open(protocol: string): void
   /** A frame decoded into a server message. */
   message(message: ServerMessage): void
   /** A frame that is not binary or does not decode. */
@@ -49,7 +49,7 @@ export class SocketLink {
   ) {
     socket.binaryType = 'arraybuffer'
     socket.onopen = () => {
-      if (!this.ended) events.open()
+      if (!this.ended) events.open(socket.protocol ?? '')
     }
     socket.onmessage = (event) => this.onFrame(event.data)
     socket.onclose = (event) => this.end(event.code, event.reason)
@@ -65,14 +65,21 @@ export class SocketLink {
   }
 
   /**
-   * Opens a socket to `url`.
+   * Opens a socket to `url`, offering `protocols` (none when empty).
    *
    * @throws ConnectionError `ERR_FAILED` when the WebSocket cannot be created
    */
-  static open(WebSocketClass: WebSocketConstructorLike, url: string, limits: DecodeLimits, counters: TrafficCounters, events: SocketLinkEvents): SocketLink {
+  static open(
+    WebSocketClass: WebSocketConstructorLike,
+    url: string,
+    protocols: string[],
+    limits: DecodeLimits,
+    counters: TrafficCounters,
+    events: SocketLinkEvents,
+  ): SocketLink {
     let socket: WebSocketLike
     try {
-      socket = new WebSocketClass(url)
+      socket = protocols.length === 0 ? new WebSocketClass(url) : new WebSocketClass(url, protocols)
     } catch (cause) {
       throw new ConnectionError('ERR_FAILED', `cannot open a WebSocket to ${url}`, { cause })
     }

@@ -23,6 +23,8 @@ type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack']
 export interface WebSocketLike {
   binaryType: string
   readonly readyState: number
+  /** The subprotocol the server selected ('' for none); read once the socket is open. */
+  readonly protocol?: string
   send(data: Uint8Array): void
   close(code?: number, reason?: string): void
   onopen: Handler<unknown> | null
@@ -31,8 +33,8 @@ export interface WebSocketLike {
   onerror: Handler<unknown> | null
 }
 
-/** A WebSocket class: `new WebSocket(url)`. */
-export type WebSocketConstructorLike = new (url: string) => WebSocketLike
+/** A WebSocket class: `new WebSocket(url)`, or `new WebSocket(url, protocols)` to offer subprotocols. */
+export type WebSocketConstructorLike = new (url: string, protocols?: string[]) => WebSocketLike
 
 /** `WebSocket.OPEN`. */
 export const OPEN = 1

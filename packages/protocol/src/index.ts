@@ -1,6 +1,7 @@
 export { ProtocolError } from './protocol-error.js'
 export type { ProtocolErrorCode } from './protocol-error.js'
 export { PROTOCOL_VERSION, isCompatibleVersion, parseProtocolVersion } from './version.js'
+export { framesFromProtocols, MAX_UPGRADE_FRAMES, UPGRADE_FRAMES_PROTOCOL, upgradeProtocols } from './upgrade-frames.js'
 export type { ProtocolVersion } from './version.js'
 export { CloseCode, closeCodeName, shouldReconnect } from './close-code.js'
 export type { CloseCodeName, CloseCodeValue } from './close-code.js'

@@ -4,8 +4,8 @@ import { ProtocolError } from './protocol-error.js'
 import { PROTOCOL_VERSION, isCompatibleVersion, parseProtocolVersion } from './version.js'
 
 describe('protocol version', () => {
-  it('is 2.0 and compatible with itself', () => {
-    expect(PROTOCOL_VERSION).toBe('2.1')
+  it('is 2.2 and compatible with itself', () => {
+    expect(PROTOCOL_VERSION).toBe('2.2')
     expect(isCompatibleVersion(PROTOCOL_VERSION)).toBe(true)
   })
 

@@ -7,7 +7,7 @@ import { ProtocolError } from './protocol-error.js'
  * fields, which decoders ignore); a different major is refused with
  * `CloseCode.UnsupportedVersion`.
  */
-export const PROTOCOL_VERSION = '2.1' as const
+export const PROTOCOL_VERSION = '2.2' as const
 
 /** A parsed `major.minor` protocol version. */
 export interface ProtocolVersion {

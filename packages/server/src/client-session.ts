@@ -5,6 +5,7 @@ import { isAbusiveClose } from './admission/abusive-close.js'
 import { FrameBudget } from './admission/frame-budget.js'
 import { TokenExpiryTimer } from './auth/token-expiry.js'
 import type { AuthResult, Identity } from './authenticator.js'
+import type { UpgradeFrames } from './http/upgrade-frames.js'
 import type { ResumableSession } from './resume/resumable-session.js'
 import { type HandshakePort, SessionHandshake, type SessionState } from './session-handshake.js'
 import { admitFrame, toBytes } from './session-intake.js'
@@ -281,6 +282,19 @@ export class ClientSession implements HandshakePort {
     this.clearHandshakeTimer()
     if (this.terminateTimer !== null) clearTimeout(this.terminateTimer)
     this.terminateTimer = null
+  }
+
+  /**
+   * Takes the frames the client carried in its upgrade request (protocol 2.2) as if they were its first
+   * frames on the socket: the same limits, budgets and handshake order apply.
+   */
+  receiveUpgradeFrames(carried: UpgradeFrames): void {
+    const error = carried.error
+    if (error !== null) {
+      this.fail(error.code, error.message, error.code === 'ERR_FRAME_TOO_LARGE' ? CloseCode.MessageTooBig : CloseCode.ProtocolError)
+      return
+    }
+    for (const frame of carried.frames) this.onFrame(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), true)
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {

@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer, type Incom
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import { type WebSocket, WebSocketServer } from 'ws'
+import { type UpgradeFrames, upgradeFrames } from './http/upgrade-frames.js'
 import { originCheck } from './http/origin-check.js'
 
 /** Options of {@link Listener}. */
@@ -18,8 +19,10 @@ export interface ListenerOptions {
   readonly allowedOrigins?: readonly string[] | undefined
   /** Time a created HTTP server waits for a request's headers (slow upgrade requests), ms. */
   readonly headersTimeoutMs?: number
-  /** Called for each accepted WebSocket. */
-  readonly onConnection: (ws: WebSocket, remoteAddress: string | undefined) => void
+  /** Largest frame the upgrade request may carry, bytes (the handshake frame limit). */
+  readonly upgradeFrameBytes: number
+  /** Called for each accepted WebSocket, with the frames its upgrade request carried (protocol 2.2), if any. */
+  readonly onConnection: (ws: WebSocket, remoteAddress: string | undefined, frames: UpgradeFrames | null) => void
   readonly log: Logger
 }
 
@@ -51,9 +54,16 @@ export class Listener {
       this.http.requestTimeout = Math.max(options.headersTimeoutMs, 30_000)
     }
     const originAllowed = originCheck(options.allowedOrigins)
+    const carried = new WeakMap<IncomingMessage, UpgradeFrames>()
     this.wss = new WebSocketServer({
       server: this.http,
       maxPayload: options.maxPayload,
+      handleProtocols: (protocols, request) => {
+        const frames = upgradeFrames(protocols, options.upgradeFrameBytes)
+        if (frames === null) return false
+        carried.set(request, frames)
+        return frames.protocol
+      },
       verifyClient: (info: { origin?: string; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
         const origin = info.req.headers.origin
         if (!originAllowed(origin)) {
@@ -73,7 +83,7 @@ export class Listener {
         )
       },
     })
-    this.wss.on('connection', (ws, request) => options.onConnection(ws, request.socket.remoteAddress))
+    this.wss.on('connection', (ws, request) => options.onConnection(ws, request.socket.remoteAddress, carried.get(request) ?? null))
     this.wss.on('error', (error) => options.log.error({ err: error }, 'websocket server error'))
   }
 

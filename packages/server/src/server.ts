@@ -24,6 +24,7 @@ import type { CommitPipeline } from './commit-pipeline.js'
 import { type HistoryFilter, matchesFilter } from './history-filter.js'
 import { DurationStats } from './duration-stats.js'
 import { withJwksRoute } from './http/jwks-route.js'
+import type { UpgradeFrames } from './http/upgrade-frames.js'
 import { Listener } from './listener.js'
 import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
@@ -208,7 +209,8 @@ class Host implements OrreryServer, SessionHost {
       allowedOrigins: this.options.allowedOrigins,
       refuseUpgrade: (address) => this.upgrades.check(address),
       headersTimeoutMs: this.limits.handshakeTimeoutMs,
-      onConnection: (ws, remoteAddress) => this.accept(ws, remoteAddress),
+      upgradeFrameBytes: this.limits.handshakeFrameBytes,
+      onConnection: (ws, remoteAddress, frames) => this.accept(ws, remoteAddress, frames),
       log: this.log,
     })
     this.listener = listener
@@ -388,7 +390,7 @@ class Host implements OrreryServer, SessionHost {
     return withJwksRoute(() => authenticator.jwks?.(), this.options.httpHandler, this.log)
   }
 
-  private accept(ws: WebSocket, remoteAddress: string | undefined): void {
+  private accept(ws: WebSocket, remoteAddress: string | undefined, frames: UpgradeFrames | null): void {
     const id = `c${this.nextConnection++}`
     const log = this.log.child({ connectionId: id })
     if (this.closing !== null) {
@@ -405,7 +407,8 @@ class Host implements OrreryServer, SessionHost {
     }
     const session = new ClientSession(id, ws, this, log, remoteAddress)
     this.sessions.set(id, session)
-    log.debug({ remoteAddress }, 'connection opened')
+    log.debug({ remoteAddress, upgradeFrames: frames?.frames.length }, 'connection opened')
+    if (frames !== null) session.receiveUpgradeFrames(frames)
   }
 
   private runHook(hook: 'onConnect' | 'onDisconnect', caller: TransactionCaller): void {

@@ -165,9 +165,10 @@ export class RawClient {
     ws.on('error', () => {})
   }
 
-  static open(url: string): Promise<RawClient> {
+  /** Opens a socket to `url`, offering `protocols` (none by default). */
+  static open(url: string, protocols: string[] = []): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url)
+      const ws = new WebSocket(url, protocols)
       const client = new RawClient(ws)
       ws.once('open', () => resolve(client))
       ws.once('error', reject)

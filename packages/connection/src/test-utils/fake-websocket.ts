@@ -10,6 +10,10 @@ export class FakeWebSocket implements WebSocketLike {
   binaryType = 'blob'
   readyState = 0
   readonly url: string
+  /** The subprotocols the client offered. */
+  readonly offered: readonly string[]
+  /** The subprotocol the server selected (see {@link FakeWebSocket.serverOpen}). */
+  protocol = ''
   /** `Date.now()` when the socket was created (fake timers make it exact). */
   readonly createdAt = Date.now()
   readonly sent: ClientMessage[] = []
@@ -19,8 +23,9 @@ export class FakeWebSocket implements WebSocketLike {
   onclose: ((event: CloseEventLike) => void) | null = null
   onerror: ((event: unknown) => void) | null = null
 
-  constructor(url: string) {
+  constructor(url: string, protocols?: string[]) {
     this.url = url
+    this.offered = protocols ?? []
     FakeWebSocket.instances.push(this)
   }
 
@@ -40,7 +45,9 @@ export class FakeWebSocket implements WebSocketLike {
     queueMicrotask(() => this.serverClose(code, reason))
   }
 
-  serverOpen(): void {
+  /** Opens the socket, the server selecting `protocol` ('' for none). */
+  serverOpen(protocol = ''): void {
+    this.protocol = protocol
     this.readyState = 1
     this.onopen?.({})
   }
