@@ -59,7 +59,7 @@ const commitLogShape = v.looseObject({
  * The schema of `createServer` options: each key's range and default, written once here
  * (`ServerOptions` is inferred from it).
  */
-const optionsSchema = v.strictObject({
+export const optionsSchema = v.strictObject({
   /** The module to host: components, reducers, systems and hooks. */
   module: moduleSchema,
   /** TCP port; 0 picks a free one (see the `listen()` result). Default 0. Ignored with `httpServer`. */

@@ -24,6 +24,7 @@ import type { CommitPipeline } from './commit-pipeline.js'
 import { type HistoryFilter, matchesFilter } from './history-filter.js'
 import { DurationStats } from './duration-stats.js'
 import { withJwksRoute } from './http/jwks-route.js'
+import { applyLiveSettings, type LiveSettings } from './config/live-settings.js'
 import { Listener } from './listener.js'
 import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
@@ -295,6 +296,11 @@ class Host implements OrreryServer, SessionHost {
 
   installSignalHandlers(): void {
     this.signals.install()
+  }
+
+  reconfigure(settings: LiveSettings): void {
+    if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
+    applyLiveSettings({ log: this.log, limits: this.limits, replicator: this.replicator, sessions: () => this.sessions.values() }, settings)
   }
 
   // SessionHost
