@@ -5,12 +5,21 @@ import { ServerError } from '../server-error.js'
 /** The file name looked for in the working directory when `ORRERY_CONFIG` and `--config` are not given. */
 export const CONFIG_FILE_NAME = 'orrery.config.json'
 
-/** Where the configuration file is: `--config`, else `ORRERY_CONFIG`, else `orrery.config.json` in `cwd` when it exists; null for none. */
-export function configFilePath(flag: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): string | null {
-  const given = flag ?? (env.ORRERY_CONFIG === '' ? undefined : env.ORRERY_CONFIG)
-  if (given !== undefined) return isAbsolute(given) ? given : resolve(cwd, given)
+/**
+ * Where the configuration file is: `--config`, else `ORRERY_CONFIG`, else `orrery.config.json` in `cwd` when it
+ * exists; null for none.
+ * @returns the absolute path, or null, and what named it
+ */
+export function configFilePath(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): { readonly path: string | null; readonly source: { kind: 'flag' | 'env'; name: string } | { kind: 'default' } } {
+  const absolute = (given: string): string => (isAbsolute(given) ? given : resolve(cwd, given))
+  if (flag !== undefined) return { path: absolute(flag), source: { kind: 'flag', name: '--config' } }
+  if (env.ORRERY_CONFIG !== undefined && env.ORRERY_CONFIG !== '') return { path: absolute(env.ORRERY_CONFIG), source: { kind: 'env', name: 'ORRERY_CONFIG' } }
   const found = resolve(cwd, CONFIG_FILE_NAME)
-  return existsSync(found) ? found : null
+  return { path: existsSync(found) ? found : null, source: { kind: 'default' } }
 }
 
 /**

@@ -82,7 +82,10 @@ function inspect(schema: unknown): { base: SchemaNode; checks: SchemaNode[] } {
   }
 }
 
-/** How text for a key is read: as a number, a boolean, a comma-separated list or a string. */
+/**
+ * How text for a key is read: as a number, a boolean, a comma-separated list or a string.
+ * @param schema - the key's valibot schema
+ */
 export function valueKind(schema: unknown): ValueKind {
   const { base } = inspect(schema)
   if (base.type === 'number') return 'number'
@@ -111,9 +114,11 @@ export function describeRange(schema: unknown): string {
   const min = mins.length === 0 ? undefined : Math.max(...mins)
   const max = maxs.length === 0 ? undefined : Math.min(...maxs)
   let text = integer ? 'an integer' : 'a number'
+  const above = checks.find((c) => c.type === 'gt_value')?.requirement
   if (min !== undefined && max !== undefined) text += ` from ${min} to ${max}`
   else if (min !== undefined) text += ` ≥ ${min}`
-  else if (max !== undefined) text += ` ≤ ${max}`
+  else if (above !== undefined) text += ` > ${above}`
+  if (max !== undefined && min === undefined) text += ` ≤ ${max}`
   if (multiple !== undefined) text += `, a multiple of ${multiple}`
   return text
 }
@@ -134,6 +139,25 @@ export function defaultEnvName(key: string): string {
 /** `limits.messagesPerSecond` → `limits-messages-per-second`. */
 export function defaultFlagName(key: string): string {
   return key.replace(/\./g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+}
+
+/**
+ * The command-line flag of a key, without dashes (`tickRate` → `tick-rate`), or null when it has none.
+ * @param name - the key's name in its table
+ * @param key - the key
+ */
+export function keyFlag(name: string, key: AnyConfigKey): string | null {
+  if (key.flag === false) return null
+  return key.flag ?? defaultFlagName(name)
+}
+
+/**
+ * The environment variables of a key, the first set one winning (`tickRate` → `ORRERY_TICK_RATE`).
+ * @param name - the key's name in its table
+ * @param key - the key
+ */
+export function keyEnvNames(name: string, key: AnyConfigKey): readonly string[] {
+  return key.env ?? [defaultEnvName(name)]
 }
 
 const TRUE = new Set(['true', '1', 'yes', 'on'])

@@ -103,13 +103,14 @@ export function watchConfig<K extends ConfigKeys>(options: WatchConfigOptions<K>
       return `${c.key} ${showValue(c.from, secret)} → ${showValue(c.to, secret)}`
     }
     if (applied.length > 0) {
+      // Logged before it applies, so that a new, higher log level does not hide it.
+      log.info({ changes: applied.map(show) }, `configuration reloaded: ${applied.map(show).join(', ')}`)
       try {
         server.reconfigure(liveSettings(applied))
       } catch (error) {
-        log.error({ err: error }, 'configuration not reloaded, the running one is kept')
+        log.error({ err: error }, 'configuration not applied, the running one is kept')
         return done({ ok: false, applied: [], needsRestart, error })
       }
-      log.info({ changes: applied.map(show) }, `configuration reloaded: ${applied.map(show).join(', ')}`)
     }
     for (const change of needsRestart) log.warn({ key: change.key }, `${show(change)} needs a restart: not applied`)
     current = { ...next, values, sources } as LoadedConfig<K>

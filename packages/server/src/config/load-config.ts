@@ -6,10 +6,10 @@ import {
   type ConfigKeys,
   type ConfigProfile,
   type ConfigValues,
-  defaultEnvName,
-  defaultFlagName,
   describeRange,
   fromText,
+  keyEnvNames,
+  keyFlag,
   keyLabel,
   valueKind,
 } from './config-key.js'
@@ -33,8 +33,9 @@ export interface LoadedConfig<K extends ConfigKeys> {
   /** The profile, and where it came from (`--profile`, `ORRERY_PROFILE`, `NODE_ENV=production`, the file's `profile`). */
   readonly profile: ConfigProfile
   readonly profileSource: ConfigSource
-  /** The config file read, or null. */
+  /** The config file read, or null; and what named it (`--config`, `ORRERY_CONFIG`, or found in the working directory: default). */
   readonly file: string | null
+  readonly fileSource: ConfigSource
   /** `--help` was given. */
   readonly help: boolean
   /** `--print-config` was given. */
@@ -85,7 +86,8 @@ export function loadConfig<K extends ConfigKeys>(options: LoadConfigOptions<K>):
   const cwd = options.cwd ?? process.cwd()
   const flags = parseFlags(keys, options.argv ?? process.argv.slice(2))
   const issues: string[] = []
-  const file = configFilePath(flags.config as string | undefined, env, cwd)
+  const located = configFilePath(flags.config as string | undefined, env, cwd)
+  const file = located.path
   const fromFile = file === null ? new Map<string, unknown>() : readConfigFile(file, (key) => key in keys)
   for (const key of fromFile.keys()) {
     if (!(key in keys) && key !== 'profile') issues.push(`${key} (file ${file}): unknown key`)
@@ -113,12 +115,12 @@ export function loadConfig<K extends ConfigKeys>(options: LoadConfigOptions<K>):
       const raw = fromFile.get(key)
       accept(raw, typeof raw === 'string' ? fromText(def.schema, raw) : raw, { kind: 'file', path: file })
     }
-    const envName = (def.env ?? [defaultEnvName(key)]).find((name) => env[name] !== undefined && env[name] !== '')
+    const envName = keyEnvNames(key, def).find((name) => env[name] !== undefined && env[name] !== '')
     if (envName !== undefined) {
       const raw = env[envName] as string
       accept(raw, fromText(def.schema, raw), { kind: 'env', name: envName })
     }
-    const flag = flagOf(key, def.flag)
+    const flag = keyFlag(key, def)
     if (flag !== null) {
       const given = [flag, ...(def.flagAliases ?? [])].filter((name) => flags[name] !== undefined)
       const first = given[0]
@@ -143,6 +145,7 @@ export function loadConfig<K extends ConfigKeys>(options: LoadConfigOptions<K>):
     profile: profile.value,
     profileSource: profile.source,
     file,
+    fileSource: located.source,
     help: flags.help === true,
     printConfig: flags['print-config'] === true,
   }
@@ -165,15 +168,10 @@ function shown(key: string, raw: unknown, source: ConfigSource, secret: boolean)
   return `${key}=${text}`
 }
 
-function flagOf(key: string, flag: string | false | undefined): string | null {
-  if (flag === false) return null
-  return flag ?? defaultFlagName(key)
-}
-
 function parseFlags(keys: ConfigKeys, argv: readonly string[]): Record<string, string | boolean | (string | boolean)[] | undefined> {
   const options: NonNullable<ParseArgsConfig['options']> = { ...META_FLAGS }
   for (const [key, def] of Object.entries(keys)) {
-    const flag = flagOf(key, def.flag)
+    const flag = keyFlag(key, def)
     if (flag === null) continue
     const kind = valueKind(def.schema)
     const option = kind === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: kind === 'list' }

@@ -11,7 +11,7 @@ export const MASK = '********'
 export function showValue(value: unknown, secret: boolean): string {
   if (value === undefined) return '(unset)'
   if (secret) return MASK
-  if (Array.isArray(value)) return value.join(',')
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(',')
   return String(value)
 }
 
@@ -34,7 +34,7 @@ function showSource(source: ConfigSource): string {
 export function formatConfig<K extends ConfigKeys>(config: LoadedConfig<K>): string {
   const rows: [string, string, string][] = [
     ['profile', config.profile, showSource(config.profileSource)],
-    ['config file', config.file ?? '(none)', config.file === null ? 'default' : 'ORRERY_CONFIG, --config or orrery.config.json'],
+    ['config file', config.file ?? '(none)', showSource(config.fileSource)],
   ]
   for (const [key, def] of Object.entries(config.keys)) {
     rows.push([key, showValue(config.values[key], def.secret === true), showSource(config.sources[key] as ConfigSource)])

@@ -42,7 +42,7 @@ export const SERVER_CONFIG_KEYS = {
   }),
   dataDir: configKey({ schema: v.optional(v.pipe(v.string(), v.minLength(1))), description: 'data folder: commit log, snapshots, keys' }),
   logLevel: configKey({ schema: v.optional(v.picklist(LOG_LEVELS), 'info'), description: 'log level', reload: 'live' }),
-  logFormat: configKey({
+  logFormat: configKey<LogFormat>({
     schema: v.optional(v.picklist(['json', 'pretty']), 'pretty'),
     productionDefault: 'json',
     description: 'log lines: json (production default) or pretty (pino-pretty)',
@@ -53,7 +53,7 @@ export const SERVER_CONFIG_KEYS = {
     flag: 'origin',
   }),
   auth: configKey({ schema: v.optional(v.picklist(['anonymous', 'key']), 'anonymous'), description: 'authenticator: anonymous (development) or key' }),
-  monitor: configKey({ schema: v.optional(v.boolean(), true), productionDefault: false, description: 'the live monitor page (off in production unless enabled)' }),
+  monitor: configKey<boolean>({ schema: v.optional(v.boolean(), true), productionDefault: false, description: 'the live monitor page (off in production unless enabled)' }),
   hysteresis: configKey({ schema: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())), description: 'AOI hysteresis, world units', reload: 'live' }),
   ...limitKeys,
 } as const
