@@ -2,6 +2,7 @@ import {
   type AnyConfigKey,
   type ConfigValues,
   configKey,
+  describeRange,
   keyEnvNames,
   keyFlag,
   type LoadedConfig,
@@ -91,9 +92,10 @@ export function usage(): string {
     if (key.startsWith('limits.')) continue
     const flag = keyFlag(key, def)
     if (flag === null) continue
-    const arg = valueKind(def.schema) === 'boolean' ? '' : ' V'
+    const boolean = valueKind(def.schema) === 'boolean'
     const env = keyEnvNames(key, def).join(', ')
-    lines.push(`  --${`${flag}${arg}`.padEnd(22)} ${def.description} [${env}]`)
+    const range = boolean ? '' : `: ${describeRange(def.schema)}`
+    lines.push(`  --${`${flag}${boolean ? '' : ' V'}`.padEnd(22)} ${def.description}${range} [${env}]`)
   }
   lines.push(
     `  --${'limits-<name> N'.padEnd(22)} any server limit, e.g. --limits-messages-per-second 30 [ORRERY_LIMITS_<NAME>]`,

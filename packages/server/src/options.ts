@@ -78,7 +78,7 @@ export const optionsSchema = v.strictObject({
   logger: v.optional(
     v.custom<Logger | LoggerOptions | false>((x) => x === false || isObject(x), 'Invalid type: Expected a pino logger, pino options or false'),
   ),
-  /** Connection limits, see {@link ServerLimits}. */
+  /** Connection limits, see `ServerLimits`. */
   limits: v.optional(limitsSchema, {}),
   /**
    * Origins (`scheme://host[:port]`, exactly as browsers send the `Origin` header) allowed to open a WebSocket;
@@ -116,9 +116,9 @@ export const optionsSchema = v.strictObject({
   groupCommitMs: v.optional(v.pipe(v.number(), v.minValue(0), v.finite())),
   /** Commit entries kept in memory for `server.history()`. Default 1024. */
   recentCommits: v.optional(positiveInt, 1024),
-  /** How long sessions outlive a dropped socket and how much of their stream is kept for a resume; see {@link ResumeOptions}. */
+  /** How long sessions outlive a dropped socket and how much of their stream is kept for a resume; see `ResumeOptions`. */
   resume: v.optional(resumeSchema, {}),
-  /** Server pings and the idle timeout (close 4011); see {@link HeartbeatOptions}. */
+  /** Server pings and the idle timeout (close 4011); see `HeartbeatOptions`. */
   heartbeat: v.optional(heartbeatSchema, {}),
 })
 
