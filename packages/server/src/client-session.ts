@@ -108,6 +108,11 @@ export class ClientSession implements HandshakePort {
     }, limits.handshakeTimeoutMs)
   }
 
+  /** Takes the server's limits again after a reconfiguration (the budgets of this connection). */
+  retune(): void {
+    this.budget.retune(this.host.limits)
+  }
+
   /** The authenticated identity, or null before Welcome. */
   get identity(): Identity | null {
     return this.identityValue

@@ -1,3 +1,5 @@
+import * as v from 'valibot'
+import { heartbeatSchema } from './config/session-schemas.js'
 import type { Clock } from './clock.js'
 
 /**
@@ -8,18 +10,7 @@ import type { Clock } from './clock.js'
  * const heartbeat: HeartbeatOptions = { pingIntervalMs: 5_000, idleTimeoutMs: 15_000 }
  * ```
  */
-export interface HeartbeatOptions {
-  /**
-   * Every this many ms, a WebSocket ping goes to each connection the server heard nothing from since the
-   * last check (peers answer with a pong by themselves). 0 turns the heartbeat off. Default 10 000.
-   */
-  readonly pingIntervalMs?: number
-  /**
-   * A connection the server hears nothing from (no frame, no pong) for this long is closed with
-   * CloseCode.IdleTimeout (4011) and dropped; its session waits for a resume. Default 30 000.
-   */
-  readonly idleTimeoutMs?: number
-}
+export type HeartbeatOptions = Readonly<v.InferInput<typeof heartbeatSchema>>
 
 /** A connection as the heartbeat sees it. */
 export interface HeartbeatTarget {
@@ -51,8 +42,9 @@ export class Heartbeat {
     private readonly clock: Clock,
     private readonly targets: () => Iterable<HeartbeatTarget>,
   ) {
-    this.intervalMs = options?.pingIntervalMs ?? 10_000
-    this.idleMs = options?.idleTimeoutMs ?? 30_000
+    const resolved = v.parse(heartbeatSchema, options ?? {})
+    this.intervalMs = resolved.pingIntervalMs
+    this.idleMs = resolved.idleTimeoutMs
   }
 
   /** Starts the checks (no-op when the interval is 0 or already started). */

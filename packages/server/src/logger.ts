@@ -1,4 +1,5 @@
-import { type Logger, type LoggerOptions, pino, type redactOptions } from 'pino'
+import { type DestinationStream, type Logger, type LoggerOptions, pino, type redactOptions } from 'pino'
+import { PinoPretty } from 'pino-pretty'
 
 /**
  * Log fields that may hold a credential: their values are replaced by `[redacted]` in every
@@ -6,24 +7,43 @@ import { type Logger, type LoggerOptions, pino, type redactOptions } from 'pino'
  */
 export const REDACTED_PATHS: readonly string[] = [
   'token',
+  'accessToken',
+  'refreshToken',
+  'helloToken',
   'credential',
   'signature',
+  'secret',
   'secretKey',
   'privateKey',
+  'signingKey',
+  'password',
+  'apiKey',
   'nonce',
-  'helloToken',
   'authorization',
+  'cookie',
   '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.helloToken',
   '*.credential',
   '*.signature',
+  '*.secret',
   '*.secretKey',
   '*.privateKey',
+  '*.signingKey',
+  '*.password',
+  '*.apiKey',
   '*.nonce',
-  '*.helloToken',
+  '*.authorization',
   '*.d',
+  'headers.authorization',
+  'headers.cookie',
   'req.headers.authorization',
   'req.headers.cookie',
   'request.headers.authorization',
+  'request.headers.cookie',
+  'res.headers["set-cookie"]',
+  'response.headers["set-cookie"]',
 ]
 
 const REDACT: redactOptions = { paths: [...REDACTED_PATHS], censor: '[redacted]' }
@@ -46,4 +66,36 @@ export function resolveLogger(option: Logger | LoggerOptions | false | undefined
 function isLogger(value: Logger | LoggerOptions): value is Logger {
   const candidate = value as Partial<Logger>
   return typeof candidate.child === 'function' && typeof candidate.info === 'function'
+}
+
+/** Options of {@link createLogger}. */
+export interface CreateLoggerOptions {
+  /** The `name` binding of every line. */
+  readonly name?: string
+  /** pino level ('fatal' … 'trace', or 'silent'). Default 'info'. */
+  readonly level?: string
+  /** 'json': one JSON object a line (production); 'pretty': colored lines through pino-pretty (development). Default 'json'. */
+  readonly format?: 'json' | 'pretty'
+  /** File descriptor written to. Default 2 (stderr). */
+  readonly fd?: number
+}
+
+/**
+ * A pino logger as a configuration asks for it (`logLevel`, `logFormat`), with credentials redacted
+ * ({@link REDACTED_PATHS}) in either format. Lines are written synchronously.
+ *
+ * @param options - name, level, format and file descriptor, see {@link CreateLoggerOptions}
+ * @returns the logger (pass it as the `logger` server option)
+ * @example
+ * ```ts
+ * const logger = createLogger({ level: config.values.logLevel, format: config.values.logFormat })
+ * ```
+ */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const fd = options.fd ?? 2
+  const destination: DestinationStream =
+    options.format === 'pretty'
+      ? PinoPretty({ destination: fd, sync: true, colorize: fd === 2 ? process.stderr.isTTY : process.stdout.isTTY })
+      : pino.destination({ dest: fd, sync: true })
+  return pino({ ...(options.name === undefined ? {} : { name: options.name }), level: options.level ?? 'info', redact: REDACT }, destination)
 }

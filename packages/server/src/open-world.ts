@@ -6,7 +6,7 @@ import type { Clock } from './clock.js'
 import { createMemoryCommitLog } from './commit-log.js'
 import { CommitPipeline } from './commit-pipeline.js'
 import { createModuleReplicator, replicatedComponents } from './module-replicator.js'
-import type { ResolvedLimits, ServerOptions } from './options.js'
+import type { ResolvedServerOptions, ServerOptions } from './options.js'
 import { PipelineWorld } from './pipeline-world.js'
 import { type RecoveredWorld, recoverWorld } from './recovery.js'
 
@@ -27,13 +27,13 @@ export interface OpenedWorld {
  * replicator and the commit pipeline that continue its seq and tick.
  *
  * @param options - the validated server options
- * @param limits - the resolved limits
+ * @param settings - the options' settings with their defaults (limits, recent commits)
  * @param hooks - the server's tick, clock, and where a failed log flush is reported
  * @throws ServerError as `recoverWorld` (a log that does not match the module's components)
  */
 export function openWorld(
   options: ServerOptions,
-  limits: ResolvedLimits,
+  settings: ResolvedServerOptions,
   hooks: { readonly tick: () => number; readonly clock: Clock; readonly onLogError: (error: unknown) => void },
 ): OpenedWorld {
   const module = options.module
@@ -43,7 +43,7 @@ export function openWorld(
   const recovered = recoverWorld(commitLog, allComponents, options.seed ?? Math.floor(Math.random() * 0x7fffffff))
   const raw = recovered.world
   const replicated = replicatedComponents(components)
-  const replicator = createModuleReplicator(module, raw, replicated, limits, {
+  const replicator = createModuleReplicator(module, raw, replicated, settings.limits, {
     seq: recovered.seq,
     tick: recovered.tick,
     hysteresis: options.hysteresis,
@@ -56,7 +56,7 @@ export function openWorld(
     tick: hooks.tick,
     clock: hooks.clock,
     ...(options.groupCommitMs === undefined ? {} : { groupCommitMs: options.groupCommitMs }),
-    recentSize: options.recentCommits ?? 1024,
+    recentSize: settings.recentCommits,
     onLogError: hooks.onLogError,
   })
   const world = new PipelineWorld(raw, pipeline, { kind: 'server', name: 'world.transaction', caller: MODULE_IDENTITY })

@@ -4,6 +4,7 @@ import type { SchemaDescription } from '@orrery/protocol'
 import type { ReplicatorStats } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { Identity } from './authenticator.js'
+import type { LiveSettings } from './config/live-settings.js'
 import type { CommitEntry } from './commit-entry.js'
 import type { DurationSummary } from './duration-stats.js'
 import type { HistoryFilter } from './history-filter.js'
@@ -142,4 +143,15 @@ export interface OrreryServer {
   close(): Promise<void>
   /** Makes SIGINT and SIGTERM call `close()`; a second signal during the shutdown exits at once. */
   installSignalHandlers(): void
+  /**
+   * Applies settings that need no restart: the log level, the AOI hysteresis, and the rate, budget and cap
+   * limits of `RELOADABLE_LIMITS` (open connections take them too). A key left out keeps its value.
+   * @param settings - see {@link LiveSettings}
+   * @throws {ServerError} `ERR_INVALID_OPTIONS` naming each invalid key (nothing applied); `ERR_CLOSED` after `close()`
+   * @example
+   * ```ts
+   * server.reconfigure({ logLevel: 'debug', limits: { messagesPerSecond: 30 } })
+   * ```
+   */
+  reconfigure(settings: LiveSettings): void
 }

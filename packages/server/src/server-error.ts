@@ -12,6 +12,10 @@
  * - `ERR_CLOSED`: the server was closed; it cannot listen or tick again.
  * - `ERR_RECOVERY_FAILED`: the commit log or a snapshot could not be read or replayed at start (or a seq asked of `worldAt` is not held).
  * - `ERR_SCHEMA_MISMATCH`: the stored world does not fit the module's components; the message names the component and field.
+ * - `ERR_INVALID_CONFIG`: `loadConfig` found a bad value, an unknown key or flag, or an unreadable config file; the message
+ *   names each key, where its value came from and the accepted range.
+ * - `ERR_UNSAFE_CONFIG`: the production profile refused a setting (an open Origin allow-list, the anonymous authenticator,
+ *   the monitor on by default); the message names each and how to fix it.
  */
 export type ServerErrorCode =
   | 'ERR_INVALID_OPTIONS'
@@ -25,6 +29,8 @@ export type ServerErrorCode =
   | 'ERR_CLOSED'
   | 'ERR_RECOVERY_FAILED'
   | 'ERR_SCHEMA_MISMATCH'
+  | 'ERR_INVALID_CONFIG'
+  | 'ERR_UNSAFE_CONFIG'
 
 /**
  * The one error class of `@orrery/server`; `code` says what went wrong.

@@ -25,16 +25,16 @@ import { type HistoryFilter, matchesFilter } from './history-filter.js'
 import { DurationStats } from './duration-stats.js'
 import { withJwksRoute } from './http/jwks-route.js'
 import type { UpgradeFrames } from './http/upgrade-frames.js'
+import { applyLiveSettings, type LiveSettings } from './config/live-settings.js'
 import { Listener } from './listener.js'
 import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
-import { type ResolvedLimits, type ServerOptions, validateOptions } from './options.js'
+import { type ResolvedLimits, type ResolvedServerOptions, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
 import { ResultDelivery } from './result-delivery.js'
 import { IdentitySessions } from './identity-sessions.js'
 import type { ResumableSession } from './resume/resumable-session.js'
-import { resolveResumeOptions } from './resume/resume-options.js'
 import { SessionKeeper } from './resume/session-keeper.js'
 import { SignalHandlers } from './signal-handlers.js'
 import { runSyncRequest } from './sync-request.js'
@@ -74,6 +74,7 @@ class Host implements OrreryServer, SessionHost {
   readonly clock: Clock
   readonly counters: SessionCounters = { bytesSent: 0, bytesReceived: 0, messagesReceived: 0, errors: 0, rateLimited: 0 }
   private readonly options: ServerOptions
+  private readonly settings: ResolvedServerOptions
   private readonly module: ModuleDef
   readonly replicator: Replicator
   private readonly pipeline: CommitPipeline
@@ -99,12 +100,13 @@ class Host implements OrreryServer, SessionHost {
   private readonly signals: SignalHandlers
 
   constructor(input: ServerOptions) {
-    const { options, limits } = validateOptions(input)
+    const { options, resolved, limits } = validateOptions(input)
     this.options = options
+    this.settings = resolved
     this.limits = limits
     this.module = options.module
     this.log = resolveLogger(options.logger, `orrery:${options.module.name}`)
-    this.identities = new IdentitySessions(options.duplicateIdentity ?? 'replace')
+    this.identities = new IdentitySessions(resolved.duplicateIdentity)
     this.signals = new SignalHandlers(this.log, () => this.closing !== null, () => this.close())
     this.moduleCaller = { sender: MODULE_IDENTITY, connectionId: null, log: this.log }
     this.authenticator = options.authenticator ?? createAnonymousAuthenticator()
@@ -118,7 +120,7 @@ class Host implements OrreryServer, SessionHost {
     this.handshakes = new HandshakeLimiter(handshakeLimits, options.handshakeLimiters)
     this.caps = new ConnectionCaps(limits)
     this.upgrades = new UpgradeGate(this.handshakes, limits.connectionsPerSecond, limits.connectionBurst)
-    const opened = openWorld(options, limits, {
+    const opened = openWorld(options, resolved, {
       tick: () => this.tickCount,
       clock: this.clock,
       onLogError: (error) => {
@@ -132,8 +134,8 @@ class Host implements OrreryServer, SessionHost {
     this.replicator = opened.replicator
     this.pipeline = opened.pipeline
     this.schema = opened.schema
-    this.keeper = new SessionKeeper(resolveResumeOptions(options.resume), this)
-    this.heartbeat = new Heartbeat(options.heartbeat, this.clock, () => this.sessions.values())
+    this.keeper = new SessionKeeper(resolved.resume, this)
+    this.heartbeat = new Heartbeat(resolved.heartbeat, this.clock, () => this.sessions.values())
     this.results = new ResultDelivery({
       whenDurable: (done) => this.pipeline.whenDurable(done),
       replicator: this.replicator,
@@ -146,7 +148,7 @@ class Host implements OrreryServer, SessionHost {
     if (recovered.recovered) this.log.info({ seq: recovered.seq, entities: recovered.world.entityCount }, 'world recovered from the commit log')
     this.runner = new TransactionRunner(this.world, this.pipeline, () => this.tickCount)
     this.dispatcher = new ReducerDispatcher(options.module, this.runner)
-    const tickRate = options.tickRate ?? 20
+    const tickRate = resolved.tickRate
     const periodMs = 1000 / tickRate
     this.systems = (options.module.systems ?? []).map((def) => ({
       def,
@@ -154,7 +156,7 @@ class Host implements OrreryServer, SessionHost {
     }))
     this.loop = new TickLoop({
       periodMs,
-      maxCatchUpTicks: options.maxCatchUpTicks ?? 4,
+      maxCatchUpTicks: resolved.maxCatchUpTicks,
       clock: this.clock,
       onTick: () => this.step(),
       onError: (error) => {
@@ -214,9 +216,9 @@ class Host implements OrreryServer, SessionHost {
       log: this.log,
     })
     this.listener = listener
-    const address = await listener.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1')
+    const address = await listener.listen(this.settings.port, this.settings.host)
     this.log.info({ port: address.port, host: address.address, module: this.module.name }, 'listening')
-    if (this.options.autoStart ?? true) this.start()
+    if (this.settings.autoStart) this.start()
     this.heartbeat.start()
     return { port: address.port, host: address.address }
   }
@@ -298,6 +300,11 @@ class Host implements OrreryServer, SessionHost {
     this.signals.install()
   }
 
+  reconfigure(settings: LiveSettings): void {
+    if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
+    applyLiveSettings({ log: this.log, limits: this.limits, replicator: this.replicator, sessions: () => this.sessions.values() }, settings)
+  }
+
   // SessionHost
 
   admit(session: ClientSession, auth: AuthResult): void {
@@ -310,7 +317,7 @@ class Host implements OrreryServer, SessionHost {
       identity: auth.identity,
       token: auth.token,
       sessionId,
-      tickRate: this.options.tickRate ?? 20,
+      tickRate: this.settings.tickRate,
       // A resumed session keeps the schema of its first Welcome: no need to send it again.
       schema: resumed ? RESUMED_SCHEMA : this.schema,
       seq,

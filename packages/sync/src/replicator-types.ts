@@ -166,6 +166,13 @@ export interface Replicator {
    */
   unsubscribe(clientId: string, requestId: number, queryId: number): void
   /**
+   * Changes the update budget and the AOI hysteresis of a running replicator; they apply from the next flush.
+   *
+   * @param settings - `updateBudgetBytes` (bytes per client per flush), `hysteresis` (world units; null: the
+   *   default, a tenth of each area's larger side); a missing key keeps its value
+   */
+  retune(settings: { readonly updateBudgetBytes?: number; readonly hysteresis?: number | null }): void
+  /**
    * Records that a client's reducer call ran (its effects are in the next update, whose `ack` names it).
    *
    * @param clientId - an added client (unknown ids are ignored)

@@ -591,6 +591,23 @@ describe('areas of interest', () => {
     expect(inserted).toEqual([e])
   })
 
+  it('retune changes the hysteresis from the next flush (null: a tenth of the area)', () => {
+    const h = aoi()
+    const a = h.client('a')
+    const e = spawn(h, 109, 50)
+    h.replicator.subscribe('a', 1, 1, ['Mover'], AREA)
+    h.flush()
+    expect(onlyUpdate(a.pump()).binds).toEqual([1, e])
+    h.replicator.retune({ hysteresis: 20 })
+    moveTo(h, e, 125, 50) // beyond margin + 5, within margin + 20
+    h.flush()
+    expect(onlyUpdate(a.pump()).releases).toEqual([])
+    h.replicator.retune({ hysteresis: null })
+    moveTo(h, e, 125.5, 50) // beyond margin + 10
+    h.flush()
+    expect(onlyUpdate(a.pump()).releases).toEqual([1])
+  })
+
   it('moves the view with setArea: the old area’s entities leave, the new one’s enter', () => {
     const h = aoi()
     const a = h.client('a')

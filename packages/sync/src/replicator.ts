@@ -57,7 +57,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     }
   }
   const maxSubscriptions = options.maxSubscriptionsPerClient ?? 16
-  const budgetBytes = options.updateBudgetBytes ?? 16_384
+  let budgetBytes = options.updateBudgetBytes ?? 16_384
+  let hysteresis = options.hysteresis ?? null
   const schema = describeSchema({ components }).components
   const tableIdByName = new Map<string, number>(components.map((c, i) => [c.name, i]))
   const plans: WirePlan[] = wirePlans(components)
@@ -162,6 +163,10 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   }
 
   return {
+    retune(settings) {
+      if (settings.updateBudgetBytes !== undefined) budgetBytes = settings.updateBudgetBytes
+      if (settings.hysteresis !== undefined) hysteresis = settings.hysteresis
+    },
     get seq() {
       return seq
     },
@@ -248,7 +253,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       const errors: unknown[] = []
       accessors ??= plans.map((plan) => accessorsOf(world, plan))
       changes.load(merger.take(), scope)
-      const ctx: FlushContext = { world, plans, accessors, changes, budgetBytes, hysteresis: options.hysteresis ?? null, frequent }
+      const ctx: FlushContext = { world, plans, accessors, changes, budgetBytes, hysteresis, frequent }
       // Every flush, so that each position table's grid knows where every touched entity was at the last one.
       for (const plan of plans) if (plan.spatialX >= 0) changes.touchedGrid(world, plan, accessors[plan.tableId] as readonly Field<unknown>[])
       for (const [clientId, client] of clients) flushClient(clientId, client, ctx, tick, serverTime, errors)

@@ -24,6 +24,13 @@ function bucket(perSecond: number, size: number): TokenBucket {
   return b
 }
 
+function resize(b: TokenBucket, perInterval: number, size: number, interval: number): void {
+  b.tokensPerInterval = perInterval
+  b.bucketSize = size
+  b.interval = interval
+  b.content = Math.min(b.content, size)
+}
+
 /**
  * What one connection may send, charged before a frame is decoded: a message, its bytes and (once the
  * frame scan has counted them) its msgpack values, each a token bucket (`limiter`). A frame over any of
@@ -34,7 +41,7 @@ export class FrameBudget {
   private readonly bytes: TokenBucket
   private readonly elements: TokenBucket
   private readonly strikes: TokenBucket
-  private readonly messageBurst: number
+  private messageBurst: number
 
   /** @param limits - see {@link FrameBudgetLimits} */
   constructor(limits: FrameBudgetLimits) {
@@ -44,6 +51,19 @@ export class FrameBudget {
     this.elements = bucket(limits.elementsPerSecond, Math.max(limits.elementBurst, limits.maxFrameElements))
     this.strikes = new TokenBucket({ bucketSize: limits.rateLimitStrikes, tokensPerInterval: limits.rateLimitStrikes, interval: limits.strikeWindowMs })
     this.strikes.content = limits.rateLimitStrikes
+  }
+
+  /**
+   * Takes new limits (a server reconfigured at run time): bucket sizes and refill rates change, tokens
+   * already held are kept up to the new size.
+   * @param limits - see {@link FrameBudgetLimits}
+   */
+  retune(limits: FrameBudgetLimits): void {
+    this.messageBurst = limits.messageBurst
+    resize(this.messages, limits.messagesPerSecond, limits.messageBurst, 1000)
+    resize(this.bytes, limits.bytesPerSecond, Math.max(limits.byteBurst, limits.maxFrameBytes), 1000)
+    resize(this.elements, limits.elementsPerSecond, Math.max(limits.elementBurst, limits.maxFrameElements), 1000)
+    resize(this.strikes, limits.rateLimitStrikes, limits.rateLimitStrikes, limits.strikeWindowMs)
   }
 
   /**

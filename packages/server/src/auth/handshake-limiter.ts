@@ -32,7 +32,7 @@ export class HandshakeLimiter {
    * @param limits - budgets and windows
    * @param limiters - replacements for the memory limiters
    */
-  constructor(limits: HandshakeLimits, limiters: { readonly ip?: HandshakeRateLimiter; readonly identity?: HandshakeRateLimiter } = {}) {
+  constructor(limits: HandshakeLimits, limiters: { readonly ip?: HandshakeRateLimiter | undefined; readonly identity?: HandshakeRateLimiter | undefined } = {}) {
     this.perIp = limits.perIp
     this.byIp = limiters.ip ?? new RateLimiterMemory({ keyPrefix: 'orrery-ip', points: limits.perIp, duration: limits.ipWindowMs / 1000 })
     this.byIdentity =
