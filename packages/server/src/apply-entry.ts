@@ -16,6 +16,11 @@ import { ServerError } from './server-error.js'
  *   `ERR_RECOVERY_FAILED` when the entry does not fit the world (a row to delete is missing, an id is taken)
  * @example
  * ```ts
+ * import { createWorld, defineComponent } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const byName = new Map([[Body.name, Body]])
+ * const world = createWorld({ components: [Body] })
+ * declare const log: CommitLogReader
  * for (const entry of log.entries(1, 100)) applyEntry(world, entry, byName)
  * ```
  */

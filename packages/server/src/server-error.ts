@@ -31,6 +31,7 @@ export type ServerErrorCode =
  *
  * @example
  * ```ts
+ * declare const server: OrreryServer
  * try {
  *   server.call('move', { dx: 'left' })
  * } catch (error) {

@@ -60,6 +60,7 @@ export interface History {
  * @throws {SqliteError} `ERR_OPEN_FAILED` when the folder holds no Orrery database
  * @example
  * ```ts
+ * declare const identity: string // a player's identity
  * const history = openHistory('./.orrery')
  * for (const entry of history.transactions({ identity })) console.log(entry.seq, entry.origin)
  * const then = history.worldAt(1200)
