@@ -1,4 +1,5 @@
-import { type Component, type Entity, settleFreeList, type World } from '@orrery/ecs'
+import type { Component, Entity, World } from '@orrery/ecs'
+import { settleFreeList } from '@orrery/ecs/internal'
 import type { CommitEntry } from './commit-entry.js'
 import { ServerError } from './server-error.js'
 

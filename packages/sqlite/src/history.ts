@@ -1,5 +1,6 @@
 import { type Component, createWorld, restoreWorld, type World } from '@orrery/ecs'
-import { type CommitEntry, type HistoryFilter, matchesFilter, replayInto } from '@orrery/server'
+import type { CommitEntry, HistoryFilter } from '@orrery/server'
+import { matchesFilter, replayInto } from '@orrery/server/internal'
 import { LogStore } from './log-store.js'
 import { SqliteError } from './sqlite-error.js'
 import { componentsOf, type StoredSchema } from './stored-schema.js'

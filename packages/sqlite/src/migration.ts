@@ -1,5 +1,5 @@
 import { type Component, captureWorld, createWorld, restoreWorld, type World, type WorldImage } from '@orrery/ecs'
-import { replayInto } from '@orrery/server'
+import { replayInto } from '@orrery/server/internal'
 import type { LogStore } from './log-store.js'
 import { componentsOf, type StoredSchema } from './stored-schema.js'
 
