@@ -19,13 +19,15 @@ export interface TestServerOptions<R extends Record<string, ArgsSchema>>
   readonly timeoutMs?: number
 }
 
-/** Options of {@link TestServer.connect}: the client's options, less the URL and the module's reducers. */
+/** Options of {@link TestServer.connect}: the client's options, less the URL. */
 export type TestConnectOptions<C extends ComponentList, R extends Record<string, ArgsSchema>> = Omit<
   ConnectOptions<C, R>,
   'url' | 'components' | 'reducers'
 > & {
   /** The components the client replicates. Default: the module's (pass them as a record for a typed `db`). */
   readonly components?: C
+  /** The reducers' arg schemas. Default: the module's (pass your shared `as const` object for typed `reducers`). */
+  readonly reducers?: R
   /** How long the handshake and the initial subscriptions may take, ms. Default: the server's `timeoutMs`. */
   readonly timeoutMs?: number
 }
@@ -38,6 +40,9 @@ export interface WaitOptions {
   readonly what?: string
 }
 
+/** What the waits need of a client: any `OrreryClient`. */
+export type ClientLike = Pick<OrreryClient<ComponentList, Record<string, ArgsSchema>>, 'replica' | 'identity' | 'disconnect'>
+
 /** A server running a module in-process, its clients, and the waits a test needs; see {@link createTestServer}. */
 export interface TestServer<R extends Record<string, ArgsSchema>> extends AsyncDisposable {
   /** The server, listening on 127.0.0.1 with its tick loop stopped: ticks run through {@link TestServer.step}. */
@@ -47,7 +52,7 @@ export interface TestServer<R extends Record<string, ArgsSchema>> extends AsyncD
   /** The server's clock: its timers (heartbeat, resume windows) fire only through {@link TestServer.advance}. */
   readonly clock: ManualClock
   /** The clients connected through {@link TestServer.connect} and not yet disposed. */
-  readonly clients: readonly OrreryClient<ComponentList, R>[]
+  readonly clients: readonly ClientLike[]
   /** The module's reducer schemas, as a client passes them to `connect`. */
   readonly reducers: R
   /** Runs `ticks` server ticks now (default 1): due systems, then each client's update. */
@@ -58,9 +63,14 @@ export interface TestServer<R extends Record<string, ArgsSchema>> extends AsyncD
    * Connects a real client over a WebSocket, stepping the server until its initial subscriptions are applied.
    * @throws {TestingError} `ERR_TIMEOUT` when it is not connected within `timeoutMs`
    */
-  connect<C extends ComponentList = readonly Component[]>(options?: TestConnectOptions<C, R>): Promise<OrreryClient<C, R>>
+  connect<C extends ComponentList = readonly Component[], R2 extends Record<string, ArgsSchema> = R>(
+    options?: TestConnectOptions<C, R2>,
+  ): Promise<OrreryClient<C, R2>>
   /** Connects `count` clients one after the other, see {@link TestServer.connect}. */
-  connectMany<C extends ComponentList = readonly Component[]>(count: number, options?: TestConnectOptions<C, R>): Promise<OrreryClient<C, R>[]>
+  connectMany<C extends ComponentList = readonly Component[], R2 extends Record<string, ArgsSchema> = R>(
+    count: number,
+    options?: TestConnectOptions<C, R2>,
+  ): Promise<OrreryClient<C, R2>[]>
   /**
    * Steps the server once per event-loop turn until `promise` settles (a reducer call resolves after the tick
    * that sends its effects), and returns its value or throws its error.
@@ -78,14 +88,14 @@ export interface TestServer<R extends Record<string, ArgsSchema>> extends AsyncD
    * @returns the seq the client's replica reached
    * @throws {TestingError} `ERR_TIMEOUT` when none arrives within the timeout
    */
-  nextUpdate(client: OrreryClient<ComponentList, R>, options?: WaitOptions): Promise<number>
+  nextUpdate(client: ClientLike, options?: WaitOptions): Promise<number>
   /**
    * Steps the server until `client`'s replica holds a row of `component` for which `predicate` is true.
    * @returns the entity and a copy of its row
    * @throws {TestingError} `ERR_TIMEOUT` when no row matches within the timeout
    */
   waitForRow<S extends Schema>(
-    client: OrreryClient<ComponentList, R>,
+    client: ClientLike,
     component: Component<S>,
     predicate: (row: Row<S>, e: Entity) => boolean,
     options?: WaitOptions,
@@ -134,7 +144,7 @@ export async function createTestServer<R extends Record<string, ArgsSchema>>(opt
 }
 
 class Harness<R extends Record<string, ArgsSchema>> implements TestServer<R>, Driver {
-  readonly clients: OrreryClient<ComponentList, R>[] = []
+  readonly clients: ClientLike[] = []
   private closing: Promise<void> | null = null
 
   constructor(
@@ -159,21 +169,26 @@ class Harness<R extends Record<string, ArgsSchema>> implements TestServer<R>, Dr
     return this.closing !== null
   }
 
-  async connect<C extends ComponentList = readonly Component[]>(options: TestConnectOptions<C, R> = {}): Promise<OrreryClient<C, R>> {
-    const { components, timeoutMs = this.timeoutMs, ...rest } = options
-    const connecting = connect<C, R>({
+  async connect<C extends ComponentList = readonly Component[], R2 extends Record<string, ArgsSchema> = R>(
+    options: TestConnectOptions<C, R2> = {},
+  ): Promise<OrreryClient<C, R2>> {
+    const { components, reducers, timeoutMs = this.timeoutMs, ...rest } = options
+    const connecting = connect<C, R2>({
       ...rest,
       url: this.url,
       components: components ?? (this.components as unknown as C),
-      reducers: this.reducers,
-    } as ConnectOptions<C, R>)
+      reducers: reducers ?? (this.reducers as unknown as R2),
+    } as ConnectOptions<C, R2>)
     // A client that connects after a timeout is still closed at dispose.
-    connecting.then((client) => this.clients.push(client as unknown as OrreryClient<ComponentList, R>), () => undefined)
+    connecting.then((client) => this.clients.push(client as unknown as ClientLike), () => undefined)
     return driveSettle(this, connecting, `client ${this.clients.length + 1} to connect to ${this.url}`, timeoutMs)
   }
 
-  async connectMany<C extends ComponentList = readonly Component[]>(count: number, options?: TestConnectOptions<C, R>): Promise<OrreryClient<C, R>[]> {
-    const made: OrreryClient<C, R>[] = []
+  async connectMany<C extends ComponentList = readonly Component[], R2 extends Record<string, ArgsSchema> = R>(
+    count: number,
+    options?: TestConnectOptions<C, R2>,
+  ): Promise<OrreryClient<C, R2>[]> {
+    const made: OrreryClient<C, R2>[] = []
     for (let i = 0; i < count; i++) made.push(await this.connect(options))
     return made
   }
@@ -188,7 +203,7 @@ class Harness<R extends Record<string, ArgsSchema>> implements TestServer<R>, Dr
     return value as T
   }
 
-  nextUpdate(client: OrreryClient<ComponentList, R>, options: WaitOptions = {}): Promise<number> {
+  nextUpdate(client: ClientLike, options: WaitOptions = {}): Promise<number> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
     const what = options.what ?? `the next update of client ${client.identity.slice(0, 8)}`
     return new Promise((resolve, reject) => {
@@ -205,7 +220,7 @@ class Harness<R extends Record<string, ArgsSchema>> implements TestServer<R>, Dr
   }
 
   waitForRow<S extends Schema>(
-    client: OrreryClient<ComponentList, R>,
+    client: ClientLike,
     component: Component<S>,
     predicate: (row: Row<S>, e: Entity) => boolean,
     options: WaitOptions = {},
