@@ -179,8 +179,14 @@ class Harness<R extends Record<string, ArgsSchema>> implements TestServer<R>, Dr
       components: components ?? (this.components as unknown as C),
       reducers: reducers ?? (this.reducers as unknown as R2),
     } as ConnectOptions<C, R2>)
-    // A client that connects after a timeout is still closed at dispose.
-    connecting.then((client) => this.clients.push(client as unknown as ClientLike), () => undefined)
+    // A client that connects after its wait timed out is still closed at dispose (or at once, after it).
+    connecting.then(
+      (client) => {
+        if (this.closing === null) this.clients.push(client as unknown as ClientLike)
+        else void client.disconnect().catch(() => undefined)
+      },
+      () => undefined,
+    )
     return driveSettle(this, connecting, `client ${this.clients.length + 1} to connect to ${this.url}`, timeoutMs)
   }
 
