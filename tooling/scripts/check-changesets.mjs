@@ -140,6 +140,10 @@ export function missingChangesets(root) {
 
 function main() {
   const root = resolve(process.argv[2] ?? git(process.cwd(), ['rev-parse', '--show-toplevel']))
+  if (git(root, ['rev-parse', '--is-shallow-repository']) === 'true') {
+    process.stderr.write('[check-changesets] a shallow clone has no release history: fetch it whole (git fetch --unshallow --tags)\n')
+    return 1
+  }
   const missing = missingChangesets(root)
   if (missing.length === 0) {
     process.stdout.write('[check-changesets] every changed package has a pending changeset\n')

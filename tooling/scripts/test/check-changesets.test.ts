@@ -38,8 +38,8 @@ function missingNames(): string[] {
   return missingChangesets(root).map((entry) => entry.name)
 }
 
-function runScript(): { status: number | null; stderr: string } {
-  const result = spawnSync(process.execPath, [SCRIPT, root], { encoding: 'utf8' })
+function runScript(dir = root): { status: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, [SCRIPT, dir], { encoding: 'utf8' })
   return { status: result.status, stderr: result.stderr }
 }
 
@@ -125,5 +125,22 @@ describe('check-changesets', () => {
     expect(failing.stderr).toContain('@x/a changed since the first commit (packages/a/src/index.ts)')
     changeset('a', { '@x/a': 'major' })
     expect(runScript().status).toBe(0)
+  })
+
+  it('refuses a shallow clone, whose history cannot say what changed since a release', () => {
+    pkg('packages/a', '@x/a')
+    changeset('a', { '@x/a': 'minor' })
+    commit('a')
+    write('README.md', 'more\n')
+    commit('docs')
+    const shallow = `${root}-shallow`
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '1', `file://${root}`, shallow])
+      const result = runScript(shallow)
+      expect(result.status).toBe(1)
+      expect(result.stderr).toContain('shallow clone')
+    } finally {
+      rmSync(shallow, { recursive: true, force: true })
+    }
   })
 })
