@@ -1,5 +1,4 @@
 import { generateIdentity, type KeyIdentity } from '@orrery/auth'
-import { connect } from '@orrery/client'
 import { Bot, type BlackholioClient } from '@orrery/demo-client/bots'
 import {
   Body,
@@ -14,25 +13,25 @@ import {
   reducers,
 } from '@orrery/demo-shared'
 import type { Entity } from '@orrery/ecs'
-import { createKeyAuthenticator, createServer, type OrreryServer } from '@orrery/server'
+import type { ArgsSchema } from '@orrery/protocol'
+import { createKeyAuthenticator, type OrreryServer } from '@orrery/server'
+import { createTestServer, type TestServer } from '@orrery/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BlackholioStats } from '../src/module.js'
 import { createTestModule } from './test-module.js'
-import { waitFor } from './wait-for.js'
 
+// Ticks run only while a test waits (t.settle, t.until) or steps (t.step): what a test checks after a
+// number of ticks holds after exactly those ticks, with no sleeping.
+let t: TestServer<Record<string, ArgsSchema>>
 let server: OrreryServer
-let url: string
 const stats: BlackholioStats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
-const clients: BlackholioClient[] = []
 
 const keys = new Map<string, KeyIdentity>()
 
 /** Connects with `identity` (default: a new guest key); `keyOf(client)` gives the key back to return as the same player. */
 async function join(identity: KeyIdentity = generateIdentity()): Promise<BlackholioClient> {
   keys.set(identity.identity, identity)
-  const client = await connect({ url, components: liveComponents, reducers, identity })
-  clients.push(client)
-  return client
+  return t.connect({ components: liveComponents, reducers, identity })
 }
 
 function keyOf(client: BlackholioClient): KeyIdentity {
@@ -56,23 +55,26 @@ function bodyOf(client: BlackholioClient, e: Entity): { x: number; y: number; ma
   return client.replica.world.get(e, Body)
 }
 
+/** Steps the server until `probe` returns a value (not undefined or false); fails naming `what`. */
+function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs?: number): Promise<T> {
+  return t.until(probe, timeoutMs === undefined ? { what } : { what, timeoutMs })
+}
+
 beforeAll(async () => {
-  server = createServer({ module: createTestModule(stats), port: 0, seed: 7, logger: false, authenticator: createKeyAuthenticator() })
-  const { port } = await server.listen()
-  url = `ws://127.0.0.1:${port}`
+  t = await createTestServer({ module: createTestModule(stats), seed: 7, authenticator: createKeyAuthenticator() })
+  server = t.server
 })
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)))
-  await server.close()
+  await t.dispose()
 })
 
 describe('Blackholio over WebSockets', () => {
   it('every reducer acts only on the caller’s own player and circles (ctx.sender is the key identity)', async () => {
     const victim = await join()
     const caller = await join()
-    await victim.reducers.enterGame({ name: 'victim' })
-    await caller.reducers.enterGame({ name: 'caller' })
+    await t.settle(victim.reducers.enterGame({ name: 'victim' }))
+    await t.settle(caller.reducers.enterGame({ name: 'caller' }))
     const victimPlayer = await waitFor('victim’s player', () => server.world.findUnique(Player, 'identity', victim.identity))
     const callerPlayer = await waitFor('caller’s player', () => server.world.findUnique(Player, 'identity', caller.identity))
     server.call('feed', { mass: 200 }, victim.identity)
@@ -84,11 +86,11 @@ describe('Blackholio over WebSockets', () => {
         .sort()
     const before = { name: server.world.read(victimPlayer, Player, 'name'), circles: snapshot() }
 
-    await caller.reducers.updatePlayerInput({ dirX: 0.6, dirY: -0.8 })
-    await caller.reducers.playerSplit()
-    await caller.reducers.enterGame({ name: 'renamed' })
-    await caller.reducers.suicide()
-    await caller.reducers.respawn().catch(() => undefined)
+    await t.settle(caller.reducers.updatePlayerInput({ dirX: 0.6, dirY: -0.8 }))
+    await t.settle(caller.reducers.playerSplit())
+    await t.settle(caller.reducers.enterGame({ name: 'renamed' }))
+    await t.settle(caller.reducers.suicide())
+    await t.settle(caller.reducers.respawn()).catch(() => undefined)
 
     expect({ name: server.world.read(victimPlayer, Player, 'name'), circles: snapshot() }).toEqual(before)
     expect(server.world.read(callerPlayer, Player, 'name')).toBe('renamed')
@@ -98,8 +100,8 @@ describe('Blackholio over WebSockets', () => {
   it('two players see each other move, eat, split, and one comes back after a disconnect', async () => {
     const alice = await join()
     const bob = await join()
-    await alice.reducers.enterGame({ name: 'alice' })
-    await bob.reducers.enterGame({ name: 'bob' })
+    await t.settle(alice.reducers.enterGame({ name: 'alice' }))
+    await t.settle(bob.reducers.enterGame({ name: 'bob' }))
 
     // Bob's replica shows Alice's player and circle.
     const alicePlayer = await waitFor('alice in her replica', () => playerOf(alice))
@@ -115,13 +117,12 @@ describe('Blackholio over WebSockets', () => {
     const start = bodyOf(bob, aliceCircle)
     if (start === undefined) throw new Error('no body')
     const dirX = start.x < 500 ? 1 : -1
-    await alice.reducers.updatePlayerInput({ dirX, dirY: 0 })
+    await t.settle(alice.reducers.updatePlayerInput({ dirX, dirY: 0 }))
     await waitFor('bob to see alice move 30 units', () => {
       const now = bodyOf(bob, aliceCircle)
       return now !== undefined && (now.x - start.x) * dirX > 30
     })
-    await alice.reducers.updatePlayerInput({ dirX: 0, dirY: 0 })
-    await new Promise((resolve) => setTimeout(resolve, 150))
+    await t.settle(alice.reducers.updatePlayerInput({ dirX: 0, dirY: 0 }))
     const serverBody = server.world.get(aliceCircle, Body)
     expect(serverBody).toBeDefined()
     // Positions travel quantized: the replica holds them to within half a step.
@@ -149,7 +150,7 @@ describe('Blackholio over WebSockets', () => {
     // With mass 100, a split makes two circles of 50.
     server.call('feed', { mass: 100 }, alice.identity)
     await waitFor('alice’s mass 100', () => (bodyOf(alice, aliceCircle)?.mass ?? 0) >= 100)
-    await alice.reducers.playerSplit()
+    await t.settle(alice.reducers.playerSplit())
     const split = await waitFor('two circles in bob’s replica', () => {
       const c = circlesOf(bob, alicePlayer)
       return c.length === 2 ? c : undefined
@@ -174,42 +175,39 @@ describe('Blackholio over WebSockets', () => {
 
   it('a replaced session keeps the player in the live world', async () => {
     const first = await join()
-    await first.reducers.enterGame({ name: 'twice' })
+    await t.settle(first.reducers.enterGame({ name: 'twice' }))
     const player = await waitFor('the player', () => playerOf(first))
     const second = await join(keyOf(first))
     expect(second.identity).toBe(first.identity)
     await waitFor('the first session to be replaced', () => first.connection.state !== 'connected')
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    t.step(10)
     expect(server.world.findUnique(Player, 'identity', first.identity)).toBe(player)
     expect(server.world.findAll(Circle, 'playerId', player).length).toBeGreaterThan(0)
     expect(playerOf(second)).toBe(player)
   })
 
   it('with duplicate sessions allowed, the player stays live until the last one closes', async () => {
-    const host = createServer({ module: createTestModule(), port: 0, logger: false, duplicateIdentity: 'allow', authenticator: createKeyAuthenticator() })
-    const { port } = await host.listen()
-    const local = `ws://127.0.0.1:${port}`
-    try {
-      const key = generateIdentity()
-      const first = await connect({ url: local, components: liveComponents, reducers, identity: key })
-      const second = await connect({ url: local, components: liveComponents, reducers, identity: key })
-      expect(second.identity).toBe(first.identity)
-      await first.reducers.enterGame({ name: 'two tabs' })
-      const player = await waitFor('the player', () => playerOf(second, first.identity))
-      await first.disconnect()
-      await new Promise((resolve) => setTimeout(resolve, 200))
-      expect(host.world.findUnique(Player, 'identity', first.identity)).toBe(player)
-      await second.disconnect()
-      await waitFor('the player to be logged out', () => host.world.has(player, LoggedOutPlayer))
-      expect(host.world.findUnique(Player, 'identity', first.identity)).toBeUndefined()
-    } finally {
-      await host.close()
-    }
+    await using two = await createTestServer({ module: createTestModule(), duplicateIdentity: 'allow', authenticator: createKeyAuthenticator() })
+    const host = two.server
+    const key = generateIdentity()
+    const first = await two.connect({ components: liveComponents, reducers, identity: key })
+    const second = await two.connect({ components: liveComponents, reducers, identity: key })
+    expect(second.identity).toBe(first.identity)
+    await two.settle(first.reducers.enterGame({ name: 'two tabs' }))
+    const player = await two.until(() => playerOf(second, first.identity), { what: 'the player' })
+    await first.disconnect()
+    // The server has dropped the first session, then ticks run: the player stays live for the second.
+    await two.until(() => host.metrics().clients === 1, { what: 'the server to drop the first session' })
+    two.step(10)
+    expect(host.world.findUnique(Player, 'identity', first.identity)).toBe(player)
+    await second.disconnect()
+    await two.until(() => host.world.has(player, LoggedOutPlayer), { what: 'the player to be logged out' })
+    expect(host.world.findUnique(Player, 'identity', first.identity)).toBeUndefined()
   })
 
   it('a bot enters the game over its own connection and steers', async () => {
-    const bot = new Bot({ url, name: 'bot-test' })
-    await bot.start()
+    const bot = new Bot({ url: t.url, name: 'bot-test' })
+    await t.settle(bot.start())
     try {
       await waitFor('the bot to send input', () => bot.stats.inputsSent > 0, 5000)
       const watcher = await join()

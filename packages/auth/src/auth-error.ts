@@ -42,6 +42,8 @@ export type AuthErrorCode =
  *
  * @example
  * ```ts
+ * declare const tokens: TokenService
+ * declare const token: string
  * try {
  *   await tokens.verify(token)
  * } catch (error) {

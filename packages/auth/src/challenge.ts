@@ -22,6 +22,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
  * @returns the bytes to sign
  * @example
  * ```ts
+ * const nonce = crypto.getRandomValues(new Uint8Array(32))
  * challengeMessage('localhost:3000', nonce)
  * ```
  */
@@ -46,6 +47,9 @@ export interface ChallengeCredential {
  * @returns the credential bytes
  * @example
  * ```ts
+ * const me = generateIdentity()
+ * const url = 'wss://play.example/game'
+ * declare const nonce: Uint8Array // from the server's challenge
  * const credential = signChallenge(me, { serverName: serverNameOf(url), nonce })
  * ```
  */
@@ -67,6 +71,7 @@ export function signChallenge(identity: KeyIdentity, challenge: { readonly serve
  * @throws {AuthError} `ERR_CREDENTIAL_MALFORMED` when the layout, version or name is wrong
  * @example
  * ```ts
+ * declare const credential: Uint8Array // from the client's authenticate message
  * parseChallengeCredential(credential).serverName
  * ```
  */
@@ -100,6 +105,8 @@ export function parseChallengeCredential(credential: unknown): ChallengeCredenti
  *   does not verify strictly over this nonce
  * @example
  * ```ts
+ * declare const credential: Uint8Array // from the client's authenticate message
+ * declare const nonce: Uint8Array // the nonce this server issued
  * const { identity } = verifyChallengeCredential(credential, { nonce, serverNames: ['localhost'] })
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc8032#section-5.1.7

@@ -44,6 +44,7 @@ export function assertPublicKey(publicKey: Uint8Array): void {
  * @throws {AuthError} `ERR_KEY_INVALID` when the secret key is not 32 bytes
  * @example
  * ```ts
+ * const secretKey = generateIdentity().exportSecretKey()
  * const signature = signEd25519(new TextEncoder().encode('hi'), secretKey)
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc8032#section-5.1.6
@@ -66,6 +67,9 @@ export function signEd25519(message: Uint8Array, secretKey: Uint8Array): Uint8Ar
  * @throws {AuthError} `ERR_KEY_INVALID` / `ERR_KEY_SMALL_ORDER` when the public key is refused (see {@link assertPublicKey})
  * @example
  * ```ts
+ * declare const signature: Uint8Array
+ * declare const message: Uint8Array
+ * declare const publicKey: Uint8Array
  * verifyEd25519(signature, message, publicKey) // true
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc8032#section-5.1.7
@@ -87,6 +91,7 @@ export function verifyEd25519(signature: Uint8Array, message: Uint8Array, public
  * @throws {AuthError} `ERR_KEY_INVALID` when the secret key is not 32 bytes
  * @example
  * ```ts
+ * declare const secretKey: Uint8Array // 32 bytes
  * const publicKey = publicKeyOf(secretKey)
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc8032#section-5.1.5

@@ -60,6 +60,8 @@ const DEFAULT_ALGORITHMS = ['RS256', 'ES256', 'Ed25519', 'EdDSA']
  * @throws {AuthError} `ERR_INVALID_OPTIONS` for an empty issuer or audience, a symmetric algorithm or a JWKS URL that is not https (http only on loopback)
  * @example
  * ```ts
+ * const CLIENT_ID = '1234.apps.googleusercontent.com'
+ * declare const idToken: string // from Google Sign-In
  * const google = createExternalIssuer({ issuer: 'https://accounts.google.com', audience: CLIENT_ID, jwksUrl: 'https://www.googleapis.com/oauth2/v3/certs' })
  * const { identity } = await google.verify(idToken)
  * ```

@@ -91,6 +91,7 @@ export function isIdentity(value: unknown): value is Identity {
  * @throws {AuthError} `ERR_KEY_INVALID` when the secret key is not 32 bytes
  * @example
  * ```ts
+ * const guest = generateIdentity()
  * const same = identityFromSecretKey(guest.exportSecretKey())
  * ```
  */

@@ -67,6 +67,7 @@ const DAY_MS = 86_400_000
  *
  * @example
  * ```ts
+ * import { createFileKeyRingStore } from '@orrery/auth/node'
  * const ring = await KeyRing.open({ store: createFileKeyRingStore('./data') })
  * const { kid } = await ring.signingKey()
  * ```

@@ -51,6 +51,7 @@ export interface VerifiedToken {
  *
  * @example
  * ```ts
+ * const me = generateIdentity()
  * const tokens = new TokenService({ keyRing: await KeyRing.open(), issuer: 'https://play.example', audience: 'blackholio' })
  * const { token } = await tokens.issue(me.identity)
  * const { identity } = await tokens.verify(token)
@@ -157,6 +158,7 @@ export class TokenService {
  * @returns `exp` in ms since the epoch, or `null` when the token is not a JWT with a numeric `exp`
  * @example
  * ```ts
+ * declare const token: string
  * const refreshAt = (tokenExpiry(token) ?? Infinity) - 60_000
  * ```
  */
@@ -176,6 +178,9 @@ export function tokenExpiry(token: string): number | null {
  * @returns the `sub` string, or `null` when the token is not a JWT with a string `sub`
  * @example
  * ```ts
+ * declare const helloToken: string
+ * declare const signer: string // the identity that signed the challenge
+ * declare function refuse(): never
  * if (tokenSubject(helloToken) !== signer) refuse()
  * ```
  */
@@ -194,6 +199,8 @@ export function tokenSubject(token: string): string | null {
  * @returns the `iss` string, or `null` when the token is not a JWT with a string `iss`
  * @example
  * ```ts
+ * declare const token: string
+ * declare const issuers: Map<string, ExternalIssuer>
  * const verifier = issuers.get(tokenIssuer(token) ?? '')
  * ```
  */

@@ -34,6 +34,8 @@ export type ClientErrorCode =
  *
  * @example
  * ```ts
+ * declare const client: OrreryClient<[], { enterGame: { name: 'string' } }>
+ * declare function showToast(text: string): void
  * try {
  *   await client.reducers.enterGame({ name: 'ada' })
  * } catch (error) {

@@ -118,6 +118,7 @@ export interface ClientStats {
  *
  * @example
  * ```ts
+ * declare const client: OrreryClient<[], {}>
  * client.onReconnect(({ resumed }: ReconnectInfo) => { if (!resumed) console.warn('continuity lost: re-synced') })
  * ```
  */

@@ -24,10 +24,16 @@ import { TokenRefresher } from './token-refresher.js'
  * @example
  * ```ts
  * import { connect } from '@orrery/client'
- * import { Body, Player, reducers } from '@orrery/demo-shared'
+ * import { defineComponent } from '@orrery/ecs'
  *
- * const client = await connect({ url: 'ws://localhost:3000', components: [Body, Player], reducers,
- *   token: localStorage.getItem('token'), onTokenChange: (t) => localStorage.setItem('token', t) })
+ * // The components and reducer schemas the server module uses (usually from a shared package).
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32', mass: 'u32' })
+ * const Player = defineComponent('Player', { identity: 'string', name: 'string' })
+ * const reducers = { enterGame: { name: 'string' } } as const
+ *
+ * const saved = localStorage.getItem('token')
+ * const client = await connect({ url: 'ws://localhost:3000', components: { Body, Player }, reducers,
+ *   ...(saved === null ? {} : { token: saved }), onTokenChange: (t) => localStorage.setItem('token', t) })
  * client.db.Body.onInsert((e, body) => console.log('body', e, body.x, body.y))
  * await client.reducers.enterGame({ name: 'ada' })
  * ```

@@ -22,6 +22,8 @@ export interface KeyAuthOptions {
  * @throws {ClientError} (from the returned function) `ERR_CONNECT_FAILED` when the server offers neither `token` nor `signature`
  * @example
  * ```ts
+ * import { generateIdentity } from '@orrery/auth'
+ * const me = generateIdentity()
  * const auth = createKeyAuth(me, 'wss://play.example')
  * ```
  */

@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import type { Connection } from '@orrery/connection'
+ * declare const connection: Connection
  * const rate = new SlidingRate(5_000)
  * rate.sample(performance.now(), connection.stats.bytesReceived) // bytes per second
  * ```

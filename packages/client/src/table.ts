@@ -7,6 +7,11 @@ import type { Replica } from '@orrery/sync'
  *
  * @example
  * ```ts
+ * import { defineComponent, type Entity } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * declare const client: OrreryClient<{ Body: typeof Body }, {}>
+ * declare function draw(e: Entity, x: number, y: number): void
+ * declare function spawnSprite(e: Entity, body: { readonly x: number; readonly y: number }): void
  * for (const [e, body] of client.db.Body.iter()) draw(e, body.x, body.y)
  * const off = client.db.Body.onInsert((e, body) => spawnSprite(e, body))
  * off()

@@ -29,7 +29,11 @@ export interface TrackedCall {
  * @example
  * ```ts
  * import { encodeArgs } from '@orrery/protocol'
- * import { trackedCall } from '@orrery/client'
+ * import { trackedCall, type OrreryClient } from '@orrery/client'
+ *
+ * const reducers = { updatePlayerInput: { dirX: 'f32', dirY: 'f32' } } as const
+ * declare const client: OrreryClient<[], typeof reducers>
+ * declare const predictor: { input(seq: number, input: { dirX: number; dirY: number }, now: number): void } // @orrery/prediction's Predictor
  * const { requestId, result } = trackedCall(client, 'updatePlayerInput', encodeArgs(reducers.updatePlayerInput, { dirX: 1, dirY: 0 }))
  * predictor.input(requestId, { dirX: 1, dirY: 0 }, performance.now())
  * await result

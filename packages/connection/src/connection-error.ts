@@ -39,6 +39,7 @@ export interface ConnectionErrorOptions {
  *
  * @example
  * ```ts
+ * declare const connection: Connection
  * try {
  *   await connection.request((requestId) => ({ type: 'RefreshToken', requestId }))
  * } catch (error) {

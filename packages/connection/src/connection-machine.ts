@@ -5,6 +5,8 @@ import type { ConnectionState } from './connection-types.js'
  *
  * @example
  * ```ts
+ * import type { Connection } from '@orrery/connection'
+ * declare const connection: Connection
  * connection.on('transition', ({ from, to, reason }: ConnectionTransition) => console.log(`${from} → ${to}: ${reason}`))
  * ```
  */

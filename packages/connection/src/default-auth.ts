@@ -8,6 +8,7 @@ import type { AuthAnswer, AuthChallenge } from './connection-types.js'
  * @returns the Authenticate answer
  * @example
  * ```ts
+ * const nonce = crypto.getRandomValues(new Uint8Array(32)) // from the server's Challenge
  * defaultAuth({ nonce, methods: ['anonymous', 'token'], token: 'abc' }) // { method: 'token', credential: 'abc' }
  * ```
  */

@@ -8,6 +8,8 @@ const LOSS_WINDOW = 32
  *
  * @example
  * ```ts
+ * import type { Connection } from '@orrery/connection'
+ * declare const connection: Connection
  * const { rttMs, jitterMs, loss }: ConnectionHealth = connection.health
  * ```
  */

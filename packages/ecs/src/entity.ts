@@ -10,6 +10,7 @@
  *
  * @example
  * ```ts
+ * const world = createWorld({ components: [], trackChanges: false })
  * const e: Entity = world.create()
  * entityIndex(e) // 1
  * ```
@@ -40,6 +41,7 @@ export const MAX_INDEX = INDEX_MASK
  * @returns the index, 1..4,194,303 for a valid id
  * @example
  * ```ts
+ * const world = createWorld({ components: [], trackChanges: false })
  * entityIndex(world.create()) // 1
  * ```
  */
@@ -54,6 +56,7 @@ export function entityIndex(e: Entity): number {
  * @returns the version, 0 for an index used the first time
  * @example
  * ```ts
+ * const world = createWorld({ components: [], trackChanges: false })
  * entityVersion(world.create()) // 0
  * ```
  */

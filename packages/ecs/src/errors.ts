@@ -21,6 +21,8 @@ export type EcsErrorCode =
  * @param options - `cause`, the underlying error if any
  * @example
  * ```ts
+ * declare const world: World
+ * declare const e: Entity
  * try { world.destroy(e) } catch (err) {
  *   if (err instanceof EcsError && err.code === 'ERR_DEAD_ENTITY') console.log('already gone')
  * }

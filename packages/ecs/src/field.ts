@@ -22,6 +22,10 @@ import type { TransactionEngine } from './transactions.js'
  *
  * @example
  * ```ts
+ * const Body = defineComponent('Body', { x: 'f64', y: 'f64' })
+ * const Velocity = defineComponent('Velocity', { x: 'f64', y: 'f64' })
+ * const world = createWorld({ components: [Body, Velocity], trackChanges: false })
+ * const dt = 0.05 // seconds
  * const x = world.field(Body, 'x')
  * const vx = world.field(Velocity, 'x')
  * for (const e of world.query([Body, Velocity])) x.set(e, x.get(e) + vx.get(e) * dt)

@@ -4,7 +4,7 @@ export { INDEX_BITS, MAX_INDEX, MAX_VERSION, VERSION_BITS, entityIndex, entityVe
 export { EcsError } from './errors.js'
 export { createRng } from './rng.js'
 export { createWorld } from './world.js'
-export { captureWorld, restoreWorld, settleFreeList } from './world-image.js'
+export { captureWorld, restoreWorld } from './world-image.js'
 export type { ChangeEvent, ChangeSet, ComponentChanges } from './change-set.js'
 export type { Component, ComponentOptions } from './component.js'
 export type { Entity } from './entity.js'

@@ -11,8 +11,11 @@ import type { ComponentStore } from './store.js'
  *
  * @example
  * ```ts
+ * const Body = defineComponent('Body', { x: 'f64', y: 'f64' })
+ * const Velocity = defineComponent('Velocity', { x: 'f64', y: 'f64' })
+ * const world = createWorld({ components: [Body, Velocity] })
  * const moving = world.query([Body, Velocity])
- * moving.forEach((e) => { ... })
+ * world.transaction(() => moving.forEach((e) => world.set(e, Body, 'x', world.read(e, Body, 'x') + world.read(e, Velocity, 'x'))))
  * ```
  */
 export interface Query {

@@ -56,6 +56,8 @@ function impl(world: World): WorldImpl {
  * @throws {@link EcsError} `ERR_INVALID_VALUE` when a transaction is open or `world` is not from `createWorld`
  * @example
  * ```ts
+ * const Body = defineComponent('Body', { x: 'f64', y: 'f64' })
+ * const world = createWorld({ components: [Body] })
  * const image = captureWorld(world)
  * const copy = restoreWorld(image, { components: [Body] })
  * ```
@@ -105,6 +107,9 @@ export interface RestoreWorldOptions {
  *   component or its fields differ; `ERR_INVALID_VALUE` when the image is inconsistent
  * @example
  * ```ts
+ * const Body = defineComponent('Body', { x: 'f64', y: 'f64' })
+ * const Player = defineComponent('Player', { name: 'string' })
+ * const world = createWorld({ components: [Body, Player] })
  * const copy = restoreWorld(captureWorld(world), { components: [Body, Player] })
  * ```
  */
@@ -180,6 +185,8 @@ function checkFields(c: Component, table: TableImage): void {
  * @throws {@link EcsError} `ERR_INVALID_VALUE` when a transaction is open or `world` is not from `createWorld`
  * @example
  * ```ts
+ * declare const world: World // a replica replaying a recorded transaction
+ * declare const e: Entity // an entity that transaction created
  * world.transaction(() => world.createWithId(e))
  * settleFreeList(world, [e])
  * ```

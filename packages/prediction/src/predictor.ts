@@ -178,6 +178,8 @@ export class Predictor<I> {
    * @returns whether the input moved
    * @example
    * ```ts
+   * declare const predictor: Predictor<{ dirX: number }>
+   * declare const clockTickAtArrival: number // the server tick the input's result arrived at
    * predictor.retime(7, clockTickAtArrival + 1, performance.now())
    * ```
    */

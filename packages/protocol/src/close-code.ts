@@ -24,6 +24,7 @@
  *
  * @example
  * ```ts
+ * declare const socket: WebSocket
  * socket.close(CloseCode.AuthFailed, 'bad token')
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc6455#section-7.4 for the registered range

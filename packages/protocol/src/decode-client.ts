@@ -49,6 +49,7 @@ function area(value: unknown, path: string): Area {
  * @throws ProtocolError `ERR_FRAME_TOO_LARGE` | `ERR_MALFORMED_FRAME` | `ERR_LIMIT_EXCEEDED` | `ERR_UNKNOWN_MESSAGE` | `ERR_INVALID_FIELD`
  * @example
  * ```ts
+ * declare const frame: Uint8Array // from the socket
  * const message = decodeClientMessage(frame, { maxFrameBytes: 64 * 1024 })
  * if (message.type === 'CallReducer') console.log(message.reducer)
  * ```

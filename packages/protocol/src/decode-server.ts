@@ -62,6 +62,8 @@ function events(value: unknown): ProtocolEvent[] {
  * @throws ProtocolError `ERR_FRAME_TOO_LARGE` | `ERR_MALFORMED_FRAME` | `ERR_LIMIT_EXCEEDED` | `ERR_UNKNOWN_MESSAGE` | `ERR_INVALID_FIELD`
  * @example
  * ```ts
+ * declare const frame: Uint8Array // from the socket
+ * declare const replica: { applyUpdate(update: TransactionUpdate): void } // @orrery/sync's Replica
  * const message = decodeServerMessage(frame, { maxFrameBytes: 16 * 1024 * 1024 })
  * if (message.type === 'TransactionUpdate') replica.applyUpdate(message)
  * ```

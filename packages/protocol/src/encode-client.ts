@@ -17,6 +17,7 @@ function areaTuple(a: Area): number[] {
  * @throws ProtocolError `ERR_UNKNOWN_MESSAGE` when `message.type` is not a client message
  * @example
  * ```ts
+ * declare const socket: WebSocket
  * const frame = encodeClientMessage({ type: 'Ping', clientTime: 1234.5 })
  * socket.send(frame)
  * ```

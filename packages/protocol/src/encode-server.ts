@@ -45,6 +45,7 @@ function transactionUpdate(m: TransactionUpdate): Uint8Array {
  * @throws ProtocolError `ERR_UNKNOWN_MESSAGE` when `message.type` is not a server message
  * @example
  * ```ts
+ * declare const ping: Ping // a decoded client message
  * const frame = encodeServerMessage({ type: 'Pong', clientTime: ping.clientTime, serverTime: Date.now() })
  * ```
  * @see docs/protocol.md for the frame layouts

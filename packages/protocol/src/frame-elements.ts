@@ -13,6 +13,9 @@ import { ProtocolError } from './protocol-error.js'
  * @throws ProtocolError `ERR_FRAME_TOO_LARGE` | `ERR_MALFORMED_FRAME` | `ERR_LIMIT_EXCEEDED`
  * @example
  * ```ts
+ * declare const frame: Uint8Array // from the socket
+ * declare const budget: { take(count: number): boolean } // a per-connection token bucket
+ * declare function dropFrame(): void
  * const elements = countFrameElements(frame, { maxFrameBytes: 64 * 1024, maxElements: 4096 })
  * if (!budget.take(elements)) dropFrame()
  * ```

@@ -3,6 +3,7 @@
  *
  * @example
  * ```ts
+ * declare const frame: Uint8Array // from the socket
  * decodeClientMessage(frame, { maxFrameBytes: 64 * 1024 })
  * ```
  */

@@ -167,6 +167,7 @@ function checkPredicted(field: readonly unknown[], fat: string, fail: (where: st
  * @returns the table id, or `undefined` when the schema has no such component
  * @example
  * ```ts
+ * declare const welcome: Welcome // the server's Welcome message
  * tableIdOf(welcome.schema, 'Body') // 0
  * ```
  */
@@ -183,6 +184,7 @@ export function tableIdOf(schema: SchemaDescription, name: string): number | und
  * @returns argument name → type, in positional order, or `undefined` when there is no such reducer
  * @example
  * ```ts
+ * declare const welcome: Welcome // the server's Welcome message
  * argsSchemaOf(welcome.schema, 'enterGame') // { name: 'string' }
  * ```
  */

@@ -1,4 +1,5 @@
-import { type Component, type Entity, settleFreeList, type World } from '@orrery/ecs'
+import type { Component, Entity, World } from '@orrery/ecs'
+import { settleFreeList } from '@orrery/ecs/internal'
 import type { CommitEntry } from './commit-entry.js'
 import { ServerError } from './server-error.js'
 
@@ -16,6 +17,11 @@ import { ServerError } from './server-error.js'
  *   `ERR_RECOVERY_FAILED` when the entry does not fit the world (a row to delete is missing, an id is taken)
  * @example
  * ```ts
+ * import { createWorld, defineComponent } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const byName = new Map([[Body.name, Body]])
+ * const world = createWorld({ components: [Body] })
+ * declare const log: CommitLogReader
  * for (const entry of log.entries(1, 100)) applyEntry(world, entry, byName)
  * ```
  */

@@ -107,7 +107,10 @@ const IDENTITY_PATTERN = /^[0-9a-f]{64}$/
  * @throws {ServerError} `ERR_INVALID_OPTIONS` when the secret is shorter than 16 bytes
  * @example
  * ```ts
- * const server = createServer({ module, authenticator: createAnonymousAuthenticator({ secret: process.env.ORRERY_SECRET }) })
+ * import { createServer, defineModule } from '@orrery/server'
+ * const module = defineModule({ name: 'arena', components: [], reducers: {} })
+ * const secret = process.env.ORRERY_SECRET // at least 16 bytes; a random one per process when unset
+ * const server = createServer({ module, authenticator: createAnonymousAuthenticator(secret === undefined ? {} : { secret }) })
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc2104 (HMAC)
  */

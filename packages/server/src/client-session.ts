@@ -1,4 +1,5 @@
-import { type ClientMessage, CloseCode, encodeServerMessage, type Hello, peekRequestId, type ServerMessage } from '@orrery/protocol'
+import { type ClientMessage, CloseCode, encodeServerMessage, type Hello, type ServerMessage } from '@orrery/protocol'
+import { peekRequestId } from '@orrery/protocol/internal'
 import type { Logger } from 'pino'
 import type { RawData, WebSocket } from 'ws'
 import { isAbusiveClose } from './admission/abusive-close.js'

@@ -94,6 +94,14 @@ export function entryBytes(entry: CommitEntry): number {
  * @returns a new, empty log
  * @example
  * ```ts
+ * import { defineComponent } from '@orrery/ecs'
+ * import { createServer, defineModule, defineReducer } from '@orrery/server'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const module = defineModule({
+ *   name: 'arena',
+ *   components: [Body],
+ *   reducers: { spawn: defineReducer({ x: 'f32', y: 'f32' }, (ctx, at) => ctx.world.add(ctx.world.create(), Body, at)) },
+ * })
  * const log = createMemoryCommitLog()
  * const server = createServer({ module, commitLog: log })
  * server.call('spawn', { x: 1, y: 2 })

@@ -5,6 +5,8 @@ import type { CommitEntry } from './commit-entry.js'
  *
  * @example
  * ```ts
+ * import type { Entity } from '@orrery/ecs'
+ * declare const e: Entity
  * const filter: HistoryFilter = { entity: e, from: 100 }
  * ```
  */
@@ -28,6 +30,8 @@ export interface HistoryFilter {
  * @returns true when every criterion holds
  * @example
  * ```ts
+ * declare const entries: readonly CommitEntry[]
+ * declare const identity: string
  * entries.filter((entry) => matchesFilter(entry, { identity }))
  * ```
  */
@@ -47,6 +51,9 @@ export function matchesFilter(entry: CommitEntry, filter: HistoryFilter): boolea
  * @returns true when the entry inserts, updates, deletes a row of, or destroys `entity`
  * @example
  * ```ts
+ * import type { Entity } from '@orrery/ecs'
+ * declare const entry: CommitEntry
+ * declare const player: Entity
  * touches(entry, player)
  * ```
  */

@@ -88,6 +88,7 @@ export interface CreateLoggerOptions {
  * @returns the logger (pass it as the `logger` server option)
  * @example
  * ```ts
+ * const config = loadConfig({ keys: SERVER_CONFIG_KEYS })
  * const logger = createLogger({ level: config.values.logLevel, format: config.values.logFormat })
  * ```
  */

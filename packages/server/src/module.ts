@@ -8,6 +8,8 @@ import type { Identity } from './authenticator.js'
  *
  * @example
  * ```ts
+ * import { defineComponent } from '@orrery/ecs'
+ * const Player = defineComponent('Player', { identity: 'string', name: 'string' })
  * const spawn = defineReducer({ name: 'string' }, (ctx, { name }) => {
  *   const e = ctx.world.create()
  *   ctx.world.add(e, Player, { identity: ctx.sender, name })
@@ -113,6 +115,7 @@ export const MODULE_IDENTITY: Identity = '0'.repeat(64)
  * @returns the same object, typed
  * @example
  * ```ts
+ * import { defineComponent } from '@orrery/ecs'
  * const Counter = defineComponent('Counter', { value: 'i32' })
  * export const counterModule = defineModule({
  *   name: 'counter',

@@ -107,6 +107,9 @@ export interface OrreryServer {
    * @throws {ServerError} `ERR_CLOSED` after `close()`; whatever `fn` threw
    * @example
    * ```ts
+   * import { defineComponent } from '@orrery/ecs'
+   * const Food = defineComponent('Food', { mass: 'u32' })
+   * declare const server: OrreryServer
    * server.mutate('admin: clear food', (world) => {
    *   for (const e of world.query([Food]).toArray()) world.destroy(e)
    * })
@@ -119,6 +122,9 @@ export interface OrreryServer {
    * @returns the matching entries
    * @example
    * ```ts
+   * import type { Entity } from '@orrery/ecs'
+   * declare const server: OrreryServer
+   * declare const player: Entity
    * server.history({ entity: player }).map((entry) => entry.origin)
    * ```
    */
@@ -128,6 +134,10 @@ export interface OrreryServer {
    * @returns true then; false at once when the commit log is not durable, or when a flush failed
    * @example
    * ```ts
+   * import { defineComponent, type Entity } from '@orrery/ecs'
+   * const Wallet = defineComponent('Wallet', { coins: 'u32' })
+   * declare const server: OrreryServer
+   * declare const e: Entity
    * server.mutate('admin: grant', (world) => world.set(e, Wallet, 'coins', 100))
    * server.step()
    * await server.durable()
@@ -150,6 +160,7 @@ export interface OrreryServer {
    * @throws {ServerError} `ERR_INVALID_OPTIONS` naming each invalid key (nothing applied); `ERR_CLOSED` after `close()`
    * @example
    * ```ts
+   * const server = createServer({ module: defineModule({ name: 'empty', components: [], reducers: {} }) })
    * server.reconfigure({ logLevel: 'debug', limits: { messagesPerSecond: 30 } })
    * ```
    */

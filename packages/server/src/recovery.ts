@@ -28,6 +28,10 @@ export interface RecoveredWorld {
  *   `ERR_RECOVERY_FAILED` when the log cannot be read or an entry does not apply
  * @example
  * ```ts
+ * import { defineComponent } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const Player = defineComponent('Player', { name: 'string' })
+ * declare const log: CommitLog
  * const { world, seq } = recoverWorld(log, [Body, Player], 1)
  * ```
  */
@@ -88,6 +92,10 @@ function restore(image: Parameters<typeof restoreWorld>[0], components: readonly
  *   `ERR_SCHEMA_MISMATCH` as {@link recoverWorld}
  * @example
  * ```ts
+ * import { defineComponent } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const Player = defineComponent('Player', { name: 'string' })
+ * declare const log: CommitLogReader
  * const past = worldAt(log, [Body, Player], 1200)
  * past.count(Player)
  * ```
@@ -116,6 +124,9 @@ export function worldAt(reader: CommitLogReader, components: readonly Component[
  * @throws {ServerError} `ERR_RECOVERY_FAILED` when an entry does not apply; `ERR_SCHEMA_MISMATCH` for an unknown component
  * @example
  * ```ts
+ * import { createWorld, defineComponent } from '@orrery/ecs'
+ * const components = [defineComponent('Body', { x: 'f32', y: 'f32' })]
+ * declare const log: CommitLogReader
  * const fresh = replayInto(createWorld({ components }), log.entries(1, 500), components)
  * ```
  */

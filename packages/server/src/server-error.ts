@@ -37,6 +37,7 @@ export type ServerErrorCode =
  *
  * @example
  * ```ts
+ * declare const server: OrreryServer
  * try {
  *   server.call('move', { dx: 'left' })
  * } catch (error) {

@@ -51,6 +51,15 @@ import { type TransactionCaller, TransactionRunner } from './transaction-runner.
  * @throws {ServerError} `ERR_INVALID_OPTIONS` when an option is invalid; `ERR_INIT_FAILED` when `init` throws
  * @example
  * ```ts
+ * import { defineComponent } from '@orrery/ecs'
+ * import { createServer, defineModule, defineReducer } from '@orrery/server'
+ *
+ * const Counter = defineComponent('Counter', { value: 'i32' })
+ * const counterModule = defineModule({
+ *   name: 'counter',
+ *   components: [Counter],
+ *   reducers: { add: defineReducer({ amount: 'i32' }, (ctx, { amount }) => ctx.world.add(ctx.world.create(), Counter, { value: amount })) },
+ * })
  * const server = createServer({ module: counterModule, port: 3000, tickRate: 20 })
  * const { port } = await server.listen()
  * server.installSignalHandlers()

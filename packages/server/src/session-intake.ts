@@ -1,4 +1,5 @@
-import { type ClientMessage, CloseCode, countFrameElements, decodeClientMessage, ProtocolError } from '@orrery/protocol'
+import { type ClientMessage, CloseCode, decodeClientMessage, ProtocolError } from '@orrery/protocol'
+import { countFrameElements } from '@orrery/protocol/internal'
 import type { RawData } from 'ws'
 import type { FrameBudget } from './admission/frame-budget.js'
 import { frameCost } from './admission/frame-cost.js'

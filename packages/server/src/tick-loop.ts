@@ -23,6 +23,10 @@ export interface TickLoopOptions {
  *
  * @example
  * ```ts
+ * let ticks = 0
+ * const step = () => {
+ *   ticks++ // advance the world by one tick
+ * }
  * const loop = new TickLoop({ periodMs: 50, maxCatchUpTicks: 4, clock: systemClock, onTick: step, onError: console.error })
  * loop.start()
  * // ...

@@ -8,9 +8,8 @@ import {
   createMemoryCommitLog,
   MODULE_IDENTITY,
   type OrreryServer,
-  replayInto,
-  worldAt,
 } from '../src/index.js'
+import { replayInto, worldAt } from '../src/internal.js'
 import { FakeClock } from '../src/test-utils/fake-clock.js'
 import { components, dump, eventually, Position, RawClient, reducerSchemas, startServer, stepUntil, Tag, turn } from './helpers.js'
 

@@ -15,7 +15,8 @@ import { join } from 'node:path'
 import { defineComponent, type Entity } from '@orrery/ecs'
 import { type CommitLog, createServer, defineModule, defineReducer, type OrreryServer } from '@orrery/server'
 import { jsonLine, ratio, table } from '@orrery/tooling-bench'
-import { createSqliteCommitLog, DATABASE_FILE, type SqliteCommitLog } from '../src/index.js'
+import { createSqliteCommitLog, type SqliteCommitLog } from '../src/index.js'
+import { DATABASE_FILE } from '../src/internal.js'
 
 const quick = process.argv.includes('--quick')
 const ENTITIES = 10_000

@@ -17,6 +17,8 @@ export const FRAME_HEADER_BYTES = 8
  * @returns the frame
  * @example
  * ```ts
+ * import type { CommitEntry } from '@orrery/server'
+ * declare const entry: CommitEntry
  * const frame = encodeFrame(entry)
  * ```
  */
@@ -50,6 +52,7 @@ export function encodeFrame(entry: CommitEntry): Uint8Array {
  * @returns the commit entry
  * @example
  * ```ts
+ * declare const frame: Frame & { body: Uint8Array }
  * const entry = decodeEntry(frame.body)
  * ```
  */
@@ -94,6 +97,8 @@ export interface Frame {
  * @returns the frames in order (the last one with `body: null` when bad)
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs'
+ * const segment = readFileSync('./.orrery/log-000001.bin')
  * for (const frame of readFrames(segment)) if (frame.body !== null) decodeEntry(frame.body)
  * ```
  */

@@ -1,5 +1,6 @@
 import { type Component, createWorld, restoreWorld, type World } from '@orrery/ecs'
-import { type CommitEntry, type HistoryFilter, matchesFilter, replayInto } from '@orrery/server'
+import type { CommitEntry, HistoryFilter } from '@orrery/server'
+import { matchesFilter, replayInto } from '@orrery/server/internal'
 import { LogStore } from './log-store.js'
 import { SqliteError } from './sqlite-error.js'
 import { componentsOf, type StoredSchema } from './stored-schema.js'
@@ -60,6 +61,7 @@ export interface History {
  * @throws {SqliteError} `ERR_OPEN_FAILED` when the folder holds no Orrery database
  * @example
  * ```ts
+ * declare const identity: string // a player's identity
  * const history = openHistory('./.orrery')
  * for (const entry of history.transactions({ identity })) console.log(entry.seq, entry.origin)
  * const then = history.worldAt(1200)

@@ -1,5 +1,5 @@
 import { type Component, captureWorld, createWorld, restoreWorld, type World, type WorldImage } from '@orrery/ecs'
-import { replayInto } from '@orrery/server'
+import { replayInto } from '@orrery/server/internal'
 import type { LogStore } from './log-store.js'
 import { componentsOf, type StoredSchema } from './stored-schema.js'
 
@@ -31,6 +31,12 @@ export interface MigrationContext {
  * @throws whatever the hook throws; {@link SqliteError} `ERR_CORRUPT` when the log cannot be read
  * @example
  * ```ts
+ * import type { Component } from '@orrery/ecs'
+ * declare const store: LogStore
+ * declare const stored: StoredSchema
+ * declare const components: Component[]
+ * declare const mismatch: string
+ * declare function migrate(context: MigrationContext): void
  * const { image, seq } = migrateStoredWorld(store, stored, components, mismatch, migrate, console.warn)
  * ```
  */

@@ -81,6 +81,8 @@ const MAX_SEQ = Number.MAX_SAFE_INTEGER
  * @throws {SqliteError} `ERR_OPEN_FAILED` when the folder or database cannot be opened
  * @example
  * ```ts
+ * import { createServer, defineModule } from '@orrery/server'
+ * const module = defineModule({ name: 'arena', components: [], reducers: {} })
  * const server = createServer({ module, commitLog: createSqliteCommitLog({ dir: './.orrery' }) })
  * ```
  */

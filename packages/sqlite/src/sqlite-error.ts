@@ -15,6 +15,8 @@ export type SqliteErrorCode = 'ERR_OPEN_FAILED' | 'ERR_SCHEMA_MISMATCH' | 'ERR_C
  *
  * @example
  * ```ts
+ * import { createServer, defineModule, ServerError } from '@orrery/server'
+ * const module = defineModule({ name: 'arena', components: [], reducers: {} })
  * try {
  *   createServer({ module, commitLog: createSqliteCommitLog({ dir: './.orrery' }) })
  * } catch (error) {

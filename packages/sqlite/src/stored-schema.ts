@@ -10,6 +10,8 @@ export type StoredSchema = readonly (readonly [name: string, fields: readonly (r
  * @returns their stored form
  * @example
  * ```ts
+ * import { defineComponent } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
  * JSON.stringify(schemaOf([Body]))
  * ```
  */
@@ -26,6 +28,9 @@ export function schemaOf(components: readonly Component[]): StoredSchema {
  * @returns a message naming the component and field, or null when they fit
  * @example
  * ```ts
+ * import type { Component } from '@orrery/ecs'
+ * declare const stored: StoredSchema // read from the data folder
+ * declare const components: Component[] // the module's
  * const problem = schemaMismatch(stored, components)
  * ```
  */
@@ -55,6 +60,9 @@ export function schemaMismatch(stored: StoredSchema, components: readonly Compon
  * @throws {SqliteError} `ERR_SCHEMA_MISMATCH` naming the component and field
  * @example
  * ```ts
+ * import type { Component } from '@orrery/ecs'
+ * declare const stored: StoredSchema // read from the data folder
+ * declare const components: Component[] // the module's
  * assertSchemaFits(stored, components)
  * ```
  */
@@ -75,6 +83,7 @@ export function assertSchemaFits(stored: StoredSchema, components: readonly Comp
  * @returns one component per stored table
  * @example
  * ```ts
+ * declare const stored: StoredSchema // read from the data folder
  * const old = componentsOf(stored)
  * ```
  */

@@ -1,5 +1,5 @@
 import { type Component, createWorld, restoreWorld, type World } from '@orrery/ecs'
-import { applyEntry } from '@orrery/server'
+import { applyEntry } from '@orrery/server/internal'
 import { LogStore } from './log-store.js'
 import { SqliteError } from './sqlite-error.js'
 import { componentsOf } from './stored-schema.js'

@@ -9,6 +9,10 @@ import type { Component, World } from '@orrery/ecs'
  * @returns `{ [component]: [entity, row][], '#alive': entity[], '#rng': state }`
  * @example
  * ```ts
+ * import type { Component, World } from '@orrery/ecs'
+ * declare const a: World
+ * declare const b: World
+ * declare const list: Component[]
  * JSON.stringify(worldRows(a, list)) === JSON.stringify(worldRows(b, list))
  * ```
  */

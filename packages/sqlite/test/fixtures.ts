@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Component, defineComponent, type Entity, type World } from '@orrery/ecs'
 import { createServer, defineModule, defineReducer, type OrreryServer, type ServerOptions } from '@orrery/server'
-import { createSqliteCommitLog, FRAME_HEADER_BYTES, LogStore, type SqliteCommitLog, type SqliteCommitLogOptions, worldRows } from '../src/index.js'
+import { createSqliteCommitLog, LogStore, type SqliteCommitLog, type SqliteCommitLogOptions } from '../src/index.js'
+import { FRAME_HEADER_BYTES, worldRows } from '../src/internal.js'
 
 export const Body = defineComponent('Body', { x: 'f32', y: 'f32', mass: 'u32' }, { spatial: { x: 'x', y: 'y', cellSize: 50 } })
 export const Player = defineComponent('Player', { identity: 'string', name: 'string', data: 'json' }, { unique: ['identity'] })

@@ -1,6 +1,7 @@
 import { createWorld } from '@orrery/ecs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { main, openHistory, verifyDataFolder, worldRows } from '../src/index.js'
+import { openHistory, verifyDataFolder } from '../src/index.js'
+import { main, worldRows } from '../src/internal.js'
 import { all, corruptEntry, dumpWorld, persistentServer, play, tempDir } from './fixtures.js'
 
 const cleanups: (() => void)[] = []

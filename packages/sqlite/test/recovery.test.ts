@@ -1,8 +1,10 @@
 import { type Component, captureWorld, createWorld, defineComponent } from '@orrery/ecs'
-import { createServer, defineModule, ServerError, worldAt } from '@orrery/server'
+import { createServer, defineModule, ServerError } from '@orrery/server'
+import { worldAt } from '@orrery/server/internal'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSqliteCommitLog, DATABASE_FILE, LogStore } from '../src/index.js'
+import { createSqliteCommitLog, LogStore } from '../src/index.js'
+import { DATABASE_FILE } from '../src/internal.js'
 import { all, Body, components, corruptEntry, dumpWorld, persistentServer, Player, play, tempDir, testModule, Timer } from './fixtures.js'
 import { join } from 'node:path'
 

@@ -6,6 +6,9 @@ import type { ProtocolEvent } from '@orrery/protocol'
  *
  * @example
  * ```ts
+ * import type { Entity } from '@orrery/ecs'
+ * declare const merger: ChangeMerger
+ * declare const e: Entity
  * const kind: NetChangeKind = merger.take().tables[0]?.get(e)?.kind ?? 'insert'
  * ```
  */
@@ -29,6 +32,7 @@ export interface NetChange {
  *
  * @example
  * ```ts
+ * declare const merger: ChangeMerger
  * const body: NetTableChanges | undefined = merger.take().tables[0]
  * for (const [e, change] of body ?? []) console.log(e, change.kind)
  * ```
@@ -40,6 +44,7 @@ export type NetTableChanges = ReadonlyMap<Entity, Readonly<NetChange>>
  *
  * @example
  * ```ts
+ * declare const merger: ChangeMerger
  * const { tables, events }: MergedChanges = merger.take()
  * ```
  */
@@ -74,6 +79,10 @@ export function fullMask(fieldCount: number): number {
  *
  * @example
  * ```ts
+ * import { createWorld, defineComponent } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32' })
+ * const Player = defineComponent('Player', { name: 'string' })
+ * const world = createWorld({ components: [Body, Player] })
  * const merger = new ChangeMerger([Body, Player])
  * merger.add(world.transaction(() => world.add(world.create(), Body, { x: 1 })).changes)
  * const { tables, events } = merger.take()

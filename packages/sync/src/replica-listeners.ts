@@ -5,6 +5,10 @@ import type { Component, Entity, Row, Schema } from '@orrery/ecs'
  *
  * @example
  * ```ts
+ * import { defineComponent, type Entity } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * declare function makeSprite(x: number, y: number): { moveTo(x: number, y: number): void }
+ * const sprites = new Map<Entity, ReturnType<typeof makeSprite>>()
  * const spawn: InsertListener<typeof Body.schema> = (e, body) => sprites.set(e, makeSprite(body.x, body.y))
  * ```
  */
@@ -14,6 +18,9 @@ export type InsertListener<S extends Schema = Schema> = (e: Entity, row: Row<S>)
  *
  * @example
  * ```ts
+ * import { defineComponent, type Entity } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * declare const sprites: Map<Entity, { moveTo(x: number, y: number): void }>
  * const move: UpdateListener<typeof Body.schema> = (e, body, previous, mask) => {
  *   if (mask & 0b11) sprites.get(e)?.moveTo(body.x, body.y)
  * }
@@ -25,6 +32,9 @@ export type UpdateListener<S extends Schema = Schema> = (e: Entity, row: Row<S>,
  *
  * @example
  * ```ts
+ * import { defineComponent, type Entity } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * declare const sprites: Map<Entity, unknown>
  * const despawn: DeleteListener<typeof Body.schema> = (e) => sprites.delete(e)
  * ```
  */

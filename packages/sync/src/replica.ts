@@ -13,6 +13,11 @@ import { type PlanState, planUpdate, type UpdatePlan } from './update-plan.js'
  *
  * @example
  * ```ts
+ * import { defineComponent } from '@orrery/ecs'
+ * import type { Welcome } from '@orrery/protocol'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const Player = defineComponent('Player', { name: 'string' })
+ * declare const welcome: Welcome // the server's Welcome message
  * const options: ReplicaOptions = { components: [Body, Player], schema: welcome.schema }
  * ```
  */
@@ -28,6 +33,7 @@ export interface ReplicaOptions {
  *
  * @example
  * ```ts
+ * declare const replica: Replica
  * replica.onGap(({ expected, got }: GapInfo) => console.warn(`missed ${expected} → ${got}, reconnecting`))
  * ```
  */
@@ -41,6 +47,9 @@ export interface GapInfo {
  *
  * @example
  * ```ts
+ * import type { Welcome } from '@orrery/protocol'
+ * declare const replica: Replica
+ * declare const welcome: Welcome // the server's Welcome message
  * replica.startSession({ seq: welcome.seq, tick: welcome.tick, serverTime: welcome.serverTime }, welcome.resumed)
  * ```
  */
@@ -57,6 +66,9 @@ export interface SessionStart {
  *
  * @example
  * ```ts
+ * import { defineComponent, type Entity } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const sprites = new Map<Entity, unknown>()
  * const replica: Replica = createReplica({ components: [Body] })
  * replica.onDelete(Body, (e) => sprites.delete(e))
  * ```
@@ -147,6 +159,13 @@ function listen<F>(set: Set<F>, fn: F): () => void {
  * @throws SyncError `ERR_SCHEMA_MISMATCH` when `schema` disagrees with `components`
  * @example
  * ```ts
+ * import { defineComponent, type Entity } from '@orrery/ecs'
+ * import type { ServerMessage, Welcome } from '@orrery/protocol'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const Player = defineComponent('Player', { name: 'string' })
+ * declare const welcome: Welcome // the server's Welcome message
+ * declare const connection: { on(event: 'message', listener: (m: ServerMessage) => void): void } // from @orrery/connection
+ * declare function draw(e: Entity, x: number, y: number): void
  * const replica = createReplica({ components: [Body, Player], schema: welcome.schema })
  * replica.onInsert(Body, (e, body) => draw(e, body.x, body.y))
  * connection.on('message', (m) => replica.apply(m))

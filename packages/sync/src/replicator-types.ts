@@ -7,6 +7,10 @@ import type { EventScope } from './change-index.js'
  *
  * @example
  * ```ts
+ * import { createWorld, defineComponent } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const Player = defineComponent('Player', { name: 'string' })
+ * const world = createWorld({ components: [Body, Player] })
  * const options: ReplicatorOptions = { world, components: [Body, Player], maxSubscriptionsPerClient: 8, updateBudgetBytes: 8192 }
  * ```
  */
@@ -58,6 +62,7 @@ export interface ReplicatorOptions {
  *
  * @example
  * ```ts
+ * declare const ws: WebSocket
  * const sink: ClientSink = { send: (frame) => ws.send(frame), canSend: () => ws.bufferedAmount < 256 * 1024 }
  * ```
  */
@@ -78,7 +83,8 @@ export interface ClientSink {
  *
  * @example
  * ```ts
- * const { bytesSent, framesSent, updatesSkipped }: ReplicatorStats = replicator.stats
+ * declare const replicator: Replicator
+ * const { bytesSent, framesSent, updates }: ReplicatorStats = replicator.stats
  * ```
  */
 export interface ReplicatorStats {
@@ -102,6 +108,10 @@ export interface ReplicatorStats {
  *
  * @example
  * ```ts
+ * import { createWorld, defineComponent } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const world = createWorld({ components: [Body] })
+ * declare const socket: WebSocket
  * const replicator: Replicator = createReplicator({ world, components: [Body] })
  * replicator.addClient('c1', { send: (frame) => socket.send(frame) })
  * replicator.commit(world.transaction(() => world.add(world.create(), Body)).changes)

@@ -42,6 +42,11 @@ function ackMessage(ack: PendingAck, seq: number): ServerMessage {
  *   `predictionTolerance` is not a non-negative safe integer
  * @example
  * ```ts
+ * import { createWorld, defineComponent } from '@orrery/ecs'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' }, { spatial: { x: 'x', y: 'y', cellSize: 50 } })
+ * const Player = defineComponent('Player', { name: 'string' })
+ * const world = createWorld({ components: [Body, Player] })
+ * declare const socket: WebSocket
  * const replicator = createReplicator({ world, components: [Body, Player] })
  * replicator.addClient('c1', { send: (frame) => socket.send(frame) })
  * replicator.subscribe('c1', 1, 1, ['Body'], { minX: 0, minY: 0, maxX: 100, maxY: 100, margin: 10 })

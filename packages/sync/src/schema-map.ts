@@ -14,6 +14,11 @@ import { SyncError } from './sync-error.js'
  * @throws SyncError `ERR_SCHEMA_MISMATCH` when a component of the same name has other fields, order or types
  * @example
  * ```ts
+ * import { defineComponent } from '@orrery/ecs'
+ * import type { Welcome } from '@orrery/protocol'
+ * const Body = defineComponent('Body', { x: 'f32', y: 'f32' })
+ * const Player = defineComponent('Player', { name: 'string' })
+ * declare const welcome: Welcome // the server's Welcome message
  * const tables = mapSchema(welcome.schema, [Body, Player])
  * ```
  */

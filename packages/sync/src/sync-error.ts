@@ -41,6 +41,7 @@ export type SyncErrorCode =
  * @param options - `cause`: the underlying error, if any
  * @example
  * ```ts
+ * declare const replicator: Replicator
  * try {
  *   replicator.subscribe('client-1', 1, 1, ['Nope'])
  * } catch (error) {

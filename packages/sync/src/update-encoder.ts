@@ -1,5 +1,6 @@
 import type { Entity, Field } from '@orrery/ecs'
-import { FrameWriter, MessageType } from '@orrery/protocol'
+import { MessageType } from '@orrery/protocol'
+import { FrameWriter } from '@orrery/protocol/internal'
 import type { HandleTable } from './handle-table.js'
 import type { UpdateDraft } from './update-draft.js'
 import { quantize, type WirePlan, writePlainValue } from './wire-plan.js'

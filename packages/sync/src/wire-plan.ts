@@ -1,5 +1,5 @@
 import type { Component, Field, FieldType, World } from '@orrery/ecs'
-import type { FrameWriter } from '@orrery/protocol'
+import type { FrameWriter } from '@orrery/protocol/internal'
 
 /** How one field travels: its ECS type and, when quantized, its step (0 = not quantized). */
 export interface WireField {

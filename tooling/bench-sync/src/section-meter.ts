@@ -1,4 +1,5 @@
-import { type FieldDescription, FrameWriter, type SchemaDescription, type TransactionUpdate, type ValueType } from '@orrery/protocol'
+import type { FieldDescription, SchemaDescription, TransactionUpdate, ValueType } from '@orrery/protocol'
+import { FrameWriter } from '@orrery/protocol/internal'
 
 const writer = new FrameWriter(1 << 16)
 

@@ -6,7 +6,8 @@
  * argv: clients entities seed
  */
 import { Body, Circle } from '@orrery/demo-shared'
-import { createServer, type ServerMetrics, systemClock, TickLoop } from '@orrery/server'
+import { createServer, type ServerMetrics, systemClock } from '@orrery/server'
+import { TickLoop } from '@orrery/server/internal'
 import { benchModule, type SimulationTime } from './bench-module.js'
 import type { Command, ServerEvent, ServerReport, TimeSplit } from './messages.js'
 import { mean, quantile, round } from './stats.js'

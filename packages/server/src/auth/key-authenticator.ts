@@ -71,6 +71,8 @@ export interface KeyAuthenticator extends Authenticator {
  *   `ERR_TOKEN_REFUSED` when a token answer is refused
  * @example
  * ```ts
+ * import { createServer, defineModule } from '@orrery/server'
+ * const module = defineModule({ name: 'arena', components: [], reducers: {} })
  * const authenticator = createKeyAuthenticator({ dataDir: './data', issuer: 'https://play.example', audience: 'blackholio', serverNames: ['play.example'] })
  * const server = createServer({ module, authenticator })
  * ```

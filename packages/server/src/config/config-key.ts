@@ -9,6 +9,7 @@ export type ConfigProfile = 'development' | 'production'
  *
  * @example
  * ```ts
+ * import * as v from 'valibot'
  * const bots = configKey({ schema: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 8), description: 'bots to start' })
  * ```
  */

@@ -65,6 +65,10 @@ const DEBOUNCE_MS = 100
  * @returns the reloader; `close()` it at shutdown
  * @example
  * ```ts
+ * const module = defineModule({ name: 'empty', components: [], reducers: {} })
+ * const options = { keys: SERVER_CONFIG_KEYS }
+ * const config = loadConfig(options)
+ * const server = createServer({ module, ...serverOptionsFromConfig(config.values) })
  * const reloader = watchConfig({ initial: config, load: () => loadConfig(options), server, log: server.log })
  * ```
  */

@@ -76,6 +76,7 @@ const META_FLAGS = {
  *   an unreadable file; `ERR_UNSAFE_CONFIG` listing the settings the production profile refuses
  * @example
  * ```ts
+ * const module = defineModule({ name: 'empty', components: [], reducers: {} })
  * const config = loadConfig({ keys: SERVER_CONFIG_KEYS })
  * const server = createServer({ module, ...serverOptionsFromConfig(config.values) })
  * ```

@@ -28,6 +28,7 @@ function showSource(source: ConfigSource): string {
  * @returns the table, ending with a newline
  * @example
  * ```ts
+ * const config = loadConfig({ keys: SERVER_CONFIG_KEYS })
  * if (config.printConfig) process.stdout.write(formatConfig(config))
  * ```
  */

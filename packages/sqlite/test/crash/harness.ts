@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { type Component, createRng, type World } from '@orrery/ecs'
 import { decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION } from '@orrery/protocol'
 import { WebSocket } from 'ws'
-import { openHistory, worldRows } from '../../src/index.js'
+import { openHistory } from '../../src/index.js'
+import { worldRows } from '../../src/internal.js'
 import { ACCOUNTS, all, OPENING_BALANCE } from './bank.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))

@@ -1,0 +1,5 @@
+export { ManualClock } from './manual-clock.js'
+export { createTestServer, DEFAULT_TIMEOUT_MS } from './test-server.js'
+export type { ClientLike, TestConnectOptions, TestServer, TestServerOptions, WaitOptions } from './test-server.js'
+export { TestingError } from './testing-error.js'
+export type { TestingErrorCode } from './testing-error.js'
