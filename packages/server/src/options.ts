@@ -7,6 +7,7 @@ import type { Authenticator } from './authenticator.js'
 import type { Clock } from './clock.js'
 import type { CommitLog } from './commit-log.js'
 import type { HeartbeatOptions } from './heartbeat.js'
+import { type MetricsOptions, metricsOptionSchema, monitorOptionSchema } from './metrics/metrics-options.js'
 import type { ModuleDef } from './module.js'
 import type { ResumeOptions } from './resume/resume-options.js'
 import { ServerError } from './server-error.js'
@@ -145,6 +146,10 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly resume?: ResumeOptions
   /** Server pings and the idle timeout (close 4011); see {@link HeartbeatOptions}. */
   readonly heartbeat?: HeartbeatOptions
+  /** Prometheus metrics at `GET /metrics` on the server's HTTP port (true, or a registry and prefix, see {@link MetricsOptions}). Default false. */
+  readonly metrics?: boolean | MetricsOptions
+  /** The live monitor page at `GET /monitor` and its data at `GET /monitor/data`; it lists identities and addresses: leave it off in production unless the port is private. Default false. */
+  readonly monitor?: boolean
 }
 
 /** {@link ServerLimits} with every default applied. */
@@ -266,6 +271,8 @@ const optionsSchema = v.strictObject({
       idleTimeoutMs: v.optional(positiveInt),
     }),
   ),
+  metrics: metricsOptionSchema,
+  monitor: monitorOptionSchema,
 })
 
 /**
