@@ -163,16 +163,18 @@ async function main(): Promise<void> {
           // a snapshot a minute, six kept: `pnpm orrery` reaches back five minutes or more
           commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
         }),
-    // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
-    // Under --chaos they sign in again every few seconds.
+    // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people,
+    // and for `pnpm loadtest` from one address (up to 256 clients). Under --chaos they sign in again every few seconds.
     limits: {
-      handshakesPerIp: chaos === null ? 30 + 2 * bots : 1_000,
+      handshakesPerIp: chaos === null ? 30 + 2 * bots + 256 : 1_000,
       ...(chaos === null ? {} : { handshakesPerIdentity: 1_000 }),
-      maxConnectionsPerIp: 64 + bots,
+      maxConnectionsPerIp: 64 + bots + 256,
       connectionBurst: 100 + bots,
     },
     ...(values.origin === undefined ? {} : { allowedOrigins: values.origin }),
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
+    metrics: true, // GET /metrics (Prometheus)
+    monitor: true, // GET /monitor (live plots)
   })
   const address = await server.listen()
   const eventLoop = startEventLoopMonitor()
@@ -182,7 +184,7 @@ async function main(): Promise<void> {
   const botUrl = chaos === null ? wsUrl : await chaos.listen(address.port)
   const persisted = dataDir === null ? 'in memory' : `data in ${dataDir}, recovered at seq ${server.recoveredSeq}`
   if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s, ${persisted}`)
-  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots, ${persisted}) — Ctrl-C stops`)
+  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots, ${persisted}; monitor at /monitor) — Ctrl-C stops`)
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {
