@@ -26,7 +26,7 @@ const BOTS = 3
 
 interface MonitorHook {
   plots: { data: (number | null)[][]; series: { label?: string }[] }[]
-  latest: { clients: number; sessions: unknown[] } | null
+  latest: { clients: number; sessions: { rttMs: number | null }[] } | null
 }
 declare const window: { orreryMonitor?: MonitorHook }
 
@@ -92,6 +92,10 @@ function monitorSuite(): void {
     expect(bytes?.[2]?.at(-1)).toBeGreaterThan(0) // bytes out per second
     expect(calls?.[1]?.at(-1)).toBeGreaterThan(0) // the bots' input calls per second
     expect(await page.locator('#sessions tbody tr').count()).toBe(BOTS)
+    // While the page polls, the server pings the sessions: each row gets its RTT.
+    await page.waitForFunction(() => window.orreryMonitor?.latest?.sessions.every((s) => s.rttMs !== null) === true, undefined, { timeout: 10_000 })
+    const rtts = await page.locator('#sessions tbody tr td:nth-child(5)').allTextContents()
+    expect(rtts.every((text) => /^\d+\.\d\d$/.test(text))).toBe(true)
 
     // A screenshot of each plot's canvas (not its legend, whose markers have the same colours) shows its lines.
     for (const [id, colours] of PLOT_COLOURS) {

@@ -21,7 +21,10 @@ export class ConnectionTraffic {
   framesOut = 0
   /** Time from the last WebSocket ping to its pong, ms; null before the first pong. */
   rttMs: number | null = null
+  /** When the oldest unanswered ping went out (performance.now), or -1. */
   private pingAt = -1
+  /** When the RTT was last measured (performance.now). */
+  private measuredAt = Number.NEGATIVE_INFINITY
 
   /** @param socket - the connection's socket, read for {@link outboxBytes} */
   constructor(private readonly socket: OutboxSocket) {}
@@ -38,16 +41,24 @@ export class ConnectionTraffic {
     this.framesOut++
   }
 
-  /** A ping went out now. */
+  /** A ping went out now (pongs come back in order: the next pong answers the oldest ping, unless lost for 10 s). */
   pinged(): void {
-    this.pingAt = performance.now()
+    const now = performance.now()
+    if (this.pingAt < 0 || now - this.pingAt > 10_000) this.pingAt = now
   }
 
-  /** A pong came back now: the round trip since the last ping is the RTT. */
+  /** A pong came back now: the time since the oldest unanswered ping is the RTT. */
   ponged(): void {
     if (this.pingAt < 0) return
-    this.rttMs = performance.now() - this.pingAt
+    const now = performance.now()
+    this.rttMs = now - this.pingAt
+    this.measuredAt = now
     this.pingAt = -1
+  }
+
+  /** @returns whether neither an RTT was measured nor a ping sent within the last `maxAgeMs` ms */
+  rttStale(maxAgeMs: number): boolean {
+    return performance.now() - Math.max(this.measuredAt, this.pingAt) >= maxAgeMs
   }
 
   /** Bytes queued on the socket now, not yet written to the network. */

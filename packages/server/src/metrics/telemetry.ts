@@ -16,6 +16,8 @@ export interface MonitoredSession {
   /** Whether the handshake completed. */
   readonly isReady: boolean
   readonly traffic: ConnectionTraffic
+  /** Sends a WebSocket ping (its pong measures the RTT). */
+  ping(): void
 }
 
 /** What the telemetry reads from its server, at scrape and poll time only. */

@@ -50,9 +50,12 @@ export interface MonitorData {
 const MAX_SESSIONS = 200
 /** Reducers listed at most. */
 const MAX_REDUCERS = 10
+/** Age of an RTT after which reading the monitor's data pings the session again, ms. */
+const RTT_REFRESH_MS = 2_000
 
 /**
- * Reads the monitor's data now.
+ * Reads the monitor's data now, and pings the sessions whose RTT is older than 2 s: while the page is open,
+ * RTTs stay fresh (the heartbeat pings only quiet connections).
  * @param telemetry - the server's telemetry
  * @returns the totals, the sessions and the slowest reducers
  */
@@ -62,6 +65,7 @@ export function readMonitorData(telemetry: Telemetry): MonitorData {
   const sessions: MonitorSession[] = []
   for (const s of telemetry.source.sessions()) {
     const t = s.traffic
+    if (s.isReady && t.rttStale(RTT_REFRESH_MS)) s.ping()
     sessions.push({
       id: s.id,
       identity: s.identity === null ? null : s.identity.slice(0, 12),
