@@ -42,6 +42,8 @@ export interface WorkerSnapshot {
   readonly connectMs: readonly number[]
   /** 99th percentile of the worker's event-loop delay, ms: high values mean the load generator itself is saturated. */
   readonly loopDelayP99Ms: number
+  /** CPU time the worker used since its last snapshot, percent of one core. */
+  readonly cpuPct: number
 }
 
 /** What a worker sends back. */

@@ -46,6 +46,8 @@ export interface LoadReport {
   readonly errorsByCode: Readonly<Record<string, number>>
   /** Highest 99th percentile of a worker's event-loop delay, ms: above ~50 the load generator itself was saturated. */
   readonly generatorLoopDelayP99Ms: number
+  /** Highest CPU use of a worker over half a second, percent of one core: near 100 one process cannot drive its clients. */
+  readonly generatorCpuPct: number
 }
 
 /** @returns nearest-rank p50, p99 and max of `samples` */
@@ -79,6 +81,7 @@ export interface RunFacts {
   readonly rttMs: readonly number[]
   readonly connectMs: readonly number[]
   readonly generatorLoopDelayP99Ms: number
+  readonly generatorCpuPct: number
 }
 
 /**
@@ -114,5 +117,6 @@ export function buildReport(facts: RunFacts, finals: readonly WorkerSnapshot[]):
     errors,
     errorsByCode,
     generatorLoopDelayP99Ms: facts.generatorLoopDelayP99Ms,
+    generatorCpuPct: facts.generatorCpuPct,
   }
 }

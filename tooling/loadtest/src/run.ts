@@ -130,6 +130,7 @@ export async function runLoadTest(options: LoadTestOptions, onProgress?: (progre
       rttMs: pool.rttMs,
       connectMs: pool.connectMs,
       generatorLoopDelayP99Ms: pool.loopDelayP99Ms,
+      generatorCpuPct: pool.cpuPct,
     },
     finals,
   )

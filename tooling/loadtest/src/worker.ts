@@ -17,6 +17,7 @@ let connectMs: number[] = []
 const startErrors = new Map<string, number>()
 const loop = monitorEventLoopDelay({ resolution: 10 })
 loop.enable()
+let cpu = { at: performance.now(), usage: process.cpuUsage() }
 
 function send(message: FromWorker): void {
   if (process.connected) process.send?.(message)
@@ -37,6 +38,10 @@ function snapshot(): WorkerSnapshot {
   connectMs = []
   const loopDelayP99Ms = Math.round(loop.percentile(99) / 1e4) / 100
   loop.reset()
+  const now = { at: performance.now(), usage: process.cpuUsage() }
+  const usedMs = (now.usage.user - cpu.usage.user + now.usage.system - cpu.usage.system) / 1000
+  const cpuPct = Math.round((100 * usedMs) / Math.max(1, now.at - cpu.at))
+  cpu = now
   return {
     starting: count('waiting') + count('starting'),
     connected: count('connected'),
@@ -48,12 +53,14 @@ function snapshot(): WorkerSnapshot {
     errors,
     ...taken,
     loopDelayP99Ms,
+    cpuPct,
   }
 }
 
 async function run(task: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   const script = await loadScript(task.script, process.cwd())
-  loop.reset() // the delay of loading the script is not the load's
+  loop.reset() // the delay and CPU of loading the script are not the load's
+  cpu = { at: performance.now(), usage: process.cpuUsage() }
   for (let i = 0; i < task.count; i++) {
     const index = task.first + i
     const slot: Slot = { meter: new ClientMeter(), state: 'waiting', client: null }

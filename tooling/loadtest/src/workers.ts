@@ -29,6 +29,8 @@ export class WorkerPool {
   readonly connectMs: number[] = []
   /** Highest event-loop delay p99 a worker reported, ms. */
   loopDelayP99Ms = 0
+  /** Highest CPU use a worker reported over one snapshot interval, percent of one core. */
+  cpuPct = 0
 
   /**
    * Forks the workers (same TypeScript loader and source conditions as this process); their clients start
@@ -68,6 +70,7 @@ export class WorkerPool {
     this.rttMs.push(...snapshot.rttMs)
     this.connectMs.push(...snapshot.connectMs)
     this.loopDelayP99Ms = Math.max(this.loopDelayP99Ms, snapshot.loopDelayP99Ms)
+    this.cpuPct = Math.max(this.cpuPct, snapshot.cpuPct)
   }
 
   /** @returns the latest snapshots that have arrived */

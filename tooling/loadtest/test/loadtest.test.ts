@@ -37,6 +37,7 @@ describe('runLoadTest', () => {
     // What the clients sent is what the server read (WebSocket payloads on both sides).
     expect(report.bytesOut.mean * 4).toBeCloseTo(server?.metrics().bytesReceived ?? 0, -2)
     expect(progress.at(-1)?.connected).toBe(4)
+    expect(report.generatorCpuPct).toBeGreaterThan(0)
     expect(server?.metrics().reducerCalls).toBeGreaterThan(4)
   }, 30_000)
 
