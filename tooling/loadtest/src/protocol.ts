@@ -11,12 +11,13 @@ export type ToWorker =
       readonly count: number
       /** Clients over all workers (the ramp spreads them all). */
       readonly total: number
-      /** When the ramp starts, ms since the epoch, and how long it lasts, ms. */
-      readonly startAt: number
+      /** How long the ramp lasts, ms. */
       readonly rampMs: number
       /** Snapshot interval, ms. */
       readonly reportMs: number
     }
+  /** Every worker is ready: the ramp starts at `startAt`, ms since the epoch. */
+  | { readonly type: 'go'; readonly startAt: number }
   | { readonly type: 'stop' }
 
 /** What a worker's clients did so far (totals) and since its last snapshot (samples). */
@@ -48,5 +49,7 @@ export interface WorkerSnapshot {
 
 /** What a worker sends back. */
 export type FromWorker =
+  /** The script is loaded: the worker waits for 'go'. */
+  | { readonly type: 'ready' }
   | { readonly type: 'snapshot'; readonly snapshot: WorkerSnapshot }
   | { readonly type: 'stopped'; readonly snapshot: WorkerSnapshot }

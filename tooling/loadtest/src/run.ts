@@ -105,15 +105,21 @@ export async function runLoadTest(options: LoadTestOptions, onProgress?: (progre
     })
   }
 
-  const startedAt = Date.now() + 500
-  const pool = new WorkerPool({ url, script, clients, workers, startAt: startedAt, rampMs: rampS * 1000, reportMs: 500 })
-  const ticker = setInterval(() => progress(pool, startedAt), 500)
+  const pool = new WorkerPool({ url, script, clients, workers, rampMs: rampS * 1000, reportMs: 500 })
+  let startedAt = Date.now()
+  let ticker: ReturnType<typeof setInterval> | undefined
   let finals: WorkerSnapshot[]
   try {
+    await pool.ready
+    startedAt = Date.now() + 100
+    pool.go(startedAt)
+    ticker = setInterval(() => progress(pool, startedAt), 500)
     await new Promise((done) => setTimeout(done, startedAt - Date.now() + totalS * 1000))
     clearInterval(ticker)
     finals = await pool.stop()
+    progress(pool, startedAt) // the end state: the final snapshots, taken as the clients were stopped
   } catch (error) {
+    pool.kill()
     throw new LoadTestError('ERR_WORKER_FAILED', error instanceof Error ? error.message : String(error), { cause: error })
   } finally {
     clearInterval(ticker)

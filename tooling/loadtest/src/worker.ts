@@ -2,7 +2,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { ClientMeter } from './client-meter.js'
 import type { FromWorker, ToWorker, WorkerSnapshot } from './protocol.js'
-import { type LoadClient, loadScript } from './script.js'
+import { type LoadClient, type LoadScript, loadScript } from './script.js'
 
 interface Slot {
   readonly meter: ClientMeter
@@ -57,15 +57,24 @@ function snapshot(): WorkerSnapshot {
   }
 }
 
-async function run(task: Extract<ToWorker, { type: 'run' }>): Promise<void> {
-  const script = await loadScript(task.script, process.cwd())
+type Task = Extract<ToWorker, { type: 'run' }>
+let prepared: { task: Task; script: LoadScript } | null = null
+
+async function prepare(task: Task): Promise<void> {
+  prepared = { task, script: await loadScript(task.script, process.cwd()) }
+  send({ type: 'ready' })
+}
+
+function run(startAt: number): void {
+  if (prepared === null) throw new Error("'go' before 'run'")
+  const { task, script } = prepared
   loop.reset() // the delay and CPU of loading the script are not the load's
   cpu = { at: performance.now(), usage: process.cpuUsage() }
   for (let i = 0; i < task.count; i++) {
     const index = task.first + i
     const slot: Slot = { meter: new ClientMeter(), state: 'waiting', client: null }
     slots.push(slot)
-    const at = task.startAt + (task.total > 1 ? (task.rampMs * index) / (task.total - 1) : 0)
+    const at = startAt + (task.total > 1 ? (task.rampMs * index) / (task.total - 1) : 0)
     timers.push(
       setTimeout(() => {
         if (stopping) return
@@ -119,10 +128,12 @@ async function stop(): Promise<void> {
 
 process.on('message', (message: ToWorker) => {
   if (message.type === 'run') {
-    run(message).catch((error: unknown) => {
+    prepare(message).catch((error: unknown) => {
       process.stderr.write(`loadtest worker: ${error instanceof Error ? error.message : String(error)}\n`)
       process.exit(1)
     })
+  } else if (message.type === 'go') {
+    run(message.startAt)
   } else if (message.type === 'stop') {
     void stop()
   }

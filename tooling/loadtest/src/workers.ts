@@ -12,8 +12,6 @@ export interface WorkerPlan {
   readonly script: string
   readonly clients: number
   readonly workers: number
-  /** When the ramp starts, ms since the epoch (leave the workers half a second to load their script). */
-  readonly startAt: number
   readonly rampMs: number
   readonly reportMs: number
 }
@@ -33,13 +31,13 @@ export class WorkerPool {
   cpuPct = 0
 
   /**
-   * Forks the workers (same TypeScript loader and source conditions as this process); their clients start
-   * at `plan.startAt` and over the ramp.
+   * Forks the workers (same TypeScript loader and source conditions as this process); each loads the
+   * script and waits for {@link go}.
    * @param plan - URL, script, clients and timing
    */
   constructor(plan: WorkerPlan) {
     this.latest = Array.from({ length: plan.workers }, () => null)
-    const startAt = plan.startAt
+    const ready: Promise<void>[] = []
     let first = 0
     for (let w = 0; w < plan.workers; w++) {
       const count = Math.floor(plan.clients / plan.workers) + (w < plan.clients % plan.workers ? 1 : 0)
@@ -49,8 +47,14 @@ export class WorkerPool {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       })
       this.children.push(child)
+      let readied: () => void = () => undefined
+      ready.push(new Promise<void>((resolve) => (readied = resolve)))
       const stopped = new Promise<WorkerSnapshot>((resolve, reject) => {
           child.on('message', (message: FromWorker) => {
+            if (message.type === 'ready') {
+              readied()
+              return
+            }
             this.take(w, message.snapshot)
             if (message.type === 'stopped') resolve(message.snapshot)
           })
@@ -59,10 +63,20 @@ export class WorkerPool {
       // Seen by stop(); a worker that dies earlier shows in the snapshots that stop coming.
       stopped.catch(() => undefined)
       this.stopped.push(stopped)
-      const task: ToWorker = { type: 'run', url: plan.url, script: plan.script, first, count, total: plan.clients, startAt, rampMs: plan.rampMs, reportMs: plan.reportMs }
+      const task: ToWorker = { type: 'run', url: plan.url, script: plan.script, first, count, total: plan.clients, rampMs: plan.rampMs, reportMs: plan.reportMs }
       child.send(task)
       first += count
     }
+    // A worker that exits first rejects its `stopped` promise, and so this one.
+    this.ready = Promise.race([Promise.all(ready).then(() => undefined), ...this.stopped.map((p) => p.then(() => undefined))])
+  }
+
+  /** Resolves once every worker has loaded the script; rejects when one exits first. */
+  readonly ready: Promise<void>
+
+  /** Starts the ramp at `startAt` (ms since the epoch) in every worker. */
+  go(startAt: number): void {
+    for (const child of this.children) if (child.connected) child.send({ type: 'go', startAt } satisfies ToWorker)
   }
 
   private take(worker: number, snapshot: WorkerSnapshot): void {
@@ -87,7 +101,12 @@ export class WorkerPool {
     try {
       return await Promise.all(this.stopped)
     } finally {
-      for (const child of this.children) if (child.exitCode === null) child.kill()
+      this.kill()
     }
+  }
+
+  /** Ends every worker process still running. */
+  kill(): void {
+    for (const child of this.children) if (child.exitCode === null) child.kill()
   }
 }

@@ -27,7 +27,7 @@ describe('runLoadTest', () => {
   it('runs demo bots in two workers and reports connections, RTT, bytes and no errors', async () => {
     const url = await blackholio()
     const progress: LoadProgress[] = []
-    const report = await runLoadTest({ url, clients: 4, rampS: 0.3, durationS: 2, workers: 2 }, (p) => progress.push(p))
+    const report = await runLoadTest({ url, clients: 4, rampS: 0.3, durationS: 3, workers: 2 }, (p) => progress.push(p))
     expect(report).toMatchObject({ url, clients: 4, workers: 2, connected: 4, failed: 0, openAtEnd: 4, errors: 0, errorsByCode: {} })
     expect(report.rttMs.samples).toBeGreaterThan(0)
     expect(report.rttMs.p50).toBeGreaterThan(0)
@@ -51,6 +51,11 @@ describe('runLoadTest', () => {
     expect(report.errors).toBe(2)
     expect(report.openAtEnd).toBe(2)
     expect(report.rttMs.p50).toBe(1.5)
+  }, 30_000)
+
+  it('fails with ERR_WORKER_FAILED when the script does not load', async () => {
+    const run = runLoadTest({ url: 'ws://127.0.0.1:1', clients: 2, durationS: 1, workers: 1, script: 'no-such-script.ts' })
+    await expect(run).rejects.toMatchObject({ code: 'ERR_WORKER_FAILED' })
   }, 30_000)
 
   it('refuses a URL that is not a WebSocket URL', async () => {
