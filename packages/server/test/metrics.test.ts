@@ -38,6 +38,9 @@ describe('GET /metrics', () => {
     await stepUntil(server, raw.next('ReducerResult'))
     raw.ws.close(CloseCode.Normal)
     await raw.closed
+    const odd = await RawClient.open(url)
+    odd.ws.close(4321) // a code of the peer's own choosing: counted as 'other', not as a label of its own
+    await odd.closed
     const stale = await RawClient.open(url)
     stale.send({ type: 'Hello', protocolVersion: '99.0', token: null, resume: null })
     expect((await stale.closed).code).toBe(CloseCode.UnsupportedVersion)
@@ -63,6 +66,8 @@ describe('GET /metrics', () => {
     expect(s.value('orrery_reducer_calls_total', { reducer: '(unknown)', outcome: 'unknown_reducer' })).toBe(1)
     expect(s.value('orrery_connections_closed_total', { code: String(CloseCode.Normal) })).toBe(1)
     expect(s.value('orrery_connections_closed_total', { code: String(CloseCode.UnsupportedVersion) })).toBe(1)
+    expect(s.value('orrery_connections_closed_total', { code: 'other' })).toBe(1)
+    expect(s.value('orrery_handshakes_total', { outcome: 'aborted' })).toBe(1)
 
     expect(s.value('orrery_reducer_duration_seconds_count', { reducer: 'spawn' })).toBe(2)
     expect(s.value('orrery_reducer_duration_seconds_bucket', { reducer: 'spawn', le: '+Inf' })).toBe(2)

@@ -4,7 +4,7 @@ import { BucketHistogram } from './bucket-histogram.js'
 import { HANDSHAKE_OUTCOMES } from './handshake-outcome.js'
 import type { MetricsOptions } from './metrics-options.js'
 import { REDUCER_OUTCOMES } from './reducer-stats.js'
-import type { Telemetry } from './telemetry.js'
+import { OTHER_CLOSE_CODE, type Telemetry } from './telemetry.js'
 
 type Labelled = readonly [labels: Record<string, string>, value: number]
 
@@ -68,8 +68,8 @@ export function registerPrometheusMetrics(telemetry: Telemetry, options: Metrics
       }
     }
   })
-  labelled('connections_closed_total', 'Connections closed, by WebSocket close code (0: none known).', ['code'], () =>
-    [...telemetry.closeCodes].map(([code, n]) => [{ code: String(code) }, n] as const),
+  labelled('connections_closed_total', 'Connections closed, by WebSocket close code (0: none known; other: a code outside RFC 6455 and Orrery).', ['code'], () =>
+    [...telemetry.closeCodes].map(([code, n]) => [{ code: code === OTHER_CLOSE_CODE ? 'other' : String(code) }, n] as const),
   )
   labelled('session_resumes_total', 'Session resumes by outcome.', ['outcome'], () => {
     const r = read().resume

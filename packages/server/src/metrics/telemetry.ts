@@ -1,3 +1,4 @@
+import { CloseCode } from '@orrery/protocol'
 import type { Registry } from 'prom-client'
 import type { ServerMetrics } from '../orrery-server.js'
 import type { ConnectionTraffic } from './connection-traffic.js'
@@ -6,6 +7,12 @@ import { failedHandshake, HANDSHAKE_OUTCOMES, type HandshakeOutcome } from './ha
 import type { MetricsOptions } from './metrics-options.js'
 import { registerPrometheusMetrics } from './prometheus-metrics.js'
 import { ReducerStats, reducerOutcome } from './reducer-stats.js'
+
+/** Close codes counted by their number (RFC 6455's and Orrery's); a peer's other codes count as {@link OTHER_CLOSE_CODE}. */
+const KNOWN_CLOSE_CODES: ReadonlySet<number> = new Set([...Object.values(CloseCode), 1002, 1003, 1005, 1006, 1007, 1008, 1010])
+
+/** The key under which close codes outside {@link KNOWN_CLOSE_CODES} are counted (peers choose them: unbounded labels otherwise). */
+export const OTHER_CLOSE_CODE = -1
 
 /** One open connection as the metrics and the monitor see it. */
 export interface MonitoredSession {
@@ -43,7 +50,7 @@ export class Telemetry {
   readonly ticks = new DurationBuckets(TICK_BOUNDS_MS)
   /** Handshakes by outcome. */
   readonly handshakes: Record<HandshakeOutcome, number>
-  /** Connections closed, by close code (0: the socket ended without one). */
+  /** Connections closed, by close code (0: the socket ended without one; {@link OTHER_CLOSE_CODE}: a code Orrery does not know). */
   readonly closeCodes = new Map<number, number>()
   /** The registry served at `/metrics`, or null when metrics are off. */
   readonly registry: Registry | null
@@ -90,7 +97,7 @@ export class Telemetry {
    * @param traffic - its traffic, whose frames stay counted once it is gone
    */
   closed(closeCode: number | null, admitted: boolean, traffic?: ConnectionTraffic): void {
-    const code = closeCode ?? 0
+    const code = closeCode === null ? 0 : KNOWN_CLOSE_CODES.has(closeCode) ? closeCode : OTHER_CLOSE_CODE
     this.closeCodes.set(code, (this.closeCodes.get(code) ?? 0) + 1)
     if (!admitted) this.handshakes[failedHandshake(closeCode)]++
     if (traffic !== undefined) this.retiredFramesOut += traffic.framesOut
