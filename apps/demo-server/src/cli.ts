@@ -93,6 +93,7 @@ async function main(): Promise<void> {
           commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
         }),
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
+    metrics: true, // GET /metrics (Prometheus); the monitor (GET /monitor) follows the `monitor` key
   })
   const address = await server.listen()
   // SIGHUP or an edit of the config file: the log level, AOI hysteresis and rate limits change at once.
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
   const botUrl = chaos === null ? wsUrl : await chaos.listen(address.port)
   const persisted = dataDir === null ? 'in memory' : `data in ${dataDir}, recovered at seq ${server.recoveredSeq}`
   if (headless) log(`server on ${wsUrl}, seed ${seed}, ${bots} bots, ${duration} s, ${persisted}`)
-  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots, ${persisted}) — Ctrl-C stops`)
+  else log(`Blackholio at http://localhost:${address.port}/ (seed ${seed}, ${bots} bots, ${persisted}; monitor at /monitor) — Ctrl-C stops`)
 
   let botProcess: BotProcess | null = null
   if (bots > 0) {

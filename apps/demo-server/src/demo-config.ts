@@ -76,11 +76,11 @@ function demoDefaults(headless: boolean, bots: number, chaos: boolean): Partial<
     auth: 'key',
     dataDir: '.orrery',
     ...(headless ? { logLevel: 'warn' as const } : {}),
-    // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people.
-    // Under --chaos they sign in again every few seconds.
-    'limits.handshakesPerIp': chaos ? 1_000 : 30 + 2 * bots,
+    // The bots all sign in from this machine's address: room for each of them (and a reconnect) besides the people,
+    // and for `pnpm loadtest` from one address (up to 256 clients). Under --chaos they sign in again every few seconds.
+    'limits.handshakesPerIp': chaos ? 1_000 : 30 + 2 * bots + 256,
     ...(chaos ? { 'limits.handshakesPerIdentity': 1_000 } : {}),
-    'limits.maxConnectionsPerIp': 64 + bots,
+    'limits.maxConnectionsPerIp': 64 + bots + 256,
     'limits.connectionBurst': 100 + bots,
   }
 }

@@ -5,6 +5,7 @@ import type { RawData, WebSocket } from 'ws'
 import { isAbusiveClose } from './admission/abusive-close.js'
 import { FrameBudget } from './admission/frame-budget.js'
 import { TokenExpiryTimer } from './auth/token-expiry.js'
+import { ConnectionTraffic } from './metrics/connection-traffic.js'
 import type { AuthResult, Identity } from './authenticator.js'
 import type { UpgradeFrames } from './http/upgrade-frames.js'
 import type { ResumableSession } from './resume/resumable-session.js'
@@ -56,6 +57,8 @@ export class ClientSession implements HandshakePort {
   lastHeardAt: number
   /** The session this connection carries once admitted (null before Welcome, or after it was resumed elsewhere). */
   resumable: ResumableSession | null = null
+  /** Bytes and frames in and out, and the RTT of the server's pings. */
+  readonly traffic: ConnectionTraffic
 
   /**
    * @param id - connection id
@@ -71,6 +74,7 @@ export class ClientSession implements HandshakePort {
     this.log = log
     const { limits } = host
     this.budget = new FrameBudget(limits)
+    this.traffic = new ConnectionTraffic(ws)
     this.handshake = new SessionHandshake(this)
     this.closed = new Promise((resolve) => {
       ws.once('close', (code: number, reason: Buffer) => {
@@ -93,6 +97,7 @@ export class ClientSession implements HandshakePort {
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary))
     ws.on('pong', () => {
       this.lastHeardAt = this.host.clock.now()
+      this.traffic.ponged()
     })
     const authNow = host.authenticator.now?.bind(host.authenticator) ?? Date.now
     this.expiry = new TokenExpiryTimer(host.clock, authNow, () => {
@@ -122,6 +127,11 @@ export class ClientSession implements HandshakePort {
   /** Whether the handshake completed and the session is not closed. */
   get isReady(): boolean {
     return this.state === 'ready'
+  }
+
+  /** The code this side closed the socket with, else the peer's; null while none is known. */
+  get closeCode(): number | null {
+    return this.serverCloseCode ?? this.peerCloseCode
   }
 
   /** The Hello's `resume`, or null before Hello or for a fresh session. */
@@ -159,6 +169,7 @@ export class ClientSession implements HandshakePort {
     if (this.state === 'closed' || this.ws.readyState !== 1) return
     this.ws.send(frame)
     this.host.counters.bytesSent += frame.byteLength
+    this.traffic.sent(frame.byteLength)
     if (this.ws.bufferedAmount > this.host.limits.maxOutboxBytes) {
       const queued = this.ws.bufferedAmount
       this.state = 'closed'
@@ -241,6 +252,7 @@ export class ClientSession implements HandshakePort {
     if (this.state === 'closed' || this.ws.readyState !== 1) return
     try {
       this.ws.ping()
+      this.traffic.pinged()
     } catch {
       // The socket closed meanwhile; its close event ends the session.
     }
@@ -310,6 +322,7 @@ export class ClientSession implements HandshakePort {
     const counters = this.host.counters
     counters.bytesReceived += bytes.byteLength
     counters.messagesReceived++
+    this.traffic.received(bytes.byteLength)
     const verdict = admitFrame(bytes, isBinary, this.state === 'ready', this.host.limits, this.budget)
     if (verdict.kind === 'refused') {
       this.fail(verdict.code, verdict.message, verdict.closeCode)

@@ -8,6 +8,7 @@ import type { Clock } from './clock.js'
 import type { CommitLog } from './commit-log.js'
 import { limitsSchema } from './config/limits-schema.js'
 import { heartbeatSchema, resumeSchema } from './config/session-schemas.js'
+import { metricsOptionSchema, monitorOptionSchema } from './metrics/metrics-options.js'
 import type { ModuleDef } from './module.js'
 import { ServerError } from './server-error.js'
 
@@ -120,6 +121,13 @@ export const optionsSchema = v.strictObject({
   resume: v.optional(resumeSchema, {}),
   /** Server pings and the idle timeout (close 4011); see `HeartbeatOptions`. */
   heartbeat: v.optional(heartbeatSchema, {}),
+  /** Prometheus metrics at `GET /metrics` on the server's HTTP port (true, or a registry and prefix, see `MetricsOptions`). Default false. */
+  metrics: metricsOptionSchema,
+  /**
+   * The live monitor page at `GET /monitor` and its data at `GET /monitor/data`; it lists identities and addresses:
+   * leave it off in production unless the port is private. Default false.
+   */
+  monitor: monitorOptionSchema,
 })
 
 type OptionsInput = v.InferInput<typeof optionsSchema>

@@ -27,6 +27,8 @@ import { withJwksRoute } from './http/jwks-route.js'
 import type { UpgradeFrames } from './http/upgrade-frames.js'
 import { applyLiveSettings, type LiveSettings } from './config/live-settings.js'
 import { Listener } from './listener.js'
+import { openTelemetry, type Telemetry } from './metrics/telemetry.js'
+import { withTelemetryRoutes } from './metrics/telemetry-routes.js'
 import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
 import { type ResolvedLimits, type ResolvedServerOptions, type ServerOptions, validateOptions } from './options.js'
@@ -107,6 +109,7 @@ class Host implements OrreryServer, SessionHost {
   private listener: Listener | null = null
   private closing: Promise<void> | null = null
   private readonly signals: SignalHandlers
+  private readonly telemetry: Telemetry | null
 
   constructor(input: ServerOptions) {
     const { options, resolved, limits } = validateOptions(input)
@@ -144,6 +147,8 @@ class Host implements OrreryServer, SessionHost {
     this.pipeline = opened.pipeline
     this.schema = opened.schema
     this.keeper = new SessionKeeper(resolved.resume, this)
+    const source = { metrics: () => this.metrics(), sessions: () => this.sessions.values(), durableLog: options.commitLog?.durable === true }
+    this.telemetry = openTelemetry(options, Object.keys(options.module.reducers), source)
     this.heartbeat = new Heartbeat(resolved.heartbeat, this.clock, () => this.sessions.values())
     this.results = new ResultDelivery({
       whenDurable: (done) => this.pipeline.whenDurable(done),
@@ -258,7 +263,9 @@ class Host implements OrreryServer, SessionHost {
       this.pipeline.endTick(tick, Date.now())
       this.keeper.sweep()
     } finally {
-      this.tickStats.record(performance.now() - started)
+      const ms = performance.now() - started
+      this.tickStats.record(ms)
+      this.telemetry?.tick(ms)
     }
   }
 
@@ -317,6 +324,7 @@ class Host implements OrreryServer, SessionHost {
   // SessionHost
 
   admit(session: ClientSession, auth: AuthResult): void {
+    this.telemetry?.admitted()
     this.keeper.admit(session, auth)
   }
 
@@ -353,11 +361,13 @@ class Host implements OrreryServer, SessionHost {
 
   callReducer(session: ClientSession, message: CallReducer): void {
     this.reducerCalls++
+    const started = performance.now()
     const outcome = this.dispatcher.dispatch(message.reducer, message.args, {
       sender: session.identity as Identity,
       connectionId: session.id,
       log: session.log,
     })
+    this.telemetry?.reducer(message.reducer, outcome.ok ? null : outcome.code, performance.now() - started)
     // The result follows the update that holds the call's effects (its `ack` names the call) and, with a
     // durable log, the group commit of its transaction: a client that awaits the call reads its effects.
     const clientId = replicaId(session)
@@ -395,6 +405,7 @@ class Host implements OrreryServer, SessionHost {
 
   ended(session: ClientSession, admitted: boolean): void {
     if (this.sessions.delete(session.id)) this.caps.release(session.remoteAddress)
+    this.telemetry?.closed(session.closeCode, admitted, session.traffic)
     if (!admitted) return
     this.identities.remove(session, session.identity as Identity)
     this.keeper.ended(session)
@@ -402,8 +413,9 @@ class Host implements OrreryServer, SessionHost {
 
   private httpHandler(): ServerOptions['httpHandler'] {
     const authenticator = this.authenticator
-    if (authenticator.jwks === undefined) return this.options.httpHandler
-    return withJwksRoute(() => authenticator.jwks?.(), this.options.httpHandler, this.log)
+    const app = this.telemetry === null ? this.options.httpHandler : withTelemetryRoutes(this.telemetry, this.options.httpHandler, this.log)
+    if (authenticator.jwks === undefined) return app
+    return withJwksRoute(() => authenticator.jwks?.(), app, this.log)
   }
 
   private accept(ws: WebSocket, remoteAddress: string | undefined, frames: UpgradeFrames | null): void {
@@ -416,6 +428,7 @@ class Host implements OrreryServer, SessionHost {
     const refused = this.caps.tryOpen(remoteAddress)
     if (refused !== null) {
       this.counters.rateLimited++
+      this.telemetry?.closed(refused, false)
       log.info({ remoteAddress, code: refused }, 'connection refused: connection cap')
       ws.close(refused, refused === CloseCode.ServerFull ? 'server full' : 'too many connections from this address')
       setTimeout(() => ws.terminate(), 2_000).unref()

@@ -102,6 +102,8 @@ export interface BotStats {
   readonly bytesSent: number
   /** Bytes received on its connection. */
   readonly bytesReceived: number
+  /** Round-trip time of its connection (smoothed), ms, or null before the first Pong. */
+  readonly rttMs: number | null
   /** The last error's message, or null. */
   readonly lastError: string | null
   /** Own-circle prediction: 'on' or 'off'. */
@@ -335,6 +337,7 @@ export class Bot {
       ...this.counts,
       bytesSent: c?.connection.stats.bytesSent ?? 0,
       bytesReceived: c?.connection.stats.bytesReceived ?? 0,
+      rttMs: cs?.rttMs ?? null,
       lastError: this.lastError,
       reconnects: cs?.reconnects ?? 0,
       resumedFromHistory: cs?.resumedFromHistory ?? 0,

@@ -74,6 +74,7 @@ export function serverOptionsFromConfig(config: ServerConfig): Omit<ServerOption
     host: config.host,
     tickRate: config.tickRate,
     limits: limitsFromConfig(config),
+    monitor: config.monitor,
     ...(config.hysteresis === undefined ? {} : { hysteresis: config.hysteresis }),
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
   }

@@ -1,0 +1,6 @@
+export type { LoadTestErrorCode } from './load-test-error.js'
+export { LoadTestError } from './load-test-error.js'
+export type { LoadReport, Percentiles, PerClientBytes } from './report.js'
+export type { LoadProgress, LoadTestOptions } from './run.js'
+export { defaultWorkers, runLoadTest } from './run.js'
+export type { LoadClient, LoadClientContext, LoadScript, LoadWebSocketClass } from './script.js'
