@@ -122,6 +122,16 @@ export interface ServerOptions<R extends Record<string, ArgsSchema> = Record<str
   readonly httpHandler?: (request: IncomingMessage, response: ServerResponse) => void
   /** Attach to this existing HTTP server instead of creating one; `listen()` starts it when not listening, `close()` leaves it open. */
   readonly httpServer?: HttpServer
+  /**
+   * Accept WebSocket upgrades only on this URL path (e.g. `/worlds/arena-1`), leaving other paths to other
+   * servers on the same `httpServer`: how one HTTP server carries many worlds. Default: any path.
+   */
+  readonly path?: string
+  /**
+   * A last check of each upgrade request (after origin and rate checks), e.g. a seat reservation: resolves the
+   * HTTP status to refuse it with (404, 409, 410, 503...), or null to accept. Default: accept.
+   */
+  readonly admitUpgrade?: (request: IncomingMessage) => Promise<number | null>
   /** The auth seam. Default: `createAnonymousAuthenticator()` (random secret per process). */
   readonly authenticator?: Authenticator
   /** A second connection with an open identity: 'replace' closes the first with CloseCode.SessionReplaced; 'allow' keeps both. Default 'replace'. */
@@ -228,6 +238,8 @@ const optionsSchema = v.strictObject({
   allowedOrigins: v.optional(v.array(v.pipe(v.string(), v.minLength(1)))),
   httpHandler: v.optional(v.function()),
   httpServer: v.optional(v.custom<object>(isObject, 'Invalid type: Expected an http.Server')),
+  path: v.optional(v.pipe(v.string(), v.startsWith('/'))),
+  admitUpgrade: v.optional(v.function()),
   authenticator: v.optional(
     v.looseObject({ methods: v.array(v.picklist(['anonymous', 'token', 'signature'])), authenticate: v.function(), issueToken: v.function() }),
   ),
