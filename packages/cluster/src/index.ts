@@ -26,3 +26,9 @@ export type {
   WorldSpec,
 } from './registry.js'
 export { DEFAULT_RESERVATION_TTL_MS, placementLoad } from './registry.js'
+export { HostedWorld, worldPath } from './hosted-world.js'
+export type { MatchmakeAnswer } from './matchmake-routes.js'
+export { worldUrl } from './matchmake-routes.js'
+export type { CreateWorldOptions, WorldHost } from './world-host.js'
+export { createWorldHost } from './world-host.js'
+export type { WorldContext, WorldHostEvent, WorldHostOptions, WorldKind } from './world-host-options.js'
