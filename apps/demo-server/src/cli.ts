@@ -41,7 +41,14 @@ const USAGE = `usage: pnpm demo [options]
                   127.0.0.1 always work): signatures for other names are refused
   --no-build      serve the existing web client build without checking it
   --logged-out-expiry S  keep a player who left for S seconds for its return (default 1800)
+  --cluster N     (with --headless) Redis and N world host processes; also --worlds W,
+                  --kill-one-at S (SIGKILL one process at S seconds); see the README
   --help          this text`
+
+if (process.argv.includes('--cluster')) {
+  const { runClusterCli } = await import('./cluster/cluster-cli.js')
+  process.exit(await runClusterCli(process.argv.slice(2)))
+}
 
 // `pnpm demo -- --flag` forwards the `--` separator; drop it so the flags after it are parsed.
 const { values } = parseArgs({
