@@ -10,6 +10,8 @@ export type WorldFilters = Readonly<Record<string, string | number | boolean>>
 export interface MatchmakeResult {
   readonly worldId: string
   readonly kind: string
+  /** The id of the process holding the world. */
+  readonly processId: string
   /** The seat's ticket; presented on connect. */
   readonly ticket: string
   /** The WebSocket URL of the world with the ticket. */

@@ -7,6 +7,8 @@ import type { Registry, SeatReservation, WorldMetadata } from './registry.js'
 export interface MatchmakeHost {
   readonly registry: Registry
   readonly publicAddress: string
+  /** Addresses of the live processes, as of the last heartbeat. */
+  readonly peers: readonly string[]
   joinOrCreate(kind: string, filters?: WorldMetadata): Promise<SeatReservation>
   createWorld(kind: string, options?: { id?: string; seats?: number; durable?: boolean; metadata?: WorldMetadata }): Promise<HostedWorld>
 }
@@ -69,7 +71,7 @@ async function route(host: MatchmakeHost, request: IncomingMessage): Promise<[nu
     if (typeof kind !== 'string') throw new ClusterError('ERR_INVALID_OPTIONS', 'kind: expected a string')
     const filters = metadataOf(body.filters, 'filters')
     const seat = await host.joinOrCreate(kind, filters)
-    const processes = (await host.registry.processes()).map((p) => p.address)
+    const processes = host.peers.length > 0 ? host.peers : [host.publicAddress]
     const answer: MatchmakeAnswer = { ...seat, url: worldUrl(seat.address, seat.worldId, seat.ticket), processes }
     return [200, answer]
   }

@@ -65,6 +65,8 @@ class Host implements WorldHost, MatchmakeHost {
   private readonly options: ResolvedWorldHostOptions
   private readonly http: HttpServer
   private address = ''
+  /** Addresses of the live processes, as of the last heartbeat. */
+  peers: readonly string[] = []
   private timer: ReturnType<typeof setInterval> | null = null
   private beating: Promise<void> | null = null
   private closing: Promise<void> | null = null
@@ -74,6 +76,8 @@ class Host implements WorldHost, MatchmakeHost {
     this.options = { ...options, presence: options.presence ?? createMemoryPresence() }
     const routes = matchmakeRoutes(this)
     this.http = createHttpServer((request, response) => routes(request, response))
+    // Each world listens for the upgrades of its own path on this server.
+    this.http.setMaxListeners(0)
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.routeUpgrade(request, socket, head))
   }
 
@@ -153,6 +157,7 @@ class Host implements WorldHost, MatchmakeHost {
         tickMs += m.tickDurationsMs.p50
       }
       const result = await this.registry.heartbeat({ address: this.address, clients, tickMs })
+      this.peers = (await this.registry.processes()).map((p) => p.address)
       if (result.rebuilt && this.worlds.size > 0) {
         for (const world of this.worlds.values()) await this.registry.registerWorld(world.spec, world.seats.tickets())
         this.options.onEvent({ type: 'registry-rebuilt', worlds: this.worlds.size })

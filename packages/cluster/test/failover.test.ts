@@ -1,39 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { connect, matchmake, type OrreryClient } from '@orrery/client'
 import { afterAll, expect, it } from 'vitest'
 import { describeWithRedis } from '../src/test-utils/redis.js'
 import { Counter, counterValue, reducers } from './counter-module.js'
-
-const here = dirname(fileURLToPath(import.meta.url))
-
-interface HostProcess {
-  readonly child: ChildProcess
-  readonly processId: string
-  readonly address: string
-  readonly events: Record<string, unknown>[]
-}
-
-function startHost(redisUrl: string, dataDir: string): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--conditions=@orrery/source', '--import', 'tsx', join(here, 'host-process.ts')], {
-    cwd: join(here, '..'),
-    env: { ...process.env, REDIS_URL: redisUrl, DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const events: Record<string, unknown>[] = []
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`host process exited with ${code}`)))
-    createInterface({ input: child.stdout! }).on('line', (text) => {
-      const value = JSON.parse(text) as Record<string, unknown>
-      if (value.ready === true) resolve({ child, processId: String(value.processId), address: String(value.address), events })
-      else events.push(value)
-    })
-  })
-}
+import { startHostProcess } from './spawn-host.js'
 
 describeWithRedis('failover with real processes', (redis) => {
   const children: ChildProcess[] = []
@@ -46,7 +19,7 @@ describeWithRedis('failover with real processes', (redis) => {
   })
 
   it('a killed process: its durable worlds come back on live ones from their logs, clients reconnect, nothing acknowledged is lost', async () => {
-    const hosts = await Promise.all([0, 1, 2].map(() => startHost(redis().url, dataDir)))
+    const hosts = await Promise.all([0, 1, 2].map(() => startHostProcess(redis().url, dataDir)))
     children.push(...hosts.map((h) => h.child))
     const addresses = hosts.map((h) => h.address)
     const worldOf = new Map<(typeof clients)[number], string>()
