@@ -36,7 +36,11 @@ it('path: two servers share one HTTP server, each on its own path; admitUpgrade 
     const { server } = await startServer({
       httpServer: shared,
       path: `/worlds/${name}`,
-      admitUpgrade: async (request) => (request.url?.includes('ticket=ok') === true ? (admitted++, null) : 409),
+      admitUpgrade: async (request) => {
+        if (request.url?.includes('ticket=ok') !== true) return 409
+        admitted++
+        return null
+      },
     })
     servers.push(server)
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 export interface RedisServerOptions {
   /** TCP port on 127.0.0.1; default: a free one. */
   readonly port?: number
-  /** The redis-server binary; default env REDIS_SERVER or `redis-server` on the PATH. */
+  /** The redis-server binary; default `redis-server` on the PATH. */
   readonly binary?: string
 }
 
@@ -27,11 +27,11 @@ export interface RedisServer {
   stop(): Promise<void>
 }
 
-const binaryOf = (given: string | undefined): string => given ?? process.env.REDIS_SERVER ?? 'redis-server'
+const binaryOf = (given: string | undefined): string => given ?? 'redis-server'
 
 /**
  * Why a redis-server cannot be started here, or null when one can.
- * @param binary - the redis-server binary; default env REDIS_SERVER or `redis-server` on the PATH
+ * @param binary - the redis-server binary; default `redis-server` on the PATH
  */
 export function redisServerMissing(binary?: string): string | null {
   const result = spawnSync(binaryOf(binary), ['--version'], { stdio: 'ignore' })
