@@ -1,5 +1,6 @@
 import { connect, matchmake, type OrreryClient } from '@orrery/client'
 import { createAnonymousAuthenticator } from '@orrery/server'
+import { Redis } from 'ioredis'
 import { afterEach, expect, it } from 'vitest'
 import { createRedisPresence, createRedisRegistry, createWorldHost, type WorldHost, type WorldHostEvent } from '../src/index.js'
 import { describeWithRedis } from '../src/test-utils/redis.js'
@@ -43,6 +44,15 @@ describeWithRedis('world hosts across a Redis restart', (redis) => {
     expect(second.worldId).toBe(seat.worldId)
     expect(third.worldId).not.toBe(seat.worldId)
     expect(await client.reducers.add({ by: 1 })).toBe(4)
+    // Nothing is left behind once the hosts are gone.
+    await Promise.all(clients.splice(0).map((c) => c.disconnect()))
+    await Promise.all(hosts.splice(0).map((h) => h.close()))
+    const probe = new Redis(redis().url)
+    try {
+      expect(await probe.keys('{restart}:*')).toEqual([])
+    } finally {
+      probe.disconnect()
+    }
   })
 })
 
