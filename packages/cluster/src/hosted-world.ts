@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import { createServer, type OrreryServer } from '@orrery/server'
 import { ClusterError } from './cluster-error.js'
-import { randomId } from './redis-registry.js'
+import { randomId } from './random-id.js'
 import type { Registry, WorldSpec } from './registry.js'
 import { SeatKeeper } from './seat-keeper.js'
 import type { ResolvedWorldHostOptions } from './world-host-options.js'

@@ -10,7 +10,8 @@ export { DEFAULT_KEY_PREFIX } from './redis-connection.js'
 export type { RedisPresenceOptions } from './redis-presence.js'
 export { createRedisPresence } from './redis-presence.js'
 export type { RedisRegistryOptions } from './redis-registry.js'
-export { createRedisRegistry, randomId } from './redis-registry.js'
+export { createRedisRegistry } from './redis-registry.js'
+export { randomId } from './random-id.js'
 export type {
   ConsumeResult,
   HeartbeatResult,

@@ -1,5 +1,5 @@
 import { ClusterError } from './cluster-error.js'
-import { randomId } from './redis-registry.js'
+import { randomId } from './random-id.js'
 import {
   type ConsumeResult,
   DEFAULT_RESERVATION_TTL_MS,

@@ -33,6 +33,8 @@ export function createRedisPresence(options: RedisPresenceOptions): Presence {
 class RedisPresence implements Presence {
   private subscriber: Redis | null = null
   private readonly listeners = new Map<string, Set<(message: string) => void>>()
+  /** The SUBSCRIBE of each channel, so that a second subscriber waits for it too. */
+  private readonly subscribed = new Map<string, Promise<unknown>>()
   private readonly owned = new Map<string, string>()
   private readonly renewal: ReturnType<typeof setInterval>
   private closed = false
@@ -80,14 +82,25 @@ class RedisPresence implements Presence {
     if (set === undefined) {
       set = new Set()
       this.listeners.set(name, set)
-      set.add(wrapped)
-      await redisCall('SUBSCRIBE', () => subscriber.subscribe(name))
-    } else set.add(wrapped)
+      this.subscribed.set(name, redisCall('SUBSCRIBE', () => subscriber.subscribe(name)))
+    }
+    set.add(wrapped)
     const own = set
+    try {
+      await this.subscribed.get(name)
+    } catch (error) {
+      own.delete(wrapped)
+      if (own.size === 0 && this.listeners.get(name) === own) {
+        this.listeners.delete(name)
+        this.subscribed.delete(name)
+      }
+      throw error
+    }
     return async () => {
       own.delete(wrapped)
       if (own.size > 0 || this.listeners.get(name) !== own) return
       this.listeners.delete(name)
+      this.subscribed.delete(name)
       if (!this.closed) await redisCall('UNSUBSCRIBE', () => subscriber.unsubscribe(name))
     }
   }
@@ -106,6 +119,7 @@ class RedisPresence implements Presence {
     }
     this.closed = true
     this.listeners.clear()
+    this.subscribed.clear()
     const subscriber = this.subscriber
     this.subscriber = null
     await Promise.all([quitRedis(this.redis), subscriber === null ? Promise.resolve() : quitRedis(subscriber)])

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { ClusterError } from './cluster-error.js'
+import { randomId } from './random-id.js'
 import { DEFAULT_KEY_PREFIX, openRedis, quitRedis, type RedisConnectionOptions, redisCall } from './redis-connection.js'
 import {
   type ConsumeResult,
@@ -39,11 +39,6 @@ const SCRIPTS: Record<ScriptName, string> = {
   dispose: DISPOSE,
 }
 const CONSUMED: Record<string, ConsumeResult> = { '1': 'reserved', '2': 'seated', '3': 'direct', '0': 'full', '-1': 'unknown' }
-
-/** A random URL-safe id of `bytes` random bytes. */
-export function randomId(bytes = 9): string {
-  return randomBytes(bytes).toString('base64url')
-}
 
 /**
  * The {@link Registry} on Redis, shared by every process of a cluster. Reservation, placement, failover and

@@ -6,7 +6,7 @@ import { HostedWorld } from './hosted-world.js'
 import { createMemoryPresence } from './memory-presence.js'
 import { createMemoryRegistry } from './memory-registry.js'
 import { type MatchmakeHost, matchmakeRoutes } from './matchmake-routes.js'
-import { randomId } from './redis-registry.js'
+import { randomId } from './random-id.js'
 import type { Registry, SeatReservation, WorldMetadata, WorldSpec } from './registry.js'
 import { type ResolvedWorldHostOptions, resolveWorldHostOptions, type WorldHostOptions } from './world-host-options.js'
 import { listManifests } from './world-manifest.js'
@@ -42,7 +42,7 @@ export interface WorldHost {
  * Creates a host of many worlds on one HTTP server: each world is its own server (module instance, ECS world,
  * tick loop, commit pipeline and log, replicator, seq) at `/worlds/<id>`; matchmaking over HTTP at
  * `POST /matchmake/joinOrCreate`. With the defaults it is one process with memory registry and presence; give
- * Redis ones for a cluster.
+ * Redis ones for a cluster. The host owns the registry and presence it is given: `close()` disposes them.
  *
  * @param options - kinds, registry, presence, data folder and timings, see {@link WorldHostOptions}
  * @returns the host, not yet listening
