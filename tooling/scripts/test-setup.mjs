@@ -1,7 +1,8 @@
-// Runs before `pnpm test`: makes sure Debian's Chromium is there for the browser test.
-// On Debian/Ubuntu, as root or with password-less sudo, it installs the `chromium` package when
-// /usr/bin/chromium is missing; otherwise it says why the browser test will be skipped. It fails the
-// run only in CI (env CI set), where the browser test must run.
+// Runs before `pnpm test`: makes sure Debian's Chromium is there for the browser test, and Debian's
+// redis-server for the cluster tests. On Debian/Ubuntu, as root or with password-less sudo, it installs
+// the `chromium` package when /usr/bin/chromium is missing and `redis-server` when no redis-server is on
+// the PATH; otherwise it says why those tests will be skipped. It fails the run only in CI (env CI set),
+// where they must run.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 
@@ -31,24 +32,52 @@ function run(command, args) {
   return result.status === 0
 }
 
-function install() {
+/** Installs a Debian package with apt-get; returns null when done, else why not. */
+function aptInstall(pkg) {
+  if (!isDebianLike()) return 'this is not Debian or Ubuntu, so it cannot be installed with apt-get'
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   let prefix
   if (isRoot) prefix = []
   else if (spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0) prefix = ['sudo', '-n']
   else return 'not root and sudo needs a password'
   const cmd = (args) => (prefix.length === 0 ? run(args[0], args.slice(1)) : run(prefix[0], [...prefix.slice(1), ...args]))
-  say('installing chromium (apt-get update && apt-get install -y chromium)…')
+  say(`installing ${pkg} (apt-get update && apt-get install -y ${pkg})…`)
   if (!cmd(['apt-get', 'update'])) return 'apt-get update failed'
-  if (!cmd(['apt-get', 'install', '-y', 'chromium'])) return 'apt-get install chromium failed'
+  if (!cmd(['apt-get', 'install', '-y', pkg])) return `apt-get install ${pkg} failed`
+  return null
+}
+
+function install() {
+  const reason = aptInstall('chromium')
+  if (reason !== null) return reason
   return existsSync(CHROMIUM) ? null : `apt-get installed chromium but ${CHROMIUM} is still missing`
 }
 
-function main() {
+/** Whether `redis-server` runs from the PATH. */
+function hasRedis() {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
+}
+
+/** Installs Debian's redis-server for the cluster tests when it is missing; 0 when fine, 1 to fail the run. */
+function setUpRedis() {
+  if (hasRedis()) return 0
+  let reason = aptInstall('redis-server')
+  if (reason === null && !hasRedis()) reason = 'apt-get installed redis-server but it does not run'
+  if (reason === null) {
+    say('redis-server installed')
+    return 0
+  }
+  if (inCi) {
+    say(`redis-server is missing (${reason}); CI is set, so the cluster tests would fail`)
+    return 1
+  }
+  say(`the cluster tests will be skipped: redis-server is missing (${reason})`)
+  return 0
+}
+
+function setUpChromium() {
   if (existsSync(CHROMIUM)) return 0
-  let reason
-  if (!isDebianLike()) reason = 'this is not Debian or Ubuntu, so it cannot be installed with apt-get'
-  else reason = install()
+  const reason = install()
   if (reason === null) {
     say(`chromium installed at ${CHROMIUM}`)
     return 0
@@ -61,4 +90,4 @@ function main() {
   return 0
 }
 
-process.exitCode = main()
+process.exitCode = Math.max(setUpChromium(), setUpRedis())

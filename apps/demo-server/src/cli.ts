@@ -25,6 +25,12 @@ import { type BlackholioStats, createBlackholioModule } from './module.js'
 import { startEventLoopMonitor } from './probe/event-loop-delay.js'
 import { createStaticHandler } from './static-files.js'
 
+// `--cluster N` runs Redis and N world host processes instead of one server (see the README).
+if (process.argv.includes('--cluster')) {
+  const { runClusterCli } = await import('./cluster/cluster-cli.js')
+  process.exit(await runClusterCli(process.argv.slice(2)))
+}
+
 function fail(message: string): never {
   process.stderr.write(`demo: ${message}\n(pnpm demo --help lists the options)\n`)
   process.exit(2)

@@ -102,6 +102,7 @@ export function usage(): string {
     `  --${'profile P'.padEnd(22)} development or production (refuses unsafe settings) [ORRERY_PROFILE, NODE_ENV]`,
     `  --${'config FILE'.padEnd(22)} the config file (default ./orrery.config.json) [ORRERY_CONFIG]`,
     `  --${'print-config'.padEnd(22)} print the effective configuration and where each value came from, then exit`,
+    `  --${'cluster N'.padEnd(22)} (with --headless) Redis and N world host processes; also --worlds W, --kill-one-at S (see the README)`,
     `  --${'help'.padEnd(22)} this text`,
   )
   return lines.join('\n')

@@ -38,6 +38,18 @@ export interface ConnectOptions<C extends ComponentList, R extends Record<string
   readonly onTokenChange?: (token: string) => void
   /** WebSocket implementation; default `globalThis.WebSocket`, else `ws` in Node. */
   readonly WebSocket?: ConnectionOptions['WebSocket']
+  /**
+   * A world of a world host (`@orrery/cluster`) to connect to: `url` is then the address of any of its processes
+   * (`http(s)://` or `ws(s)://host:port`) and each connect first asks where the world lives, so the client follows
+   * it to another process (failover) and resumes there.
+   */
+  readonly world?: string
+  /** With `world`: the seat ticket (a matchmaking reservation). Default: a random one per client, kept across reconnects. */
+  readonly ticket?: string
+  /** With `world`: more process addresses to ask where the world lives when `url`'s process is down. */
+  readonly processes?: readonly string[]
+  /** With `world`: its WebSocket URL for the first connect, when known (matchmaking's answer). */
+  readonly worldUrl?: string
   /** Reconnect backoff, see `@orrery/connection`. */
   readonly reconnect?: ConnectionOptions['reconnect']
   /**

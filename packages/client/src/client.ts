@@ -3,6 +3,7 @@ import type { Component, Schema } from '@orrery/ecs'
 import { type Area, type ArgsSchema, CloseCode, type ReducerResult, type ServerMessage, type SubscribeApplied, type Unsubscribed, type Welcome } from '@orrery/protocol'
 import { createReplica, type Replica, SyncError } from '@orrery/sync'
 import { ClientError } from './client-error.js'
+import { worldSocketFor } from './world-options.js'
 import { componentArray, initialSubscriptions, messageOf } from './connect-options.js'
 import type { ComponentList, ConnectOptions, OrreryClient, ReconnectInfo, Subscription, SubscriptionSpec } from './client-types.js'
 import { createKeyAuth, createKeyEarlyAuth } from './key-auth.js'
@@ -246,6 +247,7 @@ class Client {
       resume: () => this.resumePoint(),
     }
     if (o.WebSocket !== undefined) out.WebSocket = o.WebSocket
+    if (o.world !== undefined) out.WebSocket = worldSocketFor(o)
     if (o.reconnect !== undefined) out.reconnect = o.reconnect
     if (o.auth !== undefined) out.auth = o.auth
     else if (o.identity !== undefined) {

@@ -1,9 +1,12 @@
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { type UpgradeFrames, upgradeFrames } from './http/upgrade-frames.js'
 import { originCheck } from './http/origin-check.js'
+
+const STATUS_TEXT: Readonly<Record<number, string>> = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 429: 'Too Many Requests' }
 
 /** Options of {@link Listener}. */
 export interface ListenerOptions {
@@ -15,6 +18,10 @@ export interface ListenerOptions {
   readonly maxPayload: number
   /** The HTTP status to refuse an upgrade from `address` with (before the WebSocket exists), or null to accept. */
   readonly refuseUpgrade?: (address: string | undefined) => Promise<number | null>
+  /** Accept upgrades only on this URL path (others are left to other listeners of the HTTP server); undefined accepts any path. */
+  readonly path?: string | undefined
+  /** A last check of an upgrade request (after `refuseUpgrade`): the HTTP status to refuse it with, or null to accept. */
+  readonly admitUpgrade?: ((request: IncomingMessage) => Promise<number | null>) | undefined
   /** Origins allowed to upgrade (others get HTTP 403); undefined allows any. */
   readonly allowedOrigins?: readonly string[] | undefined
   /** Time a created HTTP server waits for a request's headers (slow upgrade requests), ms. */
@@ -34,6 +41,7 @@ export class Listener {
   private readonly http: HttpServer
   private readonly wss: WebSocketServer
   private owned = false
+  private removeUpgradeListener: () => void = () => {}
   private httpClosed: Promise<void> = Promise.resolve()
 
   /** @param options - see {@link ListenerOptions} */
@@ -55,8 +63,9 @@ export class Listener {
     }
     const originAllowed = originCheck(options.allowedOrigins)
     const carried = new WeakMap<IncomingMessage, UpgradeFrames>()
+    const path = options.path
     this.wss = new WebSocketServer({
-      server: this.http,
+      ...(path === undefined ? { server: this.http } : { noServer: true, path }),
       maxPayload: options.maxPayload,
       handleProtocols: (protocols, request) => {
         const frames = upgradeFrames(protocols, options.upgradeFrameBytes)
@@ -71,18 +80,28 @@ export class Listener {
           done(false, 403, 'Forbidden')
           return
         }
-        const refuse = options.refuseUpgrade
-        if (refuse === undefined) {
-          done(true)
-          return
-        }
+        const refuse = options.refuseUpgrade ?? (async () => null)
+        const admit = options.admitUpgrade ?? (async () => null)
         const address = info.req.socket.remoteAddress
-        refuse(address).then(
-          (status) => (status === null ? done(true) : done(false, status, status === 429 ? 'Too Many Requests' : 'Service Unavailable')),
-          () => done(true),
-        )
+        refuse(address)
+          .then(
+            (status) => status ?? admit(info.req),
+            () => admit(info.req),
+          )
+          .then(
+            (status) => (status === null ? done(true) : done(false, status, STATUS_TEXT[status] ?? 'Service Unavailable')),
+            () => done(false, 503, 'Service Unavailable'),
+          )
       },
     })
+    if (path !== undefined) {
+      const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+        if (!this.wss.shouldHandle(request)) return
+        this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request))
+      }
+      this.http.on('upgrade', onUpgrade)
+      this.removeUpgradeListener = () => this.http.off('upgrade', onUpgrade)
+    }
     this.wss.on('connection', (ws, request) => options.onConnection(ws, request.socket.remoteAddress, carried.get(request) ?? null))
     this.wss.on('error', (error) => options.log.error({ err: error }, 'websocket server error'))
   }
@@ -119,6 +138,7 @@ export class Listener {
   /** Detaches the WebSocket server and closes an owned HTTP server with its remaining connections. */
   async close(): Promise<void> {
     this.stopAccepting()
+    this.removeUpgradeListener()
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
     if (this.owned) this.http.closeAllConnections()
     await this.httpClosed

@@ -93,6 +93,18 @@ export const optionsSchema = v.strictObject({
   ),
   /** Attach to this existing HTTP server instead of creating one; `listen()` starts it when not listening, `close()` leaves it open. */
   httpServer: v.optional(v.custom<HttpServer>(isObject, 'Invalid type: Expected an http.Server')),
+  /**
+   * Accept WebSocket upgrades only on this URL path (e.g. `/worlds/arena-1`), leaving other paths to other
+   * servers on the same `httpServer`: how one HTTP server carries many worlds. Default: any path.
+   */
+  path: v.optional(v.pipe(v.string(), v.startsWith('/'))),
+  /**
+   * A last check of each upgrade request (after origin and rate checks), e.g. a seat reservation: resolves the
+   * HTTP status to refuse it with (404, 409, 410, 503...), or null to accept. Default: accept.
+   */
+  admitUpgrade: v.optional(
+    v.custom<(request: IncomingMessage) => Promise<number | null>>((x) => typeof x === 'function', 'Invalid type: Expected a function'),
+  ),
   /** The auth seam. Default: `createAnonymousAuthenticator()` (random secret per process). */
   authenticator: v.optional(shaped<Authenticator>(authenticatorShape, 'an authenticator { methods, authenticate, issueToken }')),
   /** A second connection with an open identity: 'replace' closes the first with CloseCode.SessionReplaced; 'allow' keeps both. Default 'replace'. */

@@ -220,6 +220,8 @@ class Host implements OrreryServer, SessionHost {
     if (this.listener !== null) throw new ServerError('ERR_ALREADY_LISTENING', 'listen() was already called')
     const listener = new Listener({
       httpServer: this.options.httpServer,
+      path: this.options.path,
+      admitUpgrade: this.options.admitUpgrade,
       httpHandler: this.httpHandler(),
       maxPayload: this.limits.maxFrameBytes,
       allowedOrigins: this.options.allowedOrigins,

@@ -57,6 +57,8 @@ export interface BotOptions {
   readonly heartbeatTimeoutMs?: number
   /** Count the distinct reducer calls sent (needs `WebSocket`), for {@link BotStats.calls}. Default false. */
   readonly countCalls?: boolean
+  /** A world of a world host (cluster demo): its id, the seat ticket from matchmaking, the processes to ask where it lives. */
+  readonly world?: Pick<ConnectOptions<typeof liveComponents, typeof reducers>, 'world' | 'ticket' | 'processes' | 'worldUrl'>
 }
 
 /**
@@ -222,6 +224,7 @@ export class Bot {
         : { WebSocket: this.options.countCalls === true ? this.tally.wrap(this.options.WebSocket) : this.options.WebSocket }),
       pingIntervalMs: this.options.pingIntervalMs ?? PREDICTION_PING_INTERVAL_MS,
       ...(this.options.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: this.options.heartbeatTimeoutMs }),
+      ...this.options.world,
     }
     const client = await connect(options)
     this.client = client
