@@ -3,7 +3,6 @@ import {
   type ArgsSchema,
   type CallReducer,
   CloseCode,
-  encodeArgs,
   type SchemaDescription,
   type SetArea,
   type Subscribe,
@@ -33,6 +32,7 @@ import { resolveLogger } from './logger.js'
 import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
 import { type ResolvedLimits, type ResolvedServerOptions, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
+import { ReducerCalls } from './reducer-calls.js'
 import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
 import { ResultDelivery } from './result-delivery.js'
 import { IdentitySessions } from './identity-sessions.js'
@@ -91,7 +91,7 @@ class Host implements OrreryServer, SessionHost {
   private readonly pipeline: CommitPipeline
   private readonly results: ResultDelivery
   private readonly runner: TransactionRunner
-  private readonly dispatcher: ReducerDispatcher
+  private readonly calls: ReducerCalls
   private readonly loop: TickLoop
   private readonly systems: readonly { def: SystemDef; everyTicks: number }[]
   private readonly tickStats = new DurationStats(1024)
@@ -103,8 +103,6 @@ class Host implements OrreryServer, SessionHost {
   private readonly heartbeat: Heartbeat
   private readonly moduleCaller: TransactionCaller
   private tickCount = 0
-  private reducerCalls = 0
-  private reducerErrors = 0
   private nextConnection = 1
   private listener: Listener | null = null
   private closing: Promise<void> | null = null
@@ -161,7 +159,8 @@ class Host implements OrreryServer, SessionHost {
     this.world = opened.world
     if (recovered.recovered) this.log.info({ seq: recovered.seq, entities: recovered.world.entityCount }, 'world recovered from the commit log')
     this.runner = new TransactionRunner(this.world, this.pipeline, () => this.tickCount)
-    this.dispatcher = new ReducerDispatcher(options.module, this.runner)
+    const dispatcher = new ReducerDispatcher(options.module, this.runner)
+    this.calls = new ReducerCalls({ dispatcher, replicator: this.replicator, results: this.results, counters: this.counters, telemetry: this.telemetry, log: this.log })
     const tickRate = resolved.tickRate
     const periodMs = 1000 / tickRate
     this.systems = (options.module.systems ?? []).map((def) => ({
@@ -272,17 +271,7 @@ class Host implements OrreryServer, SessionHost {
   }
 
   call(reducer: string, args: Readonly<Record<string, unknown>>, sender: Identity = MODULE_IDENTITY): unknown {
-    const def = this.dispatcher.get(reducer)
-    if (def === undefined) throw new ServerError('ERR_UNKNOWN_REDUCER', `no reducer named '${reducer}'`)
-    let positional: unknown[]
-    try {
-      positional = encodeArgs(def.args, args as never)
-    } catch (error) {
-      throw new ServerError('ERR_INVALID_ARGUMENTS', messageOf(error), { cause: error })
-    }
-    const outcome = this.dispatcher.dispatch(reducer, positional, { sender, connectionId: null, log: this.log })
-    if (outcome.ok) return outcome.value
-    throw new ServerError(outcome.code, outcome.message, { cause: outcome.cause })
+    return this.calls.inProcess(reducer, args, sender)
   }
 
   metrics(): ServerMetrics {
@@ -300,8 +289,8 @@ class Host implements OrreryServer, SessionHost {
       bytesSent: this.counters.bytesSent,
       bytesReceived: this.counters.bytesReceived,
       messagesReceived: this.counters.messagesReceived,
-      reducerCalls: this.reducerCalls,
-      reducerErrors: this.reducerErrors,
+      reducerCalls: this.calls.calls,
+      reducerErrors: this.calls.errors,
       rateLimited: this.counters.rateLimited,
       errors: this.counters.errors,
       replication: { ...this.replicator.stats },
@@ -362,32 +351,7 @@ class Host implements OrreryServer, SessionHost {
   }
 
   callReducer(session: ClientSession, message: CallReducer): void {
-    this.reducerCalls++
-    const started = performance.now()
-    const outcome = this.dispatcher.dispatch(message.reducer, message.args, {
-      sender: session.identity as Identity,
-      connectionId: session.id,
-      log: session.log,
-    })
-    this.telemetry?.reducer(message.reducer, outcome.ok ? null : outcome.code, performance.now() - started)
-    // The result follows the update that holds the call's effects (its `ack` names the call) and, with a
-    // durable log, the group commit of its transaction: a client that awaits the call reads its effects.
-    const clientId = replicaId(session)
-    this.replicator.acknowledge(clientId, message.requestId)
-    if (outcome.ok) {
-      try {
-        this.results.succeeded(clientId, message.requestId, outcome.value)
-      } catch (error) {
-        this.reducerErrors++
-        this.counters.errors++
-        session.log.error({ err: error, reducer: message.reducer }, 'reducer result could not be encoded')
-        this.results.failed(clientId, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: 'ERR_INTERNAL', message: 'the result could not be encoded' })
-      }
-      return
-    }
-    this.reducerErrors++
-    session.log.debug({ reducer: message.reducer, code: outcome.code, message: outcome.message }, 'reducer call failed')
-    this.results.failed(clientId, { type: 'ReducerResult', requestId: message.requestId, ok: false, code: outcome.code, message: outcome.message })
+    this.calls.fromClient(session, replicaId(session), message)
   }
 
   subscribe(session: ClientSession, message: Subscribe): void {
