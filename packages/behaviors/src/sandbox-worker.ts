@@ -1,0 +1,67 @@
+// The worker thread of a BehaviorPool: one QuickJS module, one Sandbox per agent, calls run in order.
+import { parentPort } from 'node:worker_threads'
+import type { CallOutcome } from './call-outcome.js'
+import { loadQuickJS, Sandbox } from './sandbox.js'
+import type { AgentCall, FromWorker, ToWorker } from './worker-protocol.js'
+
+const port = parentPort
+if (port === null) throw new Error('sandbox-worker runs in a worker thread')
+const module = await loadQuickJS()
+warmUp()
+const sandboxes = new Map<string, Sandbox>()
+const failedLoads = new Map<string, string>()
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 300)
+}
+
+function runOne(call: AgentCall): CallOutcome {
+  const sandbox = sandboxes.get(call.agent)
+  if (sandbox === undefined) {
+    return { ok: false, reason: 'load-failed', message: failedLoads.get(call.agent) ?? 'no behaviour loaded for this agent', usedMs: 0 }
+  }
+  try {
+    return sandbox.call(call.input, call.seed, call.now)
+  } catch (error) {
+    return { ok: false, reason: 'load-failed', message: messageOf(error), usedMs: 0 }
+  }
+}
+
+/** A fresh thread runs WebAssembly unoptimized at first: a few calls now keep the first real ones within budget. */
+function warmUp(): void {
+  const sandbox = new Sandbox(module, 'function tick(v) { let s = 0; for (const x of v.a) s += Math.sqrt(x * x + 1); return { s, t: Date.now() } }', {
+    cpuBudgetMs: 1000,
+  })
+  const input = JSON.stringify({ a: Array.from({ length: 64 }, (_, i) => i) })
+  for (let i = 0; i < 200; i++) sandbox.call(input, i, 0)
+  sandbox.dispose()
+}
+
+function handle(message: ToWorker): FromWorker | null {
+  switch (message.type) {
+    case 'load': {
+      sandboxes.get(message.agent)?.dispose()
+      sandboxes.delete(message.agent)
+      failedLoads.delete(message.agent)
+      try {
+        sandboxes.set(message.agent, new Sandbox(module, message.code, message.limits))
+      } catch (error) {
+        failedLoads.set(message.agent, messageOf(error))
+      }
+      return null
+    }
+    case 'unload':
+      sandboxes.get(message.agent)?.dispose()
+      sandboxes.delete(message.agent)
+      failedLoads.delete(message.agent)
+      return null
+    case 'run':
+      return { type: 'done', batch: message.batch, outcomes: message.calls.map(runOne) }
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  const reply = handle(message)
+  if (reply !== null) port.postMessage(reply)
+})
+port.postMessage({ type: 'ready' } satisfies FromWorker)
