@@ -133,9 +133,10 @@ export class AgentRunner<I> {
    *
    * @param tick - the tick the views were taken at
    * @param calls - one call per agent to run
+   * @param frame - the data a pool's `viewModule` builds the views from (see `BehaviorPool.run`)
    * @returns false, sending nothing, when the previous batch is still running (its agents idle this tick)
    */
-  dispatch(tick: number, calls: readonly AgentCall[]): boolean {
+  dispatch(tick: number, calls: readonly AgentCall[], frame?: unknown): boolean {
     if (this.#inFlight !== null) {
       this.#skipped++
       return false
@@ -145,7 +146,7 @@ export class AgentRunner<I> {
       return state !== undefined && state.suspended === null
     })
     if (running.length === 0) return true
-    this.#inFlight = this.#options.pool.run(running).then(
+    this.#inFlight = this.#options.pool.run(running, frame).then(
       (outcomes) => {
         this.#inFlight = null
         outcomes.forEach((outcome, i) => {

@@ -3,7 +3,7 @@ import { BehaviorError } from './behavior-error.js'
 import type { CallOutcome } from './call-outcome.js'
 import { resolveSandboxLimits, type SandboxLimits } from './limits.js'
 import { spawnSandboxWorker } from './spawn-worker.js'
-import type { AgentCall, FromWorker, ToWorker } from './worker-protocol.js'
+import type { AgentCall, FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js'
 
 /** Options of {@link createBehaviorPool}. */
 export interface BehaviorPoolOptions {
@@ -11,6 +11,11 @@ export interface BehaviorPoolOptions {
   readonly threads?: number
   /** Limits of every sandbox, see {@link SandboxLimits}. */
   readonly limits?: Partial<SandboxLimits>
+  /**
+   * A module exporting `buildView` (a `ViewBuilder`) that each worker thread loads: calls' inputs then
+   * go through it, with the batch's frame, to become views (see {@link BehaviorPool.run}).
+   */
+  readonly viewModule?: URL | string
 }
 
 interface Slot {
@@ -32,14 +37,16 @@ interface Slot {
 export class BehaviorPool {
   readonly #slots: Slot[]
   readonly #limits: SandboxLimits
+  readonly #setup: WorkerSetup
   readonly #home = new Map<string, Slot>()
   readonly #code = new Map<string, string>()
   #batch = 0
   #closed = false
 
   /** Use {@link createBehaviorPool}. */
-  constructor(workers: readonly Worker[], limits: SandboxLimits) {
+  constructor(workers: readonly Worker[], limits: SandboxLimits, setup: WorkerSetup) {
     this.#limits = limits
+    this.#setup = setup
     this.#slots = workers.map((worker) => this.#attach({ worker, agents: new Set(), pending: new Map() }))
   }
 
@@ -56,7 +63,7 @@ export class BehaviorPool {
       // The thread died (it should not: sandboxes fail alone). Its calls in flight fail; a new thread reloads its agents.
       for (const [, resolve] of slot.pending) resolve([])
       slot.pending.clear()
-      slot.worker = spawnSandboxWorker()
+      slot.worker = spawnSandboxWorker(this.#setup)
       this.#attach(slot)
       for (const agent of slot.agents) this.#post(slot, { type: 'load', agent, code: this.#code.get(agent) ?? '', limits: this.#limits })
     })
@@ -115,10 +122,11 @@ export class BehaviorPool {
    * Runs one call per agent on their threads, in parallel across threads.
    *
    * @param calls - the calls; an agent that is not loaded gets `load-failed`
+   * @param frame - with a `viewModule`: the data its `buildView(frame, call.input)` reads (cloned once per thread)
    * @returns one outcome per call, in the order of `calls`
    * @throws BehaviorError `ERR_POOL_CLOSED` after {@link BehaviorPool.close}
    */
-  async run(calls: readonly AgentCall[]): Promise<CallOutcome[]> {
+  async run(calls: readonly AgentCall[], frame?: unknown): Promise<CallOutcome[]> {
     if (this.#closed) throw new BehaviorError('ERR_POOL_CLOSED', 'the behaviour pool is closed')
     const outcomes: CallOutcome[] = new Array(calls.length)
     const groups = new Map<Slot, number[]>()
@@ -143,7 +151,7 @@ export class BehaviorPool {
               })
               resolve()
             })
-            this.#post(slot, { type: 'run', batch, calls: indexes.map((i) => calls[i] as AgentCall) })
+            this.#post(slot, { type: 'run', batch, calls: indexes.map((i) => calls[i] as AgentCall), frame })
           }),
       ),
     )
@@ -194,12 +202,13 @@ export async function createBehaviorPool(options: BehaviorPoolOptions = {}): Pro
     throw new BehaviorError('ERR_INVALID_OPTIONS', `threads must be an integer in [1, 64], got ${String(threads)}`)
   }
   const limits = resolveSandboxLimits(options.limits)
-  const workers = Array.from({ length: threads }, () => spawnSandboxWorker())
+  const setup: WorkerSetup = { viewModule: options.viewModule === undefined ? null : String(options.viewModule) }
+  const workers = Array.from({ length: threads }, () => spawnSandboxWorker(setup))
   try {
     await Promise.all(workers.map(ready))
   } catch (error) {
     await Promise.all(workers.map((w) => w.terminate()))
     throw error
   }
-  return new BehaviorPool(workers, limits)
+  return new BehaviorPool(workers, limits, setup)
 }

@@ -1,12 +1,15 @@
 // The worker thread of a BehaviorPool: one QuickJS module, one Sandbox per agent, calls run in order.
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import type { CallOutcome } from './call-outcome.js'
 import { loadQuickJS, Sandbox } from './sandbox.js'
-import type { AgentCall, FromWorker, ToWorker } from './worker-protocol.js'
+import type { AgentCall, FromWorker, ToWorker, ViewBuilder, WorkerSetup } from './worker-protocol.js'
 
 const port = parentPort
 if (port === null) throw new Error('sandbox-worker runs in a worker thread')
 const module = await loadQuickJS()
+const setup = (workerData ?? { viewModule: null }) as WorkerSetup
+const buildView: ViewBuilder | null =
+  setup.viewModule === null ? null : ((await import(setup.viewModule)) as { buildView: ViewBuilder }).buildView
 warmUp()
 const sandboxes = new Map<string, Sandbox>()
 const failedLoads = new Map<string, string>()
@@ -15,13 +18,21 @@ function messageOf(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 300)
 }
 
-function runOne(call: AgentCall): CallOutcome {
+function runOne(call: AgentCall, frame: unknown): CallOutcome {
   const sandbox = sandboxes.get(call.agent)
   if (sandbox === undefined) {
     return { ok: false, reason: 'load-failed', message: failedLoads.get(call.agent) ?? 'no behaviour loaded for this agent', usedMs: 0 }
   }
+  let input = call.input
+  if (buildView !== null) {
+    try {
+      input = buildView(frame, call.input)
+    } catch (error) {
+      return { ok: false, reason: 'threw', message: `the view could not be built: ${messageOf(error)}`, usedMs: 0 }
+    }
+  }
   try {
-    return sandbox.call(call.input, call.seed, call.now)
+    return sandbox.call(input, call.seed, call.now)
   } catch (error) {
     return { ok: false, reason: 'load-failed', message: messageOf(error), usedMs: 0 }
   }
@@ -56,7 +67,7 @@ function handle(message: ToWorker): FromWorker | null {
       failedLoads.delete(message.agent)
       return null
     case 'run':
-      return { type: 'done', batch: message.batch, outcomes: message.calls.map(runOne) }
+      return { type: 'done', batch: message.batch, outcomes: message.calls.map((call) => runOne(call, message.frame)) }
   }
 }
 

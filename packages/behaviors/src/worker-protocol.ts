@@ -5,7 +5,10 @@ import type { SandboxLimits } from './limits.js'
 export interface AgentCall {
   /** The agent's id (unique in the pool). */
   readonly agent: string
-  /** The view the behaviour's `tick` receives, as JSON text. */
+  /**
+   * The view the behaviour's `tick` receives, as JSON text; with a pool's `viewModule`, the argument its
+   * `buildView(frame, input)` turns into that view on the worker thread.
+   */
   readonly input: string
   /** This call's `Math.random` seed (32-bit integer). */
   readonly seed: number
@@ -17,9 +20,22 @@ export interface AgentCall {
 export type ToWorker =
   | { readonly type: 'load'; readonly agent: string; readonly code: string; readonly limits: SandboxLimits }
   | { readonly type: 'unload'; readonly agent: string }
-  | { readonly type: 'run'; readonly batch: number; readonly calls: readonly AgentCall[] }
+  | { readonly type: 'run'; readonly batch: number; readonly calls: readonly AgentCall[]; readonly frame?: unknown }
 
 /** Messages from a worker thread to the pool. */
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly batch: number; readonly outcomes: readonly CallOutcome[] }
+
+/**
+ * What a pool's `viewModule` exports as `buildView`: builds one agent's view (JSON text) from the batch's
+ * frame (plain data or typed arrays, cloned to each thread once per batch) and the call's input. It runs on
+ * the worker thread, outside the sandbox and its budget, so the tick thread only captures the frame.
+ */
+export type ViewBuilder = (frame: unknown, input: string) => string
+
+/** What the pool passes to each worker thread at start. */
+export interface WorkerSetup {
+  /** URL of a module exporting `buildView` (a {@link ViewBuilder}), or null. */
+  readonly viewModule: string | null
+}
