@@ -6,6 +6,7 @@ import type { World } from '@orrery/ecs'
 import { createKeyAuthenticator, createServer, type OrreryServer, type ServerMetrics } from '@orrery/server'
 import { createSqliteCommitLog } from '@orrery/sqlite'
 import { pino } from 'pino'
+import { AgentSetup } from './agents/agent-setup.js'
 import { type BotProcess, forkBots } from './bot-runner.js'
 import { type ChaosReport, ChaosRun } from './chaos/chaos-run.js'
 import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
@@ -22,6 +23,8 @@ const USAGE = `usage: pnpm demo [options]
   --origin O      a page origin allowed to open the game's WebSocket, e.g.
                   https://play.example (repeatable; default: any)
   --bots N        bots to start in a separate process (default 8)
+  --agents N      agents playing the sample behaviours in sandboxes on worker threads (default 0)
+  --endless-agents N  agents whose behaviour loops forever (suspended by the CPU budget)
   --seed N        world seed: the same seed gives the same food layout (default: random)
   --headless      no web client; print progress on stderr and one JSON report line on stdout
   --duration S    stop after S seconds (required with --headless)
@@ -50,6 +53,8 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string' },
     bots: { type: 'string', default: '8' },
+    agents: { type: 'string', default: '0' },
+    'endless-agents': { type: 'string', default: '0' },
     seed: { type: 'string' },
     headless: { type: 'boolean', default: false },
     duration: { type: 'string' },
@@ -149,7 +154,13 @@ async function main(): Promise<void> {
   const logger = pino({ level: headless ? 'warn' : 'info', base: null }, pino.destination(2))
   const dataDir = folders.world
   const chaos = values.chaos ? new ChaosRun() : null
-  const blackholio = createBlackholioModule({ stats: game, ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }) })
+  const agentCounts = { count: integer('agents', values.agents, 0) ?? 0, endlessLoops: integer('endless-agents', values['endless-agents'], 0) ?? 0 }
+  const agents = agentCounts.count + agentCounts.endlessLoops > 0 ? await AgentSetup.create() : null
+  const blackholio = createBlackholioModule({
+    stats: game,
+    ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }),
+    ...(agents === null ? {} : { agents: agents.host }),
+  })
   const server: OrreryServer = createServer({
     module: chaos === null ? blackholio : chaos.wrap(blackholio),
     port,
@@ -175,6 +186,7 @@ async function main(): Promise<void> {
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
   })
   const address = await server.listen()
+  agents?.start(server, agentCounts)
   const eventLoop = startEventLoopMonitor()
   const startedAt = performance.now()
   const start: ServerMetrics = server.metrics()
@@ -222,8 +234,10 @@ async function main(): Promise<void> {
     maxMass = Math.max(maxMass, largestPlayerMass(server.world))
     const chaosReport: ChaosReport | null = chaos === null || botProcess === null ? null : await chaos.finish(server, botProcess, bots, log)
     const summary = botProcess === null ? null : await botProcess.stop()
+    const agentReport = agents?.report(server.world) ?? null
     await chaos?.close()
     await server.close()
+    await agents?.close()
     await folders.dispose()
     if (headless) {
       const report = buildHeadlessReport({
@@ -241,7 +255,7 @@ async function main(): Promise<void> {
         probe,
         eventLoop: loopDelay,
       })
-      process.stdout.write(`${JSON.stringify(chaosReport === null ? report : { ...report, ...chaosReport })}\n`)
+      process.stdout.write(`${JSON.stringify({ ...report, ...agentReport, ...chaosReport })}\n`)
     } else {
       log('stopped')
     }

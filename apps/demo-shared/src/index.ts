@@ -47,6 +47,8 @@ export {
   pointerToDirection,
 } from './formulas.js'
 export { moveCircles, steerCircles } from './movement.js'
+export { behaviorReducers } from './behavior-reducers.js'
+export type { BehaviorReducers } from './behavior-reducers.js'
 export { reducers } from './reducers.js'
 export { spawnCircleAt, splitCircles } from './split.js'
 export type { BlackholioReducers } from './reducers.js'
