@@ -16,6 +16,11 @@ export interface BehaviorPoolOptions {
    * go through it, with the batch's frame, to become views (see {@link BehaviorPool.run}).
    */
   readonly viewModule?: URL | string
+  /**
+   * Nice value of the worker threads, -20 to 19 (on Linux a thread has its own): a higher one lets the tick
+   * thread run first when cores are scarce, so the behaviours wait rather than the tick. Default 10.
+   */
+  readonly nice?: number
 }
 
 interface Slot {
@@ -202,7 +207,9 @@ export async function createBehaviorPool(options: BehaviorPoolOptions = {}): Pro
     throw new BehaviorError('ERR_INVALID_OPTIONS', `threads must be an integer in [1, 64], got ${String(threads)}`)
   }
   const limits = resolveSandboxLimits(options.limits)
-  const setup: WorkerSetup = { viewModule: options.viewModule === undefined ? null : String(options.viewModule) }
+  const nice = options.nice ?? 10
+  if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw new BehaviorError('ERR_INVALID_OPTIONS', `nice must be an integer in [-20, 19], got ${String(nice)}`)
+  const setup: WorkerSetup = { viewModule: options.viewModule === undefined ? null : String(options.viewModule), nice }
   const workers = Array.from({ length: threads }, () => spawnSandboxWorker(setup))
   try {
     await Promise.all(workers.map(ready))

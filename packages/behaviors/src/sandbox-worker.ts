@@ -1,4 +1,5 @@
 // The worker thread of a BehaviorPool: one QuickJS module, one Sandbox per agent, calls run in order.
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { CallOutcome } from './call-outcome.js'
 import { loadQuickJS, Sandbox } from './sandbox.js'
@@ -6,8 +7,14 @@ import type { AgentCall, FromWorker, ToWorker, ViewBuilder, WorkerSetup } from '
 
 const port = parentPort
 if (port === null) throw new Error('sandbox-worker runs in a worker thread')
+const setup = (workerData ?? { viewModule: null, nice: 0 }) as WorkerSetup
+// On Linux a thread has its own nice value: with a higher one, the tick thread gets the CPU first when cores are scarce.
+if (setup.nice !== 0) {
+  try {
+    setPriority(setup.nice)
+  } catch {}
+}
 const module = await loadQuickJS()
-const setup = (workerData ?? { viewModule: null }) as WorkerSetup
 const buildView: ViewBuilder | null =
   setup.viewModule === null ? null : ((await import(setup.viewModule)) as { buildView: ViewBuilder }).buildView
 warmUp()

@@ -38,4 +38,6 @@ export type ViewBuilder = (frame: unknown, input: string) => string
 export interface WorkerSetup {
   /** URL of a module exporting `buildView` (a {@link ViewBuilder}), or null. */
   readonly viewModule: string | null
+  /** The thread's nice value (Linux: per thread; 0 leaves it as is). */
+  readonly nice: number
 }
