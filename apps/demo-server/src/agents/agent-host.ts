@@ -32,6 +32,8 @@ export interface AgentHostMetrics extends BehaviorMetrics {
 interface Loaded {
   key: string
   player: Entity
+  /** The player entity as text: the call's input, from which the worker builds the view. */
+  input: string
   seed: number
 }
 
@@ -44,11 +46,12 @@ function callSeed(seed: number, tick: number): number {
 }
 
 /**
- * Runs the world's agents: every tick (as the module's last system) it loads new or changed behaviours
- * into the pool, sends each active agent's view to the worker threads, and, right after the tick, applies
- * the intents computed during the previous tick through the game's reducers with the agent as caller
- * (`updatePlayerInput`, `playerSplit`, `respawn`), so every rule applies to agents as to players. Failures
- * and suspensions are recorded in the world through the `agentStatus` reducer.
+ * Runs the world's agents: every tick (as the module's last system) it sends the frame of the world and each
+ * active agent's call to the worker threads (which build the views and run the behaviours), and, right
+ * after the tick, applies the intents computed during the previous tick through the game's reducers with the agent as caller
+ * (`updatePlayerInput`, `playerSplit`, `respawn`), so every rule applies to agents as to players, then loads
+ * new or changed behaviours into the pool. Failures and suspensions are recorded in the world through the
+ * `agentStatus` reducer.
  *
  * @example
  * const host = new AgentHost({ pool: await createBehaviorPool({ threads: 2 }) })
@@ -115,7 +118,7 @@ export class AgentHost {
         code = world.read(versionRow(world, behavior, version), BehaviorVersion, 'code')
       } catch {}
       this.#runner.add(name, code)
-      this.#loaded.set(name, { key, player, seed: world.read(player, Agent, 'seed') })
+      this.#loaded.set(name, { key, player, input: String(player), seed: world.read(player, Agent, 'seed') })
     })
     for (const name of this.#loaded.keys()) {
       if (seen.has(name)) continue
@@ -131,18 +134,21 @@ export class AgentHost {
    * @param ctx - the system's context (its world is read, never written, here)
    */
   onTick(ctx: ReducerContext): void {
-    this.#sync(ctx.world)
     const intents = this.#runner.take(ctx.tick)
     const calls: AgentCall[] = []
     for (const [agent, loaded] of this.#loaded) {
       if (this.#runner.suspension(agent) !== null || !ctx.world.isAlive(loaded.player)) continue
-      calls.push({ agent, input: String(loaded.player), seed: callSeed(loaded.seed, ctx.tick), now: ctx.timestamp })
+      calls.push({ agent, input: loaded.input, seed: callSeed(loaded.seed, ctx.tick), now: ctx.timestamp })
     }
     // The tick thread only packs the bodies; each worker builds its agents' views from them.
     // (A batch still running means this one is skipped: no frame to capture.)
     if (calls.length > 0) this.#runner.dispatch(ctx.tick, calls, this.#runner.busy ? undefined : captureFrame(ctx.world, ctx.tick))
-    // Reducers run as transactions of their own: after this tick's systems, before the next tick.
-    queueMicrotask(() => this.#apply(intents))
+    // Reducers run as transactions of their own, and behaviours load, after this tick's systems, before the next tick.
+    const world = ctx.world
+    queueMicrotask(() => {
+      this.#apply(intents)
+      this.#sync(world)
+    })
   }
 
   #call(reducer: string, args: Readonly<Record<string, unknown>>, sender: string): void {
