@@ -2,7 +2,7 @@ import { type BehaviorPool, createBehaviorPool } from '@orrery/behaviors'
 import { Body, Circle, LeaderboardEntry, liveComponents, loggedOutComponents, Player } from '@orrery/demo-shared'
 import { type Component, createWorld, type Entity, type World } from '@orrery/ecs'
 import { createMemoryCommitLog, createServer, MODULE_IDENTITY, type OrreryServer, replayInto, ServerError } from '@orrery/server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AgentHost } from '../src/agents/agent-host.js'
 import { Agent, agentIdentity, Behavior, BehaviorVersion, behaviorComponents } from '../src/agents/behavior-components.js'
 import { ENDLESS_LOOP_BEHAVIOR, SAMPLE_BEHAVIORS } from '../src/agents/sample-behaviors.js'
@@ -71,7 +71,50 @@ describe('behaviours as rows of the world', () => {
   })
 })
 
+/** A match of the sample behaviours on a frozen clock (50 ms a tick), stepped tick by tick: its final world and log. */
+async function playMatch(own: BehaviorPool, seed: number, ticks: number): Promise<Record<string, Array<[Entity, unknown]>>> {
+  vi.useFakeTimers({ toFake: ['Date'], now: 1_700_000_000_000 })
+  const host = new AgentHost({ pool: own })
+  const server = createServer({ module: createBlackholioModule({ agents: host }), seed, autoStart: false, logger: false })
+  host.attach(server)
+  try {
+    for (const sample of SAMPLE_BEHAVIORS) server.call('saveBehavior', { ...sample, tags: 'sample' }, MODULE_IDENTITY)
+    for (let i = 0; i < 9; i++) {
+      const sample = SAMPLE_BEHAVIORS[i % 3]?.name ?? ''
+      server.call('spawnAgent', { name: `${sample}-${i}`, behavior: sample, version: 0 }, MODULE_IDENTITY)
+    }
+    for (let tick = 0; tick < ticks; tick++) {
+      vi.advanceTimersByTime(50)
+      server.step()
+      await host.settled()
+      await Promise.resolve()
+    }
+    expect(host.metrics().calls).toBeGreaterThan(9 * (ticks - 3))
+    return dump(server.world)
+  } finally {
+    await server.close()
+    vi.useRealTimers()
+  }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
 describe('agents playing Blackholio', () => {
+  it('are deterministic: the same seed and clock give the same world, on any worker thread', async () => {
+    // Loading an agent again gives it a fresh sandbox: each match starts its behaviours anew.
+    const own = await createBehaviorPool({ threads: 2, limits: { cpuBudgetMs: 200 }, viewModule: VIEW_MODULE_URL })
+    try {
+      const a = await playMatch(own, 21, 25)
+      const b = await playMatch(own, 21, 25)
+      expect(b).toEqual(a)
+      expect((await playMatch(own, 22, 25)).Body).not.toEqual(a.Body)
+    } finally {
+      await own.close()
+    }
+  })
+
   it('play through the reducers as themselves, an endless loop is suspended with its reason, and the log replays to the same world', async () => {
     const log = createMemoryCommitLog()
     const host = new AgentHost({ pool })
