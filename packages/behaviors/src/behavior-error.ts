@@ -3,7 +3,7 @@
  *
  * Upload checks: `ERR_CODE_TOO_LARGE`, `ERR_SYNTAX`, `ERR_FORBIDDEN_FEATURE`, `ERR_NO_TICK_FUNCTION`,
  * `ERR_TOO_COMPLEX`. Running: `ERR_LOAD_FAILED` (the script threw or ran out of budget while it was
- * evaluated), `ERR_WORKER_FAILED`, `ERR_POOL_CLOSED`, `ERR_UNKNOWN_AGENT`. Setup: `ERR_INVALID_OPTIONS`.
+ * evaluated), `ERR_WORKER_FAILED`, `ERR_POOL_CLOSED`. Setup: `ERR_INVALID_OPTIONS`.
  */
 export type BehaviorErrorCode =
   | 'ERR_CODE_TOO_LARGE'
@@ -14,7 +14,6 @@ export type BehaviorErrorCode =
   | 'ERR_LOAD_FAILED'
   | 'ERR_WORKER_FAILED'
   | 'ERR_POOL_CLOSED'
-  | 'ERR_UNKNOWN_AGENT'
   | 'ERR_INVALID_OPTIONS'
 
 /**
