@@ -1,9 +1,8 @@
-import { Body, Circle, Food, liveComponents } from '@orrery/demo-shared'
+import { Body, buildView, Circle, captureFrame, Food, liveComponents, VIEW_LIMIT, VIEW_RADIUS } from '@orrery/demo-shared'
 import { createWorld, type Entity } from '@orrery/ecs'
 import { describe, expect, it } from 'vitest'
 import { parseAgentIntent } from '../src/agents/agent-intent.js'
-import { buildView, VIEW_LIMIT } from '../src/agents/frame-view.js'
-import { agentView, captureFrame, VIEW_RADIUS } from '../src/agents/world-frame.js'
+import { agentView } from '../src/agents/world-frame.js'
 
 function arena() {
   const world = createWorld({ components: [...liveComponents], seed: 1 })

@@ -1,12 +1,11 @@
 import { type AgentCall, AgentRunner, type BehaviorMetrics, type BehaviorPool, type FailureReason } from '@orrery/behaviors'
-import { DIRECTION_STEP, Player } from '@orrery/demo-shared'
+import { captureFrame, DIRECTION_STEP, Player } from '@orrery/demo-shared'
 import type { Entity, World } from '@orrery/ecs'
 import { MODULE_IDENTITY, type ReducerContext } from '@orrery/server'
 import type { AgentStatusLine } from './agent-rules.js'
 import { type AgentIntentValue, parseAgentIntent } from './agent-intent.js'
 import { Agent, agentIdentity, Behavior, BehaviorVersion } from './behavior-components.js'
 import { versionRow } from './behavior-store.js'
-import { captureFrame } from './world-frame.js'
 
 /** What the host calls reducers through: the server's in-process `call` (a transaction per call, the agent as caller). */
 export interface ReducerCaller {

@@ -1,4 +1,5 @@
-// Loaded by the behaviour worker threads (the pool's viewModule): it imports nothing, the frame carries the constants.
+// Loaded by the server's behaviour worker threads (their viewModule) and by the behaviour editor's dry run:
+// it imports nothing, the frame carries the constants.
 
 /** Most food and most other circles in a view (the nearest ones). */
 export const VIEW_LIMIT = 24
