@@ -5,6 +5,13 @@ import { defaultClientConditions, defineConfig } from 'vite'
 export default defineConfig({
   resolve: { conditions: ['@orrery/source', ...defaultClientConditions] },
   // No source maps in the served build: they would publish the sources to every player.
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false },
+  // Two pages: the game and the behaviour editor.
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    rollupOptions: { input: { main: 'index.html', editor: 'editor.html' } },
+  },
   server: { port: 5173 },
 })
