@@ -54,12 +54,12 @@ function editorSuite(): void {
     if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true })
   })
 
-  const output = (): Promise<string> => page.locator('#output').innerText()
+  const output = async (): Promise<string> => (await page.locator('#output').textContent()) ?? ''
   const waitOutput = (text: string): Promise<unknown> =>
     page
       .waitForFunction((t) => (document.getElementById('output')?.textContent ?? '').includes(t), text, { timeout: 10_000 })
       .catch(async (error: unknown) => {
-        throw new Error(`waiting for '${text}': output '${await output()}', status '${await page.locator('#status').innerText()}'`, { cause: error })
+        throw new Error(`waiting for '${text}': output '${await output()}', status '${await page.locator('#status').textContent()}'`, { cause: error })
       })
 
   it('dry-runs a behaviour on a recorded state, saves it, spawns an agent, saves a version and rolls back', async () => {
