@@ -8,8 +8,7 @@
  * - `invalid-result`: its result is not JSON data;
  * - `invalid-intent`: its result is JSON but not an intent the host accepts;
  * - `load-failed`: the script itself failed when it was evaluated;
- * - `suspended`: the agent is suspended and was not called;
- * - `late`: the result came after the tick it was for (the agent idles).
+ * - `suspended`: the agent is suspended and was not called.
  */
 export type FailureReason =
   | 'interrupted'
@@ -21,7 +20,6 @@ export type FailureReason =
   | 'invalid-intent'
   | 'load-failed'
   | 'suspended'
-  | 'late'
 
 /** The reasons that count towards an agent's suspension: it took more than its share of CPU, memory or stack. */
 export const RESOURCE_OFFENCES: ReadonlySet<FailureReason> = new Set<FailureReason>(['interrupted', 'out-of-memory', 'stack-overflow'])
