@@ -1,4 +1,4 @@
-import { type AgentCall, AgentRunner, type BehaviorMetrics, type BehaviorPool, type FailureReason } from '@orrery/behaviors'
+import { type AgentCall, AgentRunner, type BehaviorMetrics, type BehaviorPool, BudgetStats, type FailureReason } from '@orrery/behaviors'
 import { captureFrame, DIRECTION_STEP, Player } from '@orrery/demo-shared'
 import type { Entity, World } from '@orrery/ecs'
 import { MODULE_IDENTITY, type ReducerContext } from '@orrery/server'
@@ -26,6 +26,12 @@ export interface AgentHostMetrics extends BehaviorMetrics {
   readonly intentCalls: number
   /** Those the game's rules refused (e.g. a split below the least mass). */
   readonly intentErrors: number
+  /** Time the `agents` system takes in the tick (frame, calls, dispatch), median and 99th percentile, ms. */
+  readonly systemP50Ms: number
+  readonly systemP99Ms: number
+  /** Time of the work right after the tick (applying intents through reducers, loading behaviours), ms. */
+  readonly afterTickP50Ms: number
+  readonly afterTickP99Ms: number
 }
 
 interface Loaded {
@@ -65,6 +71,8 @@ export class AgentHost {
   #caller: ReducerCaller | null = null
   #intentCalls = 0
   #intentErrors = 0
+  readonly #systemMs = new BudgetStats(1024)
+  readonly #afterTickMs = new BudgetStats(1024)
 
   /** @param options - see {@link AgentHostOptions} */
   constructor(options: AgentHostOptions) {
@@ -133,6 +141,7 @@ export class AgentHost {
    * @param ctx - the system's context (its world is read, never written, here)
    */
   onTick(ctx: ReducerContext): void {
+    const started = performance.now()
     const intents = this.#runner.take(ctx.tick)
     const calls: AgentCall[] = []
     for (const [agent, loaded] of this.#loaded) {
@@ -145,9 +154,12 @@ export class AgentHost {
     // Reducers run as transactions of their own, and behaviours load, after this tick's systems, before the next tick.
     const world = ctx.world
     queueMicrotask(() => {
+      const after = performance.now()
       this.#apply(intents)
       this.#sync(world)
+      this.#afterTickMs.record(performance.now() - after)
     })
+    this.#systemMs.record(performance.now() - started)
   }
 
   #call(reducer: string, args: Readonly<Record<string, unknown>>, sender: string): void {
@@ -192,6 +204,14 @@ export class AgentHost {
 
   /** @returns counters since start, see {@link AgentHostMetrics} */
   metrics(): AgentHostMetrics {
-    return { ...this.#runner.metrics(), intentCalls: this.#intentCalls, intentErrors: this.#intentErrors }
+    return {
+      ...this.#runner.metrics(),
+      intentCalls: this.#intentCalls,
+      intentErrors: this.#intentErrors,
+      systemP50Ms: this.#systemMs.percentile(0.5),
+      systemP99Ms: this.#systemMs.percentile(0.99),
+      afterTickP50Ms: this.#afterTickMs.percentile(0.5),
+      afterTickP99Ms: this.#afterTickMs.percentile(0.99),
+    }
   }
 }

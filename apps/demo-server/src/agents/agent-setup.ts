@@ -27,6 +27,12 @@ export interface AgentReport {
   readonly agentReducerErrors: number
   /** Worker threads running behaviours. */
   readonly behaviorThreads: number
+  /** The `agents` system's share of the tick (frame, calls, dispatch), median and 99th percentile, ms. */
+  readonly agentSystemP50Ms: number
+  readonly agentSystemP99Ms: number
+  /** The work right after each tick (agents' reducer calls, loading behaviours), median and 99th percentile, ms. */
+  readonly agentAfterTickP50Ms: number
+  readonly agentAfterTickP99Ms: number
 }
 
 /**
@@ -100,6 +106,10 @@ export class AgentSetup {
       agentReducerCallsPerSec: Math.round((end.intentCalls - start.intentCalls) / seconds),
       agentReducerErrors: end.intentErrors - start.intentErrors,
       behaviorThreads: this.#pool.threads,
+      agentSystemP50Ms: Number(end.systemP50Ms.toFixed(3)),
+      agentSystemP99Ms: Number(end.systemP99Ms.toFixed(3)),
+      agentAfterTickP50Ms: Number(end.afterTickP50Ms.toFixed(3)),
+      agentAfterTickP99Ms: Number(end.afterTickP99Ms.toFixed(3)),
     }
   }
 
