@@ -15,6 +15,7 @@ import {
   watchConfig,
 } from '@orrery/server'
 import { createSqliteCommitLog } from '@orrery/sqlite'
+import { AgentSetup } from './agents/agent-setup.js'
 import { type BotProcess, forkBots } from './bot-runner.js'
 import { type ChaosReport, ChaosRun } from './chaos/chaos-run.js'
 import { CLIENT_DIST_DIR, ensureClientBuilt } from './client-build.js'
@@ -85,7 +86,13 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: values.logLevel, format: values.logFormat })
   const dataDir = folders.world
   const chaos = values.chaos ? new ChaosRun() : null
-  const blackholio = createBlackholioModule({ stats: game, ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }) })
+  const agentCounts = { count: values.agents, endlessLoops: values.endlessAgents }
+  const agents = agentCounts.count + agentCounts.endlessLoops > 0 ? await AgentSetup.create() : null
+  const blackholio = createBlackholioModule({
+    stats: game,
+    ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }),
+    ...(agents === null ? {} : { agents: agents.host }),
+  })
   const server: OrreryServer = createServer({
     ...serverOptionsFromConfig(values),
     module: chaos === null ? blackholio : chaos.wrap(blackholio),
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
     metrics: true, // GET /metrics (Prometheus); the monitor (GET /monitor) follows the `monitor` key
   })
   const address = await server.listen()
+  agents?.start(server, agentCounts)
   // SIGHUP or an edit of the config file: the log level, AOI hysteresis and rate limits change at once.
   const reloader = watchConfig({ initial: config, load: () => loadDemoConfig(source), server, log: server.log })
   const eventLoop = startEventLoopMonitor()
@@ -152,8 +160,10 @@ async function main(): Promise<void> {
     maxMass = Math.max(maxMass, largestPlayerMass(server.world))
     const chaosReport: ChaosReport | null = chaos === null || botProcess === null ? null : await chaos.finish(server, botProcess, bots, log)
     const summary = botProcess === null ? null : await botProcess.stop()
+    const agentReport = agents?.report(server.world) ?? null
     await chaos?.close()
     await server.close()
+    await agents?.close()
     await folders.dispose()
     if (headless) {
       const report = buildHeadlessReport({
@@ -171,7 +181,7 @@ async function main(): Promise<void> {
         probe,
         eventLoop: loopDelay,
       })
-      process.stdout.write(`${JSON.stringify(chaosReport === null ? report : { ...report, ...chaosReport })}\n`)
+      process.stdout.write(`${JSON.stringify({ ...report, ...agentReport, ...chaosReport })}\n`)
     } else {
       log('stopped')
     }

@@ -15,6 +15,7 @@ async function sourcesOf(clientDir: string): Promise<string[]> {
   return [
     join(clientDir, 'src'),
     join(clientDir, 'index.html'),
+    join(clientDir, 'editor.html'),
     join(clientDir, 'vite.config.ts'),
     join(repo, 'apps/demo-shared/src'),
     ...packages.map((name) => join(repo, 'packages', name, 'src')),

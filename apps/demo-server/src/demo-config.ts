@@ -21,6 +21,8 @@ const ms = v.pipe(v.number(), v.minValue(0), v.finite())
  */
 export const DEMO_CONFIG_KEYS = {
   bots: configKey({ schema: v.optional(count, 8), description: 'bots to start in a separate process' }),
+  agents: configKey({ schema: v.optional(count, 0), description: 'agents playing the sample behaviours in sandboxes on worker threads' }),
+  endlessAgents: configKey({ schema: v.optional(count, 0), description: 'agents whose behaviour loops forever (suspended by the CPU budget)' }),
   seed: configKey({ schema: v.optional(count), description: 'world seed: the same seed gives the same food layout (default: random)' }),
   headless: configKey({ schema: v.optional(v.boolean(), false), description: 'no web client; progress on stderr, one JSON report line on stdout' }),
   duration: configKey({ schema: v.optional(v.pipe(v.number(), v.gtValue(0), v.finite())), description: 'stop after S seconds (required with --headless)' }),

@@ -15,6 +15,9 @@ import {
   reducers,
   SPAWN_FOOD_INTERVAL_MS,
 } from '@orrery/demo-shared'
+import type { BehaviorReducers } from '@orrery/demo-shared'
+import { Agent, behaviorComponents } from './agents/behavior-components.js'
+import { behaviorReducerDefs, operatorPolicy } from './agents/behavior-reducer-defs.js'
 import { FoodSpawner, serverComponents } from './components.js'
 import { circleDecay } from './rules/decay.js'
 import { DEFAULT_LOGGED_OUT_EXPIRY_MS, EXPIRY_INTERVAL_MS, expireLoggedOutPlayers } from './rules/expiry.js'
@@ -50,7 +53,14 @@ export interface BlackholioModuleOptions {
    * removed and starts anew. Checked every 10 s. Default 1 800 000 (30 minutes).
    */
   readonly loggedOutExpiryMs?: number
+  /** Runs the world's agents every tick (as the last system), e.g. an `AgentHost`; none: agents are stored but idle. */
+  readonly agents?: { onTick(ctx: ReducerContext): void }
+  /** Identities with the operator role: they may change, assign and remove any behaviour or agent. */
+  readonly operators?: readonly string[]
 }
+
+/** The reducers of the Blackholio module: the game's and those of behaviours and agents. */
+export type BlackholioModuleReducers = BlackholioReducers & BehaviorReducers
 
 /** Mixed into the world seed so the food stream differs from `ctx.rng` but follows the same seed. */
 const FOOD_STREAM_SALT = 0x5eedf00d
@@ -103,7 +113,7 @@ function runSpawnFood(ctx: ReducerContext): void {
  * const server = createServer({ module: createBlackholioModule({ stats }), port: 3000 })
  * @see https://github.com/clockworklabs/SpacetimeDB/blob/master/demo/Blackholio/server-rust/src/lib.rs
  */
-export function createBlackholioModule(options: BlackholioModuleOptions = {}): ModuleDef<BlackholioReducers> {
+export function createBlackholioModule(options: BlackholioModuleOptions = {}): ModuleDef<BlackholioModuleReducers> {
   const stats = options.stats ?? { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
   const expiryMs = options.loggedOutExpiryMs ?? DEFAULT_LOGGED_OUT_EXPIRY_MS
   if (!(expiryMs >= 0)) throw new RangeError(`loggedOutExpiryMs must be a number ≥ 0, got ${expiryMs}`)
@@ -140,10 +150,12 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
       },
     },
   ]
-  return defineModule<BlackholioReducers>({
+  const agents = options.agents
+  if (agents !== undefined) systems.push({ name: 'agents', run: (ctx) => agents.onTick(ctx) })
+  return defineModule<BlackholioModuleReducers>({
     name: 'blackholio',
     components: liveComponents,
-    serverComponents: [...loggedOutComponents, ...serverComponents],
+    serverComponents: [...loggedOutComponents, ...serverComponents, ...behaviorComponents],
     // Circles move every tick among hundreds of food entities at rest.
     frequent: [Circle],
     reducers: {
@@ -158,6 +170,7 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
         suicide(ctx.world, ctx.sender)
       }),
       respawn: defineReducer(reducers.respawn, (ctx) => spawnedAt(ctx.world, respawn(ctx.world, ctx.sender, ctx.timestamp))),
+      ...behaviorReducerDefs(operatorPolicy(options.operators)),
     },
     systems,
     eventScope(event) {
@@ -170,7 +183,8 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
     },
     onRecover(ctx) {
       // Nobody is connected after a restart: the players who were are kept logged out until they return.
-      for (const e of ctx.world.query([Player]).toArray()) playerDisconnected(ctx.world, ctx.world.read(e, Player, 'identity'), ctx.timestamp)
+      // Agents need no connection: they play on.
+      for (const e of ctx.world.query([Player]).toArray()) if (!ctx.world.has(e, Agent)) playerDisconnected(ctx.world, ctx.world.read(e, Player, 'identity'), ctx.timestamp)
       ensureFoodSpawner(ctx)
     },
     onConnect(ctx) {
@@ -204,4 +218,4 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
  * @example
  * createServer({ module: blackholioModule })
  */
-export const blackholioModule: ModuleDef<BlackholioReducers> = createBlackholioModule()
+export const blackholioModule: ModuleDef<BlackholioModuleReducers> = createBlackholioModule()

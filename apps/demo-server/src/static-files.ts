@@ -17,6 +17,12 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ')
 
+/**
+ * The policy of the behaviour editor page: the same, plus `'wasm-unsafe-eval'`, which lets it compile the
+ * sandbox's WebAssembly (QuickJS) for dry runs; it allows WebAssembly only, never `eval` of script.
+ */
+export const EDITOR_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+
 /** Headers of every response of the static handler, files and errors alike. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
@@ -61,6 +67,7 @@ export function createStaticHandler(root: string): (request: IncomingMessage, re
       return
     }
     const path = (request.url ?? '/').split('?')[0] ?? '/'
+    if (/^\/editor(\.html)?$/.test(path)) response.setHeader('content-security-policy', EDITOR_CONTENT_SECURITY_POLICY)
     if (/\.map$/i.test(path)) {
       send(response, 404, 'not found')
       return

@@ -47,6 +47,10 @@ export {
   pointerToDirection,
 } from './formulas.js'
 export { moveCircles, steerCircles } from './movement.js'
+export { captureFrame, FRAME_HEADER, FRAME_STRIDE, VIEW_RADIUS } from './agent-frame.js'
+export { buildView, VIEW_LIMIT } from './agent-view.js'
+export { behaviorReducers } from './behavior-reducers.js'
+export type { BehaviorReducers } from './behavior-reducers.js'
 export { reducers } from './reducers.js'
 export { spawnCircleAt, splitCircles } from './split.js'
 export type { BlackholioReducers } from './reducers.js'

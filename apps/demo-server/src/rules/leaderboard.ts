@@ -1,9 +1,20 @@
 import type { Entity, World } from '@orrery/ecs'
-import { Body, Circle, LEADERBOARD_SIZE, LeaderboardEntry, Player } from '@orrery/demo-shared'
+import { Body, Circle, LEADERBOARD_SIZE, LeaderboardEntry, MAX_NAME_LENGTH, Player } from '@orrery/demo-shared'
+import { Agent, Behavior } from '../agents/behavior-components.js'
+
+/** A player's line on the leaderboard: its name, and for an agent the behaviour and version it runs. */
+function listedName(world: World, player: Entity): string {
+  const name = world.read(player, Player, 'name')
+  if (!world.has(player, Agent)) return name
+  const behavior = world.read(player, Agent, 'behavior') as Entity
+  if (!world.isAlive(behavior) || !world.has(behavior, Behavior)) return name
+  const version = world.read(player, Agent, 'version') || world.read(behavior, Behavior, 'current')
+  return `${name} · ${world.read(behavior, Behavior, 'name')} v${version}`.slice(0, MAX_NAME_LENGTH)
+}
 
 /**
  * Rewrites the leaderboard rows: the {@link LEADERBOARD_SIZE} heaviest players by total circle mass, rank 1
- * first (ties by player entity). Rows are updated in place, so an unchanged ranking changes nothing.
+ * first (ties by player entity); an agent is listed as `name · behaviour vN`. Rows are updated in place, so an unchanged ranking changes nothing.
  *
  * @param world - the server world
  */
@@ -20,7 +31,7 @@ export function updateLeaderboard(world: World): void {
   const count = Math.min(LEADERBOARD_SIZE, ranked.length)
   for (let i = 0; i < count; i++) {
     const [player, mass] = ranked[i] as [Entity, number]
-    const values = { rank: i + 1, playerId: player, name: world.read(player, Player, 'name'), mass }
+    const values = { rank: i + 1, playerId: player, name: listedName(world, player), mass }
     const row = rows[i]
     if (row === undefined) world.add(world.create(), LeaderboardEntry, values)
     else world.update(row, LeaderboardEntry, values)

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Entity } from '@orrery/ecs'
+import { createKeyAuthenticator, createServer, MODULE_IDENTITY, type OrreryServer } from '@orrery/server'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Agent, Behavior } from '../src/agents/behavior-components.js'
+import { SAMPLE_BEHAVIORS } from '../src/agents/sample-behaviors.js'
+import { ensureClientBuilt } from '../src/client-build.js'
+import { createBlackholioModule } from '../src/module.js'
+import { createStaticHandler } from '../src/static-files.js'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const haveChromium = existsSync(CHROMIUM)
+const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
+if (!haveChromium && !inCi) process.stderr.write(`editor browser test skipped: ${CHROMIUM} is missing\n`)
+
+function editorSuite(): void {
+  let server: OrreryServer
+  let context: BrowserContext
+  let page: Page
+  let userDataDir: string
+  let url: string
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`${CHROMIUM} is missing and CI is set: the browser test must run in CI`)
+    const { distDir } = await ensureClientBuilt()
+    server = createServer({
+      module: createBlackholioModule(),
+      port: 0,
+      seed: 5,
+      logger: false,
+      authenticator: createKeyAuthenticator({ issuer: 'blackholio', audience: 'blackholio' }),
+      httpHandler: createStaticHandler(distDir),
+    })
+    const { port } = await server.listen()
+    url = `http://127.0.0.1:${port}/editor.html`
+    // A player with a circle to view the world as (an agent without a host: it stands still).
+    const sample = SAMPLE_BEHAVIORS[0]
+    if (sample === undefined) throw new Error('no sample behaviour')
+    server.call('saveBehavior', { ...sample, tags: 'sample' }, MODULE_IDENTITY)
+    server.call('spawnAgent', { name: 'target', behavior: sample.name, version: 0 }, MODULE_IDENTITY)
+    userDataDir = await mkdtemp(join(tmpdir(), 'blackholio-editor-'))
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+    page = context.pages()[0] ?? (await context.newPage())
+  }, 180_000)
+
+  afterAll(async () => {
+    await context?.close()
+    await server?.close()
+    if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true })
+  })
+
+  const output = async (): Promise<string> => (await page.locator('#output').textContent()) ?? ''
+  const waitOutput = (text: string): Promise<unknown> =>
+    page
+      .waitForFunction((t) => (document.getElementById('output')?.textContent ?? '').includes(t), text, { timeout: 10_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`waiting for '${text}': output '${await output()}', status '${await page.locator('#status').textContent()}'`, { cause: error })
+      })
+
+  it('dry-runs a behaviour on a recorded state, saves it, spawns an agent, saves a version and rolls back', async () => {
+    await page.goto(url)
+    await page.waitForFunction(() => (document.getElementById('status')?.textContent ?? '').startsWith('connected'), undefined, { timeout: 15_000 })
+    await page.waitForTimeout(200)
+    await page.locator('#record').click()
+    await page.locator('#dryRun').click()
+    await waitOutput('outcome')
+    const dry = await output()
+    expect(dry).toMatch(/outcome: \{"ok":true,"value":\{"dirX":-?\d/)
+    expect(dry).toContain('"alive":true')
+
+    await page.locator('#code').fill('function tick() { return eval("1") }')
+    await page.locator('#dryRun').click()
+    await waitOutput('ERR_FORBIDDEN_FEATURE')
+
+    await page.locator('#code').fill('function tick(v) { return { dirX: 1, dirY: 0 } }')
+    await page.locator('#save').click()
+    await waitOutput('saved: {"version":1}')
+    await page.locator('#spawn').click()
+    await waitOutput('agent spawned')
+    await page.locator('#code').fill('function tick(v) { return { dirX: -1, dirY: 0 } }')
+    await page.locator('#save').click()
+    await waitOutput('saved: {"version":2}')
+    await page.locator('#version').fill('1')
+    await page.locator('#rollback').click()
+    await waitOutput('rolled back to version 1')
+
+    const behavior = server.world.findUnique(Behavior, 'name', 'my-forager') as Entity
+    expect(server.world.get(behavior, Behavior)).toMatchObject({ current: 1, latest: 2 })
+    const agent = server.world.findUnique(Agent, 'name', 'my-agent-1') as Entity
+    expect(server.world.read(agent, Agent, 'owner')).toBe(server.world.read(behavior, Behavior, 'author'))
+
+    // Another author's behaviour cannot be changed from the page.
+    await page.locator('#name').fill('forager')
+    await page.locator('#save').click()
+    await waitOutput('saved refused')
+    expect(await output()).toContain('only the owner')
+  }, 60_000)
+}
+
+describe.skipIf(!haveChromium && !inCi)('the behaviour editor page in Chromium', editorSuite)
