@@ -1,34 +1,16 @@
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { generateIdentity } from '@orrery/auth'
 import { connect } from '@orrery/client'
 import { laggedWebSocket, type WebSocketClass } from '@orrery/demo-client/bots'
 import { Body, Circle, liveComponents, Player, reducers } from '@orrery/demo-shared'
 import type { Entity } from '@orrery/ecs'
 import { createKeyAuthenticator, createServer, type OrreryServer } from '@orrery/server'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { ensureClientBuilt } from '../src/client-build.js'
 import { createBlackholioModule } from '../src/module.js'
 import { createStaticHandler } from '../src/static-files.js'
-
-/** Debian's Chromium, or the browser named by CHROMIUM_PATH. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-]
-const haveChromium = existsSync(CHROMIUM)
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
+import { type ChromiumPage, describeInChromium, openChromium } from './chromium.js'
 
 interface RecordedFrame {
   t: number
@@ -50,20 +32,13 @@ declare const window: {
 }
 declare const performance: { now(): number }
 
-const runBrowserTest = haveChromium || inCi
-if (!runBrowserTest) {
-  process.stderr.write(`browser test skipped: ${CHROMIUM} is missing (install Debian's chromium package to run it)\n`)
-}
-
 function browserSuite(): void {
   let server: OrreryServer
-  let context: BrowserContext
+  let browser: ChromiumPage | undefined
   let page: Page
-  let userDataDir: string
   let url: string
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing and CI is set: the browser test must run in CI`)
     const { distDir } = await ensureClientBuilt()
     server = createServer({
       module: createBlackholioModule(),
@@ -75,20 +50,13 @@ function browserSuite(): void {
     })
     const { port } = await server.listen()
     url = `http://127.0.0.1:${port}/`
-    userDataDir = await mkdtemp(join(tmpdir(), 'blackholio-chromium-'))
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      viewport: { width: 800, height: 600 },
-    })
-    page = context.pages()[0] ?? (await context.newPage())
+    browser = await openChromium({ width: 800, height: 600 })
+    page = browser.page
   }, 180_000)
 
   afterAll(async () => {
-    await context?.close()
+    await browser?.close()
     await server?.close()
-    if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true })
   })
 
   it('enters the game, draws the player and moves it with the mouse', async () => {
@@ -259,7 +227,6 @@ function browserSuite(): void {
   }, 60_000)
 }
 
-describe('Blackholio in Chromium', () => {
-  if (runBrowserTest) browserSuite()
-  else it.skip(`skipped: ${CHROMIUM} is missing (apt-get install chromium)`, () => undefined)
+describeInChromium('Blackholio in Chromium', () => {
+  browserSuite()
 })

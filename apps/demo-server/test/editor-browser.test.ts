@@ -1,32 +1,21 @@
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Entity } from '@orrery/ecs'
 import { createKeyAuthenticator, createServer, MODULE_IDENTITY, type OrreryServer } from '@orrery/server'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { Agent, Behavior } from '../src/agents/behavior-components.js'
 import { SAMPLE_BEHAVIORS } from '../src/agents/sample-behaviors.js'
 import { ensureClientBuilt } from '../src/client-build.js'
 import { createBlackholioModule } from '../src/module.js'
 import { createStaticHandler } from '../src/static-files.js'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const haveChromium = existsSync(CHROMIUM)
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
-if (!haveChromium && !inCi) process.stderr.write(`editor browser test skipped: ${CHROMIUM} is missing\n`)
+import { type ChromiumPage, describeInChromium, openChromium } from './chromium.js'
 
 function editorSuite(): void {
   let server: OrreryServer
-  let context: BrowserContext
+  let browser: ChromiumPage | undefined
   let page: Page
-  let userDataDir: string
   let url: string
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing and CI is set: the browser test must run in CI`)
     const { distDir } = await ensureClientBuilt()
     server = createServer({
       module: createBlackholioModule(),
@@ -43,15 +32,13 @@ function editorSuite(): void {
     if (sample === undefined) throw new Error('no sample behaviour')
     server.call('saveBehavior', { ...sample, tags: 'sample' }, MODULE_IDENTITY)
     server.call('spawnAgent', { name: 'target', behavior: sample.name, version: 0 }, MODULE_IDENTITY)
-    userDataDir = await mkdtemp(join(tmpdir(), 'blackholio-editor-'))
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
-    page = context.pages()[0] ?? (await context.newPage())
+    browser = await openChromium({ width: 1280, height: 720 })
+    page = browser.page
   }, 180_000)
 
   afterAll(async () => {
-    await context?.close()
+    await browser?.close()
     await server?.close()
-    if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true })
   })
 
   const output = async (): Promise<string> => (await page.locator('#output').textContent()) ?? ''
@@ -102,4 +89,4 @@ function editorSuite(): void {
   }, 60_000)
 }
 
-describe.skipIf(!haveChromium && !inCi)('the behaviour editor page in Chromium', editorSuite)
+describeInChromium('the behaviour editor page in Chromium', editorSuite)

@@ -1,27 +1,11 @@
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { type BotGroup, runBots, type WebSocketClass } from '@orrery/demo-client/bots'
 import { createKeyAuthenticator, createServer, type OrreryServer } from '@orrery/server'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createBlackholioModule } from '../src/module.js'
+import { type ChromiumPage, describeInChromium, openChromium } from './chromium.js'
 
-/** Debian's Chromium, or the browser named by CHROMIUM_PATH. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
-const haveChromium = existsSync(CHROMIUM)
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
 const BOTS = 3
 
 interface MonitorHook {
@@ -43,13 +27,11 @@ const PLOT_COLOURS: readonly (readonly [string, readonly Rgb[]])[] = [
 function monitorSuite(): void {
   let server: OrreryServer
   let bots: BotGroup
-  let context: BrowserContext
+  let browser: ChromiumPage | undefined
   let page: Page
-  let userDataDir: string
   let url: string
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing and CI is set: the browser test must run in CI`)
     server = createServer({
       module: createBlackholioModule(),
       port: 0,
@@ -61,21 +43,14 @@ function monitorSuite(): void {
     const { port } = await server.listen()
     url = `http://127.0.0.1:${port}/monitor`
     bots = await runBots({ url: `ws://127.0.0.1:${port}`, count: BOTS, bot: { WebSocket: WebSocket as unknown as WebSocketClass } })
-    userDataDir = await mkdtemp(join(tmpdir(), 'orrery-monitor-chromium-'))
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      viewport: { width: 1000, height: 800 },
-    })
-    page = context.pages()[0] ?? (await context.newPage())
+    browser = await openChromium({ width: 1000, height: 800 })
+    page = browser.page
   }, 60_000)
 
   afterAll(async () => {
-    await context?.close()
+    await browser?.close()
     await bots?.stop()
     await server?.close()
-    if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true })
   })
 
   it('plots live data of a server with bots and lists their sessions', async () => {
@@ -127,7 +102,6 @@ function monitorSuite(): void {
   }, 30_000)
 }
 
-describe('the monitor page in Chromium', () => {
-  if (haveChromium || inCi) monitorSuite()
-  else it.skip(`needs ${CHROMIUM}`, () => undefined)
+describeInChromium('the monitor page in Chromium', () => {
+  monitorSuite()
 })

@@ -8,6 +8,7 @@ import {
   LoggedOutPlayer,
   massToRadius,
   Player,
+  snapPosition,
   TARGET_FOOD_COUNT,
   WORLD_SIZE,
 } from '@orrery/demo-shared'
@@ -65,7 +66,9 @@ describe('move', () => {
     tx(world, () => moveAllPlayers(world, NOW))
     expect(body(world, small).x).toBeCloseTo(110, 4)
     expect(body(world, small).y).toBeCloseTo(100, 4)
-    expect(body(world, big).y).toBeCloseTo(500 + 0.5 * (20 / 3), 4)
+    // Positions stay on the wire's 1/16 grid.
+    expect(body(world, big).y).toBe(snapPosition(500 + 0.5 * (20 / 3)))
+    expect(body(world, big).y).toBe(503.3125)
   })
 
   it('clamps positions to [r, world − r]', () => {

@@ -11,8 +11,33 @@ export const BODY_GRID_CELL_SIZE = 32
  */
 export const POSITION_STEP = 1 / 16
 
+/**
+ * A position on the wire's grid: the nearest multiple of {@link POSITION_STEP}. Circles move on this grid
+ * (the movement step and splits snap to it), so the positions a client receives are the server's exactly,
+ * and a prediction replayed from them follows the server's steps to the bit, split circles pushing each
+ * other included. Multiples of 1/16 below 2^20 are exact in an `f32` column.
+ *
+ * @param v - a position, world units
+ * @returns the nearest grid position, world units
+ */
+export function snapPosition(v: number): number {
+  return Math.round(v / POSITION_STEP) * POSITION_STEP
+}
+
 /** Precision of steering directions and speeds on the wire (unitless): 1/256. */
 export const DIRECTION_STEP = 1 / 256
+
+/**
+ * A steering direction or speed as the wire carries it: the nearest multiple of {@link DIRECTION_STEP}, the
+ * same rounding as the wire's quantization. The movement step and splits read directions through it, so a
+ * client whose replica holds the wire's values moves circles exactly as the server does.
+ *
+ * @param v - a direction component or a speed (unitless)
+ * @returns the nearest grid value
+ */
+export function snapDirection(v: number): number {
+  return Math.round(v / DIRECTION_STEP) * DIRECTION_STEP
+}
 
 /**
  * Position and mass of everything that lives in the arena (circles and food): the reference's `entity` table.

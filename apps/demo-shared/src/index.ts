@@ -34,6 +34,8 @@ export {
   loggedOutComponents,
   Player,
   POSITION_STEP,
+  snapDirection,
+  snapPosition,
 } from './components.js'
 export { VIEW_ASPECT, VIEW_MARGIN, viewArea } from './view-area.js'
 export {

@@ -1,5 +1,5 @@
 import { type Entity, entityIndex, type World } from '@orrery/ecs'
-import { Body, Circle, Player } from './components.js'
+import { Body, Circle, POSITION_STEP, Player, snapDirection, snapPosition } from './components.js'
 import {
   ALLOWED_SPLIT_CIRCLE_OVERLAP_PCT,
   SELF_COLLISION_SPEED,
@@ -165,9 +165,10 @@ export function moveCircles(world: World, timestamp: number): void {
   // 1. Each circle's own direction times its speed.
   for (const e of circles) {
     const i = entityIndex(e)
-    const speed = world.read(e, Circle, 'speed')
-    s.dirX[i] = world.read(e, Circle, 'dirX') * speed
-    s.dirY[i] = world.read(e, Circle, 'dirY') * speed
+    // Read as the wire carries them (see snapDirection): a client's replica moves its circles the same way.
+    const speed = snapDirection(world.read(e, Circle, 'speed'))
+    s.dirX[i] = snapDirection(world.read(e, Circle, 'dirX')) * speed
+    s.dirY[i] = snapDirection(world.read(e, Circle, 'dirY')) * speed
   }
   // 2. Players with several circles: gravity before recombining, and push apart.
   world.query([Player]).forEach((player) => {
@@ -180,9 +181,11 @@ export function moveCircles(world: World, timestamp: number): void {
     const mass = world.read(e, Body, 'mass')
     const r = massToRadius(mass)
     const speed = massToMaxMoveSpeed(mass)
-    const max = WORLD_SIZE - r
-    const x = Math.min(max, Math.max(r, world.read(e, Body, 'x') + (s.dirX[i] as number) * speed))
-    const y = Math.min(max, Math.max(r, world.read(e, Body, 'y') + (s.dirY[i] as number) * speed))
+    // On the wire's grid, inside the world (see snapPosition).
+    const lo = Math.ceil(r / POSITION_STEP) * POSITION_STEP
+    const hi = Math.floor((WORLD_SIZE - r) / POSITION_STEP) * POSITION_STEP
+    const x = Math.min(hi, Math.max(lo, snapPosition(world.read(e, Body, 'x') + (s.dirX[i] as number) * speed)))
+    const y = Math.min(hi, Math.max(lo, snapPosition(world.read(e, Body, 'y') + (s.dirY[i] as number) * speed)))
     world.set(e, Body, 'x', x)
     world.set(e, Body, 'y', y)
   }

@@ -1,5 +1,5 @@
 import type { Entity, World } from '@orrery/ecs'
-import { Body, Circle } from './components.js'
+import { Body, Circle, snapDirection, snapPosition } from './components.js'
 import { canSplit, hasRoomToSplit } from './formulas.js'
 
 /**
@@ -27,7 +27,7 @@ export function spawnCircleAt(
   timestamp: number,
 ): Entity {
   const e = world.create()
-  world.add(e, Body, { x, y, mass })
+  world.add(e, Body, { x: snapPosition(x), y: snapPosition(y), mass })
   world.add(e, Circle, { playerId, dirX: 0, dirY: 1, speed: 0, lastSplitAt: timestamp })
   return e
 }
@@ -59,8 +59,8 @@ export function splitCircles(world: World, playerId: Entity, timestamp: number):
       world,
       playerId,
       half,
-      world.read(e, Body, 'x') + world.read(e, Circle, 'dirX'),
-      world.read(e, Body, 'y') + world.read(e, Circle, 'dirY'),
+      world.read(e, Body, 'x') + snapDirection(world.read(e, Circle, 'dirX')),
+      world.read(e, Body, 'y') + snapDirection(world.read(e, Circle, 'dirY')),
       timestamp,
     )
     world.set(e, Body, 'mass', mass - half)
