@@ -55,6 +55,9 @@ export interface FuzzReport {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
+/** Shortest window the honest probe is measured in during the attack, ms. */
+const MIN_WINDOW_MS = 500
+
 /**
  * The gauntlet: a Blackholio server in its own process, honest bots and an honest probe in a second one,
  * and attackers in a third sending `frames` hostile frames from many connections and addresses; measures
@@ -102,6 +105,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       })
       attacker.once('exit', () => res(last))
     })
+    // A short attack can end between two of the probe's Pings (one every 100 ms): the window it is measured
+    // in lasts at least half a second, so that the figures during the attack always hold samples.
+    const elapsedMs = performance.now() - started
+    if (elapsedMs < MIN_WINDOW_MS) await sleep(MIN_WINDOW_MS - elapsedMs)
     const attackSec = (performance.now() - started) / 1000
     const during = bots.takeProbeSamples()
     const crashed = server.crashed()
