@@ -1,4 +1,4 @@
-import { type ClientMessage, CloseCode, encodeServerMessage, type Hello, type ServerMessage } from '@orrery/protocol'
+import { CloseCode, encodeServerMessage, type Hello, type ServerMessage } from '@orrery/protocol'
 import { peekRequestId } from '@orrery/protocol/internal'
 import type { Logger } from 'pino'
 import type { RawData, WebSocket } from 'ws'
@@ -11,6 +11,7 @@ import type { UpgradeFrames } from './http/upgrade-frames.js'
 import type { ResumableSession } from './resume/resumable-session.js'
 import { type HandshakePort, SessionHandshake, type SessionState } from './session-handshake.js'
 import { admitFrame, toBytes } from './session-intake.js'
+import { routeMessage } from './session-router.js'
 import type { SessionHost } from './session-host.js'
 
 export type { SessionCounters, SessionHost } from './session-host.js'
@@ -334,7 +335,7 @@ export class ClientSession implements HandshakePort {
     }
     const message = verdict.message
     try {
-      this.route(message, 'requestId' in message ? message.requestId : null)
+      routeMessage(this, this.handshake, message, 'requestId' in message ? message.requestId : null)
     } catch (error) {
       this.crashed(error)
     }
@@ -350,51 +351,6 @@ export class ClientSession implements HandshakePort {
     }
     this.host.counters.errors++
     this.sendError('ERR_RATE_LIMITED', `${what}; message dropped`, requestId)
-  }
-
-  private route(message: ClientMessage, requestId: number | null): void {
-    if (this.state === 'hello' && message.type === 'Hello') {
-      this.handshake.onHello(message).catch((error: unknown) => this.crashed(error))
-      return
-    }
-    if (this.state === 'challenged' && message.type === 'Authenticate') {
-      this.handshake.onAuthenticate(message.method, message.credential).catch((error: unknown) => this.crashed(error))
-      return
-    }
-    // A token answer may come right behind Hello (2.1): it is taken once the Challenge is out.
-    if (message.type === 'Authenticate' && this.handshake.keepEarly(message)) return
-    if (this.state === 'ready') {
-      // A request sent again after a resume: its answer is in the session's stream already.
-      if (requestId !== null && message.type !== 'Ping' && !this.host.firstRequest(this, requestId)) return
-      switch (message.type) {
-        case 'CallReducer':
-          this.host.callReducer(this, message)
-          return
-        case 'Subscribe':
-          this.host.subscribe(this, message)
-          return
-        case 'Unsubscribe':
-          this.host.unsubscribe(this, message)
-          return
-        case 'SetArea':
-          this.host.setArea(this, message)
-          return
-        case 'Ping':
-          this.send({ type: 'Pong', clientTime: message.clientTime, serverTime: Date.now() })
-          return
-        case 'RefreshToken':
-          this.handshake.onRefreshToken(message.requestId, this.identityValue as Identity).catch((error: unknown) => this.crashed(error))
-          return
-        default:
-          break
-      }
-    }
-    this.fail(
-      'ERR_UNEXPECTED_MESSAGE',
-      `${message.type} is not allowed ${this.state === 'ready' ? 'after the handshake' : 'before the handshake completes'}`,
-      CloseCode.UnexpectedMessage,
-      requestId,
-    )
   }
 
   /** @see HandshakePort.signedIn */
