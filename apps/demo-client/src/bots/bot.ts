@@ -1,12 +1,11 @@
 import { generateIdentity, type KeyIdentity } from '@orrery/auth'
-import { connect, type ConnectOptions, type OrreryClient } from '@orrery/client'
-import type { Component, Entity, World } from '@orrery/ecs'
+import { connect, type ConnectOptions, } from '@orrery/client'
+import type { Component, Entity, } from '@orrery/ecs'
 import type { Area } from '@orrery/protocol'
 import {
   Body,
   Circle,
   cameraSize,
-  Food,
   INPUT_RATE_HZ,
   liveComponents,
   MAX_CIRCLES_PER_PLAYER,
@@ -23,110 +22,10 @@ import { clientLink } from '../prediction/prediction-link.js'
 import { CallTally } from './call-tally.js'
 import { InputToDisplay } from './input-to-display.js'
 import { listedMass, mayRespawn } from './respawn-rule.js'
-import { chooseDirection, type SeenBody, type Steering } from './steering.js'
+import { BotSight } from './bot-sight.js'
+import { chooseDirection, type Steering } from './steering.js'
+import type { BlackholioClient, BotOptions, BotStats, ReplicaSnapshot } from './bot-types.js'
 
-/** A client of the Blackholio schema. */
-export type BlackholioClient = OrreryClient<typeof liveComponents, typeof reducers>
-
-/** Options of {@link Bot}. */
-export interface BotOptions {
-  /** The server's WebSocket URL, e.g. `ws://127.0.0.1:3000`. */
-  readonly url: string
-  /** The name the bot enters the game with (≤ 32 characters). */
-  readonly name: string
-  /** The bot's key identity (e.g. loaded from its identity file, so a restarted bot is the same player). Default: a fresh guest key. */
-  readonly identity?: KeyIdentity
-  /** Input messages per second, at most 20 (the reference client's rate). Default 20. */
-  readonly inputRateHz?: number
-  /**
-   * Least time between two respawns (and after entering), ms. Default 1 000. A bot respawns only once no
-   * circle of its own is in view and the leaderboard lists no mass for it (see {@link mayRespawn}).
-   */
-  readonly respawnDelayMs?: number
-  /** Mass of its biggest circle from which a chasing bot splits toward its prey. Default 120. */
-  readonly splitMass?: number
-  /** Distance around its centre within which the bot looks at bodies, world units. Default 200. */
-  readonly sightRadius?: number
-  /** Predict the own circles (default true); false interpolates them like everyone else's. */
-  readonly prediction?: boolean
-  /** WebSocket implementation; default `globalThis.WebSocket`, else `ws`. */
-  readonly WebSocket?: ConnectOptions<typeof liveComponents, typeof reducers>['WebSocket']
-  /** Ping interval of the connection, ms. Default: the connection's (2 000). */
-  readonly pingIntervalMs?: number
-  /** Silence after which the connection replaces its socket, ms. Default: the connection's. */
-  readonly heartbeatTimeoutMs?: number
-  /** Count the distinct reducer calls sent (needs `WebSocket`), for {@link BotStats.calls}. Default false. */
-  readonly countCalls?: boolean
-  /** A world of a world host (cluster demo): its id, the seat ticket from matchmaking, the processes to ask where it lives. */
-  readonly world?: Pick<ConnectOptions<typeof liveComponents, typeof reducers>, 'world' | 'ticket' | 'processes' | 'worldUrl'>
-}
-
-/**
- * A bot's replica at one moment, for comparing with the server's world.
- *
- * @example
- * ```ts
- * const { identity, area, tables }: ReplicaSnapshot = bot.replicaSnapshot()
- * ```
- */
-export interface ReplicaSnapshot {
-  /** The bot's identity. */
-  readonly identity: string
-  /** The area of its area subscription (Body, Circle, Food); Player and LeaderboardEntry are whole tables. */
-  readonly area: Area
-  /** Rows per component name: `[entity, row]`. */
-  readonly tables: Record<string, [number, Record<string, unknown>][]>
-}
-
-/** What a bot did, for reports. */
-export interface BotStats {
-  /** The bot's name. */
-  readonly name: string
-  /** Its identity, '' before the first Welcome. */
-  readonly identity: string
-  /** Whether it is connected now. */
-  readonly connected: boolean
-  /** Whether it is connected as the identity of its own key (signed in with a signature or its token). */
-  readonly authenticated: boolean
-  /** Whether it ever completed a handshake and entered the game. */
-  readonly entered: boolean
-  /** updatePlayerInput calls sent. */
-  readonly inputsSent: number
-  /** Reducer calls that failed (rejected or timed out). */
-  readonly reducerErrors: number
-  /** Respawns after being eaten. */
-  readonly respawns: number
-  /** Split calls made. */
-  readonly splits: number
-  /** Largest total mass its circles reached. */
-  readonly maxMass: number
-  /** Bytes sent on its connection. */
-  readonly bytesSent: number
-  /** Bytes received on its connection. */
-  readonly bytesReceived: number
-  /** Round-trip time of its connection (smoothed), ms, or null before the first Pong. */
-  readonly rttMs: number | null
-  /** The last error's message, or null. */
-  readonly lastError: string | null
-  /** Own-circle prediction: 'on' or 'off'. */
-  readonly prediction: 'on' | 'off'
-  /** Inputs the server acknowledged while predicting. */
-  readonly acknowledgedInputs: number
-  /** Of those, inputs whose predicted position the server corrected by more than 1.5 wire steps (3/32 world units; positions reach the replica rounded to 1/16). */
-  readonly mispredictedInputs: number
-  /** 95th percentile of the prediction corrections, world units. */
-  readonly correctionP95: number
-  /** Recent input-to-display latencies, ms (see {@link InputToDisplay}). */
-  readonly inputToDisplayMs: readonly number[]
-  /** Times the bot came back after a drop. */
-  readonly reconnects: number
-  /** Of those, sessions the server resumed (the missed frames replayed). */
-  readonly resumedFromHistory: number
-  /** Of those, fresh sessions (the replica re-synced from fresh rows). */
-  readonly resumedFromSnapshot: number
-  /** Distinct reducer calls sent, per reducer name (with `countCalls`; else empty). */
-  readonly calls: Readonly<Record<string, number>>
-}
 
 /** Distance a steering must change (per component) before the bot sends it again. */
 const INPUT_EPSILON = 0.05
@@ -144,8 +43,6 @@ const AREA_INTERVAL_MS = 250
 const SEARCH_AFTER_MS = 1000
 /** Longest wait for a returning player's circles to show in the whole-world view before it enters afresh, ms. */
 const SEARCH_TIMEOUT_MS = 2000
-/** How long a bot heads for one wander point when it sees nothing, ms. */
-const WANDER_MS = 5000
 
 /**
  * A headless Blackholio player over a real connection: enters the game, steers toward food and smaller
@@ -169,10 +66,7 @@ export class Bot {
   private readonly latency = new InputToDisplay()
   private readonly offs: (() => void)[] = []
   private lastFrameAt = 0
-  private readonly own: SeenBody[] = []
-  private readonly others: SeenBody[] = []
-  private readonly food: SeenBody[] = []
-  private readonly nearby: Entity[] = []
+  private readonly sight = new BotSight()
   private last: Steering = { dirX: 0, dirY: 0, goal: 'idle' }
   private lastSentAt = 0
   private lastRespawnAt = 0
@@ -186,11 +80,9 @@ export class Bot {
   private counts = { inputsSent: 0, reducerErrors: 0, respawns: 0, splits: 0, maxMass: 0 }
   private lastError: string | null = null
   /** Mass-weighted centre, total mass and count of the bot's circles (the camera's target). */
-  private readonly centre = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, mass: 0, count: 0 }
   private area = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, size: 0, at: Number.NEGATIVE_INFINITY }
   private subscribedArea: Area = viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0))
   private readonly tally = new CallTally()
-  private wander = { x: WORLD_SIZE / 2, y: WORLD_SIZE / 2, until: 0 }
 
   /**
    * @param options - server URL, name and behaviour, see {@link BotOptions}
@@ -354,8 +246,8 @@ export class Bot {
     if (typeof position !== 'object' || position === null) return
     const { x, y } = position as { x?: unknown; y?: unknown }
     if (typeof x !== 'number' || typeof y !== 'number') return
-    this.centre.x = x
-    this.centre.y = y
+    this.sight.centre.x = x
+    this.sight.centre.y = y
     this.moveArea(now, force)
   }
 
@@ -389,7 +281,7 @@ export class Bot {
     }))
     const player = world.findUnique(Player, 'identity', client.identity)
     if (seen && player !== undefined) {
-      this.look(world, player, world.findAll(Circle, 'playerId', player))
+      this.sight.look(world, player, this.options.sightRadius ?? 200, world.findAll(Circle, 'playerId', player))
       this.moveArea(Date.now(), true)
     }
     return seen
@@ -408,8 +300,8 @@ export class Bot {
   private moveArea(now: number, force: boolean): void {
     const client = this.client
     if (client === null) return
-    const { x, y } = this.centre
-    const size = cameraSize(this.centre.mass, this.centre.count)
+    const { x, y } = this.sight.centre
+    const size = cameraSize(this.sight.centre.mass, this.sight.centre.count)
     const moved = Math.abs(x - this.area.x) + Math.abs(y - this.area.y) > VIEW_MARGIN / 4 || Math.abs(size - this.area.size) > 2
     if (!force && (!moved || now - this.area.at < AREA_INTERVAL_MS)) return
     this.area = { x, y, size, at: now }
@@ -460,18 +352,18 @@ export class Bot {
       }
       return
     }
-    this.look(world, player, circles)
+    this.sight.look(world, player, this.options.sightRadius ?? 200, circles)
     // Found after a search: back to the camera's area at once.
     if (this.searching) this.moveArea(now, true)
     this.followArea(now)
     let total = 0
     let biggest = 0
-    for (const c of this.own) {
+    for (const c of this.sight.own) {
       total += c.mass
       biggest = Math.max(biggest, c.mass)
     }
     this.counts.maxMass = Math.max(this.counts.maxMass, total)
-    const steering = chooseDirection({ own: this.own, others: this.others, food: this.food })
+    const steering = chooseDirection({ own: this.sight.own, others: this.sight.others, food: this.sight.food })
     if (this.inFlight >= MAX_IN_FLIGHT) return
     const changed =
       steering.goal !== this.last.goal ||
@@ -499,53 +391,5 @@ export class Bot {
       const prediction = this.prediction
       if (prediction !== null) this.call(() => prediction.split())
     }
-  }
-
-  /** Fills `own`, `others` and `food` from the replica around the bot's centre of mass. */
-  private look(world: World, player: Entity, circles: readonly Entity[]): void {
-    this.own.length = 0
-    this.others.length = 0
-    this.food.length = 0
-    let total = 0
-    let cx = 0
-    let cy = 0
-    for (const e of circles) {
-      const b = world.get(e, Body)
-      if (b === undefined) continue
-      this.own.push(b)
-      total += b.mass
-      cx += b.x * b.mass
-      cy += b.y * b.mass
-    }
-    if (total === 0) return
-    cx /= total
-    cy /= total
-    this.nearby.length = 0
-    world.queryRadius(Body, cx, cy, this.options.sightRadius ?? 200, this.nearby)
-    for (const e of this.nearby) this.classify(world, player, e)
-    this.centre.x = cx
-    this.centre.y = cy
-    this.centre.mass = total
-    this.centre.count = circles.length
-    if (this.food.length === 0 && this.others.length === 0) {
-      // Nothing in sight: wander toward a point that changes now and then, so the bot finds food elsewhere.
-      const now = Date.now()
-      if (now >= this.wander.until || Math.hypot(this.wander.x - cx, this.wander.y - cy) < 10) {
-        this.wander = { x: Math.random() * WORLD_SIZE, y: Math.random() * WORLD_SIZE, until: now + WANDER_MS }
-      }
-      this.food.push({ x: this.wander.x, y: this.wander.y, mass: 1 })
-    }
-  }
-
-  private classify(world: World, player: Entity, e: Entity): void {
-    if (world.has(e, Food)) {
-      const b = world.get(e, Body)
-      if (b !== undefined) this.food.push(b)
-      return
-    }
-    const owner = world.has(e, Circle) ? world.read(e, Circle, 'playerId') : undefined
-    if (owner === undefined || owner === player) return
-    const b = world.get(e, Body)
-    if (b !== undefined) this.others.push(b)
   }
 }

@@ -1,5 +1,5 @@
 export { Bot } from './bot.js'
-export type { BlackholioClient, BotOptions, BotStats, ReplicaSnapshot } from './bot.js'
+export type { BlackholioClient, BotOptions, BotStats, ReplicaSnapshot } from './bot-types.js'
 export { CallTally } from './call-tally.js'
 export { InputToDisplay } from './input-to-display.js'
 export { laggedWebSocket } from './lagged-socket.js'

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { type KeyIdentity, loadOrCreateIdentity } from '@orrery/auth'
 import { createFileIdentityStorage } from '@orrery/auth/node'
-import { Bot, type BotOptions, type BotStats } from './bot.js'
+import { Bot } from './bot.js'
+import type { BotOptions, BotStats } from './bot-types.js'
 
 /** Options of {@link runBots}. */
 export interface RunBotsOptions {

@@ -18,7 +18,7 @@ import {
   viewArea,
   WORLD_SIZE,
 } from '@orrery/demo-shared'
-import type { BlackholioClient } from '../bots/bot.js'
+import type { BlackholioClient } from '../bots/bot-types.js'
 import type { WebSocketClass } from '../bots/lagged-socket.js'
 import { type Camera, type FollowedCircle, followCamera } from './camera.js'
 import { OwnCirclePrediction, PREDICTION_PING_INTERVAL_MS } from '../prediction/own-prediction.js'

@@ -1,7 +1,7 @@
 import type { Entity, World } from '@orrery/ecs'
 import { Circle, Player, reducers } from '@orrery/demo-shared'
 import { encodeArgs, type ServerMessage } from '@orrery/protocol'
-import type { BlackholioClient } from '../bots/bot.js'
+import type { BlackholioClient } from '../bots/bot-types.js'
 import { RttSamples, trackedCall } from '@orrery/client'
 
 /** What the client learns from one applied state update. */
