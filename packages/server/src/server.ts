@@ -29,7 +29,7 @@ import { Listener } from './listener.js'
 import { openTelemetry, type Telemetry } from './metrics/telemetry.js'
 import { withTelemetryRoutes } from './metrics/telemetry-routes.js'
 import { resolveLogger } from './logger.js'
-import { MODULE_IDENTITY, type ModuleDef, type SystemDef } from './module.js'
+import { MODULE_IDENTITY, type ModuleDef } from './module.js'
 import { type ResolvedLimits, type ResolvedServerOptions, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
 import { ReducerCalls } from './reducer-calls.js'
@@ -38,11 +38,15 @@ import { ResultDelivery } from './result-delivery.js'
 import { IdentitySessions } from './identity-sessions.js'
 import type { ResumableSession } from './resume/resumable-session.js'
 import { SessionKeeper } from './resume/session-keeper.js'
+import { collectMetrics } from './server-metrics.js'
+import { SHUTDOWN_REASON, shutdown } from './server-shutdown.js'
 import { SignalHandlers } from './signal-handlers.js'
+import { SystemSchedule } from './system-schedule.js'
 import { runSyncRequest } from './sync-request.js'
 import { ServerError } from './server-error.js'
 import { TickLoop } from './tick-loop.js'
 import { openWorld } from './open-world.js'
+import { welcomeMessage } from './welcome-message.js'
 import { type TransactionCaller, TransactionRunner } from './transaction-runner.js'
 
 /**
@@ -71,8 +75,6 @@ export function createServer<R extends Record<string, ArgsSchema>>(options: Serv
   return new Host(options as unknown as ServerOptions)
 }
 
-const SHUTDOWN_REASON = 'server shutting down'
-const RESUMED_SCHEMA: SchemaDescription = { components: [], reducers: [] }
 
 class Host implements OrreryServer, SessionHost {
   readonly world: World
@@ -93,7 +95,7 @@ class Host implements OrreryServer, SessionHost {
   private readonly runner: TransactionRunner
   private readonly calls: ReducerCalls
   private readonly loop: TickLoop
-  private readonly systems: readonly { def: SystemDef; everyTicks: number }[]
+  private readonly systems: SystemSchedule
   private readonly tickStats = new DurationStats(1024)
   private readonly sessions = new Map<string, ClientSession>()
   private readonly caps: ConnectionCaps
@@ -163,10 +165,7 @@ class Host implements OrreryServer, SessionHost {
     this.calls = new ReducerCalls({ dispatcher, replicator: this.replicator, results: this.results, counters: this.counters, telemetry: this.telemetry, log: this.log })
     const tickRate = resolved.tickRate
     const periodMs = 1000 / tickRate
-    this.systems = (options.module.systems ?? []).map((def) => ({
-      def,
-      everyTicks: Math.max(1, Math.round((def.everyMs ?? periodMs) / periodMs)),
-    }))
+    this.systems = new SystemSchedule(options.module.systems ?? [], periodMs)
     this.loop = new TickLoop({
       periodMs,
       maxCatchUpTicks: resolved.maxCatchUpTicks,
@@ -251,15 +250,10 @@ class Host implements OrreryServer, SessionHost {
     if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
     const started = performance.now()
     const tick = ++this.tickCount
-    for (const { def, everyTicks } of this.systems) {
-      if (tick % everyTicks !== 0) continue
-      try {
-        this.runner.run(this.moduleCaller, 'system', def.name, (ctx) => def.run(ctx))
-      } catch (error) {
-        this.counters.errors++
-        this.log.error({ err: error, system: def.name, tick }, 'system failed; its transaction was rolled back')
-      }
-    }
+    this.systems.run(tick, this.runner, this.moduleCaller, (error, name) => {
+      this.counters.errors++
+      this.log.error({ err: error, system: name, tick }, 'system failed; its transaction was rolled back')
+    })
     try {
       this.pipeline.endTick(tick, Date.now())
       this.keeper.sweep()
@@ -275,31 +269,21 @@ class Host implements OrreryServer, SessionHost {
   }
 
   metrics(): ServerMetrics {
-    let clients = 0
-    for (const session of this.sessions.values()) if (session.isReady) clients++
-    return {
-      ticks: this.tickCount,
-      skippedTicks: this.loop.skipped,
-      tickDurationsMs: this.tickStats.summary(),
-      clients,
-      connections: this.sessions.size,
-      seq: this.pipeline.seq,
-      durableSeq: this.pipeline.flushedSeq,
-      groupCommitWaitMs: this.pipeline.groupWait.summary(),
-      bytesSent: this.counters.bytesSent,
-      bytesReceived: this.counters.bytesReceived,
-      messagesReceived: this.counters.messagesReceived,
-      reducerCalls: this.calls.calls,
-      reducerErrors: this.calls.errors,
-      rateLimited: this.counters.rateLimited,
-      errors: this.counters.errors,
-      replication: { ...this.replicator.stats },
-      resume: { ...this.keeper.registry.counters, detachedSessions: this.keeper.registry.detached, historyBytes: this.keeper.registry.historyBytes },
-    }
+    const { tickCount: ticks, tickStats, sessions, pipeline, counters, calls, replicator } = this
+    return collectMetrics({ ticks, skippedTicks: this.loop.skipped, tickStats, sessions, pipeline, counters, calls, replicator, registry: this.keeper.registry })
   }
 
   close(): Promise<void> {
-    this.closing ??= this.shutdown()
+    this.closing ??= shutdown({
+      timers: [this.loop, this.heartbeat, { stop: () => this.signals.remove() }],
+      listener: this.listener,
+      pipeline: this.pipeline,
+      keeper: this.keeper,
+      sessions: this.sessions.values(),
+      tick: this.tickCount,
+      counters: this.counters,
+      log: this.log,
+    })
     return this.closing
   }
 
@@ -320,19 +304,8 @@ class Host implements OrreryServer, SessionHost {
   }
 
   welcome(session: ClientSession, auth: AuthResult, sessionId: string, resumed: boolean, seq: number): void {
-    session.send({
-      type: 'Welcome',
-      identity: auth.identity,
-      token: auth.token,
-      sessionId,
-      tickRate: this.settings.tickRate,
-      // A resumed session keeps the schema of its first Welcome: no need to send it again.
-      schema: resumed ? RESUMED_SCHEMA : this.schema,
-      seq,
-      resumed,
-      tick: this.replicator.flushedTick,
-      serverTime: this.replicator.flushedTime,
-    })
+    const { flushedTick, flushedTime } = this.replicator
+    session.send(welcomeMessage(auth, sessionId, resumed, seq, { tickRate: this.settings.tickRate, schema: this.schema, flushedTick, flushedTime }))
   }
 
   connected(session: ClientSession): void {
@@ -415,32 +388,6 @@ class Host implements OrreryServer, SessionHost {
       this.counters.errors++
       caller.log.error({ err: error }, `${hook} failed; its transaction was rolled back`)
     }
-  }
-
-  private async shutdown(): Promise<void> {
-    this.loop.stop()
-    this.heartbeat.stop()
-    this.signals.remove()
-    const listener = this.listener
-    listener?.stopAccepting()
-    try {
-      this.pipeline.endTick(this.tickCount, Date.now())
-    } catch (error) {
-      this.counters.errors++
-      this.log.error({ err: error }, 'final flush failed')
-    }
-    this.keeper.stop()
-    const sessions = [...this.sessions.values()]
-    for (const session of sessions) session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
-    await Promise.all(sessions.map((s) => s.closed))
-    await listener?.close()
-    try {
-      await this.pipeline.close()
-    } catch (error) {
-      this.counters.errors++
-      this.log.error({ err: error }, 'closing the commit log failed')
-    }
-    this.log.info({ ticks: this.tickCount, seq: this.pipeline.seq }, 'server closed')
   }
 }
 
