@@ -5,8 +5,8 @@ import { ConnectionError } from './connection-error.js'
 import { ConnectionMachine } from './connection-machine.js'
 import { type Deferred, deferred } from './deferred.js'
 import { createEmitter } from './emitter.js'
-import type { AuthAnswer, Connection, ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionStats } from './connection-types.js'
-import { Handshake } from './handshake.js'
+import type { Connection, ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionStats } from './connection-types.js'
+import { earlyTokenAnswer, Handshake } from './handshake.js'
 import { type ConnectionHealth, LinkHealth } from './link-health.js'
 import { ReconnectPolicy } from './reconnect-policy.js'
 import { RequestDesk } from './request-desk.js'
@@ -172,7 +172,7 @@ class OrreryConnection implements Connection {
       auth: this.options.auth,
       token: () => this.currentToken,
       resume: () => this.resumePoint(),
-      earlyAnswer: () => this.earlyAnswer(),
+      earlyAnswer: () => earlyTokenAnswer(this.currentToken, this.options, this.earlyRefused),
       welcome: (welcome) => this.onWelcome(link, welcome),
       fail: (error) => this.giveUp(error),
       protocolError: (error) => this.protocolFailure(link, error),
@@ -199,13 +199,6 @@ class OrreryConnection implements Connection {
       this.emitter.emit('error', new ConnectionError('ERR_HANDSHAKE', `no Welcome within ${handshakeMs} ms`))
       link.drop(CloseCode.HandshakeTimeout, 'handshake timeout')
     }, handshakeMs)
-  }
-
-  private earlyAnswer(): AuthAnswer | null {
-    if (this.earlyRefused || this.currentToken === null) return null
-    const early = this.options.earlyAuth
-    if (early !== undefined) return early(this.currentToken)
-    return this.options.auth === undefined ? { method: 'token', credential: this.currentToken } : null
   }
 
   private resumePoint(): ReturnType<NonNullable<ConnectionOptions['resume']>> {

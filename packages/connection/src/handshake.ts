@@ -8,7 +8,7 @@ import {
   type Welcome,
 } from '@orrery/protocol'
 import { ConnectionError } from './connection-error.js'
-import type { AuthAnswer, AuthChallenge, ResumeInfo } from './connection-types.js'
+import type { AuthAnswer, AuthChallenge, ConnectionOptions, ResumeInfo } from './connection-types.js'
 import { defaultAuth } from './default-auth.js'
 import type { SocketLink } from './socket-link.js'
 
@@ -30,6 +30,26 @@ export interface HandshakeHost {
   protocolError(error: ConnectionError): void
   /** The server explained a refusal before its close (the close decides what happens next). */
   remoteError(error: ConnectionError): void
+}
+
+/**
+ * The answer to send right behind Hello, before the Challenge, or null to wait for it: with a known token and
+ * no custom `auth`, method 'token' with it; with `earlyAuth`, what it says; none after a server refused an
+ * early answer (4008 from a server older than 2.1).
+ *
+ * @param token - the token to present, or null
+ * @param options - the connection's `auth` and `earlyAuth` options
+ * @param refused - whether a server refused an early answer before
+ * @returns the answer, or null
+ */
+export function earlyTokenAnswer(
+  token: string | null,
+  options: Pick<ConnectionOptions, 'auth' | 'earlyAuth'>,
+  refused: boolean,
+): AuthAnswer | null {
+  if (refused || token === null) return null
+  if (options.earlyAuth !== undefined) return options.earlyAuth(token)
+  return options.auth === undefined ? { method: 'token', credential: token } : null
 }
 
 type Phase = 'opening' | 'challenge' | 'early' | 'auth' | 'welcome' | 'done'
