@@ -3,13 +3,11 @@ import { connect } from '@orrery/client'
 import { laggedWebSocket, type WebSocketClass } from '@orrery/demo-client/bots'
 import { Body, Circle, liveComponents, Player, reducers } from '@orrery/demo-shared'
 import type { Entity } from '@orrery/ecs'
-import { createKeyAuthenticator, createServer, type OrreryServer } from '@orrery/server'
+import type { OrreryServer } from '@orrery/server'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { ensureClientBuilt } from '../src/client-build.js'
-import { createBlackholioModule } from '../src/module.js'
-import { createStaticHandler } from '../src/static-files.js'
+import { startBlackholio } from './blackholio-server.js'
 import { type ChromiumPage, describeInChromium, openChromium } from './chromium.js'
 
 interface RecordedFrame {
@@ -39,16 +37,9 @@ function browserSuite(): void {
   let url: string
 
   beforeAll(async () => {
-    const { distDir } = await ensureClientBuilt()
-    server = createServer({
-      module: createBlackholioModule(),
-      port: 0,
-      seed: 3,
-      logger: false,
-      authenticator: createKeyAuthenticator({ issuer: 'blackholio', audience: 'blackholio' }),
-      httpHandler: createStaticHandler(distDir),
-    })
-    const { port } = await server.listen()
+    const started = await startBlackholio({ seed: 3, webClient: true })
+    server = started.server
+    const port = started.port
     url = `http://127.0.0.1:${port}/`
     browser = await openChromium({ width: 800, height: 600 })
     page = browser.page

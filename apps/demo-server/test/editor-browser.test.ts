@@ -1,12 +1,10 @@
 import type { Entity } from '@orrery/ecs'
-import { createKeyAuthenticator, createServer, MODULE_IDENTITY, type OrreryServer } from '@orrery/server'
+import { MODULE_IDENTITY, type OrreryServer } from '@orrery/server'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { Agent, Behavior } from '../src/agents/behavior-components.js'
 import { SAMPLE_BEHAVIORS } from '../src/agents/sample-behaviors.js'
-import { ensureClientBuilt } from '../src/client-build.js'
-import { createBlackholioModule } from '../src/module.js'
-import { createStaticHandler } from '../src/static-files.js'
+import { startBlackholio } from './blackholio-server.js'
 import { type ChromiumPage, describeInChromium, openChromium } from './chromium.js'
 
 function editorSuite(): void {
@@ -16,16 +14,9 @@ function editorSuite(): void {
   let url: string
 
   beforeAll(async () => {
-    const { distDir } = await ensureClientBuilt()
-    server = createServer({
-      module: createBlackholioModule(),
-      port: 0,
-      seed: 5,
-      logger: false,
-      authenticator: createKeyAuthenticator({ issuer: 'blackholio', audience: 'blackholio' }),
-      httpHandler: createStaticHandler(distDir),
-    })
-    const { port } = await server.listen()
+    const started = await startBlackholio({ seed: 5, webClient: true })
+    server = started.server
+    const port = started.port
     url = `http://127.0.0.1:${port}/editor.html`
     // A player with a circle to view the world as (an agent without a host: it stands still).
     const sample = SAMPLE_BEHAVIORS[0]

@@ -1,9 +1,9 @@
 import { type BotGroup, runBots, type WebSocketClass } from '@orrery/demo-client/bots'
-import { createKeyAuthenticator, createServer, type OrreryServer } from '@orrery/server'
+import type { OrreryServer } from '@orrery/server'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createBlackholioModule } from '../src/module.js'
+import { startBlackholio } from './blackholio-server.js'
 import { type ChromiumPage, describeInChromium, openChromium } from './chromium.js'
 
 const BOTS = 3
@@ -32,15 +32,9 @@ function monitorSuite(): void {
   let url: string
 
   beforeAll(async () => {
-    server = createServer({
-      module: createBlackholioModule(),
-      port: 0,
-      seed: 5,
-      logger: false,
-      authenticator: createKeyAuthenticator({ issuer: 'blackholio', audience: 'blackholio' }),
-      monitor: true,
-    })
-    const { port } = await server.listen()
+    const started = await startBlackholio({ seed: 5, monitor: true })
+    server = started.server
+    const port = started.port
     url = `http://127.0.0.1:${port}/monitor`
     bots = await runBots({ url: `ws://127.0.0.1:${port}`, count: BOTS, bot: { WebSocket: WebSocket as unknown as WebSocketClass } })
     browser = await openChromium({ width: 1000, height: 800 })
