@@ -15,6 +15,8 @@ import {
   watchConfig,
 } from '@orrery/server'
 import { createSqliteCommitLog } from '@orrery/sqlite'
+import { Registry } from 'prom-client'
+import { registerAgentMetrics } from './agents/agent-metrics.js'
 import { AgentSetup } from './agents/agent-setup.js'
 import { type BotProcess, forkBots } from './bot-runner.js'
 import { type ChaosReport, ChaosRun } from './chaos/chaos-run.js'
@@ -88,6 +90,8 @@ async function main(): Promise<void> {
   const chaos = values.chaos ? new ChaosRun() : null
   const agentCounts = { count: values.agents, endlessLoops: values.endlessAgents }
   const agents = agentCounts.count + agentCounts.endlessLoops > 0 ? await AgentSetup.create() : null
+  const registry = new Registry()
+  if (agents !== null) registerAgentMetrics(registry, agents.host)
   const blackholio = createBlackholioModule({
     stats: game,
     ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }),
@@ -106,7 +110,8 @@ async function main(): Promise<void> {
           commitLog: createSqliteCommitLog({ dir: dataDir, keepSnapshots: 6, onWarning: (message) => log(`data folder: ${message}`) }),
         }),
     ...(distDir === null ? {} : { httpHandler: createStaticHandler(distDir) }),
-    metrics: true, // GET /metrics (Prometheus); the monitor (GET /monitor) follows the `monitor` key
+    // GET /metrics (Prometheus), the agents' figures included; the monitor (GET /monitor) follows the `monitor` key
+    metrics: { registry },
   })
   const address = await server.listen()
   agents?.start(server, agentCounts)
