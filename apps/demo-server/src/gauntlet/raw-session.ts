@@ -1,5 +1,6 @@
 import { type KeyIdentity, serverNameOf, signChallenge } from '@orrery/auth'
 import { decodeServerMessage, encodeClientMessage, MessageType, PROTOCOL_VERSION, type ServerMessage } from '@orrery/protocol'
+import { frameTag } from '@orrery/protocol/internal'
 import WebSocket from 'ws'
 
 /** A signed-in connection of a gauntlet client. */
@@ -9,16 +10,6 @@ export interface RawSession {
   readonly token: string
   /** Resolves with the close code when the socket closes. */
   readonly closed: Promise<number>
-}
-
-/** The message tag of a frame, read from its first bytes. */
-export function tagOf(bytes: Uint8Array): number | undefined {
-  const head = bytes[0]
-  if (head === undefined) return undefined
-  if (head >= 0x90 && head <= 0x9f) return bytes[1]
-  if (head === 0xdc) return bytes[3]
-  if (head === 0xdd) return bytes[5]
-  return undefined
 }
 
 /**
@@ -52,7 +43,7 @@ export function signIn(url: string, key: KeyIdentity, localAddress: string, toke
   return new Promise((resolve, reject) => {
     const onMessage = (data: Buffer): void => {
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      const tag = tagOf(bytes)
+      const tag = frameTag(bytes)
       if (tag !== MessageType.Challenge && tag !== MessageType.Welcome) return
       let message: ServerMessage
       try {

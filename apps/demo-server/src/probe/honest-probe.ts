@@ -1,5 +1,6 @@
 import { generateIdentity, serverNameOf, signChallenge } from '@orrery/auth'
 import { decodeServerMessage, encodeClientMessage, MessageType, PROTOCOL_VERSION } from '@orrery/protocol'
+import { frameTag } from '@orrery/protocol/internal'
 import WebSocket from 'ws'
 
 /** What a probe measured since the last {@link HonestProbe.drain}. */
@@ -25,16 +26,6 @@ export interface HonestProbeOptions {
   readonly pingEveryMs?: number
   /** The probe's area of interest (world units). Default the whole 1000 × 1000 world, so it sees every tick in which anything moves. */
   readonly area?: { readonly minX: number; readonly minY: number; readonly maxX: number; readonly maxY: number }
-}
-
-/** The first byte after a frame's array header: the message tag. */
-function tagOf(bytes: Uint8Array): number | undefined {
-  const head = bytes[0]
-  if (head === undefined) return undefined
-  if (head >= 0x90 && head <= 0x9f) return bytes[1]
-  if (head === 0xdc) return bytes[3]
-  if (head === 0xdd) return bytes[5]
-  return undefined
 }
 
 /**
@@ -86,7 +77,7 @@ export class HonestProbe {
       ws.on('message', (data: Buffer) => {
         const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
         this.samples.bytesReceived += bytes.byteLength
-        const tag = tagOf(bytes)
+        const tag = frameTag(bytes)
         if (tag === MessageType.TransactionUpdate) {
           const now = performance.now()
           if (this.lastUpdateAt !== null) this.samples.updateGapMs.push(now - this.lastUpdateAt)

@@ -1,5 +1,5 @@
 import { MessageType } from '@orrery/protocol'
-import { frameTag } from './frame-tag.js'
+import { frameTag } from '@orrery/protocol/internal'
 
 /** What the expensive messages cost; see `ServerLimits.subscribeCost` and `refreshTokenCost`. */
 export interface FrameCosts {

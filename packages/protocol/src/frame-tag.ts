@@ -1,6 +1,7 @@
 /**
- * The message tag of a client frame from its first bytes (the element after the array header), without
- * decoding: enough to price a frame before it is decoded.
+ * The message tag of a frame (client or server) from its first bytes (the element after the array header),
+ * without decoding: enough to price an untrusted frame before it is decoded, or to skip frames a reader does
+ * not need.
  *
  * @param bytes - one frame, untrusted
  * @returns the tag byte, or undefined when the frame does not start like a frame array
