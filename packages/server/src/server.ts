@@ -108,6 +108,10 @@ class Host implements OrreryServer, SessionHost {
   private nextConnection = 1
   private listener: Listener | null = null
   private closing: Promise<void> | null = null
+  private readonly onSystemError = (error: unknown, system: string, tick: number): void => {
+    this.counters.errors++
+    this.log.error({ err: error, system, tick }, 'system failed; its transaction was rolled back')
+  }
   private readonly signals: SignalHandlers
   private readonly telemetry: Telemetry | null
 
@@ -250,10 +254,7 @@ class Host implements OrreryServer, SessionHost {
     if (this.closing !== null) throw new ServerError('ERR_CLOSED', 'the server was closed')
     const started = performance.now()
     const tick = ++this.tickCount
-    this.systems.run(tick, this.runner, this.moduleCaller, (error, name) => {
-      this.counters.errors++
-      this.log.error({ err: error, system: name, tick }, 'system failed; its transaction was rolled back')
-    })
+    this.systems.run(tick, this.runner, this.moduleCaller, this.onSystemError)
     try {
       this.pipeline.endTick(tick, Date.now())
       this.keeper.sweep()

@@ -23,15 +23,15 @@ export class SystemSchedule {
    * @param tick - the tick being run
    * @param runner - runs each system in a transaction
    * @param caller - the module's caller (its identity and logger)
-   * @param onError - told of a system that threw, with its name
+   * @param onError - told of a system that threw, with its name and the tick
    */
-  run(tick: number, runner: TransactionRunner, caller: TransactionCaller, onError: (error: unknown, name: string) => void): void {
+  run(tick: number, runner: TransactionRunner, caller: TransactionCaller, onError: (error: unknown, name: string, tick: number) => void): void {
     for (const { def, everyTicks } of this.systems) {
       if (tick % everyTicks !== 0) continue
       try {
         runner.run(caller, 'system', def.name, (ctx) => def.run(ctx))
       } catch (error) {
-        onError(error, def.name)
+        onError(error, def.name, tick)
       }
     }
   }
