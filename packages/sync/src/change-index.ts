@@ -1,6 +1,8 @@
-import { type Entity, entityIndex, type Field, type World } from '@orrery/ecs'
+import type { ChangeSet, Component, Entity, Field, World } from '@orrery/ecs'
 import type { ProtocolEvent } from '@orrery/protocol'
-import type { MergedChanges } from './change-merger.js'
+import { EntityTables } from './entity-tables.js'
+import { fullMask } from './full-mask.js'
+import { RowSlots } from './row-slots.js'
 import { TouchedGrid } from './touched-grid.js'
 import { empty } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
@@ -13,14 +15,23 @@ export interface ScopedEvent extends ProtocolEvent {
 /** What an `eventScope` function returns: the entity or entities an event concerns, or null for everyone. */
 export type EventScope = Entity | readonly Entity[] | null
 
+/** `e & INDEX_MASK` is an entity's index (see `@orrery/ecs`). */
+const INDEX_MASK = 0x3fffff
+
 /**
- * The net changes of one flush window laid out for per-client lookups: per table, the updated rows in
- * dense arrays indexed by entity index (so a client checks its visible rows in O(1) each, with no map),
- * and the inserted and deleted entities as lists (few per tick).
+ * The net changes of the commits between two flushes (a window), folded as they are committed and laid
+ * out for per-client lookups: per table, the inserted, updated and deleted entities as lists, and each
+ * row's net kind and changed-field mask in dense arrays by entity index (so a client checks its visible
+ * rows in O(1) each, with no map and no object per row).
+ *
+ * Folding rules, per row, in commit order: insert then update = insert (sent with the current values);
+ * insert then delete = nothing; update masks are OR-ed; update then delete = delete; delete of a row that
+ * existed before the window then insert = update of every field (its values before the window are no
+ * longer known). Components that are not replicated are ignored, so private components stay out.
  */
 export class ChangeIndex {
-  /** Incremented by each {@link ChangeIndex.load}; a dense slot is valid when its stamp equals it. */
-  stamp = 0
+  /** The window's id; a dense slot belongs to the window when its stamp equals it. */
+  stamp = 1
   readonly inserts: Entity[][]
   readonly updates: Entity[][]
   readonly deletes: Entity[][]
@@ -28,75 +39,80 @@ export class ChangeIndex {
   /** Per table: whether anything of it changed in this window. */
   readonly touched: boolean[]
   private readonly grids: (TouchedGrid | undefined)[] = []
-  /** Per entity index: the tables whose row it updated this window (valid where `tableStamps` equals `stamp`). */
-  tablesChanged = new Uint32Array(1024)
-  tableStamps = new Int32Array(1024)
-  /** Per entity index: the tables whose row it inserted this window, and which entity that was (valid where `insertStamps` equals `stamp`). */
-  private readonly inserted = new EntityTables()
-  /** Per entity index: the tables whose row it deleted this window. */
-  private readonly deleted = new EntityTables()
   private readonly gridStamp: number[]
-  private stamps: Int32Array[]
-  private masks: Uint32Array[]
-  private entities: Int32Array[]
+  private readonly tableIds = new Map<Component, number>()
+  private readonly tableIdsByName = new Map<string, number>()
+  private readonly fullMasks: number[]
+  /** Per table: rows of the window's inserted or updated entities (at most one live entity per index). */
+  private readonly live: RowSlots[]
+  /** Per table: rows of the window's deleted entities (an index may hold a deleted entity and a new one). */
+  private readonly gone: RowSlots[]
+  /** Per table: a row changed kind after it was listed, so the lists are rebuilt when the window is sealed. */
+  private readonly relist: boolean[]
+  private readonly tablesChanged = new EntityTables()
+  private readonly inserted = new EntityTables()
+  private readonly deleted = new EntityTables()
+  private rawEvents: ProtocolEvent[] = []
+  private sealed = false
 
-  /** @param tableCount - number of replicated tables */
-  constructor(private readonly tableCount: number) {
-    this.inserts = Array.from({ length: tableCount }, () => [])
-    this.updates = Array.from({ length: tableCount }, () => [])
-    this.deletes = Array.from({ length: tableCount }, () => [])
-    this.touched = new Array<boolean>(tableCount).fill(false)
-    this.gridStamp = new Array<number>(tableCount).fill(0)
-    this.stamps = Array.from({ length: tableCount }, () => new Int32Array(1024))
-    this.masks = Array.from({ length: tableCount }, () => new Uint32Array(1024))
-    this.entities = Array.from({ length: tableCount }, () => new Int32Array(1024))
+  /** @param components - the replicated components; a component's table id is its index here */
+  constructor(components: readonly Component[]) {
+    const n = components.length
+    components.forEach((component, tableId) => {
+      this.tableIds.set(component, tableId)
+      this.tableIdsByName.set(component.name, tableId)
+    })
+    this.fullMasks = components.map((component) => fullMask(component.fields.length))
+    this.inserts = Array.from({ length: n }, () => [])
+    this.updates = Array.from({ length: n }, () => [])
+    this.deletes = Array.from({ length: n }, () => [])
+    this.touched = new Array<boolean>(n).fill(false)
+    this.gridStamp = new Array<number>(n).fill(0)
+    this.relist = new Array<boolean>(n).fill(false)
+    this.live = Array.from({ length: n }, () => new RowSlots())
+    this.gone = Array.from({ length: n }, () => new RowSlots())
   }
 
   /**
-   * Loads a window.
+   * Folds one committed change set into the window.
    *
-   * @param merged - the net changes (from `ChangeMerger.take`)
+   * @param changes - the change set of one committed transaction (from `world.transaction`)
+   */
+  add(changes: ChangeSet): void {
+    this.open()
+    for (const componentChanges of changes.components) {
+      const t = this.tableIds.get(componentChanges.component) ?? this.tableIdsByName.get(componentChanges.component.name)
+      if (t === undefined) continue
+      const { deleted, inserted, updated, updatedMasks } = componentChanges
+      for (let k = 0; k < deleted.length; k++) this.foldDelete(t, deleted[k] as Entity)
+      for (let k = 0; k < inserted.length; k++) this.foldInsert(t, inserted[k] as Entity)
+      if (updated.length > 0) this.foldUpdates(t, updated, updatedMasks)
+    }
+    for (const event of changes.events) this.rawEvents.push({ name: event.name, payload: event.payload })
+  }
+
+  /**
+   * Closes the window for a flush: lists and per-entity table masks are final until the next
+   * {@link ChangeIndex.add}, which opens a new window.
+   *
    * @param scopeOf - the entity or entities an event concerns, or null
    */
-  load(merged: MergedChanges, scopeOf: (event: ProtocolEvent) => EventScope): void {
-    this.stamp++
+  seal(scopeOf: (event: ProtocolEvent) => EventScope): void {
+    this.open()
+    this.sealed = true
     const stamp = this.stamp
-    for (let t = 0; t < this.tableCount; t++) {
+    for (let t = 0; t < this.touched.length; t++) {
+      if (this.relist[t] === true) this.rebuildLists(t)
       const inserts = this.inserts[t] as Entity[]
       const updates = this.updates[t] as Entity[]
       const deletes = this.deletes[t] as Entity[]
-      empty(inserts)
-      empty(updates)
-      empty(deletes)
-      const changes = merged.tables[t]
-      this.touched[t] = changes !== undefined
-      if (changes === undefined) continue
-      for (const [e, change] of changes) {
-        if (change.kind === 'insert') {
-          inserts.push(e)
-          this.inserted.mark(e, t, stamp)
-        } else if (change.kind === 'delete') {
-          deletes.push(e)
-          this.deleted.mark(e, t, stamp)
-        }
-        else {
-          updates.push(e)
-          const i = entityIndex(e)
-          this.ensure(t, i)
-          if (i >= this.tableStamps.length) this.growTables(i)
-          if (this.tableStamps[i] !== stamp) {
-            this.tableStamps[i] = stamp
-            this.tablesChanged[i] = 0
-          }
-          this.tablesChanged[i] = ((this.tablesChanged[i] as number) | (1 << t)) >>> 0
-          ;(this.stamps[t] as Int32Array)[i] = stamp
-          ;(this.masks[t] as Uint32Array)[i] = change.mask
-          ;(this.entities[t] as Int32Array)[i] = e
-        }
-      }
+      this.touched[t] = inserts.length > 0 || updates.length > 0 || deletes.length > 0
+      for (let k = 0; k < inserts.length; k++) this.inserted.mark(inserts[k] as Entity, t, stamp)
+      for (let k = 0; k < deletes.length; k++) this.deleted.mark(deletes[k] as Entity, t, stamp)
+      for (let k = 0; k < updates.length; k++) this.tablesChanged.mark(updates[k] as Entity, t, stamp)
     }
     const events: ScopedEvent[] = []
-    for (const event of merged.events) {
+    for (const event of this.rawEvents) {
       const scope = scopeOf(event)
       events.push({ name: event.name, payload: event.payload, scope: scope === null || Array.isArray(scope) ? (scope as readonly Entity[] | null) : [scope as Entity] })
     }
@@ -120,7 +136,7 @@ export class ChangeIndex {
     }
     if (this.gridStamp[t] !== this.stamp) {
       this.gridStamp[t] = this.stamp
-      grid.load(world, accessors[plan.spatialX] as Field<number>, accessors[plan.spatialY] as Field<number>, [...this.deletes, ...this.inserts, ...this.updates])
+      grid.load(world, accessors[plan.spatialX] as Field<number>, accessors[plan.spatialY] as Field<number>, this.deletes, this.inserts, this.updates)
     }
     return grid
   }
@@ -132,10 +148,7 @@ export class ChangeIndex {
    * @param e - the entity
    */
   updateMask(table: number, e: Entity): number {
-    const i = entityIndex(e)
-    const stamps = this.stamps[table] as Int32Array
-    if (i >= stamps.length || stamps[i] !== this.stamp || (this.entities[table] as Int32Array)[i] !== e) return 0
-    return (this.masks[table] as Uint32Array)[i] as number
+    return (this.live[table] as RowSlots).maskOf(e, this.stamp, UPDATE)
   }
 
   /** The tables whose row the entity inserted this window (a mask by table id), or 0. */
@@ -150,73 +163,112 @@ export class ChangeIndex {
 
   /** The tables whose row the entity updated this window (a mask by table id), or 0. */
   changedTables(e: Entity): number {
-    const i = entityIndex(e)
-    return i < this.tableStamps.length && this.tableStamps[i] === this.stamp ? (this.tablesChanged[i] as number) : 0
+    return this.tablesChanged.of(e, this.stamp)
   }
 
-  private growTables(i: number): void {
-    let n = this.tableStamps.length * 2
-    while (n <= i) n *= 2
-    const stamps = new Int32Array(n)
-    stamps.set(this.tableStamps)
-    this.tableStamps = stamps
-    const changed = new Uint32Array(n)
-    changed.set(this.tablesChanged)
-    this.tablesChanged = changed
-  }
-
-  private ensure(t: number, i: number): void {
-    const stamps = this.stamps[t] as Int32Array
-    if (i < stamps.length) return
-    let size = stamps.length * 2
-    while (size <= i) size *= 2
-    const grow = <A extends Int32Array | Uint32Array>(a: A, make: (n: number) => A): A => {
-      const next = make(size)
-      next.set(a)
-      return next
+  /** Starts a new window when the last one was sealed. */
+  private open(): void {
+    if (!this.sealed) return
+    this.sealed = false
+    this.stamp++
+    for (let t = 0; t < this.touched.length; t++) {
+      empty(this.inserts[t] as Entity[])
+      empty(this.updates[t] as Entity[])
+      empty(this.deletes[t] as Entity[])
+      this.relist[t] = false
     }
-    this.stamps[t] = grow(stamps, (n) => new Int32Array(n))
-    this.masks[t] = grow(this.masks[t] as Uint32Array, (n) => new Uint32Array(n))
-    this.entities[t] = grow(this.entities[t] as Int32Array, (n) => new Int32Array(n))
+    this.rawEvents = []
+  }
+
+  private foldUpdates(t: number, updated: readonly Entity[], masks: ArrayLike<number>): void {
+    const live = this.live[t] as RowSlots
+    const stamp = this.stamp
+    const list = this.updates[t] as Entity[]
+    live.reserve(updated)
+    const stamps = live.stamps
+    const entities = live.entities
+    const kinds = live.kinds
+    const rowMasks = live.masks
+    for (let k = 0; k < updated.length; k++) {
+      const mask = (masks[k] ?? 0) >>> 0
+      if (mask === 0) continue
+      const e = updated[k] as Entity
+      const i = e & INDEX_MASK
+      if (stamps[i] === stamp && entities[i] === e) {
+        // Folded into a pending update; an insert carries the current values anyway.
+        if (kinds[i] === UPDATE) rowMasks[i] = ((rowMasks[i] as number) | mask) >>> 0
+        continue
+      }
+      stamps[i] = stamp
+      entities[i] = e
+      kinds[i] = UPDATE
+      rowMasks[i] = mask
+      list.push(e)
+    }
+  }
+
+  private foldInsert(t: number, e: Entity): void {
+    const live = this.live[t] as RowSlots
+    const gone = this.gone[t] as RowSlots
+    const stamp = this.stamp
+    if (gone.kindOf(e, stamp) === DELETE) {
+      // The row existed before the window, left and came back: it is an update of every field.
+      gone.clear(e)
+      this.relist[t] = true
+      const mask = this.fullMasks[t] ?? 0
+      if (mask !== 0) live.set(e, stamp, UPDATE, mask)
+      return
+    }
+    const kind = live.kindOf(e, stamp)
+    // An insert over a pending insert or update cannot happen (the row exists); the pending change stands.
+    if (kind === INSERT || kind === UPDATE) return
+    if (kind === NONE) this.relist[t] = true
+    live.set(e, stamp, INSERT, 0)
+    ;(this.inserts[t] as Entity[]).push(e)
+  }
+
+  private foldDelete(t: number, e: Entity): void {
+    const live = this.live[t] as RowSlots
+    const stamp = this.stamp
+    const kind = live.kindOf(e, stamp)
+    if (kind === INSERT) {
+      // Born and gone inside the window: nobody needs to hear about it.
+      live.setKind(e, NONE)
+      this.relist[t] = true
+      return
+    }
+    if (kind === UPDATE) {
+      live.setKind(e, NONE)
+      this.relist[t] = true
+    }
+    ;(this.gone[t] as RowSlots).set(e, stamp, DELETE, 0)
+    ;(this.deletes[t] as Entity[]).push(e)
+  }
+
+  /** Lists again the rows of table `t` by their net kind (each once), after rows changed kind. */
+  private rebuildLists(t: number): void {
+    const all = [...(this.inserts[t] as Entity[]), ...(this.updates[t] as Entity[]), ...(this.deletes[t] as Entity[])]
+    const inserts = this.inserts[t] as Entity[]
+    const updates = this.updates[t] as Entity[]
+    const deletes = this.deletes[t] as Entity[]
+    inserts.length = 0
+    updates.length = 0
+    deletes.length = 0
+    const live = this.live[t] as RowSlots
+    const gone = this.gone[t] as RowSlots
+    const stamp = this.stamp
+    for (const e of all) {
+      const kind = live.kindOf(e, stamp)
+      if (kind === INSERT || kind === UPDATE) {
+        if (live.takeListing(e, stamp)) (kind === INSERT ? inserts : updates).push(e)
+      }
+      if (gone.kindOf(e, stamp) === DELETE && gone.takeListing(e, stamp)) deletes.push(e)
+    }
   }
 }
 
-/**
- * Per entity index, a mask of tables for one window, with the entity it belongs to (two entities never
- * share an index within one window's inserts, nor within its deletes).
- */
-class EntityTables {
-  private tables = new Uint32Array(1024)
-  private stamps = new Int32Array(1024)
-  private entities = new Int32Array(1024)
-
-  of(e: Entity, stamp: number): number {
-    const i = entityIndex(e)
-    return i < this.stamps.length && this.stamps[i] === stamp && this.entities[i] === e ? (this.tables[i] as number) : 0
-  }
-
-  mark(e: Entity, t: number, stamp: number): void {
-    const i = entityIndex(e)
-    if (i >= this.stamps.length) this.grow(i)
-    if (this.stamps[i] !== stamp || this.entities[i] !== e) {
-      this.stamps[i] = stamp
-      this.entities[i] = e
-      this.tables[i] = 0
-    }
-    this.tables[i] = ((this.tables[i] as number) | (1 << t)) >>> 0
-  }
-
-  private grow(i: number): void {
-    let n = this.stamps.length * 2
-    while (n <= i) n *= 2
-    const stamps = new Int32Array(n)
-    stamps.set(this.stamps)
-    this.stamps = stamps
-    const tables = new Uint32Array(n)
-    tables.set(this.tables)
-    this.tables = tables
-    const entities = new Int32Array(n)
-    entities.set(this.entities)
-    this.entities = entities
-  }
-}
+/** Row kinds in {@link RowSlots}: none (a row born and gone in the window), insert, update, delete. */
+const NONE = 0
+const INSERT = 1
+const UPDATE = 2
+const DELETE = 3

@@ -2,7 +2,6 @@ import type { Component, Entity, Field } from '@orrery/ecs'
 import { describeSchema, encodeServerMessage, type ServerMessage } from '@orrery/protocol'
 import type { ServedSubscription } from './area-subscription.js'
 import { ChangeIndex } from './change-index.js'
-import { ChangeMerger } from './change-merger.js'
 import { ClientView, type FlushContext, type PendingAck } from './client-view.js'
 import { SyncError } from './sync-error.js'
 import { UpdateDraft } from './update-draft.js'
@@ -73,8 +72,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     qOffsets.push(qSlots)
     qSlots += plan.quantized
   }
-  const merger = new ChangeMerger(components)
-  const changes = new ChangeIndex(components.length)
+  const changes = new ChangeIndex(components)
   const draft = new UpdateDraft(components.length)
   const clients = new Map<string, ClientView>()
   const afterUpdate = new Map<string, ServerMessage[]>()
@@ -185,7 +183,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     stats,
     commit(changeSet) {
       if (changeSet.isEmpty) return seq
-      merger.add(changeSet)
+      changes.add(changeSet)
       seq++
       return seq
     },
@@ -257,7 +255,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     flush(tick, serverTime) {
       const errors: unknown[] = []
       accessors ??= plans.map((plan) => accessorsOf(world, plan))
-      changes.load(merger.take(), scope)
+      changes.seal(scope)
       const ctx: FlushContext = { world, plans, accessors, changes, budgetBytes, hysteresis, frequent }
       // Every flush, so that each position table's grid knows where every touched entity was at the last one.
       for (const plan of plans) if (plan.spatialX >= 0) changes.touchedGrid(world, plan, accessors[plan.tableId] as readonly Field<unknown>[])

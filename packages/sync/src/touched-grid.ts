@@ -1,4 +1,5 @@
 import { type Entity, entityIndex, type Field, type World } from '@orrery/ecs'
+import { CellLists } from './cell-lists.js'
 import type { WirePlan } from './wire-plan.js'
 
 /**
@@ -9,8 +10,7 @@ import type { WirePlan } from './wire-plan.js'
  * near it, not for its whole view and not for the whole world.
  */
 export class TouchedGrid {
-  private readonly cells = new Map<number, Entity[]>()
-  private readonly used: Entity[][] = []
+  private readonly cells = new CellLists()
   /** Per entity index: the stamp of the last flush that touched it (touched this flush when equal to `stamp`). */
   seen = new Int32Array(1024)
   /** Per entity index: the entity it was touched as (an index may serve a destroyed entity and a new one in one window). */
@@ -44,42 +44,57 @@ export class TouchedGrid {
    * @param world - the server world (positions are read now)
    * @param x - accessor of the position's x field
    * @param y - accessor of the position's y field
-   * @param lists - entity lists of the window, deletes first (so that an entity destroyed and another created
-   *   at its index in one window are both placed: the first where it was, the second where it is)
+   * @param deletes - per table, the entities of the window's deleted rows; placed first (so that an entity
+   *   destroyed and another created at its index in one window are both placed: the first where it was, the
+   *   second where it is)
+   * @param inserts - per table, the entities of the window's inserted rows
+   * @param updates - per table, the entities of the window's updated rows
    */
-  load(world: World, x: Field<number>, y: Field<number>, lists: readonly (readonly Entity[])[]): void {
-    for (const list of this.used) list.length = 0
-    this.used.length = 0
+  load(
+    world: World,
+    x: Field<number>,
+    y: Field<number>,
+    deletes: readonly (readonly Entity[])[],
+    inserts: readonly (readonly Entity[])[],
+    updates: readonly (readonly Entity[])[],
+  ): void {
+    this.cells.clear()
     this.unplaced.length = 0
-    if (this.cells.size > 4096) this.cells.clear()
     const stamp = ++this.stamp
+    const own = this.plan.tableId
+    for (let t = 0; t < deletes.length; t++) this.place(world, x, y, deletes[t] as readonly Entity[], stamp, false)
+    // The position table's inserted and updated rows exist now: no need to ask the world.
+    for (let t = 0; t < inserts.length; t++) this.place(world, x, y, inserts[t] as readonly Entity[], stamp, t === own)
+    for (let t = 0; t < updates.length; t++) this.place(world, x, y, updates[t] as readonly Entity[], stamp, t === own)
+  }
+
+  private place(world: World, x: Field<number>, y: Field<number>, list: readonly Entity[], stamp: number, present: boolean): void {
     const component = this.plan.component
-    for (const list of lists) {
-      for (let k = 0; k < list.length; k++) {
-        const e = list[k] as Entity
-        const i = entityIndex(e)
-        if (i >= this.seen.length) this.growSeen(i)
-        if (this.seen[i] === stamp && this.seenEntity[i] === e) continue
-        this.seen[i] = stamp
-        this.seenEntity[i] = e
-        const had = this.known[i] === 1
-        const before = had ? this.key(this.lastX[i] as number, this.lastY[i] as number) : Number.NaN
-        if (!world.isAlive(e) || !world.has(e, component)) {
-          // Gone from the table: found where it was, so a client that saw it there drops it.
-          this.known[i] = 0
-          if (had) this.add(before, e)
-          else this.unplaced.push(e)
-          continue
-        }
-        const px = x.get(e)
-        const py = y.get(e)
-        const key = this.key(px, py)
-        this.add(key, e)
-        if (had && before !== key) this.add(before, e)
-        this.lastX[i] = px
-        this.lastY[i] = py
-        this.known[i] = 1
+    const cells = this.cells
+    for (let k = 0; k < list.length; k++) {
+      const e = list[k] as Entity
+      const i = entityIndex(e)
+      if (i >= this.seen.length) this.growSeen(i)
+      if (this.seen[i] === stamp && this.seenEntity[i] === e) continue
+      this.seen[i] = stamp
+      this.seenEntity[i] = e
+      const had = this.known[i] === 1
+      const before = had ? this.key(this.lastX[i] as number, this.lastY[i] as number) : Number.NaN
+      if (!present && (!world.isAlive(e) || !world.has(e, component))) {
+        // Gone from the table: found where it was, so a client that saw it there drops it.
+        this.known[i] = 0
+        if (had) cells.add(before, e)
+        else this.unplaced.push(e)
+        continue
       }
+      const px = x.get(e)
+      const py = y.get(e)
+      const key = this.key(px, py)
+      cells.add(key, e)
+      if (had && before !== key) cells.add(before, e)
+      this.lastX[i] = px
+      this.lastY[i] = py
+      this.known[i] = 1
     }
   }
 
@@ -93,29 +108,18 @@ export class TouchedGrid {
    * @param out - filled (not cleared)
    */
   collect(minX: number, minY: number, maxX: number, maxY: number, out: Entity[]): void {
-    if (this.used.length === 0) return
+    const cells = this.cells
+    if (cells.size === 0) return
     const x0 = Math.floor(minX * this.inv)
     const x1 = Math.floor(maxX * this.inv)
     const y0 = Math.floor(minY * this.inv)
     const y1 = Math.floor(maxY * this.inv)
-    if ((x1 - x0 + 1) * (y1 - y0 + 1) > this.used.length * 4) {
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > cells.cellCount * 4) {
       // A huge area: walking the touched entities beats walking empty cells.
-      for (const cell of this.used) for (const e of cell) out.push(e)
+      cells.appendAll(out)
       return
     }
-    for (let cx = x0; cx <= x1; cx++) {
-      for (let cy = y0; cy <= y1; cy++) {
-        const cell = this.cells.get(cellKey(cx, cy))
-        if (cell !== undefined) for (let k = 0; k < cell.length; k++) out.push(cell[k] as Entity)
-      }
-    }
-  }
-
-  private add(key: number, e: Entity): void {
-    let cell = this.cells.get(key)
-    if (cell === undefined) this.cells.set(key, (cell = []))
-    if (cell.length === 0) this.used.push(cell)
-    cell.push(e)
+    for (let cx = x0; cx <= x1; cx++) for (let cy = y0; cy <= y1; cy++) cells.appendCell(cellKey(cx, cy), out)
   }
 
   private key(x: number, y: number): number {
