@@ -88,6 +88,15 @@ export class FrameWriter {
 
   /** A safe integer in its smallest msgpack form; any other number as float64. */
   int(v: number): void {
+    // One-byte integers (positive and negative fixint), the common case, stay small enough to be inlined.
+    if (v >= -32 && v < 0x80 && (v | 0) === v && this.length < this.buf.length) {
+      this.buf[this.length++] = v & 0xff
+      return
+    }
+    this.wideInt(v)
+  }
+
+  private wideInt(v: number): void {
     if (!Number.isSafeInteger(v)) {
       this.float64(v)
       return

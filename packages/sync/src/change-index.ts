@@ -2,6 +2,7 @@ import type { ChangeSet, Component, Entity, Field, World } from '@orrery/ecs'
 import type { ProtocolEvent } from '@orrery/protocol'
 import { EntityTables } from './entity-tables.js'
 import { fullMask } from './full-mask.js'
+import { QuantizedRows } from './quantized-rows.js'
 import { RowSlots } from './row-slots.js'
 import { TouchedGrid } from './touched-grid.js'
 import { empty } from './update-draft.js'
@@ -39,6 +40,7 @@ export class ChangeIndex {
   /** Per table: whether anything of it changed in this window. */
   readonly touched: boolean[]
   private readonly grids: (TouchedGrid | undefined)[] = []
+  private readonly quantizedRows: (QuantizedRows | undefined)[] = []
   private readonly gridStamp: number[]
   private readonly tableIds = new Map<Component, number>()
   private readonly tableIdsByName = new Map<string, number>()
@@ -139,6 +141,21 @@ export class ChangeIndex {
       grid.load(world, accessors[plan.spatialX] as Field<number>, accessors[plan.spatialY] as Field<number>, this.deletes, this.inserts, this.updates)
     }
     return grid
+  }
+
+  /**
+   * The quantized values of the window's updated rows of a table with quantized fields (read on first use
+   * in a window).
+   *
+   * @param plan - the table's plan
+   * @param accessors - that table's field accessors
+   */
+  quantized(plan: WirePlan, accessors: readonly Field<unknown>[]): QuantizedRows {
+    const t = plan.tableId
+    let rows = this.quantizedRows[t]
+    if (rows === undefined) this.quantizedRows[t] = rows = new QuantizedRows(plan)
+    if (rows.stamp !== this.stamp) rows.load(this.updates[t] as Entity[], (this.live[t] as RowSlots).masks, accessors, this.stamp)
+    return rows
   }
 
   /**

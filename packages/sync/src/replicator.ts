@@ -136,7 +136,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         tickDelta: tick - client.lastTick,
         timeDelta: Math.max(0, time - client.lastTime),
         ack: hold ? null : client.ack,
-      }, tolerance)
+      }, ctx.changes, tolerance)
     } catch (error) {
       errors.push(error)
     }

@@ -23,6 +23,8 @@ export class TouchedGrid {
   lastX = new Float64Array(1024)
   lastY = new Float64Array(1024)
   known = new Uint8Array(1024)
+  /** Cell key of each entity index at the flush that last touched it (valid where `known` is 1). */
+  private lastKey = new Float64Array(1024)
   /** Entities of the window gone from the table that the grid had never placed (a client may hold them anywhere). */
   readonly unplaced: Entity[] = []
   private readonly inv: number
@@ -79,7 +81,7 @@ export class TouchedGrid {
       this.seen[i] = stamp
       this.seenEntity[i] = e
       const had = this.known[i] === 1
-      const before = had ? this.key(this.lastX[i] as number, this.lastY[i] as number) : Number.NaN
+      const before = had ? (this.lastKey[i] as number) : Number.NaN
       if (!present && (!world.isAlive(e) || !world.has(e, component))) {
         // Gone from the table: found where it was, so a client that saw it there drops it.
         this.known[i] = 0
@@ -94,6 +96,7 @@ export class TouchedGrid {
       if (had && before !== key) cells.add(before, e)
       this.lastX[i] = px
       this.lastY[i] = py
+      this.lastKey[i] = key
       this.known[i] = 1
     }
   }
@@ -144,6 +147,9 @@ export class TouchedGrid {
     const known = new Uint8Array(n)
     known.set(this.known)
     this.known = known
+    const lastKey = new Float64Array(n)
+    lastKey.set(this.lastKey)
+    this.lastKey = lastKey
   }
 }
 
