@@ -12,7 +12,7 @@ export class BaselineStore {
   }
 
   /** Copies the baseline of handle `h` into `out` at `at`. */
-  read(h: number, out: number[], at: number): void {
+  read(h: number, out: Float64Array, at: number): void {
     const w = this.width
     const base = h * w
     const data = this.data
@@ -24,7 +24,7 @@ export class BaselineStore {
   }
 
   /** Sets the baseline of handle `h` from `src` at `at`. */
-  write(h: number, src: readonly number[], at: number): void {
+  write(h: number, src: Float64Array, at: number): void {
     const w = this.width
     const base = h * w
     if (base + w > this.data.length) this.grow(base + w)

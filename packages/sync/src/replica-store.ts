@@ -1,5 +1,6 @@
 import { type Component, type Entity, entityIndex, type Field, type FieldType, type Row, type Schema, type World } from '@orrery/ecs'
 import { fieldValuesEqual } from './field-values.js'
+import type { PlannedUpdates } from './plan-scratch.js'
 import type { RowListeners, RowNotice } from './replica-listeners.js'
 
 /**
@@ -84,20 +85,26 @@ export class ReplicaStore {
   }
 
   /**
-   * Writes the fields of `mask` of a held row.
-   *
-   * @param values - one value per set bit of `mask`, in field order, from `start`
+   * Writes planned updates `from` ≤ k < `to` of one component's held rows: row k's fields of `masks[k]`
+   * from `values[starts[k]…]`, one per set bit in field order.
    */
-  updateRow(component: Component, e: Entity, mask: number, values: readonly unknown[], start = 0): void {
-    const previous = this.listeners.wantsUpdate(component) ? (this.world.get(e, component) as Row<Schema>) : undefined
+  updateRows(component: Component, rows: PlannedUpdates, from: number, to: number): void {
+    const wants = this.listeners.wantsUpdate(component)
     const fields = this.accessorsOf(component)
-    let at = start
-    for (let bits = mask; bits !== 0; bits &= bits - 1) {
-      const i = 31 - Math.clz32(bits & -bits)
-      ;(fields[i] as Field<unknown>).set(e, values[at++])
-    }
-    if (previous !== undefined) {
-      this.notices.push({ kind: 'update', component, e, row: this.world.get(e, component) as Row<Schema>, previous, mask })
+    const { entities, masks, starts, values } = rows
+    for (let k = from; k < to; k++) {
+      const e = entities[k] as Entity
+      const mask = masks[k] as number
+      if (mask === 0) continue
+      const previous = wants ? (this.world.get(e, component) as Row<Schema>) : undefined
+      let at = starts[k] as number
+      for (let bits = mask; bits !== 0; bits &= bits - 1) {
+        const i = 31 - Math.clz32(bits & -bits)
+        ;(fields[i] as Field<unknown>).set(e, values[at++])
+      }
+      if (previous !== undefined) {
+        this.notices.push({ kind: 'update', component, e, row: this.world.get(e, component) as Row<Schema>, previous, mask: mask >>> 0 })
+      }
     }
   }
 

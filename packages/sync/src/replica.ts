@@ -194,7 +194,7 @@ export function createReplica(options: ReplicaOptions): Replica {
   const state: PlanState = {
     entityOf: (h) => handleEntity.get(h),
     handleOf: (e) => entityHandle.get(e),
-    readBaseline: (table, h, out, at) => baselineOf(table).read(h, out, at),
+    baselineOf: (table) => baselineOf(table),
     hasRow: (e, table) => store.hasRow(e, table.component),
     isStale: (e, table) => stale?.get(table.component)?.has(e) ?? false,
   }
@@ -229,12 +229,18 @@ export function createReplica(options: ReplicaOptions): Replica {
       if (row.qAt >= 0) baselineOf(row.table).write(row.h, plan.qs, row.qAt)
     }
     const u = plan.updates
-    for (let k = 0; k < u.handles.length; k++) {
+    let k = 0
+    while (k < u.count) {
+      // Rows of one table are consecutive: one lookup of its store and baselines per run of them.
       const table = u.tables[k] as ReplicaTable
-      const mask = u.masks[k] as number
-      if (mask !== 0) store.updateRow(table.component, u.entities[k] as Entity, mask, u.values, u.starts[k] as number)
-      const qAt = u.qAts[k] as number
-      if (qAt >= 0) baselineOf(table).write(u.handles[k] as number, plan.qs, qAt)
+      let end = k + 1
+      while (end < u.count && u.tables[end] === table) end++
+      store.updateRows(table.component, u, k, end)
+      if (table.quantized > 0) {
+        const b = baselineOf(table)
+        for (let j = k; j < end; j++) b.write(u.handles[j] as number, plan.qs, u.qAts[j] as number)
+      }
+      k = end
     }
   }
 

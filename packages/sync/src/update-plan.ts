@@ -1,6 +1,8 @@
 import type { Entity, FieldType } from '@orrery/ecs'
 import type { TransactionUpdate } from '@orrery/protocol'
 import { isEntityId, isFieldValue } from './field-values.js'
+import type { BaselineStore } from './baseline-store.js'
+import { PlannedUpdates, QuantizedScratch } from './plan-scratch.js'
 import type { ReplicaTable } from './replica-tables.js'
 import { SyncError } from './sync-error.js'
 
@@ -14,21 +16,6 @@ export interface PlannedRow {
   readonly qAt: number
 }
 
-/**
- * The rows an update changes, flat (one entry per row in each array): the fields of `masks[k]` get
- * `values[starts[k]…]`, one per set bit in field order.
- */
-export interface PlannedUpdates {
-  readonly tables: ReplicaTable[]
-  readonly handles: number[]
-  readonly entities: Entity[]
-  readonly masks: number[]
-  readonly starts: number[]
-  readonly values: unknown[]
-  /** Where each row's quantized state starts in {@link UpdatePlan.qs}, or -1. */
-  readonly qAts: number[]
-}
-
 /** A validated update, ready to apply. */
 export interface UpdatePlan {
   readonly deletes: { readonly table: ReplicaTable; readonly e: Entity }[]
@@ -40,15 +27,15 @@ export interface UpdatePlan {
    * The quantized state after the update of each inserted or updated row of a table with quantized fields:
    * its values by quantized slot, then the last step of each (2 × quantized numbers per row).
    */
-  readonly qs: number[]
+  readonly qs: Float64Array
 }
 
 /** What validation asks of the replica's current state. */
 export interface PlanState {
   entityOf(h: number): Entity | undefined
   handleOf(e: Entity): number | undefined
-  /** Copies the quantized state (2 × quantized numbers; zeros when none) of handle `h`'s row into `out` at `at`. */
-  readBaseline(table: ReplicaTable, h: number, out: number[], at: number): void
+  /** The quantized state of a table's rows (2 × quantized numbers per handle; zeros when none). */
+  baselineOf(table: ReplicaTable): BaselineStore
   hasRow(e: Entity, table: ReplicaTable): boolean
   /** A held row the current session may insert again (it was held before a new session). */
   isStale(e: Entity, table: ReplicaTable): boolean
@@ -103,9 +90,11 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     for (let j = 0; j < k; j++) if ((m.tables[j] as TransactionUpdate['tables'][number]).tableId === update.tableId) fail(`table id ${update.tableId} appears twice`)
     tables.push({ t: update.tableId, table, update })
   }
-  const updates: PlannedUpdates = { tables: [], handles: [], entities: [], masks: [], starts: [], values: [], qAts: [] }
-  const qs: number[] = []
-  const plan: UpdatePlan = { deletes: [], releases: [], binds: [], inserts: [], updates, qs }
+  const updates = scratchUpdates
+  const scratch = scratchQs
+  updates.reset()
+  scratch.reset()
+  const plan: Omit<UpdatePlan, 'qs'> = { deletes: [], releases: [], binds: [], inserts: [], updates }
   for (const { t, table, update } of tables) {
     for (const h of update.deletes) {
       const e = v.entityOf(h)
@@ -148,14 +137,13 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
       if (e === undefined) fail(`${where}: handle is not bound`)
       if (v.held(e, table, t) && !state.isStale(e, table)) fail(`${where}: row is already held`)
       const values = new Array<unknown>(n)
-      const qAt = width > 0 ? qs.length : -1
       // Values by slot, then last steps of 0.
-      for (let k = 0; k < 2 * width; k++) qs.push(0)
+      const qAt = width > 0 ? scratch.take(2 * width) : -1
       for (let i = 0; i < n; i++) {
         const raw = flat[at + 1 + i]
         if ((table.steps[i] as number) > 0) {
           values[i] = dequantized(table, i, raw, where)
-          qs[qAt + (table.qSlots[i] as number)] = raw as number
+          scratch.data[qAt + (table.qSlots[i] as number)] = raw as number
         } else values[i] = plainValue(table, i, raw, where)
       }
       v.setRow(e, t, true)
@@ -170,6 +158,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     const predictedMask = table.predictedMask
     const steps = table.steps
     const qSlots = table.qSlots
+    const baseline = width > 0 ? state.baselineOf(table) : null
     // A run of mask 0 moves predicted fields by their last step alone: only tables that have some.
     const lowest = predictedMask === 0 ? 1 : 0
     let at = 0
@@ -198,9 +187,10 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
         if (!v.held(e, table, t)) fail(`${where}: row of handle ${h} is not held`)
         // A row appears at most once per update (inserted or updated).
         if (!v.claim(table, h)) fail(`${where}: row of handle ${h} appears twice`)
-        const qAt = width > 0 ? qs.length : -1
-        if (width > 0) state.readBaseline(table, h, qs, qAt)
-        const start = updates.values.length
+        const qAt = baseline === null ? -1 : scratch.take(2 * width)
+        const qs = scratch.data
+        if (baseline !== null) baseline.read(h, qs, qAt)
+        const start = updates.valueCount
         let changed = 0
         let vi = at + 1
         // Fields in index order: the mask's, and the predicted ones, which move by their last step when clear.
@@ -219,22 +209,21 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
             }
             qs[slot] = next
             if (!sent && next === last) continue
-            updates.values.push(dequantized(table, i, next, where))
-          } else updates.values.push(plainValue(table, i, raw, where))
+            updates.value(dequantized(table, i, next, where))
+          } else updates.value(plainValue(table, i, raw, where))
           changed |= 1 << i
         }
-        updates.tables.push(table)
-        updates.handles.push(h)
-        updates.entities.push(e)
-        updates.masks.push(changed >>> 0)
-        updates.starts.push(start)
-        updates.qAts.push(qAt)
+        updates.push(table, h, e, changed, start, qAt)
         at = vi
       }
     }
   }
-  return plan
+  // The scratch may have grown while rows were planned: the plan reads its final array.
+  return { deletes: plan.deletes, releases: plan.releases, binds: plan.binds, inserts: plan.inserts, updates, qs: scratch.data }
 }
+
+const scratchUpdates = new PlannedUpdates()
+const scratchQs = new QuantizedScratch()
 
 /** Marks of the rows an update wrote, by table: the stamp of the plan that last claimed each handle. */
 const claims = new WeakMap<ReplicaTable, Int32Array>()

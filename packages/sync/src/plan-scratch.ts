@@ -1,0 +1,81 @@
+import type { Entity } from '@orrery/ecs'
+import type { ReplicaTable } from './replica-tables.js'
+
+function grownInt(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(Math.max(n, a.length * 2))
+  next.set(a)
+  return next
+}
+
+/**
+ * The rows an update changes, flat and reused from one update to the next (a replica applies one update at
+ * a time, and its plan is committed before the next is made): row `k < count` of `tables[k]` writes the
+ * fields of `masks[k]` from `values[starts[k]…]`, one per set bit in field order.
+ */
+export class PlannedUpdates {
+  count = 0
+  readonly tables: ReplicaTable[] = []
+  handles: Int32Array<ArrayBuffer> = new Int32Array(256)
+  entities: Int32Array<ArrayBuffer> = new Int32Array(256)
+  masks: Int32Array<ArrayBuffer> = new Int32Array(256)
+  starts: Int32Array<ArrayBuffer> = new Int32Array(256)
+  /** Where each row's quantized state starts in the plan's `qs`, or -1. */
+  qAts: Int32Array<ArrayBuffer> = new Int32Array(256)
+  readonly values: unknown[] = []
+  /** Values in use. */
+  valueCount = 0
+
+  /** Forgets every row. */
+  reset(): void {
+    this.count = 0
+    this.valueCount = 0
+  }
+
+  /** Adds a row; returns its index. */
+  push(table: ReplicaTable, h: number, e: Entity, mask: number, start: number, qAt: number): void {
+    const k = this.count
+    if (k >= this.handles.length) {
+      this.handles = grownInt(this.handles, k + 1)
+      this.entities = grownInt(this.entities, k + 1)
+      this.masks = grownInt(this.masks, k + 1)
+      this.starts = grownInt(this.starts, k + 1)
+      this.qAts = grownInt(this.qAts, k + 1)
+    }
+    this.tables[k] = table
+    this.handles[k] = h
+    this.entities[k] = e
+    this.masks[k] = mask
+    this.starts[k] = start
+    this.qAts[k] = qAt
+    this.count = k + 1
+  }
+
+  /** Appends a value of the row being planned. */
+  value(v: unknown): void {
+    this.values[this.valueCount++] = v
+  }
+}
+
+/** Quantized state of the rows an update writes, reused from one update to the next. */
+export class QuantizedScratch {
+  data = new Float64Array(1024)
+  length = 0
+
+  /** Forgets every value. */
+  reset(): void {
+    this.length = 0
+  }
+
+  /** Reserves `n` numbers, zeroed; returns where they start. */
+  take(n: number): number {
+    const at = this.length
+    if (at + n > this.data.length) {
+      const next = new Float64Array(Math.max(at + n, this.data.length * 2))
+      next.set(this.data)
+      this.data = next
+    }
+    this.data.fill(0, at, at + n)
+    this.length = at + n
+    return at
+  }
+}
