@@ -1,10 +1,11 @@
 import { unpackFrame } from './codec.js'
 import { array, binary, bool, describeTag, expectLength, finite, str, stringArray, u32, uint, uintArray } from './fields.js'
-import type { DecodeLimits } from './limits.js'
+import { type DecodeLimits, resolveLimits } from './limits.js'
 import { MessageType } from './message-type.js'
 import type { ProtocolEvent, ServerMessage, TableUpdate } from './messages.js'
 import { ProtocolError } from './protocol-error.js'
 import { checkSchemaDescription, type SchemaDescription } from './schema-description.js'
+import { readTransactionUpdate } from './update-reader.js'
 
 /** Length of the Challenge nonce, in bytes. */
 export const NONCE_LENGTH = 32
@@ -70,6 +71,14 @@ function events(value: unknown): ProtocolEvent[] {
  * @see docs/protocol.md
  */
 export function decodeServerMessage(bytes: Uint8Array, limits?: DecodeLimits): ServerMessage {
+  // The frame of every tick (a 10-element array tagged TransactionUpdate) is read in one pass when it can be.
+  if (bytes instanceof Uint8Array && bytes[0] === 0x9a && bytes[1] === MessageType.TransactionUpdate) {
+    const resolved = resolveLimits(limits)
+    if (bytes.length <= resolved.maxFrameBytes) {
+      const update = readTransactionUpdate(bytes, resolved)
+      if (update !== null) return update
+    }
+  }
   const f = unpackFrame(bytes, limits)
   switch (f[0]) {
     case MessageType.Challenge: {
