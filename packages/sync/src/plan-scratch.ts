@@ -66,15 +66,15 @@ export class QuantizedScratch {
     this.length = 0
   }
 
-  /** Reserves `n` numbers, zeroed; returns where they start. */
-  take(n: number): number {
+  /** Reserves `n` numbers (zeroed when `zero`, else left for the caller to fill); returns where they start. */
+  take(n: number, zero: boolean): number {
     const at = this.length
     if (at + n > this.data.length) {
       const next = new Float64Array(Math.max(at + n, this.data.length * 2))
       next.set(this.data)
       this.data = next
     }
-    this.data.fill(0, at, at + n)
+    if (zero) for (let k = at; k < at + n; k++) this.data[k] = 0
     this.length = at + n
     return at
   }

@@ -14,6 +14,8 @@ export interface ReplicaTable {
   readonly predictedMask: number
   /** Mask with one bit per field. */
   readonly allowedMask: number
+  /** `2^fields`: a run head is `count × span + mask`. */
+  readonly span: number
 }
 
 /**
@@ -52,5 +54,5 @@ function tableOf(component: Component, described: readonly FieldDescription[] | 
   let quantized = 0
   const qSlots = steps.map((step) => (step > 0 ? quantized++ : -1))
   const n = component.fields.length
-  return { component, types, steps, qSlots, quantized, predictedMask, allowedMask: n >= 32 ? 0xffffffff : ((1 << n) - 1) >>> 0 }
+  return { component, types, steps, qSlots, quantized, predictedMask, allowedMask: n >= 32 ? 0xffffffff : ((1 << n) - 1) >>> 0, span: 2 ** n }
 }

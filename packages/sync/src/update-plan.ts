@@ -51,18 +51,23 @@ function fail(message: string): never {
   throw new SyncError('ERR_INVALID_UPDATE', message)
 }
 
-function dequantized(table: ReplicaTable, i: number, q: unknown, where: string): number {
-  if (typeof q !== 'number' || !Number.isSafeInteger(q)) fail(`${where}: quantized ${table.component.name}.${table.component.fields[i]} is not an integer`)
+/** Where in an update a bad row was found, for the error message (built only on failure). */
+function where(kind: string, table: ReplicaTable, at: number): string {
+  return `${kind} of ${table.component.name} at ${at}`
+}
+
+function dequantized(table: ReplicaTable, i: number, q: unknown, kind: string, at: number): number {
+  if (typeof q !== 'number' || !Number.isSafeInteger(q)) fail(`${where(kind, table, at)}: quantized ${table.component.name}.${table.component.fields[i]} is not an integer`)
   const v = q * (table.steps[i] as number)
   const type = table.types[i] as FieldType
   const ok =
     type === 'f32' ? Number.isFinite(v) && Math.abs(v) <= F32_MAX : type === 'f64' ? Number.isFinite(v) : isFieldValue(type, v)
-  if (!ok) fail(`${where}: ${table.component.name}.${table.component.fields[i]} out of range`)
+  if (!ok) fail(`${where(kind, table, at)}: ${table.component.name}.${table.component.fields[i]} out of range`)
   return table.types[i] === 'f32' ? Math.fround(v) : v
 }
 
-function plainValue(table: ReplicaTable, i: number, v: unknown, where: string): unknown {
-  if (!isFieldValue(table.types[i] as never, v)) fail(`${where}: bad value for ${table.component.name}.${table.component.fields[i]}`)
+function plainValue(table: ReplicaTable, i: number, v: unknown, kind: string, at: number): unknown {
+  if (!isFieldValue(table.types[i] as never, v)) fail(`${where(kind, table, at)}: bad value for ${table.component.name}.${table.component.fields[i]}`)
   return v
 }
 
@@ -132,19 +137,18 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     if (flat.length % (1 + n) !== 0) fail(`inserts of ${table.component.name}: length ${flat.length} is not a multiple of ${1 + n}`)
     for (let at = 0; at < flat.length; at += 1 + n) {
       const h = flat[at]
-      const where = `insert of ${table.component.name} at ${at}`
       const e = typeof h === 'number' ? v.entityOf(h) : undefined
-      if (e === undefined) fail(`${where}: handle is not bound`)
-      if (v.held(e, table, t) && !state.isStale(e, table)) fail(`${where}: row is already held`)
+      if (e === undefined) fail(`${where('insert', table, at)}: handle is not bound`)
+      if (v.held(e, table, t) && !state.isStale(e, table)) fail(`${where('insert', table, at)}: row is already held`)
       const values = new Array<unknown>(n)
       // Values by slot, then last steps of 0.
-      const qAt = width > 0 ? scratch.take(2 * width) : -1
+      const qAt = width > 0 ? scratch.take(2 * width, true) : -1
       for (let i = 0; i < n; i++) {
         const raw = flat[at + 1 + i]
         if ((table.steps[i] as number) > 0) {
-          values[i] = dequantized(table, i, raw, where)
+          values[i] = dequantized(table, i, raw, 'insert', at)
           scratch.data[qAt + (table.qSlots[i] as number)] = raw as number
-        } else values[i] = plainValue(table, i, raw, where)
+        } else values[i] = plainValue(table, i, raw, 'insert', at)
       }
       v.setRow(e, t, true)
       v.claim(table, h as number)
@@ -153,7 +157,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
   }
   for (const { t, table, update } of tables) {
     const flat = update.updates
-    const span = 2 ** table.types.length
+    const span = table.span
     const width = table.quantized
     const predictedMask = table.predictedMask
     const steps = table.steps
@@ -165,29 +169,28 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     while (at < flat.length) {
       // A run's head packs count · 2^fields + mask.
       const head = flat[at]
-      const where = `updates of ${table.component.name} at ${at}`
-      if (typeof head !== 'number' || !Number.isSafeInteger(head) || head < 0) fail(`${where}: bad run head`)
+      if (typeof head !== 'number' || !Number.isSafeInteger(head) || head < 0) fail(`${where('updates', table, at)}: bad run head`)
       const mask = head % span
       const count = (head - mask) / span
-      if (mask < lowest) fail(`${where}: bad mask`)
-      if (count < 1) fail(`${where}: empty run`)
+      if (mask < lowest) fail(`${where('updates', table, at)}: bad mask`)
+      if (count < 1) fail(`${where('updates', table, at)}: empty run`)
       at += 1
       let bits = 0
       for (let b = mask; b !== 0; b &= b - 1) bits++
-      if (at + count * (1 + bits) > flat.length) fail(`${where}: run longer than the updates`)
+      if (at + count * (1 + bits) > flat.length) fail(`${where('updates', table, at)}: run longer than the updates`)
       let previous = 0
       for (let r = 0; r < count; r++) {
         // The first handle of a run is written as is, each later one as the gap from the one before (≥ 1).
         const gap = flat[at]
-        if (typeof gap !== 'number' || !Number.isSafeInteger(gap) || gap < (r === 0 ? 0 : 1)) fail(`${where}: bad handle`)
+        if (typeof gap !== 'number' || !Number.isSafeInteger(gap) || gap < (r === 0 ? 0 : 1)) fail(`${where('updates', table, at)}: bad handle`)
         const h = previous + gap
         previous = h
         const e = v.entityOf(h)
-        if (e === undefined) fail(`${where}: handle is not bound`)
-        if (!v.held(e, table, t)) fail(`${where}: row of handle ${h} is not held`)
+        if (e === undefined) fail(`${where('updates', table, at)}: handle is not bound`)
+        if (!v.held(e, table, t)) fail(`${where('updates', table, at)}: row of handle ${h} is not held`)
         // A row appears at most once per update (inserted or updated).
-        if (!v.claim(table, h)) fail(`${where}: row of handle ${h} appears twice`)
-        const qAt = baseline === null ? -1 : scratch.take(2 * width)
+        if (!v.claim(table, h)) fail(`${where('updates', table, at)}: row of handle ${h} appears twice`)
+        const qAt = baseline === null ? -1 : scratch.take(2 * width, false)
         const qs = scratch.data
         if (baseline !== null) baseline.read(h, qs, qAt)
         const start = updates.valueCount
@@ -199,7 +202,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
           const sent = (mask & (1 << i)) !== 0
           const raw = sent ? flat[vi++] : 0
           if ((steps[i] as number) > 0) {
-            if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) fail(`${where}: quantized delta is not an integer`)
+            if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) fail(`${where('updates', table, at)}: quantized delta is not an integer`)
             const slot = qAt + (qSlots[i] as number)
             const last = qs[slot] as number
             let next = last + raw
@@ -209,8 +212,8 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
             }
             qs[slot] = next
             if (!sent && next === last) continue
-            updates.value(dequantized(table, i, next, where))
-          } else updates.value(plainValue(table, i, raw, where))
+            updates.value(dequantized(table, i, next, 'updates', at))
+          } else updates.value(plainValue(table, i, raw, 'updates', at))
           changed |= 1 << i
         }
         updates.push(table, h, e, changed, start, qAt)
