@@ -5,6 +5,7 @@ import type { BaselineStore } from './baseline-store.js'
 import { PlannedUpdates, QuantizedScratch } from './plan-scratch.js'
 import type { ReplicaTable } from './replica-tables.js'
 import { SyncError } from './sync-error.js'
+import { empty } from './update-draft.js'
 
 /** One row an insert writes: every field, values already dequantized. */
 export interface PlannedRow {
@@ -19,8 +20,8 @@ export interface PlannedRow {
 /** A validated update, ready to apply. */
 export interface UpdatePlan {
   readonly deletes: { readonly table: ReplicaTable; readonly e: Entity }[]
-  readonly releases: number[]
-  readonly binds: number[]
+  readonly releases: readonly number[]
+  readonly binds: readonly number[]
   readonly inserts: PlannedRow[]
   readonly updates: PlannedUpdates
   /**
@@ -87,26 +88,33 @@ function plainValue(table: ReplicaTable, i: number, v: unknown, kind: string, at
  */
 export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable | undefined)[], state: PlanState): UpdatePlan {
   const v = new PlanContext(state)
-  const tables: { t: number; table: ReplicaTable; update: TransactionUpdate['tables'][number] }[] = []
+  const tables = planTables
+  empty(tables)
   for (let k = 0; k < m.tables.length; k++) {
     const update = m.tables[k] as TransactionUpdate['tables'][number]
     const table = resolve[update.tableId]
     if (table === undefined) fail(`unknown table id ${update.tableId}`)
     for (let j = 0; j < k; j++) if ((m.tables[j] as TransactionUpdate['tables'][number]).tableId === update.tableId) fail(`table id ${update.tableId} appears twice`)
-    tables.push({ t: update.tableId, table, update })
+    tables.push(table)
   }
   const updates = scratchUpdates
   const scratch = scratchQs
   updates.reset()
   scratch.reset()
-  const plan: Omit<UpdatePlan, 'qs'> = { deletes: [], releases: [], binds: [], inserts: [], updates }
-  for (const { t, table, update } of tables) {
+  const deletes = scratchDeletes
+  const inserts = scratchInserts
+  empty(deletes)
+  empty(inserts)
+  for (let k = 0; k < tables.length; k++) {
+    const table = tables[k] as ReplicaTable
+    const update = m.tables[k] as TransactionUpdate['tables'][number]
+    const t = update.tableId
     for (const h of update.deletes) {
       const e = v.entityOf(h)
       if (e === undefined) fail(`delete of ${table.component.name}: handle ${h} is not bound`)
       if (!v.held(e, table, t)) fail(`delete of ${table.component.name}: row of handle ${h} is not held`)
       v.setRow(e, t, false)
-      plan.deletes.push({ table, e })
+      deletes.push({ table, e })
     }
   }
   const released = m.releases.length === 0 ? null : new Set<number>()
@@ -114,7 +122,6 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     if (v.entityOf(h) === undefined) fail(`release of handle ${h}, which is not bound`)
     v.bind(h, 0)
     released?.add(h)
-    plan.releases.push(h)
   }
   const boundEntities = m.binds.length === 0 ? null : new Set<Entity>()
   for (let k = 0; k < m.binds.length; k += 2) {
@@ -128,9 +135,11 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     if ((other !== undefined && released?.has(other) !== true) || boundEntities?.has(e) === true) fail(`bind of entity ${e}, which has a handle`)
     boundEntities?.add(e)
     v.bind(h, e)
-    plan.binds.push(h, e)
   }
-  for (const { t, table, update } of tables) {
+  for (let k = 0; k < tables.length; k++) {
+    const table = tables[k] as ReplicaTable
+    const update = m.tables[k] as TransactionUpdate['tables'][number]
+    const t = update.tableId
     const n = table.types.length
     const width = table.quantized
     const flat = update.inserts
@@ -152,10 +161,13 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
       }
       v.setRow(e, t, true)
       v.claim(table, h as number)
-      plan.inserts.push({ table, h: h as number, e, values, qAt })
+      inserts.push({ table, h: h as number, e, values, qAt })
     }
   }
-  for (const { t, table, update } of tables) {
+  for (let k = 0; k < tables.length; k++) {
+    const table = tables[k] as ReplicaTable
+    const update = m.tables[k] as TransactionUpdate['tables'][number]
+    const t = update.tableId
     const flat = update.updates
     const span = table.span
     const width = table.quantized
@@ -221,11 +233,27 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
       }
     }
   }
+  const plan = scratchPlan
+  plan.releases = m.releases
+  plan.binds = m.binds
   // The scratch may have grown while rows were planned: the plan reads its final array.
-  return { deletes: plan.deletes, releases: plan.releases, binds: plan.binds, inserts: plan.inserts, updates, qs: scratch.data }
+  plan.qs = scratch.data
+  return plan
 }
 
+/** What a plan is built in, reused from one update to the next (a plan is committed before the next is made). */
+const planTables: ReplicaTable[] = []
+const scratchDeletes: { readonly table: ReplicaTable; readonly e: Entity }[] = []
+const scratchInserts: PlannedRow[] = []
 const scratchUpdates = new PlannedUpdates()
+const scratchPlan: { -readonly [K in keyof UpdatePlan]: UpdatePlan[K] } = {
+  deletes: scratchDeletes,
+  releases: [],
+  binds: [],
+  inserts: scratchInserts,
+  updates: scratchUpdates,
+  qs: new Float64Array(0),
+}
 const scratchQs = new QuantizedScratch()
 
 /** Marks of the rows an update wrote, by table: the stamp of the plan that last claimed each handle. */
