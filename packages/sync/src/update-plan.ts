@@ -57,8 +57,13 @@ function where(kind: string, table: ReplicaTable, at: number): string {
   return `${kind} of ${table.component.name} at ${at}`
 }
 
+/** Whether a wire value is a safe integer (small ones, the common case, without a call). */
+function isInteger(v: unknown): v is number {
+  return typeof v === 'number' && ((v | 0) === v || Number.isSafeInteger(v))
+}
+
 function dequantized(table: ReplicaTable, i: number, q: unknown, kind: string, at: number): number {
-  if (typeof q !== 'number' || !Number.isSafeInteger(q)) fail(`${where(kind, table, at)}: quantized ${table.component.name}.${table.component.fields[i]} is not an integer`)
+  if (!isInteger(q)) fail(`${where(kind, table, at)}: quantized ${table.component.name}.${table.component.fields[i]} is not an integer`)
   const v = q * (table.steps[i] as number)
   const type = table.types[i] as FieldType
   const ok =
@@ -181,7 +186,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     while (at < flat.length) {
       // A run's head packs count · 2^fields + mask.
       const head = flat[at]
-      if (typeof head !== 'number' || !Number.isSafeInteger(head) || head < 0) fail(`${where('updates', table, at)}: bad run head`)
+      if (!isInteger(head) || head < 0) fail(`${where('updates', table, at)}: bad run head`)
       const mask = head % span
       const count = (head - mask) / span
       if (mask < lowest) fail(`${where('updates', table, at)}: bad mask`)
@@ -194,7 +199,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
       for (let r = 0; r < count; r++) {
         // The first handle of a run is written as is, each later one as the gap from the one before (≥ 1).
         const gap = flat[at]
-        if (typeof gap !== 'number' || !Number.isSafeInteger(gap) || gap < (r === 0 ? 0 : 1)) fail(`${where('updates', table, at)}: bad handle`)
+        if (!isInteger(gap) || gap < (r === 0 ? 0 : 1)) fail(`${where('updates', table, at)}: bad handle`)
         const h = previous + gap
         previous = h
         const e = v.entityOf(h)
@@ -214,7 +219,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
           const sent = (mask & (1 << i)) !== 0
           const raw = sent ? flat[vi++] : 0
           if ((steps[i] as number) > 0) {
-            if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) fail(`${where('updates', table, at)}: quantized delta is not an integer`)
+            if (!isInteger(raw)) fail(`${where('updates', table, at)}: quantized delta is not an integer`)
             const slot = qAt + (qSlots[i] as number)
             const last = qs[slot] as number
             let next = last + raw
