@@ -64,12 +64,19 @@ function isInteger(v: unknown): v is number {
 
 function dequantized(table: ReplicaTable, i: number, q: unknown, kind: string, at: number): number {
   if (!isInteger(q)) fail(`${where(kind, table, at)}: quantized ${table.component.name}.${table.component.fields[i]} is not an integer`)
+  return inRange(table, i, q, kind, at)
+}
+
+/** `q × step` of a quantized integer already known to be an integer (the sum of checked integers), checked for its type's range. */
+function inRange(table: ReplicaTable, i: number, q: number, kind: string, at: number): number {
   const v = q * (table.steps[i] as number)
   const type = table.types[i] as FieldType
+  // Comparisons are false for NaN: an infinite or NaN value fails them.
   const ok =
-    type === 'f32' ? Number.isFinite(v) && Math.abs(v) <= F32_MAX : type === 'f64' ? Number.isFinite(v) : isFieldValue(type, v)
+    q <= Number.MAX_SAFE_INTEGER && q >= -Number.MAX_SAFE_INTEGER &&
+    (type === 'f32' ? v <= F32_MAX && v >= -F32_MAX : type === 'f64' ? Number.isFinite(v) : isFieldValue(type, v))
   if (!ok) fail(`${where(kind, table, at)}: ${table.component.name}.${table.component.fields[i]} out of range`)
-  return table.types[i] === 'f32' ? Math.fround(v) : v
+  return type === 'f32' ? Math.fround(v) : v
 }
 
 function plainValue(table: ReplicaTable, i: number, v: unknown, kind: string, at: number): unknown {
@@ -229,7 +236,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
             }
             qs[slot] = next
             if (!sent && next === last) continue
-            updates.value(dequantized(table, i, next, 'updates', at))
+            updates.value(inRange(table, i, next, 'updates', at))
           } else updates.value(plainValue(table, i, raw, 'updates', at))
           changed |= 1 << i
         }
