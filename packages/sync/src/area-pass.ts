@@ -5,6 +5,7 @@ import type { FlushContext } from './flush-context.js'
 import type { HandleTable } from './handle-table.js'
 import type { UpdateDraft } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
+import { empty } from './update-draft.js'
 
 /** What the area passes read and change of one client. */
 export interface AreaView {
@@ -155,8 +156,8 @@ export function foldEntity(h: HandleTable, ctx: FlushContext, hd: number, e: Ent
  * @param ctx - the flush
  */
 export function collectNearby(view: AreaView, ctx: FlushContext): void {
-  touched.length = 0
-  unplaced.length = 0
+  empty(touched)
+  empty(unplaced)
   const subs = view.areaSubs
   for (let k = 0; k < subs.length; k++) {
     const sub = subs[k] as ServedSubscription
@@ -184,7 +185,7 @@ export function collectNearby(view: AreaView, ctx: FlushContext): void {
  */
 export function scanTouched(view: AreaView, ctx: FlushContext, draft: UpdateDraft): void {
   const h = view.handles
-  entering.length = 0
+  empty(entering)
   const subs = view.areaSubs
   const first = subs[0] as ServedSubscription
   const positionTable = first.positionTable

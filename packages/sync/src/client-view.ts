@@ -19,6 +19,7 @@ import { collectOwnerChanges } from './owner-changes.js'
 import { selectUpdates } from './update-selection.js'
 import type { UpdateDraft } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
+import { empty } from './update-draft.js'
 
 export type { PendingAck } from './subscription-set.js'
 export type { FlushContext } from './flush-context.js'
@@ -254,12 +255,12 @@ export class ClientView implements AreaView {
 
   private collectWholeInserts(ctx: FlushContext, draft: UpdateDraft, reconcile: boolean): void {
     if (this.wholeMask === 0) {
-      this.backlog.length = 0
+      empty(this.backlog)
       return
     }
     const { world, plans, changes } = ctx
     if (reconcile) {
-      this.backlog.length = 0
+      empty(this.backlog)
       for (let bits = this.wholeMask; bits !== 0; bits &= bits - 1) {
         const t = 31 - Math.clz32(bits & -bits)
         world.query([(plans[t] as WirePlan).component]).forEach((e) => {

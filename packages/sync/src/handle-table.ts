@@ -1,4 +1,5 @@
 import { type Entity, entityIndex } from '@orrery/ecs'
+import { empty } from './update-draft.js'
 
 function grown<A extends Uint8Array | Uint32Array | Int32Array | Float32Array | Float64Array>(a: A, n: number): A {
   const next = new (a.constructor as new (n: number) => A)(n)
@@ -151,7 +152,7 @@ export class HandleTable {
       if (this.inArea[h] === 1) this.movers[kept++] = h
       else this.dropMover(h)
     }
-    this.movers.length = kept
+    if (kept !== this.movers.length) this.movers.length = kept
   }
 
   private dropMover(h: number): void {
@@ -202,7 +203,7 @@ export class HandleTable {
   /** Forgets the fresh marks (at the end of a collect). */
   clearFresh(): void {
     for (const h of this.freshList) this.fresh[h] = 0
-    this.freshList.length = 0
+    empty(this.freshList)
   }
 
   /** Marks the row of table `t` gone (its waiting changes with it). */
@@ -223,7 +224,7 @@ export class HandleTable {
     for (let k = 0; k < this.deletedLater.length; k += 2) {
       ;(deletes[this.deletedLater[k + 1] as number] as number[]).push(this.deletedLater[k] as number)
     }
-    this.deletedLater.length = 0
+    empty(this.deletedLater)
   }
 
   /**
@@ -244,7 +245,7 @@ export class HandleTable {
       else this.free.push(h)
       releases.push(h)
     }
-    this.maybeEmpty.length = 0
+    empty(this.maybeEmpty)
   }
 
   /** ORs changed fields into the waiting mask (listing the row when it had none); returns the new mask. */
@@ -279,7 +280,7 @@ export class HandleTable {
   takePendingList(): number[] {
     const list = this.pendingList
     this.pendingList = this.spareList
-    this.pendingList.length = 0
+    empty(this.pendingList)
     this.spareList = list
     for (let k = 0; k < list.length; k += 2) this.listed[(list[k] as number) * this.tableCount + (list[k + 1] as number)] = 0
     return list

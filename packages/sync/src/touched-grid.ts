@@ -1,6 +1,7 @@
 import { type Entity, entityIndex, type Field, type World } from '@orrery/ecs'
 import { CellLists } from './cell-lists.js'
 import type { WirePlan } from './wire-plan.js'
+import { empty } from './update-draft.js'
 
 /**
  * The entities a flush window touched (a row inserted or updated in any replicated table) that have a
@@ -61,7 +62,7 @@ export class TouchedGrid {
     updates: readonly (readonly Entity[])[],
   ): void {
     this.cells.clear()
-    this.unplaced.length = 0
+    empty(this.unplaced)
     const stamp = ++this.stamp
     const own = this.plan.tableId
     for (let t = 0; t < deletes.length; t++) this.place(world, x, y, deletes[t] as readonly Entity[], stamp, false)

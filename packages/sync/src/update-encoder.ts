@@ -6,6 +6,7 @@ import type { HandleTable } from './handle-table.js'
 import type { QuantizedRows } from './quantized-rows.js'
 import type { UpdateDraft } from './update-draft.js'
 import { quantize, type WireField, type WirePlan, writePlainValue } from './wire-plan.js'
+import { empty } from './update-draft.js'
 
 /** The header fields of one client's TransactionUpdate. */
 export interface UpdateHeader {
@@ -112,9 +113,9 @@ function collectRuns(
   tolerance: number,
   shared: QuantizedRows | null,
 ): number {
-  runMasks.length = 0
-  runCounts.length = 0
-  runLast.length = 0
+  empty(runMasks)
+  empty(runCounts)
+  empty(runLast)
   const n = hs.length
   if (n === 0) return 0
   const order = ascending(hs)

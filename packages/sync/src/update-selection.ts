@@ -5,6 +5,7 @@ import type { FlushContext } from './flush-context.js'
 import type { HandleTable } from './handle-table.js'
 import type { UpdateDraft } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
+import { empty } from './update-draft.js'
 
 /** What choosing a client's update rows reads and sets. */
 export interface SelectionView {
@@ -36,7 +37,7 @@ function popcount(v: number): number {
  */
 export function selectUpdates(view: SelectionView, ctx: FlushContext, draft: UpdateDraft): void {
   const h = view.handles
-  candidates.length = 0
+  empty(candidates)
   let estimate = 0
   const listed = h.takePendingList()
   for (let k = 0; k < listed.length; k += 2) {
