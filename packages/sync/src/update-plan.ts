@@ -2,6 +2,7 @@ import type { Entity, FieldType } from '@orrery/ecs'
 import type { TransactionUpdate } from '@orrery/protocol'
 import { isEntityId, isFieldValue } from './field-values.js'
 import type { BaselineStore } from './baseline-store.js'
+import { entitySlot, PlanMarks } from './plan-marks.js'
 import { PlannedUpdates, QuantizedScratch } from './plan-scratch.js'
 import type { ReplicaTable } from './replica-tables.js'
 import { SyncError } from './sync-error.js'
@@ -43,8 +44,6 @@ export interface PlanState {
 }
 
 const F32_MAX = 3.4028234663852886e38
-/** Entity ids and handles stay below 2^31. */
-const KEY_SPAN = 2 ** 31
 /** Handles stay below 2^22 (docs/protocol.md §7). */
 const MAX_HANDLE = 2 ** 22
 
@@ -268,6 +267,17 @@ const scratchPlan: { -readonly [K in keyof UpdatePlan]: UpdatePlan[K] } = {
 }
 const scratchQs = new QuantizedScratch()
 
+/** Handles a plan bound (their entity) or released (-1). */
+const boundMarks = new PlanMarks()
+/** Per table id, the rows a plan deleted (0) or inserted (1), by entity. */
+const rowMarks: PlanMarks[] = []
+
+function rowMarksOf(t: number): PlanMarks {
+  let marks = rowMarks[t]
+  if (marks === undefined) rowMarks[t] = marks = new PlanMarks()
+  return marks
+}
+
 /** Marks of the rows an update wrote, by table: the stamp of the plan that last claimed each handle. */
 const claims = new WeakMap<ReplicaTable, Int32Array>()
 const NO_MARKS = new Int32Array(0)
@@ -278,9 +288,6 @@ let planStamp = 0
  * later parts of the same update see them), and the rows it wrote (each at most once).
  */
 class PlanContext {
-  private bound: Map<number, Entity | 0> | null = null
-  /** Rows this update deleted (false) or inserted (true), keyed by table × 2^31 + entity. */
-  private rows: Map<number, boolean> | null = null
   private readonly stamp: number
   private lastTable: ReplicaTable | null = null
   private lastMarks: Int32Array = NO_MARKS
@@ -293,23 +300,23 @@ class PlanContext {
   }
 
   entityOf(h: number): Entity | undefined {
-    const local = this.bound?.get(h)
-    if (local !== undefined) return local === 0 ? undefined : local
+    const local = boundMarks.get(h, h, this.stamp)
+    if (local !== undefined) return local === -1 ? undefined : (local as Entity)
     return this.state.entityOf(h)
   }
 
+  /** Binds handle `h` to `e` in this plan, or unbinds it (`e` = 0). */
   bind(h: number, e: Entity | 0): void {
-    this.bound ??= new Map()
-    this.bound.set(h, e)
+    boundMarks.set(h, h, e === 0 ? -1 : e, this.stamp)
   }
 
   held(e: Entity, table: ReplicaTable, t: number): boolean {
-    return this.rows?.get(t * KEY_SPAN + e) ?? this.state.hasRow(e, table)
+    const local = rowMarksOf(t).get(entitySlot(e), e, this.stamp)
+    return local === undefined ? this.state.hasRow(e, table) : local === 1
   }
 
   setRow(e: Entity, t: number, held: boolean): void {
-    this.rows ??= new Map()
-    this.rows.set(t * KEY_SPAN + e, held)
+    rowMarksOf(t).set(entitySlot(e), e, held ? 1 : 0, this.stamp)
   }
 
   /** Claims the row of handle `h` for this update; false when it was already claimed. */
