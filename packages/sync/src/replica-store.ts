@@ -3,6 +3,8 @@ import { fieldValuesEqual } from './field-values.js'
 import type { PlannedUpdates } from './plan-scratch.js'
 import type { RowListeners, RowNotice } from './replica-listeners.js'
 
+const NO_NOTICES: readonly RowNotice[] = Object.freeze([])
+
 /**
  * The mutation engine of a replica: writes validated wire rows into its world with the server's entity ids,
  * destroys entities left without rows, and queues a notice per change for the listeners that want one.
@@ -43,6 +45,7 @@ export class ReplicaStore {
 
   /** Destroys the entities that lost a row and have none left. */
   destroyOrphans(): void {
+    if (this.orphans.size === 0) return
     for (const e of this.orphans) {
       if (this.world.isAlive(e) && !this.hasAnyRow(e)) this.destroy(e)
     }
@@ -118,8 +121,9 @@ export class ReplicaStore {
   }
 
   /** Hands over the queued notices. */
-  takeNotices(): RowNotice[] {
+  takeNotices(): readonly RowNotice[] {
     const notices = this.notices
+    if (notices.length === 0) return NO_NOTICES
     this.notices = []
     return notices
   }
