@@ -44,6 +44,11 @@ export class FrameWriter {
     return this.buf.slice(0, this.length)
   }
 
+  /** The bytes written, as a view of the writer's buffer: valid until the next write or reset (copy it to keep it). */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.length)
+  }
+
   /** Appends every byte another writer holds. */
   append(other: FrameWriter): void {
     this.ensure(other.length)
@@ -88,9 +93,14 @@ export class FrameWriter {
 
   /** A safe integer in its smallest msgpack form; any other number as float64. */
   int(v: number): void {
-    // One-byte integers (positive and negative fixint), the common case, stay small enough to be inlined.
-    if (v >= -32 && v < 0x80 && (v | 0) === v && this.length < this.buf.length) {
-      this.buf[this.length++] = v & 0xff
+    // One- and two-byte integers, the common cases, stay small enough to be inlined.
+    if ((v | 0) === v && v >= -128 && v < 0x100 && this.length + 2 <= this.buf.length) {
+      const b = this.buf
+      if (v >= -32 && v < 0x80) b[this.length++] = v & 0xff
+      else {
+        b[this.length++] = v < 0 ? 0xd0 : 0xcc
+        b[this.length++] = v & 0xff
+      }
       return
     }
     this.wideInt(v)

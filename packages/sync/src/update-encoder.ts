@@ -87,8 +87,18 @@ export function encodeUpdate(
     frame.str(event.name)
     frame.value(event.payload)
   }
-  return frame.toBytes()
+  const out = allocate(frame.length)
+  out.set(frame.written())
+  return out
 }
+
+/**
+ * Node's `Buffer.allocUnsafe` where it exists (small sizes come from Node's pool: several times cheaper than
+ * a fresh `ArrayBuffer` for the few hundred bytes of a frame), else a plain Uint8Array.
+ */
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafe(size: number): Uint8Array } }).Buffer
+const allocate: (size: number) => Uint8Array =
+  NodeBuffer === undefined ? (size) => new Uint8Array(size) : (size) => NodeBuffer.allocUnsafe(size)
 
 /** The masks of the runs being written, their row counts, the last handle of each, and a buffer per run. */
 const runMasks: number[] = []
