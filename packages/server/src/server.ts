@@ -38,6 +38,7 @@ import { ResultDelivery } from './result-delivery.js'
 import { IdentitySessions } from './identity-sessions.js'
 import type { ResumableSession } from './resume/resumable-session.js'
 import { SessionKeeper } from './resume/session-keeper.js'
+import { saveSessions } from './resume/session-persistence.js'
 import { collectMetrics } from './server-metrics.js'
 import { SHUTDOWN_REASON, shutdown } from './server-shutdown.js'
 import { SignalHandlers } from './signal-handlers.js'
@@ -143,10 +144,11 @@ class Host implements OrreryServer, SessionHost {
         this.counters.errors++
         this.log.error({ err: error }, 'commit log flush failed')
       },
+      log: this.log,
     })
     const recovered = opened.recovered
     this.recoveredSeq = recovered.seq
-    this.tickCount = recovered.tick
+    this.tickCount = opened.tick
     this.replicator = opened.replicator
     this.pipeline = opened.pipeline
     this.schema = opened.schema
@@ -180,6 +182,8 @@ class Host implements OrreryServer, SessionHost {
         this.log.error({ err: error }, 'tick failed')
       },
     })
+    // Before any hook commits: the restored sessions' views take in what it changes.
+    if (opened.saved !== null) this.keeper.restore(opened.saved.images, opened.saved.elapsedMs)
     const hook = recovered.recovered ? 'onRecover' : 'init'
     const start = options.module[hook]
     if (start !== undefined) {
@@ -275,11 +279,13 @@ class Host implements OrreryServer, SessionHost {
   }
 
   close(): Promise<void> {
+    const store = this.options.commitLog?.durable === true && this.keeper.registry.enabled ? this.options.commitLog.sessions : undefined
     this.closing ??= shutdown({
       timers: [this.loop, this.heartbeat, { stop: () => this.signals.remove() }],
       listener: this.listener,
       pipeline: this.pipeline,
       keeper: this.keeper,
+      saveSessions: store === undefined ? null : () => saveSessions(this.keeper, store, { seq: this.pipeline.seq, tick: this.tickCount }, this.log),
       sessions: this.sessions.values(),
       tick: this.tickCount,
       counters: this.counters,
@@ -300,6 +306,10 @@ class Host implements OrreryServer, SessionHost {
   // SessionHost
 
   admit(session: ClientSession, auth: AuthResult): void {
+    if (this.closing !== null) {
+      session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
+      return
+    }
     this.telemetry?.admitted()
     this.keeper.admit(session, auth)
   }
@@ -321,6 +331,8 @@ class Host implements OrreryServer, SessionHost {
   }
 
   firstRequest(session: ClientSession, requestId: number): boolean {
+    // Shutting down: nothing more commits after the last tick; the client sends the request again after it reconnects.
+    if (this.closing !== null) return false
     return this.keeper.firstRequest(session, requestId)
   }
 
@@ -340,6 +352,7 @@ class Host implements OrreryServer, SessionHost {
   }
 
   setArea(session: ClientSession, message: SetArea): void {
+    if (this.closing !== null) return
     runSyncRequest(session, this.counters, null, () => this.replicator.setArea(replicaId(session), message.queryId, message.area))
   }
 
