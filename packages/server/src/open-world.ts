@@ -48,10 +48,13 @@ export function openWorld(
   const allComponents = [...components, ...(module.serverComponents ?? [])]
   const commitLog = options.commitLog ?? createMemoryCommitLog()
   const recovered = recoverWorld(commitLog, allComponents, options.seed ?? Math.floor(Math.random() * 0x7fffffff))
-  const saved = takeSavedSessions(commitLog.sessions, recovered, settings.resume.graceMs > 0, hooks.log)
+  const replicated = replicatedComponents(components)
+  const reducerSchemas: Record<string, ArgsSchema> = {}
+  for (const [name, def] of Object.entries(module.reducers)) reducerSchemas[name] = def.args
+  const schema = describeSchema({ components: replicated, reducers: reducerSchemas })
+  const saved = takeSavedSessions(commitLog.sessions, { ...recovered, schema }, settings.resume.graceMs > 0, hooks.log)
   const tick = saved?.tick ?? recovered.tick
   const raw = recovered.world
-  const replicated = replicatedComponents(components)
   const replicator = createModuleReplicator(module, raw, replicated, settings.limits, {
     seq: recovered.seq,
     tick,
@@ -69,8 +72,5 @@ export function openWorld(
     onLogError: hooks.onLogError,
   })
   const world = new PipelineWorld(raw, pipeline, { kind: 'server', name: 'world.transaction', caller: MODULE_IDENTITY })
-  const reducerSchemas: Record<string, ArgsSchema> = {}
-  for (const [name, def] of Object.entries(module.reducers)) reducerSchemas[name] = def.args
-  const schema = describeSchema({ components: replicated, reducers: reducerSchemas })
   return { recovered, replicator, pipeline, world, schema, tick, saved }
 }

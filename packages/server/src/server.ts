@@ -285,7 +285,7 @@ class Host implements OrreryServer, SessionHost {
       listener: this.listener,
       pipeline: this.pipeline,
       keeper: this.keeper,
-      saveSessions: store === undefined ? null : () => saveSessions(this.keeper, store, { seq: this.pipeline.seq, tick: this.tickCount }, this.log),
+      saveSessions: store === undefined ? null : () => saveSessions(this.keeper, store, { seq: this.pipeline.seq, tick: this.tickCount, schema: this.schema }, this.log),
       sessions: this.sessions.values(),
       tick: this.tickCount,
       counters: this.counters,

@@ -6,6 +6,7 @@ import {
   createAnonymousAuthenticator,
   createMemoryCommitLog,
   createServer,
+  defineReducer,
   type OrreryServer,
   type SavedSessions,
   type SessionStore,
@@ -37,9 +38,11 @@ function memoryStore(failSave = false): SessionStore & { saved: SavedSessions | 
   }
 }
 
-/** A server on `log` (a log in memory dressed as durable or not, with a session store), listening on `port`. */
-async function start(hooks: HookLog, log: CommitLog, port = 0): Promise<{ server: OrreryServer; port: number }> {
-  const server = createServer({ module: createTestModule(hooks), logger: false, autoStart: false, seed: 7, port, commitLog: log, authenticator: createAnonymousAuthenticator({ secret }) })
+/** A server on `log` (a log in memory dressed as durable or not, with a session store); `extraReducer` changes its schema. */
+async function start(hooks: HookLog, log: CommitLog, extraReducer = false): Promise<{ server: OrreryServer; port: number }> {
+  const base = createTestModule(hooks)
+  const module = extraReducer ? { ...base, reducers: { ...base.reducers, noop: defineReducer({}, () => {}) } } : base
+  const server = createServer({ module, logger: false, autoStart: false, seed: 7, commitLog: log, authenticator: createAnonymousAuthenticator({ secret }) })
   cleanups.push(() => server.close())
   return { server, port: (await server.listen()).port }
 }
@@ -63,8 +66,8 @@ async function playAndClose(store: SessionStore, durable: boolean) {
   await first.server.close()
   const recovered: CommitLog = { ...log, durable, sessions: store, recover: () => ({ snapshot: null, entries: [...log.all] }) }
   /** Opens the next server on the same log and lets the client back in. */
-  const restart = async (after: HookLog) => {
-    const second = await start(after, recovered)
+  const restart = async (after: HookLog, extraReducer = false) => {
+    const second = await start(after, recovered, extraReducer)
     proxy.setTarget(second.port)
     proxy.refuse(false)
     return second.server
@@ -102,6 +105,15 @@ describe('sessions saved at a graceful shutdown', () => {
     await eventually(server, () => resumed.length > 0)
     expect(resumed).toEqual([false])
     expect(after.disconnected).toEqual([])
+  })
+
+  it('are dropped when the module changed its reducers or components (a deploy that changes the schema)', async () => {
+    const store = memoryStore()
+    const { resumed, restart } = await playAndClose(store, true)
+    const server = await restart({ connected: [], disconnected: [] }, true)
+    expect(server.metrics().resume.restored).toBe(0)
+    await eventually(server, () => resumed.length > 0)
+    expect(resumed).toEqual([false])
   })
 
   it('are not saved without a durable log, nor when the store fails: sessions end at shutdown as before', async () => {

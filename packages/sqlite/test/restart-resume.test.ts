@@ -143,7 +143,7 @@ describe('resume across a graceful server restart (SQLite)', () => {
     expect([logs.whole.resumed, logs.area.resumed]).toEqual([[false], [false]])
     // A call in flight when a session is not resumed may or may not have run: the client is told so.
     await expect(played.inFlight).rejects.toMatchObject({ code: 'ERR_DISCONNECTED' })
-    await eventually(server, () => dump(whole.replica.world).Position?.length === server.world.query([Position]).toArray().length)
+    await eventually(server, () => whole.replica.seq === server.seq)
     expect(dump(whole.replica.world)).toEqual(dump(server.world))
     await eventually(server, () => sameRows(area.replica.world, inArea(server)))
     const spawned = server.world.query([Position]).toArray().filter((e) => server.world.read(e, Position, 'x') === 50)

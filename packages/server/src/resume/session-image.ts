@@ -25,6 +25,8 @@ export interface SessionImage {
   readonly graceLeftMs: number
   /** What the replicator held for it. */
   readonly client: ClientState
+  /** The Welcome schema of the server that saved it, as JSON: a resumed client keeps the schema it was given. */
+  readonly schema: string
 }
 
 /**
@@ -54,7 +56,9 @@ export function decodeSessionImage(bytes: Uint8Array): SessionImage | string {
   if (typeof image !== 'object' || image === null) return 'it is not a session image'
   const version = (image as { version?: unknown }).version
   if (version !== SESSION_IMAGE_VERSION) return `its version ${String(version)} is not ${SESSION_IMAGE_VERSION}`
-  const { id, frames, client } = image as Partial<SessionImage>
-  if (typeof id !== 'string' || !Array.isArray(frames) || typeof client !== 'object') return 'it lacks its id, frames or replicator state'
+  const { id, frames, client, schema } = image as Partial<SessionImage>
+  if (typeof id !== 'string' || !Array.isArray(frames) || typeof client !== 'object' || typeof schema !== 'string') {
+    return 'it lacks its id, frames, replicator state or schema'
+  }
   return image as SessionImage
 }

@@ -113,9 +113,10 @@ export class SessionKeeper {
    * Copies every session, live and detached, as a graceful shutdown saves them (call it between ticks, once
    * the last tick is flushed and durable).
    *
+   * @param schema - the server's Welcome schema, as JSON
    * @returns their images
    */
-  images(): SessionImage[] {
+  images(schema: string): SessionImage[] {
     const images: SessionImage[] = []
     for (const session of this.registry.all()) {
       const client = this.host.replicator.captureClient(session.id)
@@ -132,6 +133,7 @@ export class SessionKeeper {
         requests: session.requests.ids(),
         graceLeftMs: this.registry.graceLeft(session),
         client,
+        schema,
       })
     }
     return images

@@ -1,3 +1,4 @@
+import type { SchemaDescription } from '@orrery/protocol'
 import type { Logger } from 'pino'
 import { decodeSessionImage, encodeSessionImage, type SessionImage } from './session-image.js'
 import type { SessionKeeper } from './session-keeper.js'
@@ -18,12 +19,17 @@ export interface SessionsToRestore {
  *
  * @param keeper - the server's sessions
  * @param store - the commit log's session store
- * @param world - the seq and tick the world stands at (nothing commits after this)
+ * @param world - the seq and tick the world stands at (nothing commits after this), and the Welcome schema
  * @param log - where the outcome is logged
  * @returns true when they were saved; false when the store failed (the sessions then end as without a store)
  */
-export function saveSessions(keeper: SessionKeeper, store: SessionStore, world: { readonly seq: number; readonly tick: number }, log: Logger): boolean {
-  const images = keeper.images()
+export function saveSessions(
+  keeper: SessionKeeper,
+  store: SessionStore,
+  world: { readonly seq: number; readonly tick: number; readonly schema: SchemaDescription },
+  log: Logger,
+): boolean {
+  const images = keeper.images(JSON.stringify(world.schema))
   let bytes = 0
   try {
     const sessions = images.map((image) => {
@@ -43,19 +49,21 @@ export function saveSessions(keeper: SessionKeeper, store: SessionStore, world: 
 
 /**
  * At start: takes the sessions a graceful shutdown saved (the store forgets them) and keeps them when they go
- * with the recovered world: the same seq (no transaction in between) and a tick not after theirs (ticks
- * without a transaction leave no trace in the log, so the log's tick may be earlier). Anything else is
- * logged, with why, and dropped: those clients re-sync as after a crash.
+ * with the recovered world: the same seq (no transaction in between), a tick not after theirs (ticks
+ * without a transaction leave no trace in the log, so the log's tick may be earlier), and the same Welcome
+ * schema (a resumed client keeps the schema it was given: a deploy that changes the replicated components or
+ * the reducers' arguments drops them). Anything else is logged, with why, and dropped: those clients re-sync
+ * as after a crash.
  *
  * @param store - the commit log's session store, if it has one
- * @param recovered - the seq and tick of the recovered world
+ * @param recovered - the seq and tick of the recovered world, and this server's Welcome schema
  * @param resumeEnabled - whether sessions may wait for a resume at all (`resume.graceMs` > 0)
  * @param log - where a dropped save is reported
  * @returns the sessions to restore, or null
  */
 export function takeSavedSessions(
   store: SessionStore | undefined,
-  recovered: { readonly seq: number; readonly tick: number },
+  recovered: { readonly seq: number; readonly tick: number; readonly schema: SchemaDescription },
   resumeEnabled: boolean,
   log: Logger,
 ): SessionsToRestore | null {
@@ -76,10 +84,12 @@ export function takeSavedSessions(
   if (!resumeEnabled) return drop('resume is off (resume.graceMs is 0)')
   if (saved.seq !== recovered.seq) return drop('the recovered world is at another seq than the one they were saved with')
   if (recovered.tick > saved.tick) return drop('the recovered world is at a later tick than the one they were saved at')
+  const schema = JSON.stringify(recovered.schema)
   const images: SessionImage[] = []
   for (const session of saved.sessions) {
     const image = decodeSessionImage(session.image)
     if (typeof image === 'string') log.warn({ sessionId: session.id }, `saved session not restored: ${image}`)
+    else if (image.schema !== schema) return drop('the module replicates other components or reducers than when they were saved')
     else images.push(image)
   }
   log.info(context, 'saved sessions go with the recovered world; they wait for their clients')
