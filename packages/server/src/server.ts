@@ -33,18 +33,19 @@ import { MODULE_IDENTITY, type ModuleDef } from './module.js'
 import { type ResolvedLimits, type ResolvedServerOptions, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
 import { ReducerCalls } from './reducer-calls.js'
-import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
+import { ReducerDispatcher } from './reducer-dispatcher.js'
 import { ResultDelivery } from './result-delivery.js'
 import { IdentitySessions } from './identity-sessions.js'
 import type { ResumableSession } from './resume/resumable-session.js'
 import { SessionKeeper } from './resume/session-keeper.js'
-import { saveSessions } from './resume/session-persistence.js'
+import { saveSessions, sessionStoreOf } from './resume/session-persistence.js'
 import { collectMetrics } from './server-metrics.js'
 import { SHUTDOWN_REASON, shutdown } from './server-shutdown.js'
 import { SignalHandlers } from './signal-handlers.js'
 import { SystemSchedule } from './system-schedule.js'
 import { runSyncRequest } from './sync-request.js'
 import { ServerError } from './server-error.js'
+import { startModule } from './module-start.js'
 import { TickLoop } from './tick-loop.js'
 import { openWorld } from './open-world.js'
 import { welcomeMessage } from './welcome-message.js'
@@ -182,18 +183,8 @@ class Host implements OrreryServer, SessionHost {
         this.log.error({ err: error }, 'tick failed')
       },
     })
-    // Before any hook commits: the restored sessions' views take in what it changes.
-    if (opened.saved !== null) this.keeper.restore(opened.saved.images, opened.saved.elapsedMs)
-    const hook = recovered.recovered ? 'onRecover' : 'init'
-    const start = options.module[hook]
-    if (start !== undefined) {
-      try {
-        this.runner.run(this.moduleCaller, 'hook', hook, (ctx) => start.call(options.module, ctx))
-        this.pipeline.flushLog()
-      } catch (error) {
-        throw new ServerError('ERR_INIT_FAILED', `module ${hook} failed: ${messageOf(error)}`, { cause: error })
-      }
-    }
+    const start = { module: options.module, runner: this.runner, pipeline: this.pipeline, caller: this.moduleCaller, connect: (c: TransactionCaller) => this.runHook('onConnect', c) }
+    startModule(start, recovered.recovered, opened.saved === null ? [] : this.keeper.restore(opened.saved.images, opened.saved.elapsedMs))
   }
 
   get tick(): number {
@@ -279,7 +270,7 @@ class Host implements OrreryServer, SessionHost {
   }
 
   close(): Promise<void> {
-    const store = this.options.commitLog?.durable === true && this.keeper.registry.enabled ? this.options.commitLog.sessions : undefined
+    const store = this.keeper.registry.enabled ? sessionStoreOf(this.options.commitLog) : undefined
     this.closing ??= shutdown({
       timers: [this.loop, this.heartbeat, { stop: () => this.signals.remove() }],
       listener: this.listener,
@@ -306,12 +297,10 @@ class Host implements OrreryServer, SessionHost {
   // SessionHost
 
   admit(session: ClientSession, auth: AuthResult): void {
-    if (this.closing !== null) {
-      session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
-      return
-    }
-    this.telemetry?.admitted()
-    this.keeper.admit(session, auth)
+    if (this.closing === null) {
+      this.telemetry?.admitted()
+      this.keeper.admit(session, auth)
+    } else session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
   }
 
   welcome(session: ClientSession, auth: AuthResult, sessionId: string, resumed: boolean, seq: number): void {

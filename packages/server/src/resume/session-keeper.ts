@@ -160,8 +160,10 @@ export class SessionKeeper {
    *
    * @param images - the saved sessions
    * @param elapsedMs - ms since they were saved
+   * @returns the sessions restored
    */
-  restore(images: readonly SessionImage[], elapsedMs: number): void {
+  restore(images: readonly SessionImage[], elapsedMs: number): ResumableSession[] {
+    const restored: ResumableSession[] = []
     for (const image of images) {
       const session = this.registry.create(image.id, image.identity, null, image.streamSeq)
       session.restoreDetached(image)
@@ -173,7 +175,9 @@ export class SessionKeeper {
         continue
       }
       this.registry.keepRestored(session, image.graceLeftMs - elapsedMs)
+      restored.push(session)
     }
+    return restored
   }
 
   /** Ends detached sessions whose history overflowed (after each flush). */

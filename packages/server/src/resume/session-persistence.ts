@@ -1,5 +1,6 @@
 import type { SchemaDescription } from '@orrery/protocol'
 import type { Logger } from 'pino'
+import type { CommitLog } from '../commit-log.js'
 import { decodeSessionImage, encodeSessionImage, type SessionImage } from './session-image.js'
 import type { SessionKeeper } from './session-keeper.js'
 import type { SessionStore } from './session-store.js'
@@ -11,6 +12,16 @@ export interface SessionsToRestore {
   readonly images: readonly SessionImage[]
   /** Ms since they were saved (restart downtime included): taken off their resume windows. */
   readonly elapsedMs: number
+}
+
+/**
+ * The session store a graceful shutdown saves into: the commit log's, when the log is durable.
+ *
+ * @param log - the server's commit log, if any
+ * @returns the store, or undefined (sessions then end at shutdown)
+ */
+export function sessionStoreOf(log: CommitLog | undefined): SessionStore | undefined {
+  return log?.durable === true ? log.sessions : undefined
 }
 
 /**
