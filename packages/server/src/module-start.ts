@@ -39,7 +39,7 @@ export function startModule(start: ModuleStart, recovered: boolean, restored: re
     }
   }
   for (const session of restored) {
-    const log = start.caller.log.child({ connectionId: session.connectionId })
-    start.connect({ sender: session.identity, connectionId: session.connectionId, log })
+    const log = start.caller.log.child({ connectionId: session.openedOn })
+    start.connect({ sender: session.identity, connectionId: session.openedOn, log })
   }
 }

@@ -316,7 +316,7 @@ class Host implements OrreryServer, SessionHost {
   disconnected(session: ResumableSession): void {
     const log = this.log.child({ connectionId: session.connectionId })
     log.info('client disconnected')
-    this.runHook('onDisconnect', { sender: session.identity, connectionId: session.connectionId, log })
+    this.runHook('onDisconnect', { sender: session.identity, connectionId: session.openedOn, log })
   }
 
   firstRequest(session: ClientSession, requestId: number): boolean {

@@ -84,7 +84,7 @@ describe('sessions saved at a graceful shutdown', () => {
     expect(saved.sessions).toHaveLength(1)
     // The downtime outlasted the window (120 s by default).
     store.saved = { ...saved, savedAt: saved.savedAt - 120_001 }
-    const after: HookLog = { connected: [], disconnected: [] }
+    const after: HookLog = { connected: [], disconnected: [], connections: [] }
     const server = await restart(after)
     expect(server.metrics().resume.restored).toBe(1)
     await eventually(server, () => resumed.length > 0)
@@ -92,6 +92,8 @@ describe('sessions saved at a graceful shutdown', () => {
     // onConnect for the restored session (after onRecover), onDisconnect when its window ran out, onConnect for the fresh one.
     expect(after.connected).toHaveLength(2)
     expect(after.disconnected).toHaveLength(1)
+    // The restored session keeps the connectionId of the first server's connection that opened it.
+    expect(after.connections).toEqual(['connect c1', 'disconnect c1', 'connect c1'])
     expect(store.saved).toBeNull()
   })
 

@@ -29,6 +29,7 @@ export class ResumableSession {
   readonly requests: RecentRequests
   private socketValue: SessionSocket | null
   private lastConnectionId: string
+  private openedOnValue: string
   /** The number of the last frame written before the socket dropped, while detached; else null. */
   private detachedAt: number | null = null
   /** The grace timer while detached. */
@@ -57,6 +58,7 @@ export class ResumableSession {
     this.streamSeq = seq
     this.socketValue = socket
     this.lastConnectionId = socket?.id ?? ''
+    this.openedOnValue = this.lastConnectionId
     this.history = new FrameHistory(history.maxBytes, history.budget)
     this.requests = new RecentRequests(recentRequests)
   }
@@ -64,6 +66,11 @@ export class ResumableSession {
   /** The connection carrying the session, or null while detached. */
   get socket(): SessionSocket | null {
     return this.socketValue
+  }
+
+  /** The id of the connection that opened the session: the `connectionId` its onConnect and onDisconnect are told. */
+  get openedOn(): string {
+    return this.openedOnValue
   }
 
   /** The id of the last connection that carried the session. */
@@ -81,7 +88,7 @@ export class ResumableSession {
    * gracefully: its frames and their numbers, its requestIds, where its stream and its socket stood.
    *
    * @param saved - the stream's seq, the frames held and the number of the newest, the requestIds oldest first,
-   *   the number of the last frame written while a socket carried it, the id of that connection
+   *   the number of the last frame written while a socket carried it, the id of the connection that opened it
    */
   restoreDetached(saved: {
     readonly streamSeq: number
@@ -96,6 +103,7 @@ export class ResumableSession {
     for (const id of saved.requests) this.requests.add(id)
     this.detachedAt = saved.detachedAt
     this.lastConnectionId = saved.connectionId
+    this.openedOnValue = saved.connectionId
     this.socketValue = null
   }
 

@@ -10,7 +10,7 @@ export interface SessionImage {
   readonly version: number
   readonly id: string
   readonly identity: Identity
-  /** The id of the last connection that carried it (what onDisconnect is told). */
+  /** The id of the connection that opened it (what its onConnect and onDisconnect are told). */
   readonly connectionId: string
   /** The seq of the last TransactionUpdate written to it. */
   readonly streamSeq: number

@@ -125,7 +125,7 @@ export class SessionKeeper {
         version: SESSION_IMAGE_VERSION,
         id: session.id,
         identity: session.identity,
-        connectionId: session.connectionId,
+        connectionId: session.openedOn,
         streamSeq: session.streamSeq,
         frames: session.history.held(),
         last: session.history.last,
