@@ -41,6 +41,8 @@ export function saveSessions(
   log: Logger,
 ): boolean {
   const images = keeper.images(JSON.stringify(world.schema))
+  // Nothing to keep (what an earlier shutdown saved was taken when this server started).
+  if (images.length === 0) return true
   let bytes = 0
   try {
     const sessions = images.map((image) => {
