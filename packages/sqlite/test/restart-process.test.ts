@@ -49,8 +49,10 @@ async function restartWith(signal: 'SIGTERM' | 'SIGKILL') {
   cleanups.push(...clients.map((c) => () => c.disconnect()))
   const [whole, area] = clients as [GameClient, GameClient]
   const a = (await whole.reducers.spawn({ x: 10, y: 10 })) as Entity
-  await area.reducers.spawn({ x: 500, y: 500 })
+  const far = (await area.reducers.spawn({ x: 500, y: 500 })) as Entity
   await area.reducers.move({ e: a, dx: 5 })
+  // The whole-table client holds both changes before its callbacks are recorded (its updates may still be on their way).
+  await eventually(null, () => whole.db.Position.get(far) !== undefined && whole.db.Position.get(a)?.x === 15)
   const log = { inserted: [] as number[], deleted: [] as number[], resumed: [] as boolean[] }
   for (const c of clients) {
     c.db.Position.onInsert((e) => log.inserted.push(e))
