@@ -51,20 +51,24 @@ describe('Blackholio keeps its world across restarts', () => {
     if (player === undefined) throw new Error('no player')
     const mass = first.world.findAll(Circle, 'playerId', player).reduce((m, e) => m + first.world.read(e, Body, 'mass'), 0)
     const seq = first.seq
-    // The server stops first, as in a restart; the client's own disconnect comes after.
+    // The server stops first, as in a restart (it saves the session for a resume); the client's own disconnect comes after.
     await first.close()
     await client.disconnect()
 
     const stats = fresh()
     const second = await start(dir, stats)
     expect(second.recoveredSeq).toBeGreaterThanOrEqual(seq)
-    expect(second.world.findUnique(LoggedOutPlayer, 'identity', client.identity)).toBe(player)
+    // onRecover logged every player out; the saved session then connected again: the player is live, same entity.
+    expect(second.world.findUnique(Player, 'identity', client.identity)).toBe(player)
+    expect(stats.restoredPlayers).toBe(1)
     const { port: port2 } = await second.listen()
+    // A fresh session of the same identity replaces the saved one: logged out, then back in.
     const back = await connect({ url: `ws://127.0.0.1:${port2}`, components: liveComponents, reducers, identity: key })
     expect(back.identity).toBe(client.identity)
     await waitFor('the player is back', () => back.replica.world.findUnique(Player, 'identity', client.identity) === player)
-    expect(stats.restoredPlayers).toBe(1)
-    expect(stats.restoredMass).toBe(mass)
+    expect(second.world.findUnique(LoggedOutPlayer, 'identity', client.identity)).toBeUndefined()
+    expect(stats.restoredPlayers).toBe(2)
+    expect(stats.restoredMass).toBe(2 * mass)
     await back.disconnect()
     await second.close()
   })
@@ -100,7 +104,8 @@ describe('bots on one data folder', () => {
     await waitFor('both bots back', () => again.latest()?.authenticated === 2, 10_000)
     await waitFor('both players live again', () => players(second).size === 2)
     expect(players(second)).toEqual(before)
-    expect(stats.restoredPlayers).toBe(2)
+    // Each bot's player came back twice: with its saved session at the start, then with its fresh session.
+    expect(stats.restoredPlayers).toBe(4)
     await again.stop()
     await second.close()
   }, 30_000)

@@ -1,5 +1,6 @@
 import type { Component, WorldImage } from '@orrery/ecs'
 import type { CommitEntry } from './commit-entry.js'
+import type { SessionStore } from './resume/session-store.js'
 
 /** What a commit log found when the server started: a snapshot, if any, and the entries after it. */
 export interface RecoveredLog {
@@ -49,6 +50,11 @@ export interface CommitLog {
   maintain(world: WorldSource): void
   /** Flushes and releases the log; `world` allows a final snapshot. A background writer returns a promise that settles once everything is written. */
   close(world: WorldSource): void | Promise<void>
+  /**
+   * Where a durable log keeps the resumable sessions across a graceful restart (see docs/protocol.md,
+   * "Sessions and resume"); without it sessions end at shutdown and clients re-sync after a restart.
+   */
+  readonly sessions?: SessionStore
 }
 
 /** Reads a log's past: entries by seq and the snapshots to start from (time travel). */

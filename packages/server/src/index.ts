@@ -22,6 +22,7 @@ export type { OrreryServer, ResumeMetrics, ServerMetrics } from './orrery-server
 export type { HeartbeatOptions } from './heartbeat.js'
 export type { ResumeOptions } from './resume/resume-options.js'
 export type { ResumeCounters } from './resume/session-registry.js'
+export type { SavedSession, SavedSessions, SessionStore } from './resume/session-store.js'
 export type { CreateLoggerOptions } from './logger.js'
 export { createLogger } from './logger.js'
 export type { AnyConfigKey, ConfigKey, ConfigKeys, ConfigProfile, ConfigValues } from './config/config-key.js'

@@ -33,17 +33,19 @@ import { MODULE_IDENTITY, type ModuleDef } from './module.js'
 import { type ResolvedLimits, type ResolvedServerOptions, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
 import { ReducerCalls } from './reducer-calls.js'
-import { messageOf, ReducerDispatcher } from './reducer-dispatcher.js'
+import { ReducerDispatcher } from './reducer-dispatcher.js'
 import { ResultDelivery } from './result-delivery.js'
 import { IdentitySessions } from './identity-sessions.js'
 import type { ResumableSession } from './resume/resumable-session.js'
 import { SessionKeeper } from './resume/session-keeper.js'
+import { saveSessions, sessionStoreOf } from './resume/session-persistence.js'
 import { collectMetrics } from './server-metrics.js'
 import { SHUTDOWN_REASON, shutdown } from './server-shutdown.js'
 import { SignalHandlers } from './signal-handlers.js'
 import { SystemSchedule } from './system-schedule.js'
 import { runSyncRequest } from './sync-request.js'
 import { ServerError } from './server-error.js'
+import { startModule } from './module-start.js'
 import { TickLoop } from './tick-loop.js'
 import { openWorld } from './open-world.js'
 import { welcomeMessage } from './welcome-message.js'
@@ -143,10 +145,11 @@ class Host implements OrreryServer, SessionHost {
         this.counters.errors++
         this.log.error({ err: error }, 'commit log flush failed')
       },
+      log: this.log,
     })
     const recovered = opened.recovered
     this.recoveredSeq = recovered.seq
-    this.tickCount = recovered.tick
+    this.tickCount = opened.tick
     this.replicator = opened.replicator
     this.pipeline = opened.pipeline
     this.schema = opened.schema
@@ -180,16 +183,8 @@ class Host implements OrreryServer, SessionHost {
         this.log.error({ err: error }, 'tick failed')
       },
     })
-    const hook = recovered.recovered ? 'onRecover' : 'init'
-    const start = options.module[hook]
-    if (start !== undefined) {
-      try {
-        this.runner.run(this.moduleCaller, 'hook', hook, (ctx) => start.call(options.module, ctx))
-        this.pipeline.flushLog()
-      } catch (error) {
-        throw new ServerError('ERR_INIT_FAILED', `module ${hook} failed: ${messageOf(error)}`, { cause: error })
-      }
-    }
+    const start = { module: options.module, runner: this.runner, pipeline: this.pipeline, caller: this.moduleCaller, connect: (c: TransactionCaller) => this.runHook('onConnect', c) }
+    startModule(start, recovered.recovered, opened.saved === null ? [] : this.keeper.restore(opened.saved.images, opened.saved.elapsedMs))
   }
 
   get tick(): number {
@@ -275,11 +270,13 @@ class Host implements OrreryServer, SessionHost {
   }
 
   close(): Promise<void> {
+    const store = this.keeper.registry.enabled ? sessionStoreOf(this.options.commitLog) : undefined
     this.closing ??= shutdown({
       timers: [this.loop, this.heartbeat, { stop: () => this.signals.remove() }],
       listener: this.listener,
       pipeline: this.pipeline,
       keeper: this.keeper,
+      saveSessions: store === undefined ? null : () => saveSessions(this.keeper, store, { seq: this.pipeline.seq, tick: this.tickCount, schema: this.schema }, this.log),
       sessions: this.sessions.values(),
       tick: this.tickCount,
       counters: this.counters,
@@ -300,8 +297,10 @@ class Host implements OrreryServer, SessionHost {
   // SessionHost
 
   admit(session: ClientSession, auth: AuthResult): void {
-    this.telemetry?.admitted()
-    this.keeper.admit(session, auth)
+    if (this.closing === null) {
+      this.telemetry?.admitted()
+      this.keeper.admit(session, auth)
+    } else session.end(CloseCode.ServerShutdown, SHUTDOWN_REASON)
   }
 
   welcome(session: ClientSession, auth: AuthResult, sessionId: string, resumed: boolean, seq: number): void {
@@ -317,10 +316,12 @@ class Host implements OrreryServer, SessionHost {
   disconnected(session: ResumableSession): void {
     const log = this.log.child({ connectionId: session.connectionId })
     log.info('client disconnected')
-    this.runHook('onDisconnect', { sender: session.identity, connectionId: session.connectionId, log })
+    this.runHook('onDisconnect', { sender: session.identity, connectionId: session.openedOn, log })
   }
 
   firstRequest(session: ClientSession, requestId: number): boolean {
+    // Shutting down: nothing more commits after the last tick; the client sends the request again after it reconnects.
+    if (this.closing !== null) return false
     return this.keeper.firstRequest(session, requestId)
   }
 
@@ -340,6 +341,7 @@ class Host implements OrreryServer, SessionHost {
   }
 
   setArea(session: ClientSession, message: SetArea): void {
+    if (this.closing !== null) return
     runSyncRequest(session, this.counters, null, () => this.replicator.setArea(replicaId(session), message.queryId, message.area))
   }
 

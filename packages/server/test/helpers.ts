@@ -26,6 +26,8 @@ export const reducerSchemas = {
 export interface HookLog {
   connected: string[]
   disconnected: string[]
+  /** When given: `connect <connectionId>` / `disconnect <connectionId>`, in order. */
+  connections?: string[]
 }
 
 export function createTestModule(hooks: HookLog = { connected: [], disconnected: [] }) {
@@ -76,9 +78,11 @@ export function createTestModule(hooks: HookLog = { connected: [], disconnected:
     ],
     onConnect(ctx) {
       hooks.connected.push(ctx.sender)
+      hooks.connections?.push(`connect ${ctx.connectionId}`)
     },
     onDisconnect(ctx) {
       hooks.disconnected.push(ctx.sender)
+      hooks.connections?.push(`disconnect ${ctx.connectionId}`)
     },
   })
 }

@@ -127,6 +127,20 @@ describe('resume', () => {
     expect(hooks.connected).toHaveLength(2)
   })
 
+  it('onDisconnect of a resumed session is told the connectionId its onConnect was told', async () => {
+    const hooks: HookLog = { connected: [], disconnected: [], connections: [] }
+    const { server, proxy, client } = await setup({}, hooks)
+    const resumed: boolean[] = []
+    client.onReconnect((info) => resumed.push(info.resumed))
+    proxy.cutAll()
+    await eventually(server, () => resumed.length > 0)
+    expect(resumed).toEqual([true])
+    clients.splice(0)
+    await client.disconnect()
+    await eventually(server, () => hooks.disconnected.length === 1)
+    expect(hooks.connections).toEqual(['connect c1', 'disconnect c1'])
+  })
+
   it('a session not resumed within the grace period ends, and its onDisconnect runs then', async () => {
     const hooks: HookLog = { connected: [], disconnected: [] }
     const { server, proxy, client } = await setup({ resume: { graceMs: 50 } }, hooks)

@@ -4,6 +4,7 @@ import type { WorldImage } from '@orrery/ecs'
 import type { CommitEntry, CommitLogReader } from '@orrery/server'
 import Database from 'better-sqlite3'
 import { decodeEntry, readFrames } from './entry-codec.js'
+import { migrateTables } from './session-table.js'
 import { decodeSnapshot, type EncodedSnapshot, snapshotChecksum } from './snapshot-codec.js'
 import { SqliteError } from './sqlite-error.js'
 import type { StoredSchema } from './stored-schema.js'
@@ -74,6 +75,7 @@ export class LogStore implements CommitLogReader {
         this.db = new Database(file)
         this.db.pragma('journal_mode = WAL')
         this.db.exec(TABLES)
+        migrateTables(this.db)
         const format = this.meta('format')
         if (format === undefined) this.setMeta('format', FORMAT)
       }

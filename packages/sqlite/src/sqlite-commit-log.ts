@@ -1,11 +1,12 @@
 import type { Component, WorldImage } from '@orrery/ecs'
-import type { CommitEntry, CommitLog, CommitLogReader, RecoveredLog, WorldSource } from '@orrery/server'
+import type { CommitEntry, CommitLog, CommitLogReader, RecoveredLog, SessionStore, WorldSource } from '@orrery/server'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { BackgroundWriter } from './background-writer.js'
 import { encodeFrame } from './entry-codec.js'
 import { type BadEntry, DATABASE_FILE, LogStore, type SnapshotInfo } from './log-store.js'
 import { encodeSnapshot, snapshotChecksum } from './snapshot-codec.js'
+import { SqliteSessionStore } from './session-table.js'
 import { SqliteError } from './sqlite-error.js'
 import { type MigrationContext, migrateStoredWorld } from './migration.js'
 import { type StoredSchema, schemaMismatch, schemaOf } from './stored-schema.js'
@@ -62,6 +63,8 @@ export interface SqliteCommitLogStats {
 export interface SqliteCommitLog extends CommitLog, CommitLogReader {
   /** The tables and their reads. */
   readonly store: LogStore
+  /** The sessions a graceful shutdown saves for a resume after the restart (tables `resume_saved`, `resume_session`). */
+  readonly sessions: SessionStore
   /** Counters since open. */
   stats(): SqliteCommitLogStats
   /** @returns the snapshots, newest first */
@@ -93,6 +96,7 @@ export function createSqliteCommitLog(options: SqliteCommitLogOptions): SqliteCo
 class SqliteLog implements SqliteCommitLog {
   readonly durable = true
   readonly store: LogStore
+  readonly sessions: SessionStore
   private readonly db: Database.Database
   private readonly insert: Database.Statement<[number, number, Uint8Array]>
   private pending: Uint8Array[] = []
@@ -109,6 +113,7 @@ class SqliteLog implements SqliteCommitLog {
   constructor(private readonly options: SqliteCommitLogOptions) {
     this.store = new LogStore(options.dir)
     this.db = this.store.db
+    this.sessions = new SqliteSessionStore(this.db)
     this.db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`)
     this.now = options.now ?? Date.now
     this.lastSnapshotAt = this.now()
@@ -171,7 +176,8 @@ class SqliteLog implements SqliteCommitLog {
     if (hook === undefined) return
     const { image, seq, tick } = migrateStoredWorld(this.store, stored, components, mismatch, hook, (m) => this.warn(m))
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM segment; DELETE FROM snapshot_part; DELETE FROM snapshot;')
+      // Saved sessions hold views of the old schema: they go too.
+      this.db.exec('DELETE FROM segment; DELETE FROM snapshot_part; DELETE FROM snapshot; DELETE FROM resume_saved; DELETE FROM resume_session;')
       this.writeSnapshotRows(image, seq, tick)
     })()
     this.warn(`migrated the stored world at seq ${seq} to the module's schema (${mismatch})`)

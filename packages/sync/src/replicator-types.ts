@@ -1,6 +1,7 @@
 import type { ChangeSet, Component, World } from '@orrery/ecs'
 import type { Area, ComponentDescription, ProtocolEvent, ServerMessage } from '@orrery/protocol'
 import type { EventScope } from './change-index.js'
+import type { ClientState } from './client-state.js'
 
 /**
  * Options of {@link createReplicator}.
@@ -140,9 +141,22 @@ export interface Replicator {
    *
    * @param clientId - a unique id of the connection
    * @param sink - how frames reach it
-   * @throws SyncError `ERR_DUPLICATE_CLIENT` when the id is already added
+   * @param state - what {@link Replicator.captureClient} returned for the client on a replicator whose world
+   *   was the same (a server that restarted gracefully): the client goes on exactly where it was (its first
+   *   update's `prevSeq` is the last seq it was sent)
+   * @throws SyncError `ERR_DUPLICATE_CLIENT` when the id is already added; `ERR_INVALID_STATE` when `state` has
+   *   another version, was taken at another seq or tick than this replicator's, or does not fit its components
    */
-  addClient(clientId: string, sink: ClientSink): void
+  addClient(clientId: string, sink: ClientSink, state?: ClientState): void
+  /**
+   * Copies what the replicator holds for a client (subscriptions, areas, handles, per-field baselines, waiting
+   * changes, queued messages), to add it again with {@link Replicator.addClient} to a replicator over the same
+   * world, e.g. after a graceful restart. Call it between flushes.
+   *
+   * @param clientId - an added client
+   * @returns the state (structured-clone data), or undefined for an unknown client
+   */
+  captureClient(clientId: string): ClientState | undefined
   /**
    * Forgets a client, its subscriptions, handles and requests; unknown ids are ignored.
    *

@@ -2,6 +2,7 @@ import type { Component, Entity, Field } from '@orrery/ecs'
 import { describeSchema, encodeServerMessage, type ServerMessage } from '@orrery/protocol'
 import type { ServedSubscription } from './area-subscription.js'
 import { ChangeIndex } from './change-index.js'
+import { captureClientView, type ClientState, restoreClientView } from './client-state.js'
 import { ClientView, type FlushContext, type PendingAck } from './client-view.js'
 import { SyncError } from './sync-error.js'
 import { UpdateDraft } from './update-draft.js'
@@ -187,24 +188,30 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       seq++
       return seq
     },
-    addClient(clientId, sink) {
+    addClient(clientId, sink, state?: ClientState) {
       if (clients.has(clientId)) {
         throw new SyncError('ERR_DUPLICATE_CLIENT', `client ${JSON.stringify(clientId)} is already added`)
       }
       const canSend = sink.canSend ?? (() => true)
-      clients.set(
-        clientId,
-        new ClientView(
-          sink.send,
-          canSend,
-          sink.identity ?? null,
-          components.length,
-          maxSubscriptions,
-          qSlots,
-          { seq, tick: flushedTick, time: flushedTime },
-          frequentComponents.length > 0,
-        ),
+      const view = new ClientView(
+        sink.send,
+        canSend,
+        sink.identity ?? null,
+        components.length,
+        maxSubscriptions,
+        qSlots,
+        { seq, tick: flushedTick, time: flushedTime },
+        frequentComponents.length > 0,
       )
+      if (state !== undefined) {
+        const queued = restoreClientView(view, state, { seq, tick: flushedTick })
+        if (queued.length > 0) afterUpdate.set(clientId, queued)
+      }
+      clients.set(clientId, view)
+    },
+    captureClient(clientId) {
+      const view = clients.get(clientId)
+      return view === undefined ? undefined : captureClientView(view, afterUpdate.get(clientId) ?? [], { seq, tick: flushedTick })
     },
     removeClient(clientId) {
       clients.delete(clientId)

@@ -13,6 +13,7 @@
  * - `ERR_TOO_MANY_TABLES`: more than 32 replicated components (a row's tables are a 32-bit mask).
  * - `ERR_PRIVATE_COMPONENT`: a component with `visibility: 'private'` was listed for replication.
  * - `ERR_INVALID_OPTIONS`: a replicator option is out of range (`initialSeq`, `initialTick`, `predictionTolerance`).
+ * - `ERR_INVALID_STATE`: a client state given to `addClient` has another version, was taken at another seq or tick, or does not fit the replicator.
  *
  * @example
  * ```ts
@@ -32,6 +33,7 @@ export type SyncErrorCode =
   | 'ERR_TOO_MANY_TABLES'
   | 'ERR_PRIVATE_COMPONENT'
   | 'ERR_INVALID_OPTIONS'
+  | 'ERR_INVALID_STATE'
 
 /**
  * The one error class of `@orrery/sync`: every failure of the replicator or the replica carries a {@link SyncErrorCode}.

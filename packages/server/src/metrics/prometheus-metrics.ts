@@ -77,6 +77,7 @@ export function registerPrometheusMetrics(telemetry: Telemetry, options: Metrics
       [{ outcome: 'resumed' }, r.resumed],
       [{ outcome: 'refused' }, r.refused],
       [{ outcome: 'expired' }, r.expired],
+      [{ outcome: 'restored' }, r.restored],
     ] as const
   })
   new BucketHistogram(

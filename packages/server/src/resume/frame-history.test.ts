@@ -51,3 +51,28 @@ describe('RecentRequests', () => {
     expect(recent.add(4)).toBe(false)
   })
 })
+
+describe('FrameHistory.load and RecentRequests.ids', () => {
+  it('a history loaded from another one holds the same frames under the same numbers', () => {
+    const budget = { total: 0, maxBytes: 1000 }
+    const a = new FrameHistory(50, budget)
+    for (let i = 0; i < 9; i++) a.push(new Uint8Array(10).fill(i))
+    const b = new FrameHistory(50, { total: 0, maxBytes: 1000 })
+    b.load(a.held(), a.last)
+    expect([b.first, b.last, b.size]).toEqual([a.first, a.last, a.size])
+    expect(b.after(6).map((f) => f[0])).toEqual([6, 7, 8])
+    const small = new FrameHistory(20, { total: 0, maxBytes: 1000 })
+    small.load(a.held(), a.last)
+    expect([small.first, small.last]).toEqual([8, 9])
+  })
+
+  it('the ids of recent requests, added to a new instance, are recognised the same way', () => {
+    const recent = new RecentRequests(3)
+    for (const id of [1, 2, 3, 4]) recent.add(id)
+    expect(recent.ids()).toEqual([2, 3, 4])
+    const copy = new RecentRequests(3)
+    for (const id of recent.ids()) copy.add(id)
+    expect(copy.add(2)).toBe(false)
+    expect(copy.add(1)).toBe(true)
+  })
+})

@@ -79,6 +79,29 @@ export class FrameHistory {
     return this.frames.slice(this.head + (received + 1 - this.first))
   }
 
+  /** Every frame held, oldest first (numbered `first` … `last`). */
+  held(): Uint8Array[] {
+    return this.frames.slice(this.head)
+  }
+
+  /**
+   * Puts back frames an earlier history held (a session restored after a graceful restart), trimming past the
+   * caps as {@link FrameHistory.push} does.
+   *
+   * @param frames - the frames, oldest first, as {@link FrameHistory.held} returned them
+   * @param last - the number of the newest of them
+   */
+  load(frames: readonly Uint8Array[], last: number): void {
+    this.clear()
+    for (const frame of frames) {
+      this.frames.push(frame)
+      this.bytes += frame.byteLength
+      this.budget.total += frame.byteLength
+    }
+    this.lastNumber = last
+    while (this.head < this.frames.length && (this.bytes > this.maxBytes || this.budget.total > this.budget.maxBytes)) this.dropOldest()
+  }
+
   /** Drops every frame and gives their bytes back to the budget. */
   clear(): void {
     this.budget.total -= this.bytes

@@ -27,4 +27,14 @@ export class RecentRequests {
     this.seen.add(requestId)
     return true
   }
+
+  /** The requestIds remembered, oldest first (adding them in this order to a new instance remembers the same). */
+  ids(): number[] {
+    const ids: number[] = []
+    for (let k = 0; k < this.capacity; k++) {
+      const id = this.order[(this.next + k) % this.capacity] as number
+      if (id !== -1) ids.push(id)
+    }
+    return ids
+  }
 }

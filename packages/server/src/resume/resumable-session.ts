@@ -29,17 +29,20 @@ export class ResumableSession {
   readonly requests: RecentRequests
   private socketValue: SessionSocket | null
   private lastConnectionId: string
+  private openedOnValue: string
   /** The number of the last frame written before the socket dropped, while detached; else null. */
   private detachedAt: number | null = null
   /** The grace timer while detached. */
   graceTimer: unknown = null
+  /** When the grace period ends while detached (the server clock's ms). */
+  graceEndsAt = 0
   /** The seq of the last TransactionUpdate written (the Welcome's seq before any): where a resumed replica ends up. */
   streamSeq: number
 
   /**
    * @param id - the session id sent in Welcome (random, unguessable) and used as the replicator's client id
    * @param identity - who the session belongs to
-   * @param socket - the connection that opened it
+   * @param socket - the connection that opened it, or null for a session restored detached (see {@link ResumableSession.restoreDetached})
    * @param history - bytes per session and the shared budget
    * @param recentRequests - requestIds remembered
    * @param seq - the seq of the session's Welcome
@@ -47,14 +50,15 @@ export class ResumableSession {
   constructor(
     readonly id: string,
     readonly identity: Identity,
-    socket: SessionSocket,
+    socket: SessionSocket | null,
     history: { readonly maxBytes: number; readonly budget: HistoryBudget },
     recentRequests: number,
     seq: number,
   ) {
     this.streamSeq = seq
     this.socketValue = socket
-    this.lastConnectionId = socket.id
+    this.lastConnectionId = socket?.id ?? ''
+    this.openedOnValue = this.lastConnectionId
     this.history = new FrameHistory(history.maxBytes, history.budget)
     this.requests = new RecentRequests(recentRequests)
   }
@@ -64,9 +68,43 @@ export class ResumableSession {
     return this.socketValue
   }
 
+  /** The id of the connection that opened the session: the `connectionId` its onConnect and onDisconnect are told. */
+  get openedOn(): string {
+    return this.openedOnValue
+  }
+
   /** The id of the last connection that carried the session. */
   get connectionId(): string {
     return this.lastConnectionId
+  }
+
+  /** The number of the last frame written before the socket dropped, or null while attached. */
+  get detachedAfter(): number | null {
+    return this.detachedAt
+  }
+
+  /**
+   * Puts back, on a session made without a socket, what a session of an earlier process held when it stopped
+   * gracefully: its frames and their numbers, its requestIds, where its stream and its socket stood.
+   *
+   * @param saved - the stream's seq, the frames held and the number of the newest, the requestIds oldest first,
+   *   the number of the last frame written while a socket carried it, the id of the connection that opened it
+   */
+  restoreDetached(saved: {
+    readonly streamSeq: number
+    readonly frames: readonly Uint8Array[]
+    readonly last: number
+    readonly requests: readonly number[]
+    readonly detachedAt: number
+    readonly connectionId: string
+  }): void {
+    this.streamSeq = saved.streamSeq
+    this.history.load(saved.frames, saved.last)
+    for (const id of saved.requests) this.requests.add(id)
+    this.detachedAt = saved.detachedAt
+    this.lastConnectionId = saved.connectionId
+    this.openedOnValue = saved.connectionId
+    this.socketValue = null
   }
 
   /** Whether frames the client has certainly not received were trimmed while detached (it cannot resume). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { CloseCode } from '@orrery/protocol'
-import type { Replicator } from '@orrery/sync'
+import type { ClientState, Replicator } from '@orrery/sync'
 import type { Logger } from 'pino'
 import type { AuthResult } from '../authenticator.js'
 import type { ClientSession } from '../client-session.js'
@@ -8,11 +8,12 @@ import type { Clock } from '../clock.js'
 import type { IdentitySessions } from '../identity-sessions.js'
 import type { ResumableSession } from './resumable-session.js'
 import type { ResolvedResumeOptions } from './resume-options.js'
+import { SESSION_IMAGE_VERSION, type SessionImage } from './session-image.js'
 import { SessionRegistry } from './session-registry.js'
 
 /** What the keeper asks of its server. */
 export interface SessionKeeperHost {
-  readonly replicator: Pick<Replicator, 'addClient' | 'removeClient' | 'seq'>
+  readonly replicator: Pick<Replicator, 'addClient' | 'removeClient' | 'captureClient' | 'seq'>
   readonly identities: IdentitySessions
   readonly clock: Clock
   readonly log: Logger
@@ -67,11 +68,7 @@ export class SessionKeeper {
     }
     this.takeOver(connection, auth, null)
     const session = this.registry.create(randomUUID(), auth.identity, connection, this.host.replicator.seq)
-    this.host.replicator.addClient(session.id, {
-      send: (frame) => session.write(frame),
-      canSend: () => session.canSend(),
-      identity: auth.identity,
-    })
+    this.follow(session)
     connection.resumable = session
     this.host.welcome(connection, auth, session.id, false, this.host.replicator.seq)
     this.host.connected(connection)
@@ -111,9 +108,86 @@ export class SessionKeeper {
     for (const session of this.registry.all()) if (session.socket === null) this.end(session)
   }
 
+  /**
+   * Copies every session, live and detached, as a graceful shutdown saves them (call it between ticks, once
+   * the last tick is flushed and durable).
+   *
+   * @param schema - the server's Welcome schema, as JSON
+   * @returns their images
+   */
+  images(schema: string): SessionImage[] {
+    const images: SessionImage[] = []
+    for (const session of this.registry.all()) {
+      const client = this.host.replicator.captureClient(session.id)
+      if (client === undefined) continue
+      images.push({
+        version: SESSION_IMAGE_VERSION,
+        id: session.id,
+        identity: session.identity,
+        connectionId: session.openedOn,
+        streamSeq: session.streamSeq,
+        frames: session.history.held(),
+        last: session.history.last,
+        detachedAt: session.detachedAfter ?? session.history.last,
+        requests: session.requests.ids(),
+        graceLeftMs: this.registry.graceLeft(session),
+        client,
+        schema,
+      })
+    }
+    return images
+  }
+
+  /**
+   * The sessions were saved for the next process: forgets them all without ending them (no onDisconnect),
+   * and the sockets, closed next, no longer carry them.
+   */
+  handOver(): void {
+    this.stopping = true
+    for (const session of this.registry.all()) {
+      const socket = session.socket
+      if (socket !== null && socket.resumable === session) socket.resumable = null
+      this.registry.remove(session)
+      this.host.replicator.removeClient(session.id)
+    }
+  }
+
+  /**
+   * Restores the sessions a graceful shutdown of the previous process saved, detached, each for what was left
+   * of its resume window at the shutdown minus the time since (`elapsedMs`); one that does not fit the
+   * replicator is logged and left out.
+   *
+   * @param images - the saved sessions
+   * @param elapsedMs - ms since they were saved
+   * @returns the sessions restored
+   */
+  restore(images: readonly SessionImage[], elapsedMs: number): ResumableSession[] {
+    const restored: ResumableSession[] = []
+    for (const image of images) {
+      const session = this.registry.create(image.id, image.identity, null, image.streamSeq)
+      session.restoreDetached(image)
+      try {
+        this.follow(session, image.client)
+      } catch (error) {
+        this.registry.remove(session)
+        this.host.log.warn({ err: error, sessionId: image.id }, 'saved session not restored')
+        continue
+      }
+      this.registry.keepRestored(session, image.graceLeftMs - elapsedMs)
+      restored.push(session)
+    }
+    return restored
+  }
+
   /** Ends detached sessions whose history overflowed (after each flush). */
   sweep(): void {
     this.registry.sweep()
+  }
+
+  /** Adds the session to the replicator (where a restored one continues from its saved state). */
+  private follow(session: ResumableSession, state?: ClientState): void {
+    const sink = { send: (frame: Uint8Array) => session.write(frame), canSend: () => session.canSend(), identity: session.identity }
+    this.host.replicator.addClient(session.id, sink, state)
   }
 
   private resume(connection: ClientSession, auth: AuthResult, session: ResumableSession, received: number): void {

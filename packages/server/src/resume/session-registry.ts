@@ -11,6 +11,8 @@ export type SessionExpiry = 'grace' | 'overflow'
 export interface ResumeCounters {
   /** Sessions whose socket dropped and that waited for a resume. */
   detached: number
+  /** Sessions a graceful shutdown of the previous process saved that this one restored, detached. */
+  restored: number
   /** Resumes honoured (Welcome `resumed: true`). */
   resumed: number
   /** Hellos with a resume the server could not honour (a fresh session was started instead). */
@@ -26,7 +28,7 @@ export interface ResumeCounters {
  * period (ending it earlier when its history overflows), and hands one over to the connection resuming it.
  */
 export class SessionRegistry {
-  readonly counters: ResumeCounters = { detached: 0, resumed: 0, refused: 0, expired: 0, repeatedRequests: 0 }
+  readonly counters: ResumeCounters = { detached: 0, restored: 0, resumed: 0, refused: 0, expired: 0, repeatedRequests: 0 }
   private readonly sessions = new Map<string, ResumableSession>()
   private readonly detachedSessions = new Set<ResumableSession>()
   private readonly budget: HistoryBudget
@@ -54,11 +56,27 @@ export class SessionRegistry {
     return this.budget.total
   }
 
-  /** Opens a session on a connection. */
-  create(id: string, identity: Identity, socket: SessionSocket, seq: number): ResumableSession {
+  /** Opens a session on a connection (or, with a null socket, one to restore detached). */
+  create(id: string, identity: Identity, socket: SessionSocket | null, seq: number): ResumableSession {
     const session = new ResumableSession(id, identity, socket, { maxBytes: this.options.historyBytes, budget: this.budget }, this.options.recentRequests, seq)
     this.sessions.set(id, session)
     return session
+  }
+
+  /**
+   * Keeps a restored session (detached already) for what is left of its grace period.
+   *
+   * @param session - made by {@link SessionRegistry.create} without a socket, then restored
+   * @param leftMs - ms of its grace period left (≤ 0: it ends at the next timer turn)
+   */
+  keepRestored(session: ResumableSession, leftMs: number): void {
+    this.counters.restored++
+    this.wait(session, Math.max(0, leftMs))
+  }
+
+  /** Ms left of a session's grace period: all of it while attached, what is left while detached. */
+  graceLeft(session: ResumableSession): number {
+    return this.detachedSessions.has(session) ? Math.max(0, session.graceEndsAt - this.clock.now()) : this.options.graceMs
   }
 
   /** The session with this id, live or detached. */
@@ -85,8 +103,13 @@ export class SessionRegistry {
   detach(session: ResumableSession): void {
     session.detach()
     this.counters.detached++
+    this.wait(session, this.options.graceMs)
+  }
+
+  private wait(session: ResumableSession, ms: number): void {
     this.detachedSessions.add(session)
-    session.graceTimer = this.clock.setTimeout(() => this.expire(session, 'grace'), this.options.graceMs)
+    session.graceEndsAt = this.clock.now() + ms
+    session.graceTimer = this.clock.setTimeout(() => this.expire(session, 'grace'), ms)
   }
 
   /** Moves a session to the connection resuming it. */
