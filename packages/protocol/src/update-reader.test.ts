@@ -38,6 +38,9 @@ const fastUpdate: fc.Arbitrary<TransactionUpdate> = fc
     events: [],
   }))
 
+const someEvents = fc.array(fc.record({ name: fc.string(), payload: fc.jsonValue({ maxDepth: 6 }) }), { maxLength: 4 })
+const withEvents: fc.Arbitrary<TransactionUpdate> = fc.tuple(fastUpdate, someEvents).map(([m, events]) => ({ ...m, events }))
+
 describe('readTransactionUpdate', () => {
   it('reads what the general decoder reads, for any update of scalar rows', () => {
     let taken = 0
@@ -72,19 +75,46 @@ describe('readTransactionUpdate', () => {
     expect(readTransactionUpdate(encodeServerMessage(m), DEFAULT_DECODE_LIMITS)).toStrictEqual(m)
   })
 
-  it('leaves a frame with events to the general decoder', () => {
+  it('reads events as the general decoder does, or leaves them to it', () => {
+    let taken = 0
     fc.assert(
-      fc.property(arb.transactionUpdate, (m) => {
-        if (m.events.length === 0) return
-        expect(readTransactionUpdate(encodeServerMessage(m), DEFAULT_DECODE_LIMITS)).toBeNull()
+      fc.property(fastUpdate, fc.array(fc.record({ name: fc.string(), payload: fc.jsonValue({ maxDepth: 6 }) }), { minLength: 1, maxLength: 4 }), (update, events) => {
+        const m = { ...update, events }
+        const bytes = encodeServerMessage(m)
+        const fast = readTransactionUpdate(bytes, DEFAULT_DECODE_LIMITS)
+        if (fast === null) return
+        taken++
+        expect(fast).toStrictEqual(general(bytes))
       }),
-      { numRuns: 100 },
+      { numRuns: 400 },
     )
+    expect(taken).toBeGreaterThan(100)
+  })
+
+  it('reads the events of a tick (maps of entity ids) on the fast path', () => {
+    const m: TransactionUpdate = {
+      type: 'TransactionUpdate',
+      prevSeq: 1,
+      seq: 2,
+      tickDelta: 1,
+      timeDelta: 50,
+      ack: 7,
+      binds: [],
+      releases: [],
+      tables: [],
+      events: [
+        { name: 'consume', payload: { consumed: 4_194_305, consumer: 12 } },
+        { name: 'note', payload: [1, 'a', null, { deep: [true, 2.5] }] },
+      ],
+    }
+    const fast = readTransactionUpdate(encodeServerMessage(m), DEFAULT_DECODE_LIMITS)
+    expect(fast).toStrictEqual(general(encodeServerMessage(m)))
+    expect(fast).toStrictEqual(m)
   })
 
   it('never accepts a damaged frame the general decoder refuses, and agrees on the ones both read', () => {
     fc.assert(
-      fc.property(fastUpdate, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { minLength: 1, maxLength: 3 }), fc.nat(8), (m, edits, cut) => {
+      fc.property(withEvents, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { minLength: 1, maxLength: 3 }), fc.nat(8), (m, edits, cut) => {
         const bytes = encodeServerMessage(m).slice()
         for (const [at, value] of edits) bytes[at % bytes.length] = value
         const damaged = cut > 0 && cut < bytes.length ? bytes.subarray(0, bytes.length - cut) : bytes

@@ -1,19 +1,21 @@
 import type { DecodeLimits } from './limits.js'
 import { MessageType } from './message-type.js'
-import type { TableUpdate, TransactionUpdate } from './messages.js'
+import type { ProtocolEvent, TableUpdate, TransactionUpdate } from './messages.js'
 
 /** Thrown inside the reader when the frame leaves the fast path; never escapes {@link readTransactionUpdate}. */
 const LEAVE = Symbol('leave the fast path')
 const U32_MAX = 0xffffffff
-/** Depth of the deepest container the fast path reads (frame → tables → table → rows). */
+/** Depth of the deepest container the fast path reads for rows (frame → tables → table → rows). */
 const DEPTH = 4
+/** Depth of an event's payload (frame → events → event → payload). */
+const PAYLOAD_DEPTH = 4
 
 /**
  * Reads a TransactionUpdate frame straight from its bytes, in one pass: the server's most frequent frame,
  * the one a replica applies every tick. Covers frames whose rows hold scalars (integers, floats, booleans,
- * nil, ASCII strings) and that carry no events; for anything else it returns null and the caller decodes
- * the frame the general way (which also gives the precise error of an invalid frame). What it returns is
- * what the general way returns for the same bytes.
+ * nil, ASCII strings) and whose event payloads are scalars, arrays and maps with ASCII string keys; for
+ * anything else it returns null and the caller decodes the frame the general way (which also gives the
+ * precise error of an invalid frame). What it returns is what the general way returns for the same bytes.
  *
  * @param bytes - one frame whose tag is TransactionUpdate; its size was checked against the limits
  * @param limits - the resolved decode limits
@@ -25,6 +27,7 @@ export function readTransactionUpdate(bytes: Uint8Array, limits: Readonly<Requir
   reader.pos = 0
   reader.maxArray = limits.maxArrayLength
   reader.maxString = limits.maxStringLength
+  reader.maxDepth = limits.maxDepth
   try {
     return reader.update()
   } catch (error) {
@@ -42,6 +45,7 @@ class UpdateReader {
   pos = 0
   maxArray = 0
   maxString = 0
+  maxDepth = 0
   private readonly scratch = new Uint8Array(8)
   private readonly view = new DataView(this.scratch.buffer)
 
@@ -66,8 +70,15 @@ class UpdateReader {
       if (!isU32(tableId)) throw LEAVE
       tables[i] = { tableId, inserts: this.scalars(), updates: this.scalars(), deletes: this.uints() }
     }
-    // Events carry any value: the general decoder reads them.
-    if (this.array() !== 0 || this.pos !== this.bytes.length) throw LEAVE
+    const eventCount = this.array()
+    const events = eventCount === 0 ? [] : new Array<ProtocolEvent>(eventCount)
+    for (let i = 0; i < eventCount; i++) {
+      if (this.array() !== 2) throw LEAVE
+      const name = this.scalar()
+      if (typeof name !== 'string') throw LEAVE
+      events[i] = { name, payload: this.value(PAYLOAD_DEPTH) }
+    }
+    if (this.pos !== this.bytes.length) throw LEAVE
     return {
       type: 'TransactionUpdate',
       prevSeq: seq - gap,
@@ -78,8 +89,35 @@ class UpdateReader {
       binds,
       releases,
       tables,
-      events: [],
+      events,
     }
+  }
+
+  /** Any value the fast path covers, at nesting `depth` (the frame is 1): scalars, arrays, maps with ASCII string keys. */
+  private value(depth: number): unknown {
+    if (this.pos >= this.bytes.length) throw LEAVE
+    const b = this.bytes[this.pos] as number
+    const isArray = (b >= 0x90 && b <= 0x9f) || b === 0xdc || b === 0xdd
+    const isMap = (b >= 0x80 && b <= 0x8f) || b === 0xde || b === 0xdf
+    if (!isArray && !isMap) return this.scalar()
+    if (depth > this.maxDepth || depth > DEPTH + 4) throw LEAVE
+    if (isArray) {
+      const n = this.array()
+      const out = new Array<unknown>(n)
+      for (let k = 0; k < n; k++) out[k] = this.value(depth + 1)
+      return out
+    }
+    this.pos++
+    const n = b <= 0x8f ? b & 0x0f : b === 0xde ? this.be(2) : this.be(4)
+    if (n > this.maxArray || 2 * n > this.bytes.length - this.pos) throw LEAVE
+    const out: Record<string, unknown> = {}
+    for (let k = 0; k < n; k++) {
+      const key = this.scalar()
+      // The general decoder renames this key; it stays with it.
+      if (typeof key !== 'string' || key === '__proto__') throw LEAVE
+      out[key] = this.value(depth + 1)
+    }
+    return out
   }
 
   private array(): number {
