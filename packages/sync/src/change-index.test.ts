@@ -97,8 +97,8 @@ describe('ChangeIndex', () => {
     index.add(changeSet(Body, {}, [{ name: 'b', payload: { x: 2 } }]))
     index.seal((event) => (event.name === 'a' ? (1 as Entity) : null))
     expect(index.events).toEqual([
-      { name: 'a', payload: 1, scope: [1] },
-      { name: 'b', payload: { x: 2 }, scope: null },
+      { name: 'a', payload: 1, scope: [1], bytes: null },
+      { name: 'b', payload: { x: 2 }, scope: null, bytes: null },
     ])
     index.seal(noScope)
     expect(index.events).toEqual([])

@@ -11,6 +11,8 @@ import type { WirePlan } from './wire-plan.js'
 /** An event of the window with the entities it concerns (`null`: every client hears it). */
 export interface ScopedEvent extends ProtocolEvent {
   readonly scope: readonly Entity[] | null
+  /** Its wire form (`[name, payload]`), encoded once for every client that hears it; null until then. */
+  bytes: Uint8Array | null
 }
 
 /** What an `eventScope` function returns: the entity or entities an event concerns, or null for everyone. */
@@ -116,7 +118,12 @@ export class ChangeIndex {
     const events: ScopedEvent[] = []
     for (const event of this.rawEvents) {
       const scope = scopeOf(event)
-      events.push({ name: event.name, payload: event.payload, scope: scope === null || Array.isArray(scope) ? (scope as readonly Entity[] | null) : [scope as Entity] })
+      events.push({
+        name: event.name,
+        payload: event.payload,
+        scope: scope === null || Array.isArray(scope) ? (scope as readonly Entity[] | null) : [scope as Entity],
+        bytes: null,
+      })
     }
     this.events = events
   }

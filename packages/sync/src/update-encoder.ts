@@ -1,7 +1,7 @@
 import type { Entity, Field } from '@orrery/ecs'
 import { MessageType } from '@orrery/protocol'
 import { FrameWriter } from '@orrery/protocol/internal'
-import type { ChangeIndex } from './change-index.js'
+import type { ChangeIndex, ScopedEvent } from './change-index.js'
 import type { HandleTable } from './handle-table.js'
 import type { QuantizedRows } from './quantized-rows.js'
 import type { UpdateDraft } from './update-draft.js'
@@ -82,11 +82,7 @@ export function encodeUpdate(
   frame.arrayHeader(used)
   frame.append(body)
   frame.arrayHeader(draft.events.length)
-  for (const event of draft.events) {
-    frame.arrayHeader(2)
-    frame.str(event.name)
-    frame.value(event.payload)
-  }
+  for (const event of draft.events) frame.raw(eventBytes(event))
   const out = allocate(frame.length)
   out.set(frame.written())
   return out
@@ -99,6 +95,19 @@ export function encodeUpdate(
 const NodeBuffer = (globalThis as { Buffer?: { allocUnsafe(size: number): Uint8Array } }).Buffer
 const allocate: (size: number) => Uint8Array =
   NodeBuffer === undefined ? (size) => new Uint8Array(size) : (size) => NodeBuffer.allocUnsafe(size)
+
+const eventWriter = new FrameWriter(256)
+
+/** An event's wire form, `[name, payload]`, encoded the first time a client hears it. */
+function eventBytes(event: ScopedEvent): Uint8Array {
+  if (event.bytes !== null) return event.bytes
+  eventWriter.reset()
+  eventWriter.arrayHeader(2)
+  eventWriter.str(event.name)
+  eventWriter.value(event.payload)
+  event.bytes = eventWriter.toBytes()
+  return event.bytes
+}
 
 /** The masks of the runs being written, their row counts, the last handle of each, and a buffer per run. */
 const runMasks: number[] = []
