@@ -82,7 +82,7 @@ export class EntryRecorder {
     const world = this.world
     const comps = changes.components
     const tables: TableEntry[] = new Array<TableEntry>(comps.length)
-    let destroyed: number[] | null = null
+    let destroyed: Set<number> | null = null
     for (let c = 0; c < comps.length; c++) {
       const cc = comps[c] as ComponentChanges
       const fields = this.fieldsOf(cc.component)
@@ -107,8 +107,8 @@ export class EntryRecorder {
       for (let k = 0; k < deleted.length; k++) {
         const e = deleted[k] as Entity
         if (!world.isAlive(e)) {
-          destroyed ??= []
-          if (!destroyed.includes(e)) destroyed.push(e)
+          destroyed ??= new Set()
+          destroyed.add(e)
         }
       }
       tables[c] = { component: cc.component.name, fields: nf, inserts, updates, deletes: deleted as readonly number[] }
@@ -122,7 +122,7 @@ export class EntryRecorder {
       origin: meta.origin,
       caller: meta.caller,
       tables,
-      destroyed: destroyed ?? NO_ENTITIES,
+      destroyed: destroyed === null ? NO_ENTITIES : [...destroyed],
       events,
       rngState: world.rng.getState(),
     }
