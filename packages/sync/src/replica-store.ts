@@ -25,7 +25,8 @@ export class ReplicaStore {
   /** Removes one row if present, queuing a delete notice. */
   removeRow(e: Entity, component: Component): void {
     const { world } = this
-    if (!world.isAlive(e) || !world.has(e, component)) return
+    // A row's owner is its entity while it lives: `has` is false for a dead entity.
+    if (!world.has(e, component)) return
     if (this.listeners.wantsDelete(component)) {
       this.notices.push({ kind: 'delete', component, e, row: world.get(e, component) as Row<Schema> })
     }
@@ -54,7 +55,7 @@ export class ReplicaStore {
 
   /** Whether the replica holds a row of the component for the entity. */
   hasRow(e: Entity, component: Component): boolean {
-    return this.world.isAlive(e) && this.world.has(e, component)
+    return this.world.has(e, component)
   }
 
   /**
