@@ -11,8 +11,8 @@ export interface CodecCase {
 /** Which path a case measures (`transaction`: Orrery's world writes alone, a part of its encode path). */
 export type CodecPath = 'encode' | 'decode' | 'transaction'
 
-/** The libraries compared. */
-export const LIBS = ['orrery', 'colyseus', 'msgpackr'] as const
+/** The libraries compared (`colyseusView`: @colyseus/schema filtering per client through a StateView). */
+export const LIBS = ['orrery', 'colyseus', 'msgpackr', 'colyseusView'] as const
 export type Lib = (typeof LIBS)[number]
 
 /** What the main thread asks a worker to measure. */

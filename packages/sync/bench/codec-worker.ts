@@ -19,6 +19,8 @@ function make(job: CodecJob): CodecCase {
       return colyseusCase(m, job.path)
     case 'msgpackr':
       return msgpackrCase(m, job.path)
+    case 'colyseusView':
+      return colyseusCase(m, job.path, true)
   }
 }
 

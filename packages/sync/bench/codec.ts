@@ -57,21 +57,23 @@ const round1 = (v: number): number => Math.round(v * 10) / 10
 
 const speedRows: (string | number)[][] = []
 const ratios: Record<string, number> = {}
+const ratiosVsStateView: Record<string, number> = {}
 const opsPerSec: Record<string, Record<string, number>> = {}
 for (const n of sizes) {
   for (const path of paths) {
-    const [o, c, f] = LIBS.map((lib) => ops(lib, n, path)) as [number, number, number]
+    const [o, c, f, v] = LIBS.map((lib) => ops(lib, n, path)) as [number, number, number, number]
     const label = `${path === 'encode' ? 'encode (server)' : 'decode+apply (client)'} ${n}`
-    speedRows.push([label, o, c, f, ratio(o, c), ratio(o, f)])
+    speedRows.push([label, o, c, v, f, ratio(o, c), ratio(o, v), ratio(o, f)])
     ratios[`${path}${n}`] = ratio(o, c)
-    opsPerSec[`${path}${n}`] = { orrery: Math.round(o), colyseus: Math.round(c), msgpackr: Math.round(f) }
+    ratiosVsStateView[`${path}${n}`] = ratio(o, v)
+    opsPerSec[`${path}${n}`] = { orrery: Math.round(o), colyseus: Math.round(c), colyseusStateView: Math.round(v), msgpackr: Math.round(f) }
   }
 }
 const byteRows: (string | number)[][] = []
 const bytesPerFrame: Record<string, Record<string, number>> = {}
 const bytesPerMovedEntity: Record<string, Record<string, number>> = {}
 for (const n of sizes) {
-  const [o, c, f] = LIBS.map((lib) => frameBytes(lib, n)) as [number, number, number]
+  const [o, c, f] = LIBS.map((lib) => frameBytes(lib, n)) as [number, number, number, number]
   byteRows.push([`${n} moving`, round1(o), round1(c), round1(f), round1(o / n), round1(c / n), round1(f / n), ratio(o, c)])
   bytesPerFrame[n] = { orrery: round1(o), colyseus: round1(c), msgpackr: round1(f) }
   bytesPerMovedEntity[n] = { orrery: round1(o / n), colyseus: round1(c / n), msgpackr: round1(f / n) }
@@ -80,7 +82,12 @@ for (const n of sizes) {
 console.log(
   `@orrery/sync vs @colyseus/schema 5.0.34 vs msgpackr (floor) — ops/s (one frame per op), median of ${opts.samples * rounds} samples from ${rounds} interleaved rounds, each cell in its own worker; node ${process.version}\n`,
 )
-console.log(table(['path, moving entities', 'orrery', 'colyseus', 'msgpackr', 'orrery/colyseus', 'orrery/msgpackr'], speedRows))
+console.log(
+  table(
+    ['path, moving entities', 'orrery', 'colyseus', 'colyseus StateView', 'msgpackr', 'orrery/colyseus', 'orrery/colyseus StateView', 'orrery/msgpackr'],
+    speedRows,
+  ),
+)
 console.log()
 console.log(
   table(
@@ -101,7 +108,8 @@ console.log(table(['orrery encode path, µs/op', 'whole', 'world.transaction', '
 console.log(
   '\nencode: orrery = world.transaction (x, y set) + commit + flush to one client whose 352×352 area covers every entity (TransactionUpdate envelope included);',
 )
-console.log('        colyseus = setters on a MapSchema entry + encoder.encode() + discardChanges(); msgpackr = pack [[id, x, y], ...] with float32.')
+console.log('        colyseus = setters on a MapSchema entry + encoder.encode() + discardChanges(); msgpackr = pack [[id, x, y], ...] with float32;')
+console.log('        colyseus StateView = the same with the map filtered per client (.view()): encode() then encodeView() of one client whose view holds every entity.')
 console.log('decode: orrery = decodeServerMessage + replica.apply; colyseus = decoder.decode into a Reflection-built state; msgpackr = unpack.')
 console.log('Each entity moves 2–10 world units per tick; x, y are f32 quantized at 1/16 on Orrery\'s wire, float32 on the others.\n')
-console.log(jsonLine('codec', { ratios, opsPerSec, bytesPerFrame, bytesPerMovedEntity, encodeSplitUs, node: process.version }))
+console.log(jsonLine('codec', { ratios, ratiosVsStateView, opsPerSec, bytesPerFrame, bytesPerMovedEntity, encodeSplitUs, node: process.version }))

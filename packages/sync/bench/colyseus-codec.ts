@@ -1,10 +1,12 @@
-import { Encoder, Reflection, type SchemaType, schema, t } from '@colyseus/schema'
+import { Encoder, Reflection, type SchemaType, StateView, schema, t } from '@colyseus/schema'
 import { type CodecCase, type CodecPath, copy, meanBytes } from './codec-case.js'
 import { CYCLE, type Motion } from './motion.js'
 
 const Entity = schema({ x: t.float32(), y: t.float32(), mass: t.uint32() }, 'Entity')
 type Entity = SchemaType<typeof Entity>
 const State = schema({ entities: t.map(Entity) }, 'State')
+/** The same state with the entities filtered per client: each client's StateView holds the ones it may see. */
+const ViewState = schema({ entities: t.map(Entity).view() }, 'ViewState')
 
 /** What a reflected (definition-less) client state holds. */
 interface ReflectedState {
@@ -16,13 +18,18 @@ interface ReflectedState {
  * `discardChanges()` (one patch per tick, as a room broadcasts); the client's `decoder.decode()` of
  * that patch into a state rebuilt by `Reflection` (no schema classes on the client).
  *
+ * With `perClient`, the entities are filtered per client as an area of interest would be (`.view()` on the
+ * map, one StateView holding every moving entity): the server encodes the shared patch, then the client's
+ * with `encodeView`, as a room does for each client.
+ *
  * @param m - the moves
  * @param path - which path to time
+ * @param perClient - filter through a StateView
  * @returns the operation and the mean patch size
  */
-export function colyseusCase(m: Motion, path: CodecPath): CodecCase {
+export function colyseusCase(m: Motion, path: CodecPath, perClient = false): CodecCase {
   const n = m.n
-  const state = new State()
+  const state = perClient ? new ViewState() : new State()
   const entities: Entity[] = []
   for (let i = 0; i < n; i++) {
     const e = new Entity({ x: m.x[i] as number, y: m.y[i] as number, mass: m.mass[i] as number })
@@ -30,7 +37,14 @@ export function colyseusCase(m: Motion, path: CodecPath): CodecCase {
     entities.push(e)
   }
   const encoder = new Encoder(state)
-  const full = copy(encoder.encodeAll())
+  const view = new StateView()
+  let full: Uint8Array
+  if (perClient) {
+    for (const e of entities) view.add(e)
+    const it = { offset: 0 }
+    encoder.encodeAll(it)
+    full = copy(encoder.encodeAllView(view, it.offset, it))
+  } else full = copy(encoder.encodeAll())
   encoder.discardChanges()
   const reflection = Reflection.encode(encoder)
   let tick = 0
@@ -43,7 +57,12 @@ export function colyseusCase(m: Motion, path: CodecPath): CodecCase {
       e.x = m.x[base + i] as number
       e.y = m.y[base + i] as number
     }
-    const patch = encoder.encode()
+    let patch: Uint8Array
+    if (perClient) {
+      const it = { offset: 0 }
+      encoder.encode(it)
+      patch = encoder.encodeView(view, it.offset, it)
+    } else patch = encoder.encode()
     encoder.discardChanges()
     return patch
   }
