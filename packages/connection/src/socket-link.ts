@@ -47,7 +47,10 @@ export class SocketLink {
     private readonly counters: TrafficCounters,
     private readonly events: SocketLinkEvents,
   ) {
-    socket.binaryType = 'arraybuffer'
+    // Node's ws hands messages over as Buffers without a copy; a browser's WebSocket ignores the value it does
+    // not know, and then gives ArrayBuffers.
+    socket.binaryType = 'nodebuffer'
+    if (socket.binaryType !== 'nodebuffer') socket.binaryType = 'arraybuffer'
     socket.onopen = () => {
       if (!this.ended) events.open(socket.protocol ?? '')
     }
