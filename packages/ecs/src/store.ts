@@ -38,67 +38,79 @@ export interface GrowListener {
  * the indexes, and the per-row and per-page marks the undo log and change tracking use.
  */
 export class ComponentStore {
-  readonly id: number
-  readonly component: Component
-  readonly names: readonly string[]
-  readonly types: readonly FieldType[]
-  readonly fieldIndex: ReadonlyMap<string, number>
+  // Properties are `declare`d and first written in the constructor with their final types (no
+  // class-field definitions that would first set them to `undefined`), so V8 keeps precise field
+  // types for the structural-change hot paths (an owner column known to be an `Int32Array`).
+  declare readonly id: number
+  declare readonly component: Component
+  declare readonly names: readonly string[]
+  declare readonly types: readonly FieldType[]
+  declare readonly fieldIndex: ReadonlyMap<string, number>
   /** Field indexes whose column is a typed array. */
-  readonly numFields: readonly number[]
+  declare readonly numFields: readonly number[]
   /** Field indexes whose column is a plain array. */
-  readonly objFields: readonly number[]
-  cols: Column[]
+  declare readonly objFields: readonly number[]
+  declare cols: Column[]
   /** owner[i] = the entity whose row i is, or 0; owner[0] = -1 so that 0 never matches. */
-  owner: Int32Array
+  declare owner: Int32Array
   /** Undo-log level that last copied each page (0 = none). */
-  pageMark: Int32Array
+  declare pageMark: Int32Array
   /** 1 when the row was added or removed in the current transaction. */
-  structMark: Uint8Array
+  declare structMark: Uint8Array
   /** The row's owner before its first structural change in the current transaction. */
-  prevOwner: Int32Array
-  structRows: number[] = []
-  touched = false
+  declare prevOwner: Int32Array
+  declare structRows: number[]
+  declare touched: boolean
   /**
    * Scratch lists of the change set being built at commit: updated entities and their masks.
    * Plain arrays kept packed (filled with zeros, never holey), so the change set's exact-size
    * arrays are one `slice` each (a block copy) instead of an element-by-element copy.
    */
-  updatedEntities: number[] = new Array<number>(PAGE_SIZE * 4).fill(0)
-  updatedMaskBits: number[] = new Array<number>(PAGE_SIZE * 4).fill(0)
-  updatedCount = 0
-  count = 0
+  declare updatedEntities: number[]
+  declare updatedMaskBits: number[]
+  declare updatedCount: number
+  declare count: number
   /** The queries that need a row of this component (`all`): gaining a row may add, losing one removes. */
-  readonly requiredBy: QueryImpl[] = []
+  declare readonly requiredBy: QueryImpl[]
   /** The queries that exclude this component (`none`): gaining a row removes, losing one may add. */
-  readonly excludedBy: QueryImpl[] = []
-  readonly uniques: (UniqueIndex | undefined)[]
-  readonly sorted: (SortedIndex | undefined)[]
-  readonly spatial: SpatialGrid | undefined
-  readonly spatialX: number
-  readonly spatialY: number
+  declare readonly excludedBy: QueryImpl[]
+  declare readonly uniques: (UniqueIndex | undefined)[]
+  declare readonly sorted: (SortedIndex | undefined)[]
+  declare readonly spatial: SpatialGrid | undefined
+  declare readonly spatialX: number
+  declare readonly spatialY: number
   /** Per field: whether its column holds floating-point values (`f32`, `f64`: NaN is possible). */
-  readonly floatField: readonly boolean[]
+  declare readonly floatField: readonly boolean[]
   /** Per field: whether any index reads it. */
-  readonly indexedField: readonly boolean[]
-  readonly hasIndexes: boolean
+  declare readonly indexedField: readonly boolean[]
+  declare readonly hasIndexes: boolean
   /**
    * Every field lives in a typed-array column and no index reads the component: an added row is
    * validated straight into its columns (see {@link ComponentStore.writeFree}), with no staging.
    */
-  readonly inPlace: boolean
+  declare readonly inPlace: boolean
   /** Field indexes with a unique or sorted index (the spatial grid is kept apart). */
-  readonly keyedFields: readonly number[]
-  readonly listeners: GrowListener[] = []
-  private readonly staged: unknown[]
+  declare readonly keyedFields: readonly number[]
+  declare readonly listeners: GrowListener[]
+  declare private readonly staged: unknown[]
   /** Per field: the stored default. */
-  private readonly defaults: readonly unknown[]
+  declare private readonly defaults: readonly unknown[]
   /** Per field: the numeric range a number must lie in (NaN bounds for non-numeric fields). */
-  private readonly numLo: Float64Array
-  private readonly numHi: Float64Array
+  declare private readonly numLo: Float64Array
+  declare private readonly numHi: Float64Array
   /** Per field: 1 when a number must be an integer. */
-  private readonly numInt: Uint8Array
+  declare private readonly numInt: Uint8Array
 
   constructor(id: number, component: Component, capacity: number) {
+    this.structRows = []
+    this.updatedEntities = new Array<number>(PAGE_SIZE * 4).fill(0)
+    this.updatedMaskBits = new Array<number>(PAGE_SIZE * 4).fill(0)
+    this.requiredBy = []
+    this.excludedBy = []
+    this.listeners = []
+    this.touched = false
+    this.updatedCount = 0
+    this.count = 0
     this.id = id
     this.component = component
     this.names = component.fields
