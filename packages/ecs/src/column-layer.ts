@@ -8,23 +8,28 @@ export interface Clock {
 /** Each accessor's own first prototype (see {@link setColumnLayer}). */
 const bases = new WeakMap<object, object>()
 
-/** Reads `col` through `o` (see {@link fastLayer}). */
+/** Reads `col` through `o` (see {@link fastChain}). */
 function probe(o: { readonly col?: unknown }): unknown {
   return o.col
 }
 
 /**
- * Turns `layer`, just made a prototype, back into a fast-mode object. V8 puts an object that
- * becomes a prototype in dictionary mode and makes it fast again when a property load with
- * feedback first looks up the chain through it, starting at the receiver's prototype and stopping
- * at the first prototype already made fast. Under a fixed `base` that lookup stops at `base`, so a
- * swapped-in layer would stay in dictionary mode for good, and every `get` through it would be a
- * dictionary lookup (`entity_cycle` ran about 20 % slower once its world had grown). A load through
- * a fresh object whose prototype is the layer reaches it; `probe` gets its feedback after a few
- * calls, hence the loop (a dozen `Object.create`s per growth of the world).
+ * Turns an accessor's `base` and `layer`, just made prototypes, back into fast-mode objects. V8
+ * puts an object that becomes a prototype in dictionary mode, and makes it fast again only when a
+ * property load with feedback first looks up a chain through it, starting at the receiver's
+ * prototype and stopping at the first prototype already made fast. Left to the accessor's own
+ * loads, a layer swapped in under an older `base` would stay in dictionary mode for good (that
+ * lookup stops at `base`), and the first ones would turn fast or not depending on which loads ran
+ * before V8 compiled a system: every `get` through a dictionary-mode object is a lookup
+ * (`entity_cycle` ran about 20 % slower once its world had grown). A load through a fresh object
+ * whose prototype is the layer, then one whose prototype is `base`, reaches both; `probe` gets
+ * its feedback after a few calls, hence the loop (two dozen `Object.create`s per growth).
  */
-function fastLayer(layer: object): void {
-  for (let k = 0; k < 12; k++) probe(Object.create(layer) as { readonly col?: unknown })
+function fastChain(base: object, layer: object): void {
+  for (let k = 0; k < 12; k++) {
+    probe(Object.create(layer) as { readonly col?: unknown })
+    probe(Object.create(base) as { readonly col?: unknown })
+  }
 }
 
 /**
@@ -65,13 +70,13 @@ export function setColumnLayer(
   layer.col = col
   layer.pageMark = pageMark
   layer.clock = clock
-  const base = bases.get(accessor)
+  let base = bases.get(accessor)
   if (base !== undefined) {
     Object.setPrototypeOf(base, layer)
   } else {
-    const fresh = Object.create(layer) as object
-    bases.set(accessor, fresh)
-    Object.setPrototypeOf(accessor, fresh)
+    base = Object.create(layer) as object
+    bases.set(accessor, base)
+    Object.setPrototypeOf(accessor, base)
   }
-  fastLayer(layer)
+  fastChain(base, layer)
 }
