@@ -100,6 +100,12 @@ export class ComponentStore {
   declare private readonly numHi: Float64Array
   /** Per field: 1 when a number must be an integer. */
   declare private readonly numInt: Uint8Array
+  /**
+   * Per field: the field's range cut to 32-bit integers (an empty range for non-numeric fields),
+   * so that an integer in it is valid for the field whatever its type.
+   */
+  declare private readonly intLo: Int32Array
+  declare private readonly intHi: Int32Array
 
   constructor(id: number, component: Component, capacity: number) {
     this.structRows = []
@@ -130,6 +136,8 @@ export class ComponentStore {
     this.numLo = Float64Array.from(this.types, (t) => numericSpec(t)?.lo ?? Number.NaN)
     this.numHi = Float64Array.from(this.types, (t) => numericSpec(t)?.hi ?? Number.NaN)
     this.numInt = Uint8Array.from(this.types, (t) => (numericSpec(t)?.integer === true ? 1 : 0))
+    this.intLo = Int32Array.from(this.types, (t) => Math.max(numericSpec(t)?.lo ?? 1, -(2 ** 31)))
+    this.intHi = Int32Array.from(this.types, (t) => Math.min(numericSpec(t)?.hi ?? 0, 2 ** 31 - 1))
     const opts = component.options
     const at = (f: string): number => this.fieldIndex.get(f) as number
     this.uniques = this.names.map(() => undefined)
@@ -199,8 +207,22 @@ export class ComponentStore {
 
   /** Validates `value` for field `f` and returns its stored form. @throws EcsError ERR_INVALID_VALUE */
   encode(f: number, value: unknown): unknown {
-    // Numbers for numeric fields: the range and integer checks of toStored, without its lookups.
-    // Small, so that it inlines into `stage` and `set`; everything else is `encodeOther`.
+    // A 32-bit integer within the field's range, valid for any numeric type: one integer test and
+    // two integer compares (no float conversion, no floor). Small, so that it inlines into `add`,
+    // `stage` and `set`; other numbers are `encodeNumber`, everything else `encodeOther`.
+    if (
+      typeof value === 'number' &&
+      (value | 0) === value &&
+      (this.intLo[f] as number) <= value &&
+      value <= (this.intHi[f] as number)
+    ) {
+      return value
+    }
+    return this.encodeNumber(f, value)
+  }
+
+  /** `encode` of any number: the range and integer checks of toStored, without its lookups. */
+  private encodeNumber(f: number, value: unknown): unknown {
     if (typeof value === 'number' && (this.numLo[f] as number) <= value && value <= (this.numHi[f] as number)) {
       if (this.numInt[f] === 0 || Math.floor(value) === value) return value
     }
