@@ -46,7 +46,7 @@ export interface Query {
    * Why not `() => { const ents = q.snapshot(); for (...) }`: on Node 20 (V8 11.3), a system
    * whose first call runs a long loop can stay for good on the code V8 compiled for that loop
    * while it ran (on-stack replacement), about 1.6× slower than its fully optimized code, in a
-   * third to a half of fresh processes. The trigger is the `q.snapshot` lookup before the loop:
+   * third to two thirds of fresh processes. The trigger is the `q.snapshot` lookup before the loop:
    * it runs before V8 gives the function its feedback storage, the optimized function stops there
    * on its next call, and V8 11.3 keeps entering the loop's code from then on. A loop that
    * receives its entities as an argument looks nothing up before it runs. Same entities, same
