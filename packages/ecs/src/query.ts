@@ -39,9 +39,9 @@ export interface Query {
   snapshot(): readonly Entity[]
   /**
    * Makes a system of a loop over this query: each call of the returned function calls
-   * `loop(entities)` with the array {@link Query.snapshot} returns at that moment. The fastest and
-   * steadiest way to write a hot system (create it once, call it every tick; in a tracking world,
-   * inside `world.transaction`).
+   * `loop(entities)` with the array {@link Query.snapshot} returns at that moment. The way to write
+   * a hot system (create it once, call it every tick; in a tracking world, inside
+   * `world.transaction`).
    *
    * Why not `() => { const ents = q.snapshot(); for (...) }`: on Node 20 (V8 11.3), a system
    * whose first call runs a long loop can stay for good on the code V8 compiled for that loop
@@ -51,7 +51,8 @@ export interface Query {
    * on its next call, and V8 11.3 keeps entering the loop's code from then on. A loop that
    * receives its entities as an argument looks nothing up before it runs. Same entities, same
    * snapshot rules (a structural change during the loop copies the query's array first; the
-   * loop's array keeps entities destroyed during it).
+   * loop's array keeps entities destroyed during it). The README's benchmark section has the
+   * measurements, and the V8 11.3 quirk that remains for very short loops.
    *
    * @param loop - called with the matching entities, read-only; its return value is ignored
    * @returns a function that runs `loop` over the query's entities; it takes no arguments and
