@@ -17,6 +17,7 @@ import {
 } from './schema.js'
 import { type SortKey, SortedIndex } from './sorted-index.js'
 import { SpatialGrid } from './spatial-grid.js'
+import { indexRow, unindexRow } from './store-indexes.js'
 import { UniqueIndex } from './unique-index.js'
 
 
@@ -317,12 +318,12 @@ export class ComponentStore {
     const cols = this.cols
     for (let f = 0; f < staged.length; f++) (cols[f] as unknown[])[i] = staged[f]
     this.attach(i, e)
-    if (this.hasIndexes) this.indexAdd(i)
+    if (this.hasIndexes) indexRow(this, i)
   }
 
   /** Un-indexes row `i`, frees it and updates queries (values stay for the undo log). */
   delete(i: number): void {
-    if (this.hasIndexes) this.indexRemove(i)
+    if (this.hasIndexes) unindexRow(this, i)
     this.detach(i)
   }
 
@@ -364,47 +365,5 @@ export class ComponentStore {
     const x = (this.cols[this.spatialX] as NumericColumn)[i] as number
     const y = (this.cols[this.spatialY] as NumericColumn)[i] as number
     ;(this.spatial as SpatialGrid).move(i, x, y)
-  }
-
-  /** Adds row `i` to every index (no-op for indexes already holding it). */
-  indexAdd(i: number): void {
-    const cols = this.cols
-    for (let f = 0; f < cols.length; f++) {
-      const v = (cols[f] as unknown[])[i]
-      this.uniques[f]?.add(i, v)
-      this.sorted[f]?.add(i, v as SortKey)
-    }
-    if (this.spatial !== undefined) {
-      const x = (cols[this.spatialX] as NumericColumn)[i] as number
-      const y = (cols[this.spatialY] as NumericColumn)[i] as number
-      this.spatial.add(i, x, y)
-    }
-  }
-
-  /** Re-keys row `i` in every index where its value changed (adds it where missing). */
-  indexRefresh(i: number): void {
-    const cols = this.cols
-    const keyed = this.keyedFields
-    for (let k = 0; k < keyed.length; k++) {
-      const f = keyed[k] as number
-      const v = (cols[f] as unknown[])[i]
-      this.uniques[f]?.refresh(i, v)
-      this.sorted[f]?.refresh(i, v as SortKey)
-    }
-    if (this.spatial !== undefined) {
-      const x = (cols[this.spatialX] as NumericColumn)[i] as number
-      const y = (cols[this.spatialY] as NumericColumn)[i] as number
-      if (this.spatial.has(i)) this.spatial.move(i, x, y)
-      else this.spatial.add(i, x, y)
-    }
-  }
-
-  /** Removes row `i` from every index (no-op for indexes not holding it). */
-  indexRemove(i: number): void {
-    for (let f = 0; f < this.cols.length; f++) {
-      this.uniques[f]?.remove(i)
-      this.sorted[f]?.remove(i)
-    }
-    this.spatial?.remove(i)
   }
 }
