@@ -8,6 +8,8 @@
  * - tracked mode (each op one `world.transaction`, change set built) against bitECS 0.3 running
  *   its own change detection (`Changed` queries, `enterQuery`/`exitQuery`);
  * - growth: accessors created at capacity 1,024 vs after the world grew to 20,000 entities;
+ * - `simple_iter` and `frag_iter` with systems that look up `query.snapshot()` themselves
+ *   instead of `query.system()`;
  * - Orrery's own transaction costs.
  *
  * Options: `--rounds=N` (fresh processes per cell, default 8), `--only=packed_5,frag_iter`,
@@ -17,7 +19,7 @@
 import { execFileSync } from 'node:child_process'
 import { jsonLine, ratio, table } from '@orrery/tooling-bench'
 import { type BuildKind, buildBench } from './build.js'
-import { type Lib, SCENARIOS } from './cases/index.js'
+import { type Lib, SCENARIOS, SNAPSHOT_SCENARIOS } from './cases/index.js'
 import { type Spread, ratioCell, roundRatios, spread, spreadCell } from './spread.js'
 
 const arg = (name: string): string | undefined =>
@@ -42,6 +44,9 @@ for (const scenario of scenarios) {
   for (const lib of [...untrackedLibs, ...trackedLibs]) cells.push({ build: 'plain', lib, scenario })
   cells.push({ build: 'bundled', lib: 'orrery', scenario })
   cells.push({ build: 'vite', lib: 'orrery', scenario })
+  if ((SNAPSHOT_SCENARIOS as readonly string[]).includes(scenario)) {
+    cells.push({ build: 'plain', lib: 'orrery-snapshot', scenario })
+  }
 }
 if (only === undefined || only.includes('growth')) {
   cells.push({ build: 'plain', lib: 'orrery', scenario: 'growth_before' })
@@ -199,6 +204,21 @@ if (results.has('plain/orrery/growth_before')) {
   const pairedGrowth = paired(raw('orrery', 'growth_before'), raw('orrery', 'growth_after'))
   console.log(`\nbefore / after: ${ratio(before.median, after.median)}; paired by round: ${ratioCell(pairedGrowth)}`)
   json.growth = { before, after, beforeVsAfter: ratio(before.median, after.median), pairedBeforeVsAfter: pairedGrowth }
+}
+
+const snapshotRows = scenarios.filter((s) => results.has(`plain/orrery-snapshot/${s}`))
+if (snapshotRows.length > 0) {
+  console.log('\nSystems that look up query.snapshot() themselves, instead of query.system() (untracked):\n')
+  const measured: Record<string, unknown> = {}
+  const rows = snapshotRows.map((s) => {
+    const [sys, snap] = [get('orrery', s), get('orrery-snapshot', s)]
+    const pairedSnap = paired(raw('orrery-snapshot', s), raw('orrery', s))
+    measured[s] = { system: sys, snapshotInSystem: snap, pairedSnapshotVsSystem: pairedSnap }
+    return [s, spreadCell(sys), ratio(sys.min, sys.median), spreadCell(snap), ratio(snap.min, snap.median), ratioCell(pairedSnap)]
+  })
+  const head = ['scenario', 'query.system()', 'slowest / median', 'snapshot() in the system', 'slowest / median']
+  console.log(table([...head, 'snapshot() / system(), paired'], rows))
+  json.snapshotInSystem = measured
 }
 
 if (only === undefined) {

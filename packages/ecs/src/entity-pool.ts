@@ -1,9 +1,11 @@
-import { type Entity, MAX_INDEX, MAX_VERSION, makeEntity } from './entity.js'
+import { type Entity, MAX_INDEX } from './entity.js'
 import { EcsError } from './errors.js'
 
 // Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
-// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
-// A bundler turns a module's top-level `const` into `var`, which V8 reloads on every use.
+// INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE),
+// 4194304 one version step (entity.ts VERSION_STEP) and 511 the last version (MAX_VERSION). A
+// bundler turns a module's top-level `const` into `var`, and an imported binding is a module cell:
+// V8 reloads either on every use instead of folding it.
 
 /**
  * Allocation of generational entity ids: `ids[i]` is the live entity at index i (0 when free),
@@ -11,16 +13,21 @@ import { EcsError } from './errors.js'
  * LIFO order makes every operation undoable exactly, so a rollback restores the next id too.
  */
 export class EntityPool {
-  ids: Int32Array
-  versions: Int32Array
-  readonly free: number[] = []
-  nextIndex = 1
-  alive = 0
+  // `declare`d and first written in the constructor with their final types (a class field would
+  // first be `undefined`), so V8 keeps precise field types for the hot paths.
+  declare ids: Int32Array
+  declare versions: Int32Array
+  declare readonly free: number[]
+  declare nextIndex: number
+  declare alive: number
 
   constructor(capacity: number) {
     this.ids = new Int32Array(capacity)
     this.ids[0] = -1
     this.versions = new Int32Array(capacity)
+    this.free = []
+    this.nextIndex = 1
+    this.alive = 0
   }
 
   /** Grows the per-index arrays to `capacity`. */
@@ -45,22 +52,39 @@ export class EntityPool {
    */
   take(): number {
     const free = this.free
+    if (free.length > 0) {
+      const i = free.pop() as number
+      if (this.ids[i] === 0) return i
+      return this.takeAfterRevived()
+    }
+    const next = this.nextIndex
+    if (next > 0x3fffff) this.exhausted()
+    this.nextIndex = next + 1
+    return -next
+  }
+
+  /** `take` after popping an index that `createWithId` revived: the next free one, else a fresh one. */
+  private takeAfterRevived(): number {
+    const free = this.free
     while (free.length > 0) {
       const i = free.pop() as number
       if (this.ids[i] === 0) return i
     }
-    if (this.nextIndex > MAX_INDEX) {
-      throw new EcsError('ERR_INVALID_VALUE', `entity capacity exhausted (${MAX_INDEX} entities)`)
-    }
+    if (this.nextIndex > MAX_INDEX) this.exhausted()
     return -this.nextIndex++
+  }
+
+  private exhausted(): never {
+    throw new EcsError('ERR_INVALID_VALUE', `entity capacity exhausted (${MAX_INDEX} entities)`)
   }
 
   /** Makes index `i` alive with its current version and returns the entity. */
   activate(i: number): Entity {
-    const e = makeEntity(i, this.versions[i] as number)
+    // makeEntity(i, version), inline.
+    const e = ((this.versions[i] as number) * 4194304 + i) | 0
     this.ids[i] = e
     this.alive++
-    return e
+    return e as Entity
   }
 
   /**
@@ -72,7 +96,7 @@ export class EntityPool {
     this.alive--
     const v = (this.versions[i] as number) + 1
     this.versions[i] = v
-    if (v > MAX_VERSION) return false
+    if (v > 511) return false
     this.free.push(i)
     return true
   }

@@ -103,6 +103,24 @@ describe('query', () => {
     expect(next).not.toContain(es[0])
   })
 
+  it('system() passes the snapshot of the moment to its loop on every call', () => {
+    const { w, es } = world()
+    const q = w.query([A])
+    const seen: (readonly Entity[])[] = []
+    const run = q.system((ents) => {
+      seen.push(ents)
+      for (let k = 0; k < ents.length; k++) if (k % 2 === 0) w.destroy(ents[k] as Entity)
+    })
+    run()
+    expect(seen[0]).toHaveLength(10)
+    expect(seen[0]).toEqual(es)
+    expect(q.count).toBe(5)
+    run()
+    expect(seen[1]).toHaveLength(5)
+    expect(seen[1]).not.toBe(seen[0])
+    expect([...(seen[1] as readonly Entity[])].sort((x, y) => x - y)).toEqual(es.filter((_, k) => k % 2 === 1))
+  })
+
   it('keeps every query equal to a scan of the rows through any adds, removes and destroys', () => {
     const comps = [A, B, C]
     const op = fc.tuple(fc.constantFrom('add', 'remove', 'destroy', 'create'), fc.nat(), fc.integer({ min: 0, max: 2 }))

@@ -28,21 +28,30 @@ export class TransactionEngine {
    * Current level: 1.. in a transaction, 0 outside without tracking, -1 outside with tracking.
    * `declare`d and first written in the constructor (a small integer, never `undefined`), so V8
    * keeps it an untagged small-integer field that every accessor write reads without a type check.
+   * The other properties are declared the same way, for the same reason.
    */
   declare epoch: number
-  depth = 0
-  private readonly outside: number
-  private readonly log = new UndoLog()
-  private readonly frames: number[] = []
-  private events: ChangeEvent[] = []
-  private readonly touched: ComponentStore[] = []
+  declare depth: number
+  declare readonly track: boolean
+  declare private readonly outside: number
+  declare private readonly log: UndoLog
+  declare private readonly frames: number[]
+  declare private events: ChangeEvent[]
+  declare private readonly touched: ComponentStore[]
+  declare private readonly stores: readonly ComponentStore[]
+  declare private readonly pool: EntityPool
+  declare private readonly rng: Rng
 
-  constructor(
-    private readonly stores: readonly ComponentStore[],
-    private readonly pool: EntityPool,
-    private readonly rng: Rng,
-    readonly track: boolean,
-  ) {
+  constructor(stores: readonly ComponentStore[], pool: EntityPool, rng: Rng, track: boolean) {
+    this.stores = stores
+    this.pool = pool
+    this.rng = rng
+    this.track = track
+    this.depth = 0
+    this.log = new UndoLog()
+    this.frames = []
+    this.events = []
+    this.touched = []
     this.outside = track ? -1 : 0
     this.epoch = this.outside
   }

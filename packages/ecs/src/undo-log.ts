@@ -2,6 +2,7 @@ import { type Entity, entityVersion } from './entity.js'
 import type { EntityPool } from './entity-pool.js'
 import type { NumericColumn } from './schema.js'
 import type { ComponentStore } from './store.js'
+import { reindexRow, unindexRow } from './store-indexes.js'
 
 // Hot paths use literals, not named constants: `e & 0x3fffff` is an entity's index (entity.ts
 // INDEX_MASK), `>>> 6` / `<< 6` / 64 its undo-log page of 64 rows (store.ts PAGE_SHIFT, PAGE_SIZE).
@@ -154,8 +155,8 @@ export class UndoLog {
       const first = kind === PAGE ? (ops[k + 2] as number) << 6 : (ops[k + 2] as number)
       const last = kind === PAGE ? first + 64 : first + 1
       for (let i = first; i < last; i++) {
-        if ((s.owner[i] as number) > 0) s.indexRefresh(i)
-        else s.indexRemove(i)
+        if ((s.owner[i] as number) > 0) reindexRow(s, i)
+        else unindexRow(s, i)
       }
     }
   }

@@ -2,6 +2,7 @@ import type { Component } from './component.js'
 import type { Entity } from './entity.js'
 import { EcsError } from './errors.js'
 import { type Column, type FieldType, isTypedField, type NumericColumn } from './schema.js'
+import { indexRow } from './store-indexes.js'
 import type { World } from './world.js'
 import { WorldImpl } from './world-impl.js'
 
@@ -154,7 +155,7 @@ export function restoreWorld(image: WorldImage, options: RestoreWorldOptions): W
       if (e === 0) continue
       if (image.ids[i] !== e) throw new EcsError('ERR_INVALID_VALUE', `world image: ${table.component} row ${i} belongs to a dead entity`)
       s.attach(i, e as Entity)
-      if (s.hasIndexes) s.indexAdd(i)
+      if (s.hasIndexes) indexRow(s, i)
     }
   }
   return w

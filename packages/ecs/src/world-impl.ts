@@ -23,21 +23,31 @@ const MAX_ENTITY = MAX_VERSION * VERSION_STEP + MAX_INDEX
 
 /** The {@link World} implementation (see world.ts for the documented interface). */
 export class WorldImpl implements World {
-  readonly rng: Rng
-  readonly trackChanges: boolean
-  readonly stores: ComponentStore[] = []
-  private readonly byComponent = new Map<Component, ComponentStore>()
-  private readonly byName = new Map<string, ComponentStore>()
-  private readonly queries = new Map<string, QueryImpl>()
-  private readonly fieldCache = new Map<ComponentStore, Map<string, Field<unknown>>>()
+  // Properties are `declare`d and first written in the constructor with their final types (no
+  // class-field definitions that would first set them to `undefined`), so V8 keeps precise field
+  // types for the hot paths.
+  declare readonly rng: Rng
+  declare readonly trackChanges: boolean
+  declare readonly stores: ComponentStore[]
+  declare private readonly byComponent: Map<Component, ComponentStore>
+  declare private readonly byName: Map<string, ComponentStore>
+  declare private readonly queries: Map<string, QueryImpl>
+  declare private readonly fieldCache: Map<ComponentStore, Map<string, Field<unknown>>>
   /** @internal The entity allocator (read by world-image.ts). */
-  readonly pool: EntityPool
-  private readonly tx: TransactionEngine
-  private capacity: number
-  private lastComponent: Component | undefined = undefined
-  private lastStore: ComponentStore | undefined = undefined
+  declare readonly pool: EntityPool
+  declare private readonly tx: TransactionEngine
+  declare private capacity: number
+  declare private lastComponent: Component | undefined
+  declare private lastStore: ComponentStore | undefined
 
   constructor(options: WorldOptions) {
+    this.stores = []
+    this.byComponent = new Map()
+    this.byName = new Map()
+    this.queries = new Map()
+    this.fieldCache = new Map()
+    this.lastComponent = undefined
+    this.lastStore = undefined
     const wanted = Math.max(64, Math.min(options.initialCapacity ?? 1024, MAX_INDEX + 1))
     this.capacity = 2 ** Math.ceil(Math.log2(wanted))
     this.trackChanges = options.trackChanges ?? true
@@ -62,20 +72,23 @@ export class WorldImpl implements World {
   /** The store of `c`, registering it on first use. */
   store(c: Component): ComponentStore {
     // Structural changes come in runs over one component: skip the map lookup for a repeat.
-    if (c === this.lastComponent) return this.lastStore as ComponentStore
-    const found = this.byComponent.get(c)
-    if (found !== undefined) {
-      this.lastComponent = c
-      this.lastStore = found
-      return found
+    // Small, so that V8 inlines it into `add` and `remove`; the rest is out of line.
+    return c === this.lastComponent ? (this.lastStore as ComponentStore) : this.lookUpStore(c)
+  }
+
+  private lookUpStore(c: Component): ComponentStore {
+    let s = this.byComponent.get(c)
+    if (s === undefined) {
+      if (this.byName.has(c.name)) {
+        throw new EcsError('ERR_SCHEMA', `another component named ${JSON.stringify(c.name)} is registered`)
+      }
+      s = new ComponentStore(this.stores.length, c, this.capacity)
+      this.stores.push(s)
+      this.byComponent.set(c, s)
+      this.byName.set(c.name, s)
     }
-    if (this.byName.has(c.name)) {
-      throw new EcsError('ERR_SCHEMA', `another component named ${JSON.stringify(c.name)} is registered`)
-    }
-    const s = new ComponentStore(this.stores.length, c, this.capacity)
-    this.stores.push(s)
-    this.byComponent.set(c, s)
-    this.byName.set(c.name, s)
+    this.lastComponent = c
+    this.lastStore = s
     return s
   }
 
@@ -166,14 +179,31 @@ export class WorldImpl implements World {
     const i = e & 0x3fffff
     if (this.pool.ids[i] !== e) this.alive(e)
     const s = this.store(c)
-    if (s.owner[i] === e) throw new EcsError('ERR_DUPLICATE_COMPONENT', `entity ${e} already has ${c.name}`)
+    if (s.owner[i] === e) this.duplicate(e, c)
     const tx = this.tx
     if (tx.epoch < 0) tx.guard()
+    // Outside a transaction, a store without indexes or plain-array columns: values straight into
+    // the row. Everything else (the undo log, staging for indexes) is out of line.
+    if (tx.depth === 0 && s.inPlace) {
+      s.writeFree(i, values)
+      s.attach(i, e)
+    } else {
+      this.addLogged(s, i, e, values)
+    }
+  }
+
+  private duplicate(e: Entity, c: Component): never {
+    throw new EcsError('ERR_DUPLICATE_COMPONENT', `entity ${e} already has ${c.name}`)
+  }
+
+  /** `add` in a transaction, or into a store that stages its values (indexes, plain-array columns). */
+  private addLogged(s: ComponentStore, i: number, e: Entity, values: object | undefined): void {
+    const tx = this.tx
     if (s.inPlace) {
       // The page is copied before the values go in; the ADD entry is logged once they are valid.
-      if (tx.depth > 0) this.capturePage(s, i)
+      this.capturePage(s, i)
       s.writeFree(i, values)
-      if (tx.depth > 0) tx.logRow(s, i, true)
+      tx.logRow(s, i, true)
       s.attach(i, e)
     } else {
       s.stage(i, values)

@@ -26,12 +26,11 @@ export function growthMove(accessorsFirst: boolean): () => void {
   const vx = world.field(Velocity, 'x')
   const vy = world.field(Velocity, 'y')
   if (accessorsFirst) spawn()
-  return () => {
-    const ents = moving.snapshot()
+  return moving.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const e = ents[i] as Entity
       x.set(e, x.get(e) + vx.get(e))
       y.set(e, y.get(e) + vy.get(e))
     }
-  }
+  })
 }

@@ -3,6 +3,7 @@ import * as bitecs03 from './bitecs-03.js'
 import * as bitecs04 from './bitecs-04.js'
 import { growthMove } from './growth.js'
 import * as orrery from './orrery.js'
+import * as orrerySnapshot from './orrery-snapshot.js'
 import * as piecs from './piecs.js'
 
 /** The libraries (and modes) a cell can measure. */
@@ -13,6 +14,7 @@ export const LIBS = [
   'orrery',
   'bitecs-0.3-changed',
   'orrery-tracked',
+  'orrery-snapshot',
 ] as const
 /** One of {@link LIBS}. */
 export type Lib = (typeof LIBS)[number]
@@ -67,8 +69,13 @@ function casesOf(lib: Lib): Cases {
       return orreryWith(false)
     case 'orrery-tracked':
       return orreryWith(true)
+    case 'orrery-snapshot':
+      throw new Error('orrery-snapshot has its own cases')
   }
 }
+
+/** The scenarios `orrery-snapshot` (systems that look up `query.snapshot()` themselves) has. */
+export const SNAPSHOT_SCENARIOS = ['simple_iter', 'frag_iter'] as const
 
 /**
  * One operation of `scenario` for `lib`, set up and ready to be called in a loop. Besides the
@@ -77,6 +84,11 @@ function casesOf(lib: Lib): Cases {
 export function makeCase(lib: Lib, scenario: string): () => void {
   if (scenario === 'growth_before') return growthMove(true)
   if (scenario === 'growth_after') return growthMove(false)
+  if (lib === 'orrery-snapshot') {
+    if (scenario === 'simple_iter') return orrerySnapshot.simpleIter(COUNTS.simple_iter as number)
+    if (scenario === 'frag_iter') return orrerySnapshot.fragIter(COUNTS.frag_iter as number)
+    throw new Error(`unknown case ${lib} ${scenario}`)
+  }
   const count = COUNTS[scenario]
   if (count === undefined || !LIBS.includes(lib)) throw new Error(`unknown case ${lib} ${scenario}`)
   const cases = casesOf(lib)

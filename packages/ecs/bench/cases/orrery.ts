@@ -1,9 +1,10 @@
 /**
  * The five ecs-benchmark scenarios (noctjs/ecs-benchmark) for @orrery/ecs, written from its README:
- * one small function per system, a cached query, `world.field()` accessors created once, an
- * indexed loop over `query.snapshot()`. With `tracked`, each op is one `world.transaction` on a
- * world with `trackChanges: true` (as the server runs systems); without, `trackChanges: false`
- * and no transaction. Values start as in the suite's bitECS cases.
+ * one system per query, made with `query.system((ents) => ...)` (the query hands each call its
+ * snapshot), `world.field()` accessors created once, an indexed loop over the entities. With
+ * `tracked`, each op is one `world.transaction` on a world with `trackChanges: true` (as the
+ * server runs systems); without, `trackChanges: false` and no transaction. Values start as in the
+ * suite's bitECS cases.
  */
 import { type Component, type Entity, type World, createWorld, defineComponent } from '../../src/index.js'
 
@@ -34,49 +35,44 @@ export function packed5(count: number, tracked: boolean): () => void {
   const [A, B, C, D, E] = cs as [ValueComponent, ValueComponent, ValueComponent, ValueComponent, ValueComponent]
   const queryA = world.query([A])
   const valA = world.field(A, 'value')
-  const packedA = (): void => {
-    const ents = queryA.snapshot()
+  const packedA = queryA.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const e = ents[i] as Entity
       valA.set(e, valA.get(e) * 2)
     }
-  }
+  })
   const queryB = world.query([B])
   const valB = world.field(B, 'value')
-  const packedB = (): void => {
-    const ents = queryB.snapshot()
+  const packedB = queryB.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const e = ents[i] as Entity
       valB.set(e, valB.get(e) * 2)
     }
-  }
+  })
   const queryC = world.query([C])
   const valC = world.field(C, 'value')
-  const packedC = (): void => {
-    const ents = queryC.snapshot()
+  const packedC = queryC.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const e = ents[i] as Entity
       valC.set(e, valC.get(e) * 2)
     }
-  }
+  })
   const queryD = world.query([D])
   const valD = world.field(D, 'value')
-  const packedD = (): void => {
-    const ents = queryD.snapshot()
+  const packedD = queryD.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const e = ents[i] as Entity
       valD.set(e, valD.get(e) * 2)
     }
-  }
+  })
   const queryE = world.query([E])
   const valE = world.field(E, 'value')
-  const packedE = (): void => {
-    const ents = queryE.snapshot()
+  const packedE = queryE.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const e = ents[i] as Entity
       valE.set(e, valE.get(e) * 2)
     }
-  }
+  })
   return pipeline(world, tracked, [packedA, packedB, packedC, packedD, packedE])
 }
 
@@ -116,35 +112,32 @@ export function simpleIter(count: number, tracked: boolean): () => void {
   const d = world.field(D, 'value')
   const e = world.field(E, 'value')
   const queryAB = world.query([A, B])
-  const systemAB = (): void => {
-    const ents = queryAB.snapshot()
+  const systemAB = queryAB.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const eid = ents[i] as Entity
       const x = a.get(eid)
       a.set(eid, b.get(eid))
       b.set(eid, x)
     }
-  }
+  })
   const queryCD = world.query([C, D])
-  const systemCD = (): void => {
-    const ents = queryCD.snapshot()
+  const systemCD = queryCD.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const eid = ents[i] as Entity
       const x = c.get(eid)
       c.set(eid, d.get(eid))
       d.set(eid, x)
     }
-  }
+  })
   const queryCE = world.query([C, E])
-  const systemCE = (): void => {
-    const ents = queryCE.snapshot()
+  const systemCE = queryCE.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const eid = ents[i] as Entity
       const x = c.get(eid)
       c.set(eid, e.get(eid))
       e.set(eid, x)
     }
-  }
+  })
   return pipeline(world, tracked, [systemAB, systemCD, systemCE])
 }
 
@@ -164,22 +157,20 @@ export function fragIter(count: number, tracked: boolean): () => void {
   })
   const dataQuery = world.query([Data])
   const data = world.field(Data, 'value')
-  const dataSystem = (): void => {
-    const ents = dataQuery.snapshot()
+  const dataSystem = dataQuery.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const e = ents[i] as Entity
       data.set(e, data.get(e) * 2)
     }
-  }
+  })
   const zQuery = world.query([Z])
   const z = world.field(Z, 'value')
-  const zSystem = (): void => {
-    const ents = zQuery.snapshot()
+  const zSystem = zQuery.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
       const e = ents[i] as Entity
       z.set(e, z.get(e) * 2)
     }
-  }
+  })
   return pipeline(world, tracked, [dataSystem, zSystem])
 }
 
@@ -193,14 +184,12 @@ export function entityCycle(count: number, tracked: boolean): () => void {
   const qA = world.query([A])
   const qB = world.query([B])
   const a = world.field(A, 'value')
-  const spawnB = (): void => {
-    const ents = qA.snapshot()
+  const spawnB = qA.system((ents) => {
     for (let i = 0; i < ents.length; i++) world.add(world.create(), B, { value: a.get(ents[i] as Entity) })
-  }
-  const killB = (): void => {
-    const ents = qB.snapshot()
+  })
+  const killB = qB.system((ents) => {
     for (let i = 0; i < ents.length; i++) world.destroy(ents[i] as Entity)
-  }
+  })
   return pipeline(world, tracked, [spawnB, killB])
 }
 
@@ -213,13 +202,11 @@ export function addRemove(count: number, tracked: boolean): () => void {
   })
   const qA = world.query([A])
   const qB = world.query([B])
-  const addB = (): void => {
-    const ents = qA.snapshot()
+  const addB = qA.system((ents) => {
     for (let i = 0; i < ents.length; i++) world.add(ents[i] as Entity, B)
-  }
-  const removeB = (): void => {
-    const ents = qB.snapshot()
+  })
+  const removeB = qB.system((ents) => {
     for (let i = 0; i < ents.length; i++) world.remove(ents[i] as Entity, B)
-  }
+  })
   return pipeline(world, tracked, [addB, removeB])
 }
