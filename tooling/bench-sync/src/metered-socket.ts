@@ -57,7 +57,8 @@ export class MeteredSocket {
     this.ws.onerror = (event) => this.onerror?.(event)
     this.ws.onmessage = (event) => {
       const data = event.data
-      this.meter.bytes += data instanceof ArrayBuffer ? data.byteLength : 0
+      // An ArrayBuffer, or a Buffer when the connection asks for 'nodebuffer'.
+      this.meter.bytes += data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : 0
       this.meter.frames++
       this.onmessage?.(event)
     }
