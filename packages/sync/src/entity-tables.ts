@@ -1,4 +1,5 @@
 import type { Entity } from '@orrery/ecs'
+import { capacityFor, grown } from './typed-growth.js'
 
 /** `e & INDEX_MASK` is an entity's index (see `@orrery/ecs`). */
 const INDEX_MASK = 0x3fffff
@@ -31,16 +32,9 @@ export class EntityTables {
   }
 
   private grow(i: number): void {
-    let n = this.stamps.length * 2
-    while (n <= i) n *= 2
-    const stamps = new Int32Array(n)
-    stamps.set(this.stamps)
-    this.stamps = stamps
-    const tables = new Uint32Array(n)
-    tables.set(this.tables)
-    this.tables = tables
-    const entities = new Int32Array(n)
-    entities.set(this.entities)
-    this.entities = entities
+    const n = capacityFor(this.stamps.length, i)
+    this.stamps = grown(this.stamps, n)
+    this.tables = grown(this.tables, n)
+    this.entities = grown(this.entities, n)
   }
 }

@@ -1,11 +1,7 @@
 import { type Entity, entityIndex } from '@orrery/ecs'
+import { grown } from './typed-growth.js'
 import { empty } from './update-draft.js'
 
-function grown<A extends Uint8Array | Uint32Array | Int32Array | Float32Array | Float64Array>(a: A, n: number): A {
-  const next = new (a.constructor as new (n: number) => A)(n)
-  next.set(a)
-  return next
-}
 
 /** Sets or clears bit `i`, growing the set when needed; returns the (possibly new) set. */
 function setBit(bits: Uint32Array, i: number, on: boolean): Uint32Array {

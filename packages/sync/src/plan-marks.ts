@@ -1,13 +1,8 @@
+import { capacityFor, grown } from './typed-growth.js'
+
 /** `e & INDEX_MASK` is an entity's index (see `@orrery/ecs`). */
 const INDEX_MASK = 0x3fffff
 
-function grownTo<A extends Int32Array | Float64Array | Uint8Array>(a: A, i: number): A {
-  let n = Math.max(64, a.length)
-  while (n <= i) n *= 2
-  const next = new (a.constructor as new (n: number) => A)(n)
-  next.set(a)
-  return next
-}
 
 /**
  * Values one update plan sets by key (a handle, or an entity of a table), valid for the plan whose stamp
@@ -35,9 +30,10 @@ export class PlanMarks {
   /** Sets `key`'s value for plan `stamp`. */
   set(index: number, key: number, value: number, stamp: number): void {
     if (index >= this.stamps.length) {
-      this.stamps = grownTo(this.stamps, index)
-      this.keys = grownTo(this.keys, index)
-      this.values = grownTo(this.values, index)
+      const n = capacityFor(this.stamps.length, index)
+      this.stamps = grown(this.stamps, n)
+      this.keys = grown(this.keys, n)
+      this.values = grown(this.values, n)
     }
     if (this.stamps[index] !== stamp || this.keys[index] === key) {
       this.stamps[index] = stamp

@@ -1,11 +1,7 @@
 import type { Entity } from '@orrery/ecs'
 import type { ReplicaTable } from './replica-tables.js'
+import { capacityFor, grown } from './typed-growth.js'
 
-function grownInt(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(Math.max(n, a.length * 2))
-  next.set(a)
-  return next
-}
 
 /**
  * The rows an update changes, flat and reused from one update to the next (a replica applies one update at
@@ -15,12 +11,12 @@ function grownInt(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
 export class PlannedUpdates {
   count = 0
   readonly tables: ReplicaTable[] = []
-  handles: Int32Array<ArrayBuffer> = new Int32Array(256)
-  entities: Int32Array<ArrayBuffer> = new Int32Array(256)
-  masks: Int32Array<ArrayBuffer> = new Int32Array(256)
-  starts: Int32Array<ArrayBuffer> = new Int32Array(256)
+  handles = new Int32Array(256)
+  entities = new Int32Array(256)
+  masks = new Int32Array(256)
+  starts = new Int32Array(256)
   /** Where each row's quantized state starts in the plan's `qs`, or -1. */
-  qAts: Int32Array<ArrayBuffer> = new Int32Array(256)
+  qAts = new Int32Array(256)
   readonly values: unknown[] = []
   /** Values in use. */
   valueCount = 0
@@ -35,11 +31,12 @@ export class PlannedUpdates {
   push(table: ReplicaTable, h: number, e: Entity, mask: number, start: number, qAt: number): void {
     const k = this.count
     if (k >= this.handles.length) {
-      this.handles = grownInt(this.handles, k + 1)
-      this.entities = grownInt(this.entities, k + 1)
-      this.masks = grownInt(this.masks, k + 1)
-      this.starts = grownInt(this.starts, k + 1)
-      this.qAts = grownInt(this.qAts, k + 1)
+      const n = capacityFor(this.handles.length, k)
+      this.handles = grown(this.handles, n)
+      this.entities = grown(this.entities, n)
+      this.masks = grown(this.masks, n)
+      this.starts = grown(this.starts, n)
+      this.qAts = grown(this.qAts, n)
     }
     this.tables[k] = table
     this.handles[k] = h

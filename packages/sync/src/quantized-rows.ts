@@ -1,4 +1,5 @@
 import type { Entity, Field } from '@orrery/ecs'
+import { capacityFor, grown } from './typed-growth.js'
 import { quantize, type WireField, type WirePlan } from './wire-plan.js'
 
 /** `e & INDEX_MASK` is an entity's index (see `@orrery/ecs`). */
@@ -81,19 +82,10 @@ export class QuantizedRows {
   }
 
   private grow(i: number): void {
-    let n = this.stamps.length * 2
-    while (n <= i) n *= 2
-    const stamps = new Int32Array(n)
-    stamps.set(this.stamps)
-    this.stamps = stamps
-    const entities = new Int32Array(n)
-    entities.set(this.entities)
-    this.entities = entities
-    const read = new Uint32Array(n)
-    read.set(this.read)
-    this.read = read
-    const values = new Float64Array(n * this.width)
-    values.set(this.values)
-    this.values = values
+    const n = capacityFor(this.stamps.length, i)
+    this.stamps = grown(this.stamps, n)
+    this.entities = grown(this.entities, n)
+    this.read = grown(this.read, n)
+    this.values = grown(this.values, n * this.width)
   }
 }

@@ -1,4 +1,5 @@
 import type { Entity } from '@orrery/ecs'
+import { capacityFor, grown } from './typed-growth.js'
 
 /** `e & INDEX_MASK` is an entity's index (see `@orrery/ecs`). */
 const INDEX_MASK = 0x3fffff
@@ -70,22 +71,11 @@ export class RowSlots {
   }
 
   private grow(i: number): void {
-    let n = this.stamps.length * 2
-    while (n <= i) n *= 2
-    const stamps = new Int32Array(n)
-    stamps.set(this.stamps)
-    this.stamps = stamps
-    const entities = new Int32Array(n)
-    entities.set(this.entities)
-    this.entities = entities
-    const kinds = new Uint8Array(n)
-    kinds.set(this.kinds)
-    this.kinds = kinds
-    const masks = new Uint32Array(n)
-    masks.set(this.masks)
-    this.masks = masks
-    const listed = new Int32Array(n)
-    listed.set(this.listed)
-    this.listed = listed
+    const n = capacityFor(this.stamps.length, i)
+    this.stamps = grown(this.stamps, n)
+    this.entities = grown(this.entities, n)
+    this.kinds = grown(this.kinds, n)
+    this.masks = grown(this.masks, n)
+    this.listed = grown(this.listed, n)
   }
 }

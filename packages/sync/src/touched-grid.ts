@@ -1,5 +1,6 @@
 import { type Entity, entityIndex, type Field, type World } from '@orrery/ecs'
 import { CellLists } from './cell-lists.js'
+import { capacityFor, grown } from './typed-growth.js'
 import type { WirePlan } from './wire-plan.js'
 import { empty } from './update-draft.js'
 
@@ -131,27 +132,15 @@ export class TouchedGrid {
   }
 
   private growSeen(i: number): void {
-    let n = this.seen.length * 2
-    while (n <= i) n *= 2
-    const seen = new Int32Array(n)
-    seen.set(this.seen)
-    this.seen = seen
-    const seenEntity = new Int32Array(n)
-    seenEntity.set(this.seenEntity)
-    this.seenEntity = seenEntity
-    const lastX = new Float64Array(n)
-    lastX.set(this.lastX)
-    this.lastX = lastX
-    const lastY = new Float64Array(n)
-    lastY.set(this.lastY)
-    this.lastY = lastY
-    const known = new Uint8Array(n)
-    known.set(this.known)
-    this.known = known
-    const lastKey = new Float64Array(n)
-    lastKey.set(this.lastKey)
-    this.lastKey = lastKey
+    const n = capacityFor(this.seen.length, i)
+    this.seen = grown(this.seen, n)
+    this.seenEntity = grown(this.seenEntity, n)
+    this.lastX = grown(this.lastX, n)
+    this.lastY = grown(this.lastY, n)
+    this.known = grown(this.known, n)
+    this.lastKey = grown(this.lastKey, n)
   }
+
 }
 
 const OFFSET = 2 ** 20
