@@ -58,6 +58,8 @@ export class ComponentStore {
   declare structMark: Uint8Array
   /** The row's owner before its first structural change in the current transaction. */
   declare prevOwner: Int32Array
+  /** Whether the world tracks changes (else `structMark` and `prevOwner` stay empty). */
+  declare private readonly track: boolean
   declare structRows: number[]
   declare touched: boolean
   /**
@@ -106,7 +108,15 @@ export class ComponentStore {
   declare private readonly intLo: Int32Array
   declare private readonly intHi: Int32Array
 
-  constructor(id: number, component: Component, capacity: number) {
+  /**
+   * @param id - the store's index in its world
+   * @param component - the component it stores
+   * @param capacity - rows it holds before it grows
+   * @param track - whether the world tracks changes; an untracked world never reads the marks of
+   *   structural changes, so they are not allocated
+   */
+  constructor(id: number, component: Component, capacity: number, track = true) {
+    this.track = track
     this.structRows = []
     this.updatedEntities = new Array<number>(PAGE_SIZE * 4).fill(0)
     this.updatedMaskBits = new Array<number>(PAGE_SIZE * 4).fill(0)
@@ -128,8 +138,8 @@ export class ComponentStore {
     this.owner = new Int32Array(capacity)
     this.owner[0] = -1
     this.pageMark = new Int32Array(capacity >>> PAGE_SHIFT)
-    this.structMark = new Uint8Array(capacity)
-    this.prevOwner = new Int32Array(capacity)
+    this.structMark = new Uint8Array(track ? capacity : 0)
+    this.prevOwner = new Int32Array(track ? capacity : 0)
     this.staged = this.types.map(defaultStored)
     this.defaults = this.types.map(defaultStored)
     this.numLo = Float64Array.from(this.types, (t) => numericSpec(t)?.lo ?? Number.NaN)
@@ -171,12 +181,14 @@ export class ComponentStore {
     const pageMark = new Int32Array(capacity >>> PAGE_SHIFT)
     pageMark.set(this.pageMark)
     this.pageMark = pageMark
-    const structMark = new Uint8Array(capacity)
-    structMark.set(this.structMark)
-    this.structMark = structMark
-    const prevOwner = new Int32Array(capacity)
-    prevOwner.set(this.prevOwner)
-    this.prevOwner = prevOwner
+    if (this.track) {
+      const structMark = new Uint8Array(capacity)
+      structMark.set(this.structMark)
+      this.structMark = structMark
+      const prevOwner = new Int32Array(capacity)
+      prevOwner.set(this.prevOwner)
+      this.prevOwner = prevOwner
+    }
     this.spatial?.grow(capacity)
     for (const l of this.listeners) l.refresh()
   }

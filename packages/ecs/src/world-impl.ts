@@ -82,7 +82,7 @@ export class WorldImpl implements World {
       if (this.byName.has(c.name)) {
         throw new EcsError('ERR_SCHEMA', `another component named ${JSON.stringify(c.name)} is registered`)
       }
-      s = new ComponentStore(this.stores.length, c, this.capacity)
+      s = new ComponentStore(this.stores.length, c, this.capacity, this.trackChanges)
       this.stores.push(s)
       this.byComponent.set(c, s)
       this.byName.set(c.name, s)
