@@ -14,7 +14,7 @@ import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import { HandleTable } from './handle-table.js'
 import { collectDeletes } from './view-deletes.js'
-import { type PendingAck, SubscriptionSet } from './subscription-set.js'
+import { NO_ACKS, type PendingAck, SubscriptionSet } from './subscription-set.js'
 import { collectOwnerChanges } from './owner-changes.js'
 import { selectUpdates } from './update-selection.js'
 import type { UpdateDraft } from './update-draft.js'
@@ -192,8 +192,8 @@ export class ClientView implements AreaView {
   }
 
   /** Marks the acks whose rows have all been sent as ready; returns them. */
-  takeReadyAcks(): PendingAck[] {
-    if (this.deferred || this.backlog.length > 0) return []
+  takeReadyAcks(): readonly PendingAck[] {
+    if (this.deferred || this.backlog.length > 0) return NO_ACKS
     return this.subscriptions.takeAcks()
   }
 

@@ -15,6 +15,9 @@ export type PendingAck = {
   readonly queryId: number
 }
 
+/** No acks (shared: a flush with none makes no array). */
+export const NO_ACKS: readonly PendingAck[] = Object.freeze([])
+
 /**
  * One client's subscriptions: the served ones (and the tables they cover, whole or through areas), the
  * requests waiting for the next flush (one per queryId, the last one wins; a replaced one is answered as
@@ -114,8 +117,9 @@ export class SubscriptionSet {
   }
 
   /** Hands over the acknowledgements owed. */
-  takeAcks(): PendingAck[] {
-    return this.acks.splice(0)
+  takeAcks(): readonly PendingAck[] {
+    // Nearly every flush has none: no array is made for them.
+    return this.acks.length === 0 ? NO_ACKS : this.acks.splice(0)
   }
 
   /** A request for `queryId` still waits: it is answered as superseded, and the new one replaces it. */
