@@ -4,10 +4,8 @@
  * the same loops, with the snapshot looked up inside the system. On Node 20 such a system can stay
  * on its on-stack-replacement code (see the README); this row shows how often and what it costs.
  */
-import { type Component, type Entity, createWorld, defineComponent } from '../../src/index.js'
-
-const value = { value: 'i32' } as const
-type ValueComponent = Component<typeof value>
+import type { Entity } from '../../src/index.js'
+import { fragIterWorld, simpleIterWorld } from './orrery.js'
 
 function pipeline(systems: readonly (() => void)[]): () => void {
   return () => {
@@ -16,28 +14,7 @@ function pipeline(systems: readonly (() => void)[]): () => void {
 }
 
 export function simpleIter(count: number): () => void {
-  const world = createWorld({ trackChanges: false })
-  const [A, B, C, D, E] = ['A', 'B', 'C', 'D', 'E'].map((n) => defineComponent(n, value)) as [
-    ValueComponent,
-    ValueComponent,
-    ValueComponent,
-    ValueComponent,
-    ValueComponent,
-  ]
-  for (let i = 0; i < count; i++) {
-    // As in orrery.ts: AB, ABC, ABCD and ABCE entities, values 0, 1, 2, 3.
-    for (const extra of [[], [C], [C, D], [C, E]]) {
-      const ent = world.create()
-      world.add(ent, A, { value: 0 })
-      world.add(ent, B, { value: 1 })
-      for (const X of extra) world.add(ent, X, { value: X === C ? 2 : 3 })
-    }
-  }
-  const a = world.field(A, 'value')
-  const b = world.field(B, 'value')
-  const c = world.field(C, 'value')
-  const d = world.field(D, 'value')
-  const e = world.field(E, 'value')
+  const { world, A, B, C, D, E, a, b, c, d, e } = simpleIterWorld(count, false)
   const queryAB = world.query([A, B])
   const systemAB = (): void => {
     const ents = queryAB.snapshot()
@@ -72,17 +49,7 @@ export function simpleIter(count: number): () => void {
 }
 
 export function fragIter(count: number): () => void {
-  const world = createWorld({ trackChanges: false })
-  const comps = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('').map((n) => defineComponent(n, value))
-  const Z = comps[25] as ValueComponent
-  const Data = defineComponent('Data', value)
-  for (let i = 0; i < count; i++) {
-    for (const c of comps) {
-      const e = world.create()
-      world.add(e, Data)
-      world.add(e, c)
-    }
-  }
+  const { world, Data, Z } = fragIterWorld(count, false)
   const dataQuery = world.query([Data])
   const data = world.field(Data, 'value')
   const dataSystem = (): void => {

@@ -6,10 +6,10 @@
  * server runs systems); without, `trackChanges: false` and no transaction. Values start as in the
  * suite's bitECS cases.
  */
-import { type Component, type Entity, type World, createWorld, defineComponent } from '../../src/index.js'
+import { type Component, type Entity, type Field, type World, createWorld, defineComponent } from '../../src/index.js'
 
 const value = { value: 'i32' } as const
-type ValueComponent = Component<typeof value>
+export type ValueComponent = Component<typeof value>
 
 function pipeline(world: World, tracked: boolean, systems: readonly (() => void)[]): () => void {
   const step = (): void => {
@@ -76,7 +76,23 @@ export function packed5(count: number, tracked: boolean): () => void {
   return pipeline(world, tracked, [packedA, packedB, packedC, packedD, packedE])
 }
 
-export function simpleIter(count: number, tracked: boolean): () => void {
+/** What simple_iter's systems read and write: AB, ABC, ABCD and ABCE entities with values 0, 1, 2, 3. */
+export interface SimpleIterWorld {
+  readonly world: World
+  readonly A: ValueComponent
+  readonly B: ValueComponent
+  readonly C: ValueComponent
+  readonly D: ValueComponent
+  readonly E: ValueComponent
+  readonly a: Field<number>
+  readonly b: Field<number>
+  readonly c: Field<number>
+  readonly d: Field<number>
+  readonly e: Field<number>
+}
+
+/** simple_iter's world and accessors (shared with the snapshot-in-system variant). */
+export function simpleIterWorld(count: number, tracked: boolean): SimpleIterWorld {
   const world = createWorld({ trackChanges: tracked })
   const [A, B, C, D, E] = ['A', 'B', 'C', 'D', 'E'].map((n) => defineComponent(n, value)) as [
     ValueComponent,
@@ -111,6 +127,11 @@ export function simpleIter(count: number, tracked: boolean): () => void {
   const c = world.field(C, 'value')
   const d = world.field(D, 'value')
   const e = world.field(E, 'value')
+  return { world, A, B, C, D, E, a, b, c, d, e }
+}
+
+export function simpleIter(count: number, tracked: boolean): () => void {
+  const { world, A, B, C, D, E, a, b, c, d, e } = simpleIterWorld(count, tracked)
   const queryAB = world.query([A, B])
   const systemAB = queryAB.system((ents) => {
     for (let i = 0; i < ents.length; i++) {
@@ -141,7 +162,8 @@ export function simpleIter(count: number, tracked: boolean): () => void {
   return pipeline(world, tracked, [systemAB, systemCD, systemCE])
 }
 
-export function fragIter(count: number, tracked: boolean): () => void {
+/** frag_iter's world: one entity per letter component, each with Data (shared with the snapshot-in-system variant). */
+export function fragIterWorld(count: number, tracked: boolean): { world: World; Data: ValueComponent; Z: ValueComponent } {
   const world = createWorld({ trackChanges: tracked })
   const comps = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('').map((n) => defineComponent(n, value))
   const Z = comps[25] as ValueComponent
@@ -155,6 +177,11 @@ export function fragIter(count: number, tracked: boolean): () => void {
       }
     }
   })
+  return { world, Data, Z }
+}
+
+export function fragIter(count: number, tracked: boolean): () => void {
+  const { world, Data, Z } = fragIterWorld(count, tracked)
   const dataQuery = world.query([Data])
   const data = world.field(Data, 'value')
   const dataSystem = dataQuery.system((ents) => {
