@@ -9,6 +9,8 @@ const U32_MAX = 0xffffffff
 const DEPTH = 4
 /** Depth of an event's payload (frame → events → event → payload). */
 const PAYLOAD_DEPTH = 4
+/** Deepest container the fast path reads inside a payload; a deeper one goes to the general decoder (bounds the recursion). */
+const MAX_FAST_DEPTH = 8
 
 /**
  * Reads a TransactionUpdate frame straight from its bytes, in one pass: the server's most frequent frame,
@@ -100,7 +102,7 @@ class UpdateReader {
     const isArray = (b >= 0x90 && b <= 0x9f) || b === 0xdc || b === 0xdd
     const isMap = (b >= 0x80 && b <= 0x8f) || b === 0xde || b === 0xdf
     if (!isArray && !isMap) return this.scalar()
-    if (depth > this.maxDepth || depth > DEPTH + 4) throw LEAVE
+    if (depth > this.maxDepth || depth > MAX_FAST_DEPTH) throw LEAVE
     if (isArray) {
       const n = this.array()
       const out = new Array<unknown>(n)
