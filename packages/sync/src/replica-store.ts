@@ -1,5 +1,6 @@
 import { type Component, type Entity, entityIndex, type Field, type FieldType, type Row, type Schema, type World } from '@orrery/ecs'
 import { fieldValuesEqual } from './field-values.js'
+import { IndexSlots } from './index-slots.js'
 import type { PlannedUpdates } from './plan-scratch.js'
 import type { RowListeners, RowNotice } from './replica-listeners.js'
 
@@ -10,8 +11,10 @@ const NO_NOTICES: readonly RowNotice[] = Object.freeze([])
  * destroys entities left without rows, and queues a notice per change for the listeners that want one.
  */
 export class ReplicaStore {
-  private readonly byIndex = new Map<number, Entity>()
-  private readonly orphans = new Set<Entity>()
+  /** The live entity at each index this replica created. */
+  private readonly byIndex = new IndexSlots()
+  /** Entities that lost a row since the last {@link ReplicaStore.destroyOrphans} (an entity may be listed twice). */
+  private orphans: Entity[] = []
   /** Per component, the world's field accessors in field order. */
   private readonly accessors = new Map<Component, readonly Field<unknown>[]>()
   private notices: RowNotice[] = []
@@ -31,7 +34,7 @@ export class ReplicaStore {
       this.notices.push({ kind: 'delete', component, e, row: world.get(e, component) as Row<Schema> })
     }
     world.remove(e, component)
-    this.orphans.add(e)
+    this.orphans.push(e)
   }
 
   /** Removes every row of a component. */
@@ -46,11 +49,13 @@ export class ReplicaStore {
 
   /** Destroys the entities that lost a row and have none left. */
   destroyOrphans(): void {
-    if (this.orphans.size === 0) return
-    for (const e of this.orphans) {
+    const orphans = this.orphans
+    if (orphans.length === 0) return
+    for (let k = 0; k < orphans.length; k++) {
+      const e = orphans[k] as Entity
       if (this.world.isAlive(e) && !this.hasAnyRow(e)) this.destroy(e)
     }
-    this.orphans.clear()
+    orphans.length = 0
   }
 
   /** Whether the replica holds a row of the component for the entity. */
@@ -143,8 +148,8 @@ export class ReplicaStore {
   private ensureEntity(e: Entity): void {
     if (this.world.isAlive(e)) return
     const index = entityIndex(e)
-    const stale = this.byIndex.get(index)
-    if (stale !== undefined && this.world.isAlive(stale)) {
+    const stale = this.byIndex.get(index) as Entity
+    if (stale >= 0 && this.world.isAlive(stale)) {
       for (const component of this.components) this.removeRow(stale, component)
       this.destroy(stale)
     }

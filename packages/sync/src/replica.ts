@@ -182,7 +182,6 @@ export function createReplica(options: ReplicaOptions): Replica {
   const ackListeners = new Set<(requestId: number) => void>()
   let tables: readonly (ReplicaTable | undefined)[] = localTables(components)
   const handleEntity = new HandleEntities()
-  const entityHandle = new Map<Entity, number>()
   /** Per table component with quantized fields: each handle's quantized values and last steps. */
   const baselines = new Map<Component, BaselineStore>()
   let stale: Map<Component, Set<Entity>> | null = null
@@ -193,7 +192,7 @@ export function createReplica(options: ReplicaOptions): Replica {
 
   const state: PlanState = {
     entityOf: (h) => handleEntity.get(h),
-    handleOf: (e) => entityHandle.get(e),
+    handleOf: (e) => handleEntity.handleOf(e),
     baselineOf: (table) => baselineOf(table),
     hasRow: (e, table) => store.hasRow(e, table.component),
     isStale: (e, table) => stale?.get(table.component)?.has(e) ?? false,
@@ -209,19 +208,16 @@ export function createReplica(options: ReplicaOptions): Replica {
   const commit = (plan: UpdatePlan): void => {
     for (const { table, e } of plan.deletes) {
       store.removeRow(e, table.component)
-      const h = entityHandle.get(e)
+      const h = handleEntity.handleOf(e)
       if (h !== undefined) baselines.get(table.component)?.clear(h)
     }
     for (const h of plan.releases) {
-      const e = handleEntity.get(h)
       handleEntity.delete(h)
-      if (e !== undefined && entityHandle.get(e) === h) entityHandle.delete(e)
       for (const b of baselines.values()) b.clear(h)
     }
     store.destroyOrphans()
     for (let k = 0; k < plan.binds.length; k += 2) {
       handleEntity.set(plan.binds[k] as number, plan.binds[k + 1] as Entity)
-      entityHandle.set(plan.binds[k + 1] as Entity, plan.binds[k] as number)
     }
     for (const row of plan.inserts) {
       stale?.get(row.table.component)?.delete(row.e)
@@ -274,7 +270,6 @@ export function createReplica(options: ReplicaOptions): Replica {
       tick = start.tick
       serverTime = start.serverTime
       handleEntity.clear()
-      entityHandle.clear()
       for (const b of baselines.values()) b.clearAll()
       const held = new Map<Component, Set<Entity>>()
       for (const component of components) {

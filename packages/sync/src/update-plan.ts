@@ -128,13 +128,10 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
       deletes.push({ table, e })
     }
   }
-  const released = m.releases.length === 0 ? null : new Set<number>()
   for (const h of m.releases) {
     if (v.entityOf(h) === undefined) fail(`release of handle ${h}, which is not bound`)
     v.bind(h, 0)
-    released?.add(h)
   }
-  const boundEntities = m.binds.length === 0 ? null : new Set<Entity>()
   for (let k = 0; k < m.binds.length; k += 2) {
     const h = m.binds[k] as number
     const e = m.binds[k + 1] as Entity
@@ -142,9 +139,8 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     if (!isEntityId(e)) fail(`bind of handle ${h}: bad entity id`)
     if (v.entityOf(h) !== undefined) fail(`bind of handle ${h}, which is bound`)
     const other = state.handleOf(e)
-    // The entity's old handle may have been released and bound to another entity earlier in this update.
-    if ((other !== undefined && released?.has(other) !== true) || boundEntities?.has(e) === true) fail(`bind of entity ${e}, which has a handle`)
-    boundEntities?.add(e)
+    // The entity's old handle may have been released (and bound to another entity) earlier in this update.
+    if ((other !== undefined && v.entityOf(other) === e) || v.boundHere(e)) fail(`bind of entity ${e}, which has a handle`)
     v.bind(h, e)
   }
   for (let k = 0; k < tables.length; k++) {
@@ -269,6 +265,8 @@ const scratchQs = new QuantizedScratch()
 
 /** Handles a plan bound (their entity) or released (-1). */
 const boundMarks = new PlanMarks()
+/** Entities a plan bound a handle to. */
+const entityBinds = new PlanMarks()
 /** Per table id, the rows a plan deleted (0) or inserted (1), by entity. */
 const rowMarks: PlanMarks[] = []
 
@@ -308,6 +306,12 @@ class PlanContext {
   /** Binds handle `h` to `e` in this plan, or unbinds it (`e` = 0). */
   bind(h: number, e: Entity | 0): void {
     boundMarks.set(h, h, e === 0 ? -1 : e, this.stamp)
+    if (e !== 0) entityBinds.set(entitySlot(e), e, 1, this.stamp)
+  }
+
+  /** Whether this plan bound a handle to `e`. */
+  boundHere(e: Entity): boolean {
+    return entityBinds.get(entitySlot(e), e, this.stamp) !== undefined
   }
 
   held(e: Entity, table: ReplicaTable, t: number): boolean {
