@@ -152,6 +152,31 @@ describe('a replicator over a recovered world', () => {
     expect(replica.world.read(e, Body, 'x')).toBe(5)
   })
 
+  it('takes an entity that predates it out of an area when its first move jumps far out of the area’s cells', () => {
+    const world = createWorld({ components: aoiComponents, seed: 1 })
+    const e = world.transaction(() => {
+      const mover = world.create()
+      world.add(mover, Mover, { x: 5, y: 5 })
+      return mover
+    }).result
+    const replicator = createReplicator({ world, components: aoiComponents, hysteresis: 2 })
+    const frames: Uint8Array[] = []
+    replicator.addClient('a', { send: (frame) => frames.push(frame) })
+    const replica = createReplica({ components: aoiComponents, schema: { components: replicator.schema, reducers: [] } })
+    replica.startSession({ seq: replicator.seq, tick: replicator.flushedTick, serverTime: replicator.flushedTime }, false)
+    replicator.subscribe('a', 1, 1, ['Mover'], { minX: 0, minY: 0, maxX: 20, maxY: 20, margin: 0 })
+    const flush = (tick: number): void => {
+      replicator.flush(tick, replicator.flushedTime + 50)
+      for (const frame of frames.splice(0)) replica.apply(decodeServerMessage(frame))
+    }
+    flush(1)
+    expect(replica.world.has(e, Mover)).toBe(true)
+    // Its last position (5, 5) was never placed in the replicator's touched grid: it entered through the full pass.
+    replicator.commit(world.transaction(() => world.update(e, Mover, { x: 500, y: 500 })).changes)
+    flush(2)
+    expect(replica.world.has(e, Mover)).toBe(false)
+  })
+
   it('refuses an initialSeq or initialTick that is not a non-negative safe integer', () => {
     const world = createWorld({ components, seed: 1 })
     expect(codeOf(() => createReplicator({ world, components, initialSeq: -1 }))).toBe('ERR_INVALID_OPTIONS')

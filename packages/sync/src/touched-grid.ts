@@ -29,6 +29,12 @@ export class TouchedGrid {
   private lastKey = new Float64Array(1024)
   /** Entities of the window gone from the table that the grid had never placed (a client may hold them anywhere). */
   readonly unplaced: Entity[] = []
+  /**
+   * Entities of the window with a position whose position at the last flush the grid does not know: they
+   * were in the table before this grid saw them (a replicator created over a restored world). A client may
+   * hold them anywhere, so each client looks at them once.
+   */
+  readonly unknownFrom: Entity[] = []
   private readonly inv: number
 
   /**
@@ -64,15 +70,28 @@ export class TouchedGrid {
   ): void {
     this.cells.clear()
     empty(this.unplaced)
+    empty(this.unknownFrom)
     const stamp = ++this.stamp
     const own = this.plan.tableId
-    for (let t = 0; t < deletes.length; t++) this.place(world, x, y, deletes[t] as readonly Entity[], stamp, false)
+    for (let t = 0; t < deletes.length; t++) this.place(world, x, y, deletes[t] as readonly Entity[], stamp, false, false)
     // The position table's inserted and updated rows exist now: no need to ask the world.
-    for (let t = 0; t < inserts.length; t++) this.place(world, x, y, inserts[t] as readonly Entity[], stamp, t === own)
-    for (let t = 0; t < updates.length; t++) this.place(world, x, y, updates[t] as readonly Entity[], stamp, t === own)
+    for (let t = 0; t < inserts.length; t++) this.place(world, x, y, inserts[t] as readonly Entity[], stamp, t === own, t === own)
+    for (let t = 0; t < updates.length; t++) this.place(world, x, y, updates[t] as readonly Entity[], stamp, t === own, false)
   }
 
-  private place(world: World, x: Field<number>, y: Field<number>, list: readonly Entity[], stamp: number, present: boolean): void {
+  /**
+   * @param present - the rows are of the position table and exist now
+   * @param inserted - the rows were inserted into the position table this window (they had no position before)
+   */
+  private place(
+    world: World,
+    x: Field<number>,
+    y: Field<number>,
+    list: readonly Entity[],
+    stamp: number,
+    present: boolean,
+    inserted: boolean,
+  ): void {
     const component = this.plan.component
     const cells = this.cells
     for (let k = 0; k < list.length; k++) {
@@ -96,6 +115,7 @@ export class TouchedGrid {
       const key = this.key(px, py)
       cells.add(key, e)
       if (had && before !== key) cells.add(before, e)
+      else if (!had && !inserted) this.unknownFrom.push(e)
       this.lastX[i] = px
       this.lastY[i] = py
       this.lastKey[i] = key
