@@ -149,8 +149,9 @@ export function foldEntity(h: HandleTable, ctx: FlushContext, hd: number, e: Ent
 
 /**
  * Collects the entities this window touched in the cells of the client's areas (grown by margin and
- * hysteresis, so every entity of its view that changed is among them), and the window's entities that left
- * a position table without the grid having placed them.
+ * hysteresis, so every entity of its view that changed is among them), the window's entities that left
+ * a position table without the grid having placed them, and (among the touched) those whose last position
+ * the grid does not know.
  *
  * @param view - the client
  * @param ctx - the flush
@@ -166,10 +167,12 @@ export function collectNearby(view: AreaView, ctx: FlushContext): void {
     const pad = area.margin + (ctx.hysteresis ?? defaultHysteresis(area))
     const grid = ctx.changes.touchedGrid(ctx.world, plan, ctx.accessors[sub.positionTable] as readonly Field<unknown>[])
     grid.collect(area.minX - pad, area.minY - pad, area.maxX + pad, area.maxY + pad, touched)
-    // Once per position table: its unplaced entities.
+    // Once per position table: its unplaced entities, and those whose last position it does not know.
     let first = true
     for (let j = 0; j < k; j++) if ((subs[j] as ServedSubscription).positionTable === sub.positionTable) first = false
-    if (first) for (let j = 0; j < grid.unplaced.length; j++) unplaced.push(grid.unplaced[j] as Entity)
+    if (!first) continue
+    for (let j = 0; j < grid.unplaced.length; j++) unplaced.push(grid.unplaced[j] as Entity)
+    for (let j = 0; j < grid.unknownFrom.length; j++) touched.push(grid.unknownFrom[j] as Entity)
   }
 }
 

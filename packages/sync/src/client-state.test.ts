@@ -137,7 +137,7 @@ describe('client state', () => {
     const view = new ClientView(() => {}, () => true, null, 3, 16, 3, { seq: 0, tick: 0, time: 0 })
     expect(Object.keys(state?.view ?? {}).sort()).toEqual(
       Object.keys(view)
-        .filter((k) => !['send', 'canSend', 'identity', 'tableCount', 'handles', 'subscriptions'].includes(k))
+        .filter((k) => !['send', 'canSend', 'identity', 'tableCount', 'handles', 'subscriptions', 'passed'].includes(k))
         .sort(),
     )
     expect(Object.keys(state?.handles ?? {}).sort()).toEqual(

@@ -25,8 +25,11 @@ export interface ClientState {
   readonly afterUpdate: readonly ServerMessage[]
 }
 
-/** Fields of a view set by the replicator that created it (its sink and sizes), not part of a state. */
-const VIEW_CONFIG = new Set(['send', 'canSend', 'identity', 'tableCount', 'handles', 'subscriptions'])
+/**
+ * Fields of a view set by the replicator that created it (its sink and sizes), or valid only with that
+ * replicator (the area its view was last level with: a new one walks the areas whole), not part of a state.
+ */
+const VIEW_CONFIG = new Set(['send', 'canSend', 'identity', 'tableCount', 'handles', 'subscriptions', 'passed'])
 const HANDLES_CONFIG = new Set(['tableCount', 'qSlots', 'keepFrequent'])
 const SUBSCRIPTIONS_CONFIG = new Set(['maxSubscriptions'])
 

@@ -10,6 +10,7 @@ import {
   scanTouched,
   touchedNearby,
 } from './area-pass.js'
+import { movedAreaPass, type PassedArea, passedArea } from './area-move.js'
 import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import { HandleTable } from './handle-table.js'
@@ -33,8 +34,9 @@ const FIELD_BYTES = 3
  * (byte budget, slow reader) with their accumulated priority, and its pending requests and acks.
  *
  * Work per flush is proportional to what changed near the client (the touched entities in the cells of its
- * areas, its movers, the rows inserted and deleted that tick), not to its view and never to the world; an
- * area move costs one pass over the view, and only a subscription change re-reads whole tables.
+ * areas, its movers, the rows inserted and deleted that tick), not to its view and never to the world; a
+ * small area move costs the strips it uncovered and gave up, a jump one pass over the view, and only a
+ * subscription change re-reads whole tables.
  */
 export class ClientView implements AreaView {
   readonly handles: HandleTable
@@ -58,6 +60,8 @@ export class ClientView implements AreaView {
   heldAcks = 0
   /** True when flushes were folded since the last collect (rows added to visible entities meanwhile are looked up again). */
   private folded = false
+  /** The area the view was last brought level with, so a small move looks only at the strips it changed. */
+  private passed: PassedArea | null = null
 
   /**
    * @param send - the client's frame sink
@@ -158,8 +162,10 @@ export class ClientView implements AreaView {
       fullAreaPass(this, ctx, draft)
     } else if (this.areaSubs.length > 0) {
       scanTouched(this, ctx, draft)
-      if (areaMoved) fullAreaPass(this, ctx, draft)
-      else {
+      const from = this.passed
+      if (areaMoved) {
+        if (from === null || !movedAreaPass(this, ctx, draft, from)) fullAreaPass(this, ctx, draft)
+      } else {
         checkMovers(this, ctx, draft)
         h.releaseEmpty(draft.releases)
         enterTouched(this, ctx, draft)
@@ -171,6 +177,7 @@ export class ClientView implements AreaView {
     this.collectAreaRowInserts(ctx, draft, refill)
     selectUpdates(this, ctx, draft)
     h.clearFresh()
+    this.passed = passedArea(this, ctx)
   }
 
   /**

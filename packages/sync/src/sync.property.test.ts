@@ -50,6 +50,11 @@ const step = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('tx' as const), ops: fc.array(op, { minLength: 1, maxLength: 6 }) }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'flush' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('setArea' as const), client: fc.constantFrom(...AREA_CLIENTS), area }) },
+  // A camera pan (and a little zoom): small moves take the server's strip-wise pass.
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('panArea' as const), client: fc.constantFrom(...AREA_CLIENTS), dx: nudge, dy: nudge, grow: fc.double({ min: -2, max: 2, noNaN: true }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resubscribe' as const), client: fc.constantFrom(...CLIENTS), tag: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unsubscribe' as const), client: fc.constantFrom(...CLIENTS) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('block' as const), client: fc.constantFrom(...CLIENTS), blocked: fc.boolean() }) },
@@ -195,6 +200,23 @@ function play(seed: Initial, steps: readonly Step[], areas: readonly [Area, Area
         h.replicator.setArea(s.client, 1, s.area)
         model.area = s.area
         model.spec = areaSpec(s.area, current.components, model.spec.whole)
+        break
+      }
+      case 'panArea': {
+        const model = models.get(s.client) as ClientModel
+        const current = model.spec.area
+        if (current === null || model.area === null) break
+        const a = model.area
+        const moved: Area = {
+          minX: a.minX + s.dx - s.grow,
+          minY: a.minY + s.dy - s.grow,
+          maxX: a.maxX + s.dx + s.grow,
+          maxY: a.maxY + s.dy + s.grow,
+          margin: a.margin,
+        }
+        h.replicator.setArea(s.client, 1, moved)
+        model.area = moved
+        model.spec = areaSpec(moved, current.components, model.spec.whole)
         break
       }
       case 'resubscribe': {
