@@ -289,6 +289,9 @@ class PlanContext {
   private readonly stamp: number
   private lastTable: ReplicaTable | null = null
   private lastMarks: Int32Array = NO_MARKS
+  /** Whether this plan bound or released a handle, or deleted or inserted a row (else only the replica's state answers). */
+  private bound = false
+  private rowsMarked = false
 
   constructor(private readonly state: PlanState) {
     // Int32 stamps wrap; a stale mark would have to be 2^32 updates old to collide.
@@ -298,13 +301,16 @@ class PlanContext {
   }
 
   entityOf(h: number): Entity | undefined {
-    const local = boundMarks.get(h, h, this.stamp)
-    if (local !== undefined) return local === -1 ? undefined : (local as Entity)
+    if (this.bound) {
+      const local = boundMarks.get(h, h, this.stamp)
+      if (local !== undefined) return local === -1 ? undefined : (local as Entity)
+    }
     return this.state.entityOf(h)
   }
 
   /** Binds handle `h` to `e` in this plan, or unbinds it (`e` = 0). */
   bind(h: number, e: Entity | 0): void {
+    this.bound = true
     boundMarks.set(h, h, e === 0 ? -1 : e, this.stamp)
     if (e !== 0) entityBinds.set(entitySlot(e), e, 1, this.stamp)
   }
@@ -315,11 +321,12 @@ class PlanContext {
   }
 
   held(e: Entity, table: ReplicaTable, t: number): boolean {
-    const local = rowMarksOf(t).get(entitySlot(e), e, this.stamp)
+    const local = this.rowsMarked ? rowMarksOf(t).get(entitySlot(e), e, this.stamp) : undefined
     return local === undefined ? this.state.hasRow(e, table) : local === 1
   }
 
   setRow(e: Entity, t: number, held: boolean): void {
+    this.rowsMarked = true
     rowMarksOf(t).set(entitySlot(e), e, held ? 1 : 0, this.stamp)
   }
 
