@@ -3,6 +3,7 @@ import type { Area } from '@orrery/protocol'
 import { defaultHysteresis, enterRect, type ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import type { HandleTable } from './handle-table.js'
+import { ScratchList, type UpdatedRows } from './scratch-list.js'
 import type { UpdateDraft } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
 import { empty } from './update-draft.js'
@@ -23,14 +24,14 @@ export interface AreaView {
 
 /** `e & INDEX_MASK` is an entity's index (see `@orrery/ecs`). */
 const INDEX_MASK = 0x3fffff
-const touched: Entity[] = []
+const touched = new ScratchList<Entity>()
 const unplaced: Entity[] = []
 
 /**
  * The entities this window touched in the cells of the client's areas, as the last {@link collectNearby}
  * collected them (an entity may appear twice).
  */
-export function touchedNearby(): readonly Entity[] {
+export function touchedNearby(): ScratchList<Entity> {
   return touched
 }
 
@@ -128,8 +129,7 @@ function takeEntity(view: AreaView, ctx: FlushContext, draft: UpdateDraft, hd: n
     // Whole-table rows are folded again later in the flush: they take the waiting way, once.
     if (h.pendingMask(hd, t) !== 0 || h.isFresh(hd, t) || (view.wholeMask & (1 << t)) !== 0) h.addPending(hd, t, mask)
     else {
-      ;(draft.updateHandles[t] as number[]).push(hd)
-      ;(draft.updateMasks[t] as number[]).push(mask)
+      ;(draft.updates[t] as UpdatedRows).push(hd, mask)
       let n = 0
       for (let b = mask; b !== 0; b &= b - 1) n++
       draft.bytes += 1 + 3 * n
@@ -157,7 +157,7 @@ export function foldEntity(h: HandleTable, ctx: FlushContext, hd: number, e: Ent
  * @param ctx - the flush
  */
 export function collectNearby(view: AreaView, ctx: FlushContext): void {
-  empty(touched)
+  touched.clear()
   empty(unplaced)
   const subs = view.areaSubs
   for (let k = 0; k < subs.length; k++) {
@@ -227,6 +227,7 @@ export function scanTouched(view: AreaView, ctx: FlushContext, draft: UpdateDraf
   let rowBytes = 0
   for (let bits = view.areaMask; bits !== 0; bits &= bits - 1) rowBytes += 1 + 3 * (ctx.plans[31 - Math.clz32(bits & -bits)] as WirePlan).fields.length
   const direct = draft.bytes + (movers.length + touched.length) * rowBytes <= ctx.budgetBytes
+  const near = touched.items
   for (let k = 0; k < movers.length; k++) {
     const hd = movers[k] as number
     if (h.inArea[hd] !== 1) continue
@@ -245,7 +246,7 @@ export function scanTouched(view: AreaView, ctx: FlushContext, draft: UpdateDraf
     else foldEntity(h, ctx, hd, e)
   }
   for (let k = 0; k < touched.length; k++) {
-    const e = touched[k] as Entity
+    const e = near[k] as Entity
     if (h.isMover(e)) continue
     const i = e & INDEX_MASK
     const x = gX[i] as number
@@ -273,8 +274,9 @@ export function scanTouched(view: AreaView, ctx: FlushContext, draft: UpdateDraf
 
 function scanTouchedGeneric(view: AreaView, ctx: FlushContext, draft: UpdateDraft): void {
   const h = view.handles
+  const near = touched.items
   for (let k = 0; k < touched.length; k++) {
-    const e = touched[k] as Entity
+    const e = near[k] as Entity
     const hd = h.maybeInArea(e) ? h.handleOf(e) : undefined
     if (hd !== undefined && h.inArea[hd] === 1) {
       if (h.seen[hd] === view.stamp) continue

@@ -1,4 +1,5 @@
 import type { Entity } from '@orrery/ecs'
+import type { Sink } from './scratch-list.js'
 
 /**
  * Entities bucketed by integer cell key, in typed arrays: an open-addressing hash from key to cell, and
@@ -43,14 +44,14 @@ export class CellLists {
   }
 
   /** Appends the entities of the cell of `key` to `out`. */
-  appendCell(key: number, out: Entity[]): void {
+  appendCell(key: number, out: Sink<Entity>): void {
     const c = this.cellOf(key)
     if (c < 0) return
     for (let k = this.heads[c] as number; k >= 0; k = this.next[k] as number) out.push(this.entities[k] as Entity)
   }
 
   /** Appends every entry to `out` (an entity added to two cells appears twice). */
-  appendAll(out: Entity[]): void {
+  appendAll(out: Sink<Entity>): void {
     for (let k = 0; k < this.size; k++) out.push(this.entities[k] as Entity)
   }
 

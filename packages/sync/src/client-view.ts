@@ -320,8 +320,9 @@ export class ClientView implements AreaView {
     // An entity of an area that gained a row this window was touched in the area's cells: the scan of
     // this flush collected it (work follows what changed near the client, not the world's inserts).
     const nearby = touchedNearby()
+    const near = nearby.items
     for (let k = 0; k < nearby.length; k++) {
-      const e = nearby[k] as Entity
+      const e = near[k] as Entity
       const added = ctx.changes.insertedTables(e) & this.areaMask
       if (added === 0) continue
       const hd = h.handleOf(e)

@@ -1,5 +1,6 @@
 import { type Entity, entityIndex, type Field, type World } from '@orrery/ecs'
 import { CellLists } from './cell-lists.js'
+import type { Sink } from './scratch-list.js'
 import { capacityFor, grown } from './typed-growth.js'
 import type { WirePlan } from './wire-plan.js'
 import { empty } from './update-draft.js'
@@ -132,7 +133,7 @@ export class TouchedGrid {
    * @param maxY - world units
    * @param out - filled (not cleared)
    */
-  collect(minX: number, minY: number, maxX: number, maxY: number, out: Entity[]): void {
+  collect(minX: number, minY: number, maxX: number, maxY: number, out: Sink<Entity>): void {
     const cells = this.cells
     if (cells.size === 0) return
     const x0 = Math.floor(minX * this.inv)

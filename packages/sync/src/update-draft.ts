@@ -1,4 +1,5 @@
 import type { ScopedEvent } from './change-index.js'
+import { UpdatedRows } from './scratch-list.js'
 
 /**
  * What one client's next TransactionUpdate will carry, collected before it is encoded. One instance is
@@ -13,9 +14,8 @@ export class UpdateDraft {
   readonly inserts: number[][]
   /** Per table: handles whose row is deleted. */
   readonly deletes: number[][]
-  /** Per table: handles and masks of updated rows (parallel arrays). */
-  readonly updateHandles: number[][]
-  readonly updateMasks: number[][]
+  /** Per table: handles and masks of updated rows. */
+  readonly updates: UpdatedRows[]
   readonly events: ScopedEvent[] = []
   /** Estimated encoded bytes so far (for the byte budget). */
   bytes = 0
@@ -25,8 +25,7 @@ export class UpdateDraft {
     const lists = (): number[][] => Array.from({ length: tableCount }, () => [])
     this.inserts = lists()
     this.deletes = lists()
-    this.updateHandles = lists()
-    this.updateMasks = lists()
+    this.updates = Array.from({ length: tableCount }, () => new UpdatedRows())
   }
 
   /** Empties every list. */
@@ -37,8 +36,7 @@ export class UpdateDraft {
     for (let t = 0; t < this.tableCount; t++) {
       empty(this.inserts[t] as number[])
       empty(this.deletes[t] as number[])
-      empty(this.updateHandles[t] as number[])
-      empty(this.updateMasks[t] as number[])
+      ;(this.updates[t] as UpdatedRows).clear()
     }
     this.bytes = 0
   }
@@ -49,7 +47,7 @@ export class UpdateDraft {
     for (let t = 0; t < this.tableCount; t++) {
       if ((this.inserts[t] as number[]).length > 0) return false
       if ((this.deletes[t] as number[]).length > 0) return false
-      if ((this.updateHandles[t] as number[]).length > 0) return false
+      if ((this.updates[t] as UpdatedRows).length > 0) return false
     }
     return true
   }

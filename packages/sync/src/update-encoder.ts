@@ -4,6 +4,7 @@ import { FrameWriter } from '@orrery/protocol/internal'
 import type { ChangeIndex, ScopedEvent } from './change-index.js'
 import type { HandleTable } from './handle-table.js'
 import type { QuantizedRows } from './quantized-rows.js'
+import type { UpdatedRows } from './scratch-list.js'
 import type { UpdateDraft } from './update-draft.js'
 import { quantize, type WireField, type WirePlan, writePlainValue } from './wire-plan.js'
 import { empty } from './update-draft.js'
@@ -52,13 +53,13 @@ export function encodeUpdate(
   for (let t = 0; t < draft.tableCount; t++) {
     const inserts = draft.inserts[t] as number[]
     const deletes = draft.deletes[t] as number[]
-    const hs = draft.updateHandles[t] as number[]
-    if (inserts.length === 0 && deletes.length === 0 && hs.length === 0) continue
+    const updated = draft.updates[t] as UpdatedRows
+    if (inserts.length === 0 && deletes.length === 0 && updated.length === 0) continue
     const plan = plans[t] as WirePlan
     const cols = accessors[t] as readonly Field<unknown>[]
     // Update rows first, into one buffer per mask: rows with nothing left to say are dropped there.
-    const shared = hs.length > 0 && plan.quantized > 0 ? changes.quantized(plan, cols) : null
-    const items = collectRuns(handles, hs, draft.updateMasks[t] as number[], plan, cols, qOffsets[t] as number, tolerance, shared)
+    const shared = updated.length > 0 && plan.quantized > 0 ? changes.quantized(plan, cols) : null
+    const items = collectRuns(handles, updated, plan, cols, qOffsets[t] as number, tolerance, shared)
     if (items === 0 && inserts.length === 0 && deletes.length === 0) continue
     used++
     writeTable(body, handles, inserts, deletes, plan, cols, qOffsets[t] as number, items)
@@ -124,8 +125,7 @@ const runWriters: FrameWriter[] = []
  */
 function collectRuns(
   handles: HandleTable,
-  hs: readonly number[],
-  masks: readonly number[],
+  updated: UpdatedRows,
   plan: WirePlan,
   cols: readonly Field<unknown>[],
   qBase: number,
@@ -135,9 +135,11 @@ function collectRuns(
   empty(runMasks)
   empty(runCounts)
   empty(runLast)
-  const n = hs.length
+  const n = updated.length
   if (n === 0) return 0
-  const order = ascending(hs)
+  const hs = updated.handles
+  const masks = updated.masks
+  const order = ascending(hs, n)
   const qSlots = handles.qSlots
   const lastQ = handles.lastQ
   const lastD = handles.lastD
@@ -276,8 +278,7 @@ let rowAt = new Int32Array(1024)
  * else row indexes in order. Handles are small and dense, so a bucket pass over the handle range does it when
  * the range is at most a few times the rows; sparse handles take a numeric sort.
  */
-function ascending(hs: readonly number[]): Int32Array | null {
-  const n = hs.length
+function ascending(hs: readonly number[], n: number): Int32Array | null {
   let sorted = true
   let minH = Number.POSITIVE_INFINITY
   let maxH = 0

@@ -3,6 +3,7 @@ import type { Area } from '@orrery/protocol'
 import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import type { HandleTable } from './handle-table.js'
+import type { UpdatedRows } from './scratch-list.js'
 import type { UpdateDraft } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
 import { empty } from './update-draft.js'
@@ -77,8 +78,7 @@ export function selectUpdates(view: SelectionView, ctx: FlushContext, draft: Upd
 
 function takeUpdate(h: HandleTable, draft: UpdateDraft, hd: number, t: number): void {
   const mask = h.takePending(hd, t)
-  ;(draft.updateHandles[t] as number[]).push(hd)
-  ;(draft.updateMasks[t] as number[]).push(mask)
+  ;(draft.updates[t] as UpdatedRows).push(hd, mask)
   draft.bytes += UPDATE_BASE_BYTES + FIELD_BYTES * popcount(mask)
   h.priority[hd] = 0
 }

@@ -31,13 +31,16 @@ export function collectDeletes(view: AreaView, ctx: FlushContext, draft: UpdateD
     }
   }
   if (areaOnly === 0) return
-  deleteAmong(view, ctx, draft, touchedNearby(), areaOnly)
-  deleteAmong(view, ctx, draft, unplacedNearby(), areaOnly)
+  const touched = touchedNearby()
+  deleteAmong(view, ctx, draft, touched.items, touched.length, areaOnly)
+  const unplaced = unplacedNearby()
+  deleteAmong(view, ctx, draft, unplaced, unplaced.length, areaOnly)
 }
 
-function deleteAmong(view: AreaView, ctx: FlushContext, draft: UpdateDraft, entities: readonly Entity[], tables: number): void {
+/** Deletes the rows of `tables` the client holds that the first `n` of `entities` lost this window. */
+function deleteAmong(view: AreaView, ctx: FlushContext, draft: UpdateDraft, entities: readonly Entity[], n: number, tables: number): void {
   const h = view.handles
-  for (let k = 0; k < entities.length; k++) {
+  for (let k = 0; k < n; k++) {
     const e = entities[k] as Entity
     const gone = ctx.changes.deletedTables(e) & tables
     if (gone === 0) continue
