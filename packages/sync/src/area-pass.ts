@@ -87,7 +87,7 @@ export function leave(view: AreaView, draft: UpdateDraft, hd: number): void {
   for (let bits = drop; bits !== 0; bits &= bits - 1) {
     const t = 31 - Math.clz32(bits & -bits)
     h.removeRow(hd, t)
-    ;(draft.deletes[t] as number[]).push(hd)
+    ;(draft.deletes[t] as ScratchList<number>).push(hd)
   }
 }
 

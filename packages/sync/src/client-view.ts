@@ -14,6 +14,7 @@ import { movedAreaPass, type PassedArea, passedArea } from './area-move.js'
 import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import { HandleTable } from './handle-table.js'
+import type { ScratchList } from './scratch-list.js'
 import { collectDeletes } from './view-deletes.js'
 import { NO_ACKS, type PendingAck, SubscriptionSet } from './subscription-set.js'
 import { collectOwnerChanges } from './owner-changes.js'
@@ -217,7 +218,7 @@ export class ClientView implements AreaView {
       for (let bits = drop; bits !== 0; bits &= bits - 1) {
         const t = 31 - Math.clz32(bits & -bits)
         h.removeRow(hd, t)
-        ;(draft.deletes[t] as number[]).push(hd)
+        ;(draft.deletes[t] as ScratchList<number>).push(hd)
       }
     }
     void ctx
@@ -349,7 +350,7 @@ export class ClientView implements AreaView {
   insertRow(ctx: FlushContext, draft: UpdateDraft, hd: number, t: number): void {
     this.handles.addRow(hd, t)
     this.handles.markFresh(hd, t)
-    ;(draft.inserts[t] as number[]).push(hd)
+    ;(draft.inserts[t] as ScratchList<number>).push(hd)
     draft.bytes += INSERT_BASE_BYTES + FIELD_BYTES * (ctx.plans[t] as WirePlan).fields.length
   }
 }

@@ -1,5 +1,6 @@
 import { type Entity, entityIndex } from '@orrery/ecs'
 import { grown } from './typed-growth.js'
+import type { Sink } from './scratch-list.js'
 import { empty } from './update-draft.js'
 
 
@@ -165,7 +166,7 @@ export class HandleTable {
    *   range, it gets a handle from it while one is free (one byte on the wire, and small gaps between movers)
    * @returns the handle
    */
-  bind(e: Entity, binds: number[], frequent = false): number {
+  bind(e: Entity, binds: Sink<number>, frequent = false): number {
     const h = this.takeHandle(frequent)
     if (h >= this.rows.length) this.grow(h + 1)
     this.entities[h] = e
@@ -175,7 +176,8 @@ export class HandleTable {
     this.byEntity.set(e, h)
     this.boundBits = setBit(this.boundBits, entityIndex(e), true)
     this.maybeEmpty.push(h)
-    binds.push(h, e)
+    binds.push(h)
+    binds.push(e)
     return h
   }
 
@@ -216,9 +218,9 @@ export class HandleTable {
   }
 
   /** Moves the waiting deletes into an update's per-table delete lists. */
-  takeDeleted(deletes: number[][]): void {
+  takeDeleted(deletes: readonly Sink<number>[]): void {
     for (let k = 0; k < this.deletedLater.length; k += 2) {
-      ;(deletes[this.deletedLater[k + 1] as number] as number[]).push(this.deletedLater[k] as number)
+      ;(deletes[this.deletedLater[k + 1] as number] as Sink<number>).push(this.deletedLater[k] as number)
     }
     empty(this.deletedLater)
   }
@@ -228,7 +230,7 @@ export class HandleTable {
    *
    * @param releases - the update's release list
    */
-  releaseEmpty(releases: number[]): void {
+  releaseEmpty(releases: Sink<number>): void {
     for (const h of this.maybeEmpty) {
       if (this.rows[h] !== 0) continue
       const e = this.entities[h] as Entity

@@ -1,6 +1,7 @@
 import type { Entity } from '@orrery/ecs'
 import type { FlushContext } from './flush-context.js'
 import type { HandleTable } from './handle-table.js'
+import type { ScratchList } from './scratch-list.js'
 import type { UpdateDraft } from './update-draft.js'
 import type { WirePlan } from './wire-plan.js'
 
@@ -36,7 +37,7 @@ export function collectOwnerChanges(view: OwnerView, ctx: FlushContext, draft: U
       const mine = view.canHold(ctx, e, t)
       if (held && !mine) {
         h.removeRow(hd as number, t)
-        ;(draft.deletes[t] as number[]).push(hd as number)
+        ;(draft.deletes[t] as ScratchList<number>).push(hd as number)
       } else if (!held && mine) {
         const covered = (view.wholeMask & (1 << t)) !== 0 || (hd !== undefined && h.inArea[hd] === 1 && (view.areaMask & (1 << t)) !== 0)
         if (!covered) continue

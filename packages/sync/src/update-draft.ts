@@ -1,5 +1,5 @@
 import type { ScopedEvent } from './change-index.js'
-import { UpdatedRows } from './scratch-list.js'
+import { ScratchList, UpdatedRows } from './scratch-list.js'
 
 /**
  * What one client's next TransactionUpdate will carry, collected before it is encoded. One instance is
@@ -8,12 +8,12 @@ import { UpdatedRows } from './scratch-list.js'
  */
 export class UpdateDraft {
   /** `[handle, entity, ...]` bound in this update. */
-  readonly binds: number[] = []
-  readonly releases: number[] = []
+  readonly binds = new ScratchList<number>()
+  readonly releases = new ScratchList<number>()
   /** Per table: handles whose row is inserted. */
-  readonly inserts: number[][]
+  readonly inserts: ScratchList<number>[]
   /** Per table: handles whose row is deleted. */
-  readonly deletes: number[][]
+  readonly deletes: ScratchList<number>[]
   /** Per table: handles and masks of updated rows. */
   readonly updates: UpdatedRows[]
   readonly events: ScopedEvent[] = []
@@ -22,7 +22,7 @@ export class UpdateDraft {
 
   /** @param tableCount - number of replicated tables */
   constructor(readonly tableCount: number) {
-    const lists = (): number[][] => Array.from({ length: tableCount }, () => [])
+    const lists = (): ScratchList<number>[] => Array.from({ length: tableCount }, () => new ScratchList<number>())
     this.inserts = lists()
     this.deletes = lists()
     this.updates = Array.from({ length: tableCount }, () => new UpdatedRows())
@@ -30,12 +30,12 @@ export class UpdateDraft {
 
   /** Empties every list. */
   clear(): void {
-    empty(this.binds)
-    empty(this.releases)
+    this.binds.clear()
+    this.releases.clear()
     empty(this.events)
     for (let t = 0; t < this.tableCount; t++) {
-      empty(this.inserts[t] as number[])
-      empty(this.deletes[t] as number[])
+      ;(this.inserts[t] as ScratchList<number>).clear()
+      ;(this.deletes[t] as ScratchList<number>).clear()
       ;(this.updates[t] as UpdatedRows).clear()
     }
     this.bytes = 0
@@ -45,8 +45,8 @@ export class UpdateDraft {
   get isEmpty(): boolean {
     if (this.binds.length > 0 || this.releases.length > 0 || this.events.length > 0) return false
     for (let t = 0; t < this.tableCount; t++) {
-      if ((this.inserts[t] as number[]).length > 0) return false
-      if ((this.deletes[t] as number[]).length > 0) return false
+      if ((this.inserts[t] as ScratchList<number>).length > 0) return false
+      if ((this.deletes[t] as ScratchList<number>).length > 0) return false
       if ((this.updates[t] as UpdatedRows).length > 0) return false
     }
     return true

@@ -4,7 +4,7 @@ import { FrameWriter } from '@orrery/protocol/internal'
 import type { ChangeIndex, ScopedEvent } from './change-index.js'
 import type { HandleTable } from './handle-table.js'
 import type { QuantizedRows } from './quantized-rows.js'
-import type { UpdatedRows } from './scratch-list.js'
+import type { ScratchList, UpdatedRows } from './scratch-list.js'
 import type { UpdateDraft } from './update-draft.js'
 import { quantize, type WireField, type WirePlan, writePlainValue } from './wire-plan.js'
 import { empty } from './update-draft.js'
@@ -51,8 +51,8 @@ export function encodeUpdate(
   body.reset()
   let used = 0
   for (let t = 0; t < draft.tableCount; t++) {
-    const inserts = draft.inserts[t] as number[]
-    const deletes = draft.deletes[t] as number[]
+    const inserts = draft.inserts[t] as ScratchList<number>
+    const deletes = draft.deletes[t] as ScratchList<number>
     const updated = draft.updates[t] as UpdatedRows
     if (inserts.length === 0 && deletes.length === 0 && updated.length === 0) continue
     const plan = plans[t] as WirePlan
@@ -76,10 +76,8 @@ export function encodeUpdate(
   frame.number(header.timeDelta)
   if (header.ack === null) frame.nil()
   else frame.int(header.ack)
-  frame.arrayHeader(draft.binds.length)
-  for (const v of draft.binds) frame.int(v)
-  frame.arrayHeader(draft.releases.length)
-  for (const v of draft.releases) frame.int(v)
+  writeInts(frame, draft.binds)
+  writeInts(frame, draft.releases)
   frame.arrayHeader(used)
   frame.append(body)
   frame.arrayHeader(draft.events.length)
@@ -218,11 +216,19 @@ function collectRuns(
   return items === 0 ? 0 : items + runMasks.length
 }
 
+/** Writes a list of integers as a msgpack array. */
+function writeInts(w: FrameWriter, list: ScratchList<number>): void {
+  const n = list.length
+  const items = list.items
+  w.arrayHeader(n)
+  for (let k = 0; k < n; k++) w.int(items[k] as number)
+}
+
 function writeTable(
   w: FrameWriter,
   handles: HandleTable,
-  inserts: readonly number[],
-  deletes: readonly number[],
+  inserts: ScratchList<number>,
+  deletes: ScratchList<number>,
   plan: WirePlan,
   cols: readonly Field<unknown>[],
   qBase: number,
@@ -235,7 +241,8 @@ function writeTable(
   w.arrayHeader(4)
   w.int(plan.tableId)
   w.arrayHeader(inserts.length * (1 + fields.length))
-  for (const h of inserts) {
+  for (let k = 0; k < inserts.length; k++) {
+    const h = inserts.items[k] as number
     const e = handles.entityOf(h)
     w.int(h)
     for (let i = 0; i < fields.length; i++) {
@@ -260,8 +267,7 @@ function writeTable(
       w.append(runWriters[run] as FrameWriter)
     }
   }
-  w.arrayHeader(deletes.length)
-  for (const h of deletes) w.int(h)
+  writeInts(w, deletes)
 }
 
 /** Per field index: the quantized value of the row being coded (its prediction when it follows it). */

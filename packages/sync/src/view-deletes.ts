@@ -2,6 +2,7 @@ import type { Entity } from '@orrery/ecs'
 import { type AreaView, leave, touchedNearby, unplacedNearby } from './area-pass.js'
 import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
+import type { ScratchList } from './scratch-list.js'
 import type { UpdateDraft } from './update-draft.js'
 
 /**
@@ -57,7 +58,7 @@ function deleteAmong(view: AreaView, ctx: FlushContext, draft: UpdateDraft, enti
 function deleteRow(view: AreaView, draft: UpdateDraft, hd: number, t: number, positions: boolean): void {
   const h = view.handles
   h.removeRow(hd, t)
-  ;(draft.deletes[t] as number[]).push(hd)
+  ;(draft.deletes[t] as ScratchList<number>).push(hd)
   // Without its position the entity is in no area any more: its other area rows go too.
   if (positions && h.inArea[hd] === 1) leave(view, draft, hd)
 }
