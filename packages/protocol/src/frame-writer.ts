@@ -49,10 +49,20 @@ export class FrameWriter {
     return this.buf.subarray(0, this.length)
   }
 
+  /**
+   * Copies the bytes written into `out` at `at` (which must have room for them), without making a view.
+   *
+   * @param out - the destination
+   * @param at - the offset in `out`, bytes
+   */
+  copyTo(out: Uint8Array, at = 0): void {
+    copyBytes(this.buf, this.length, out, at)
+  }
+
   /** Appends every byte another writer holds. */
   append(other: FrameWriter): void {
     this.ensure(other.length)
-    this.buf.set(other.buf.subarray(0, other.length), this.length)
+    copyBytes(other.buf, other.length, this.buf, this.length)
     this.length += other.length
   }
 
@@ -313,4 +323,16 @@ export function packFrame(frame: readonly unknown[]): Uint8Array {
     // Reused while small; a writer grown by a large frame is left to the garbage collector.
     if (w.length <= 1 << 20) shared = w
   }
+}
+
+/** Below this many bytes a copy is a loop: a `subarray` view costs more than the bytes it would spare. */
+const SHORT_COPY = 128
+
+/** Copies `src[0, n)` to `dst[at, at + n)`. */
+function copyBytes(src: Uint8Array, n: number, dst: Uint8Array, at: number): void {
+  if (n > SHORT_COPY) {
+    dst.set(src.subarray(0, n), at)
+    return
+  }
+  for (let k = 0; k < n; k++) dst[at + k] = src[k] as number
 }

@@ -83,7 +83,7 @@ export function encodeUpdate(
   frame.arrayHeader(draft.events.length)
   for (const event of draft.events) frame.raw(eventBytes(event))
   const out = allocate(frame.length)
-  out.set(frame.written())
+  frame.copyTo(out)
   return out
 }
 
@@ -112,6 +112,8 @@ function eventBytes(event: ScopedEvent): Uint8Array {
 const runMasks: number[] = []
 const runCounts: number[] = []
 const runLast: number[] = []
+/** Runs in use in the arrays above (which keep their capacity from one table to the next). */
+let runCount = 0
 const runWriters: FrameWriter[] = []
 
 /**
@@ -130,9 +132,7 @@ function collectRuns(
   tolerance: number,
   shared: QuantizedRows | null,
 ): number {
-  empty(runMasks)
-  empty(runCounts)
-  empty(runLast)
+  runCount = 0
   const n = updated.length
   if (n === 0) return 0
   const hs = updated.handles
@@ -178,11 +178,13 @@ function collectRuns(
     if (!needed) continue
     // Second pass: code the row into its run's buffer.
     mask >>>= 0
-    let run = runMasks.indexOf(mask)
-    if (run === -1) {
-      run = runMasks.push(mask) - 1
-      runCounts.push(0)
-      runLast.push(0)
+    let run = 0
+    while (run < runCount && runMasks[run] !== mask) run++
+    if (run === runCount) {
+      runMasks[run] = mask
+      runCounts[run] = 0
+      runLast[run] = 0
+      runCount++
       if (run >= runWriters.length) runWriters.push(new FrameWriter(256))
       ;(runWriters[run] as FrameWriter).reset()
     }
@@ -213,7 +215,7 @@ function collectRuns(
       }
     }
   }
-  return items === 0 ? 0 : items + runMasks.length
+  return items === 0 ? 0 : items + runCount
 }
 
 /** Writes a list of integers as a msgpack array. */
@@ -262,7 +264,7 @@ function writeTable(
   const span = 2 ** fields.length
   w.arrayHeader(items)
   if (items > 0) {
-    for (let run = 0; run < runMasks.length; run++) {
+    for (let run = 0; run < runCount; run++) {
       w.int((runCounts[run] as number) * span + (runMasks[run] as number))
       w.append(runWriters[run] as FrameWriter)
     }
