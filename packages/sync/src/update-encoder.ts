@@ -7,7 +7,6 @@ import type { QuantizedRows } from './quantized-rows.js'
 import type { ScratchList, UpdatedRows } from './scratch-list.js'
 import type { UpdateDraft } from './update-draft.js'
 import { quantize, type WireField, type WirePlan, writePlainValue } from './wire-plan.js'
-import { empty } from './update-draft.js'
 
 /** The header fields of one client's TransactionUpdate. */
 export interface UpdateHeader {
