@@ -109,6 +109,7 @@ export class RowListeners {
 
   /** Calls the listeners of each notice, in order. */
   dispatch(notices: readonly RowNotice[]): void {
+    if (notices.length === 0) return
     for (const notice of notices) {
       const name = notice.component.name
       if (notice.kind === 'insert') {

@@ -17,6 +17,9 @@ export class ReplicaStore {
   private orphans: Entity[] = []
   /** Per component, the world's field accessors in field order. */
   private readonly accessors = new Map<Component, readonly Field<unknown>[]>()
+  /** The last component asked for and its accessors (updates come in runs of one table). */
+  private lastComponent: Component | null = null
+  private lastAccessors: readonly Field<unknown>[] = []
   private notices: RowNotice[] = []
 
   constructor(
@@ -118,11 +121,14 @@ export class ReplicaStore {
   }
 
   private accessorsOf(component: Component): readonly Field<unknown>[] {
+    if (component === this.lastComponent) return this.lastAccessors
     let fields = this.accessors.get(component)
     if (fields === undefined) {
       fields = component.fields.map((f) => this.world.field(component, f) as Field<unknown>)
       this.accessors.set(component, fields)
     }
+    this.lastComponent = component
+    this.lastAccessors = fields
     return fields
   }
 

@@ -240,9 +240,15 @@ export function createReplica(options: ReplicaOptions): Replica {
     }
   }
 
+  // The last table asked for and its store (an update's rows come in runs of one table).
+  let lastTable: ReplicaTable | null = null
+  let lastBaseline: BaselineStore | null = null
   const baselineOf = (table: ReplicaTable): BaselineStore => {
+    if (table === lastTable) return lastBaseline as BaselineStore
     let store = baselines.get(table.component)
     if (store === undefined || store.width !== 2 * table.quantized) baselines.set(table.component, (store = new BaselineStore(2 * table.quantized)))
+    lastTable = table
+    lastBaseline = store
     return store
   }
 

@@ -98,15 +98,15 @@ function plainValue(table: ReplicaTable, i: number, v: unknown, kind: string, at
  * @throws SyncError `ERR_INVALID_UPDATE`
  */
 export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable | undefined)[], state: PlanState): UpdatePlan {
-  const v = new PlanContext(state)
+  const v = context.start(state)
+  // The resolved tables, in message order: the first m.tables.length entries (kept between plans).
   const tables = planTables
-  empty(tables)
   for (let k = 0; k < m.tables.length; k++) {
     const update = m.tables[k] as TransactionUpdate['tables'][number]
     const table = resolve[update.tableId]
     if (table === undefined) fail(`unknown table id ${update.tableId}`)
     for (let j = 0; j < k; j++) if ((m.tables[j] as TransactionUpdate['tables'][number]).tableId === update.tableId) fail(`table id ${update.tableId} appears twice`)
-    tables.push(table)
+    tables[k] = table
   }
   const updates = scratchUpdates
   const scratch = scratchQs
@@ -116,7 +116,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
   const inserts = scratchInserts
   empty(deletes)
   empty(inserts)
-  for (let k = 0; k < tables.length; k++) {
+  for (let k = 0; k < m.tables.length; k++) {
     const table = tables[k] as ReplicaTable
     const update = m.tables[k] as TransactionUpdate['tables'][number]
     const t = update.tableId
@@ -143,7 +143,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     if ((other !== undefined && v.entityOf(other) === e) || v.boundHere(e)) fail(`bind of entity ${e}, which has a handle`)
     v.bind(h, e)
   }
-  for (let k = 0; k < tables.length; k++) {
+  for (let k = 0; k < m.tables.length; k++) {
     const table = tables[k] as ReplicaTable
     const update = m.tables[k] as TransactionUpdate['tables'][number]
     const t = update.tableId
@@ -171,7 +171,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
       inserts.push({ table, h: h as number, e, values, qAt })
     }
   }
-  for (let k = 0; k < tables.length; k++) {
+  for (let k = 0; k < m.tables.length; k++) {
     const table = tables[k] as ReplicaTable
     const update = m.tables[k] as TransactionUpdate['tables'][number]
     const t = update.tableId
@@ -189,7 +189,8 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
       // A run's head packs count · 2^fields + mask.
       const head = flat[at]
       if (!isInteger(head) || head < 0) fail(`${where('updates', table, at)}: bad run head`)
-      const mask = head % span
+      // The head is below 2^31 in all but absurd runs: a mask of bits then, a remainder past it.
+      const mask = head < 0x80000000 ? head & (span - 1) : head % span
       const count = (head - mask) / span
       if (mask < lowest) fail(`${where('updates', table, at)}: bad mask`)
       if (count < 1) fail(`${where('updates', table, at)}: empty run`)
@@ -286,18 +287,26 @@ let planStamp = 0
  * later parts of the same update see them), and the rows it wrote (each at most once).
  */
 class PlanContext {
-  private readonly stamp: number
+  private stamp = 0
+  private state: PlanState | null = null
   private lastTable: ReplicaTable | null = null
   private lastMarks: Int32Array = NO_MARKS
   /** Whether this plan bound or released a handle, or deleted or inserted a row (else only the replica's state answers). */
   private bound = false
   private rowsMarked = false
 
-  constructor(private readonly state: PlanState) {
+  /** Starts a plan over `state` (one context serves every plan: a plan is finished before the next starts). */
+  start(state: PlanState): this {
     // Int32 stamps wrap; a stale mark would have to be 2^32 updates old to collide.
     planStamp = (planStamp + 1) | 0
     if (planStamp === 0) planStamp = 1
     this.stamp = planStamp
+    this.state = state
+    this.lastTable = null
+    this.lastMarks = NO_MARKS
+    this.bound = false
+    this.rowsMarked = false
+    return this
   }
 
   entityOf(h: number): Entity | undefined {
@@ -305,7 +314,7 @@ class PlanContext {
       const local = boundMarks.get(h, h, this.stamp)
       if (local !== undefined) return local === -1 ? undefined : (local as Entity)
     }
-    return this.state.entityOf(h)
+    return (this.state as PlanState).entityOf(h)
   }
 
   /** Binds handle `h` to `e` in this plan, or unbinds it (`e` = 0). */
@@ -322,7 +331,7 @@ class PlanContext {
 
   held(e: Entity, table: ReplicaTable, t: number): boolean {
     const local = this.rowsMarked ? rowMarksOf(t).get(entitySlot(e), e, this.stamp) : undefined
-    return local === undefined ? this.state.hasRow(e, table) : local === 1
+    return local === undefined ? (this.state as PlanState).hasRow(e, table) : local === 1
   }
 
   setRow(e: Entity, t: number, held: boolean): void {
@@ -347,3 +356,5 @@ class PlanContext {
     return true
   }
 }
+
+const context = new PlanContext()
