@@ -150,7 +150,19 @@ class UpdateReader {
   private scalars(): unknown[] {
     const n = this.array()
     const out = new Array<unknown>(n)
-    for (let k = 0; k < n; k++) out[k] = this.scalar()
+    const bytes = this.bytes
+    for (let k = 0; k < n; k++) {
+      // Rows are mostly one-byte integers (handles, gaps, run heads, small deltas): read those in place.
+      const at = this.pos
+      const b = at < bytes.length ? (bytes[at] as number) : 0xc1
+      if (b <= 0x7f) {
+        out[k] = b
+        this.pos = at + 1
+      } else if (b >= 0xe0) {
+        out[k] = b - 0x100
+        this.pos = at + 1
+      } else out[k] = this.scalar()
+    }
     return out
   }
 
