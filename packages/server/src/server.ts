@@ -22,13 +22,13 @@ import type { CommitEntry } from './commit-entry.js'
 import type { CommitPipeline } from './commit-pipeline.js'
 import { type HistoryFilter, matchesFilter } from './history-filter.js'
 import { DurationStats } from './duration-stats.js'
-import { withJwksRoute } from './http/jwks-route.js'
+import { serverHttpHandler } from './http/server-http.js'
 import type { UpgradeFrames } from './http/upgrade-frames.js'
 import { applyLiveSettings, type LiveSettings } from './config/live-settings.js'
 import { Listener } from './listener.js'
 import { openTelemetry, type Telemetry } from './metrics/telemetry.js'
-import { withTelemetryRoutes } from './metrics/telemetry-routes.js'
 import { resolveLogger } from './logger.js'
+import { ConnectionIds } from './connection-ids.js'
 import { MODULE_IDENTITY, type ModuleDef } from './module.js'
 import { type ResolvedLimits, type ResolvedServerOptions, type ServerOptions, validateOptions } from './options.js'
 import type { OrreryServer, ServerMetrics } from './orrery-server.js'
@@ -107,7 +107,7 @@ class Host implements OrreryServer, SessionHost {
   private readonly heartbeat: Heartbeat
   private readonly moduleCaller: TransactionCaller
   private tickCount = 0
-  private nextConnection = 1
+  private readonly connectionIds = new ConnectionIds()
   private listener: Listener | null = null
   private closing: Promise<void> | null = null
   private readonly onSystemError = (error: unknown, system: string, tick: number): void => {
@@ -184,7 +184,9 @@ class Host implements OrreryServer, SessionHost {
       },
     })
     const start = { module: options.module, runner: this.runner, pipeline: this.pipeline, caller: this.moduleCaller, connect: (c: TransactionCaller) => this.runHook('onConnect', c) }
-    startModule(start, recovered.recovered, opened.saved === null ? [] : this.keeper.restore(opened.saved.images, opened.saved.elapsedMs))
+    const restored = opened.saved === null ? [] : this.keeper.restore(opened.saved.images, opened.saved.elapsedMs)
+    this.connectionIds.skipPast(restored.flatMap((session) => [session.openedOn, session.connectionId]))
+    startModule(start, recovered.recovered, restored)
   }
 
   get tick(): number {
@@ -219,7 +221,7 @@ class Host implements OrreryServer, SessionHost {
       httpServer: this.options.httpServer,
       path: this.options.path,
       admitUpgrade: this.options.admitUpgrade,
-      httpHandler: this.httpHandler(),
+      httpHandler: serverHttpHandler(this.options.httpHandler, this.telemetry, this.authenticator, this.log),
       maxPayload: this.limits.maxFrameBytes,
       allowedOrigins: this.options.allowedOrigins,
       refuseUpgrade: (address) => this.upgrades.check(address),
@@ -353,15 +355,8 @@ class Host implements OrreryServer, SessionHost {
     this.keeper.ended(session)
   }
 
-  private httpHandler(): ServerOptions['httpHandler'] {
-    const authenticator = this.authenticator
-    const app = this.telemetry === null ? this.options.httpHandler : withTelemetryRoutes(this.telemetry, this.options.httpHandler, this.log)
-    if (authenticator.jwks === undefined) return app
-    return withJwksRoute(() => authenticator.jwks?.(), app, this.log)
-  }
-
   private accept(ws: WebSocket, remoteAddress: string | undefined, frames: UpgradeFrames | null): void {
-    const id = `c${this.nextConnection++}`
+    const id = this.connectionIds.take()
     const log = this.log.child({ connectionId: id })
     if (this.closing !== null) {
       ws.close(CloseCode.ServerShutdown, SHUTDOWN_REASON)
