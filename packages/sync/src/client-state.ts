@@ -54,7 +54,7 @@ export function captureClientView(view: ClientView, afterUpdate: readonly Server
     seq: at.seq,
     tick: at.tick,
     view: fieldsOf(view, VIEW_CONFIG),
-    handles: fieldsOf(view.handles, HANDLES_CONFIG),
+    handles: { ...fieldsOf(view.handles, HANDLES_CONFIG), ...view.handles.usedArrays() },
     subscriptions: fieldsOf(view.subscriptions, SUBSCRIPTIONS_CONFIG),
     afterUpdate: [...afterUpdate],
   })

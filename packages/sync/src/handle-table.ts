@@ -293,6 +293,28 @@ export class HandleTable {
     }
   }
 
+  /**
+   * Copies of the arrays that hold an entry (or one per quantized slot or table) for each handle, cut to the
+   * handles up to `top`: a saved state need not carry the spare capacity. Given back to a new table, they
+   * grow again as handles are bound.
+   */
+  usedArrays(): Record<string, Uint8Array | Uint32Array | Int32Array | Float32Array | Float64Array> {
+    const n = this.top + 1
+    return {
+      rows: this.rows.slice(0, n),
+      inArea: this.inArea.slice(0, n),
+      priority: this.priority.slice(0, n),
+      seen: this.seen.slice(0, n),
+      mover: this.mover.slice(0, n),
+      fresh: this.fresh.slice(0, n),
+      entities: this.entities.slice(0, n),
+      lastQ: this.lastQ.slice(0, n * this.qSlots),
+      lastD: this.lastD.slice(0, n * this.qSlots),
+      pending: this.pending.slice(0, n * this.tableCount),
+      listed: this.listed.slice(0, n * this.tableCount),
+    }
+  }
+
   private takeHandle(frequent: boolean): number {
     if (frequent && this.keepFrequent) {
       const h = this.freeFrequent.pop()
