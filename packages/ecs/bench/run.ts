@@ -12,6 +12,11 @@
  *   instead of `query.system()`;
  * - Orrery's own transaction costs.
  *
+ * Each process reports its rate by the wall clock (as the suite does) and by its CPU time; the
+ * tables give wall-clock rates, and the "slowest / median" of Orrery's cells in both: on a shared
+ * machine a burst of other work slows a process by the wall clock only, while a slow state of
+ * the code (V8 running a loop from its on-stack-replacement code) shows in both.
+ *
  * Options: `--rounds=N` (fresh processes per cell, default 8), `--only=packed_5,frag_iter`,
  * `--quick` (shorter timings, 3 rounds). Rounds interleave all cells, so a burst of load on a
  * shared machine hits different cells each time.
@@ -56,14 +61,16 @@ const keyOf = (c: CellKey): string => `${c.build}/${c.lib}/${c.scenario}`
 
 const entry = await buildBench()
 const results = new Map<string, number[]>()
+const cpuResults = new Map<string, number[]>()
 const started = Date.now()
 for (let r = 0; r < rounds; r++) {
   for (const c of cells) {
     const out = execFileSync(process.execPath, [entry[c.build], c.lib, c.scenario, String(cycleMs), String(timedMs)], {
       encoding: 'utf8',
     })
-    const { hz } = JSON.parse(out) as { hz: number }
+    const { hz, cpuHz } = JSON.parse(out) as { hz: number; cpuHz: number }
     results.set(keyOf(c), [...(results.get(keyOf(c)) ?? []), hz])
+    cpuResults.set(keyOf(c), [...(cpuResults.get(keyOf(c)) ?? []), cpuHz])
   }
   process.stderr.write(`round ${r + 1}/${rounds} done (${Math.round((Date.now() - started) / 1000)} s)\n`)
 }
@@ -71,6 +78,11 @@ for (let r = 0; r < rounds; r++) {
 const raw = (lib: Lib, scenario: string, build: CellKey['build'] = 'plain'): number[] =>
   results.get(keyOf({ build, lib, scenario })) ?? []
 const get = (lib: Lib, scenario: string, build: CellKey['build'] = 'plain'): Spread => spread(raw(lib, scenario, build))
+/** Slowest ÷ median of a cell's CPU-time rates. */
+const cpuSteadiness = (lib: Lib, scenario: string): number => {
+  const cpu = spread(cpuResults.get(keyOf({ build: 'plain', lib, scenario })) ?? [])
+  return ratio(cpu.min, cpu.median)
+}
 /** Ratios of two cells measured one after the other in each round: load on the machine cancels. */
 const paired = (a: number[], b: number[]): Spread => roundRatios(a, b)
 
@@ -104,6 +116,7 @@ for (const s of scenarios) {
     spreadCell(pi),
     spreadCell(or),
     `${ratio(or.min, or.median)} (piecs ${ratio(pi.min, pi.median)})`,
+    `${cpuSteadiness('orrery', s)} (piecs ${cpuSteadiness('piecs', s)})`,
     spreadCell(bu),
     ratioCell(bundledVsPlain),
     spreadCell(vi),
@@ -122,6 +135,8 @@ for (const s of scenarios) {
     vsBitecs03: ratio(or.median, b3.median),
     slowestVsMedian: ratio(or.min, or.median),
     piecsSlowestVsMedian: ratio(pi.min, pi.median),
+    slowestVsMedianCpu: cpuSteadiness('orrery', s),
+    piecsSlowestVsMedianCpu: cpuSteadiness('piecs', s),
     bundledVsPlain: ratio(bu.median, or.median),
     pairedVsPiecs: vsPiecs,
     pairedBundledVsPlain: bundledVsPlain,
@@ -139,6 +154,7 @@ console.log(
       'piecs',
       'orrery',
       'slowest / median',
+      'slowest / median, CPU time',
       'orrery bundled (esbuild)',
       'esbuild / plain, paired',
       'orrery bundled (vite)',
@@ -161,6 +177,7 @@ for (const s of scenarios) {
     spreadCell(bc),
     spreadCell(ot),
     ratio(ot.min, ot.median),
+    cpuSteadiness('orrery-tracked', s),
     ratioCell(vsChanged),
     ratio(ot.median, b4.median),
   ])
@@ -171,6 +188,7 @@ for (const s of scenarios) {
     pairedVsBitecs03Changed: vsChanged,
     vsBitecs04: ratio(ot.median, b4.median),
     slowestVsMedian: ratio(ot.min, ot.median),
+    slowestVsMedianCpu: cpuSteadiness('orrery-tracked', s),
   }
 }
 json.tracked = tracked
@@ -182,6 +200,7 @@ console.log(
       'bitECS 0.3 + Changed',
       'orrery tracked',
       'slowest / median',
+      'slowest / median, CPU time',
       'orrery / bitECS 0.3 + Changed, paired',
       'orrery / bitECS 0.4 (untracked)',
     ],
@@ -194,10 +213,20 @@ if (results.has('plain/orrery/growth_before')) {
   console.log('\nGrowth (20,000 moving entities, x += vx, y += vy; untracked):\n')
   console.log(
     table(
-      ['accessors and query created', 'ops/s', 'slowest / median'],
+      ['accessors and query created', 'ops/s', 'slowest / median', 'slowest / median, CPU time'],
       [
-        ['at capacity 1,024, before the world grew', spreadCell(before), ratio(before.min, before.median)],
-        ['after the world grew to 20,000', spreadCell(after), ratio(after.min, after.median)],
+        [
+          'at capacity 1,024, before the world grew',
+          spreadCell(before),
+          ratio(before.min, before.median),
+          cpuSteadiness('orrery', 'growth_before'),
+        ],
+        [
+          'after the world grew to 20,000',
+          spreadCell(after),
+          ratio(after.min, after.median),
+          cpuSteadiness('orrery', 'growth_after'),
+        ],
       ],
     ),
   )

@@ -148,14 +148,20 @@ export class QueryImpl implements Query {
     return true
   }
 
-  /** Entity `e` (index `i`) gained a row of a component this query requires. */
+  /**
+   * Entity `e` (index `i`) gained a row of a component this query requires. It lacked that row
+   * until now, so it is not in the query: no position check, only the match.
+   */
   requiredAdded(i: number, e: Entity): void {
-    if ((this.pos[i] as number) < 0 && (this.single || this.matches(i))) this.insert(i, e)
+    if (this.single || this.matches(i)) this.insert(i, e)
   }
 
-  /** Entity index `i` lost a row of a component this query requires: it no longer matches. */
+  /**
+   * Entity index `i` lost a row of a component this query requires: it no longer matches. A
+   * single-component query holds every row of its component, so it needs no position check.
+   */
   requiredRemoved(i: number): void {
-    if ((this.pos[i] as number) >= 0) this.delete(i)
+    if (this.single || (this.pos[i] as number) >= 0) this.delete(i)
   }
 
   /** Entity index `i` gained a row of a component this query excludes: it no longer matches. */
@@ -163,9 +169,9 @@ export class QueryImpl implements Query {
     if ((this.pos[i] as number) >= 0) this.delete(i)
   }
 
-  /** Entity `e` (index `i`) lost a row of a component this query excludes. */
+  /** Entity `e` (index `i`) lost a row of a component this query excludes (so it was not in the query). */
   excludedRemoved(i: number, e: Entity): void {
-    if ((this.pos[i] as number) < 0 && this.matches(i)) this.insert(i, e)
+    if (this.matches(i)) this.insert(i, e)
   }
 
   /** Re-checks entity `e` (index `i`) against every component of the query. */

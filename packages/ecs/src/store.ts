@@ -90,6 +90,8 @@ export class ComponentStore {
    * validated straight into its columns (see {@link ComponentStore.writeFree}), with no staging.
    */
   declare readonly inPlace: boolean
+  /** A mask with one bit per field. */
+  declare private readonly allFields: number
   /** Field indexes with a unique or sorted index (the spatial grid is kept apart). */
   declare readonly keyedFields: readonly number[]
   declare readonly listeners: GrowListener[]
@@ -167,6 +169,7 @@ export class ComponentStore {
     )
     this.hasIndexes = this.indexedField.includes(true)
     this.inPlace = !this.hasIndexes && this.objFields.length === 0
+    this.allFields = this.names.length === 32 ? -1 : (1 << this.names.length) - 1
     this.keyedFields = this.names.flatMap((_, f) =>
       this.uniques[f] !== undefined || this.sorted[f] !== undefined ? [f] : [],
     )
@@ -302,15 +305,28 @@ export class ComponentStore {
    */
   writeFree(i: number, values: object | undefined): void {
     const cols = this.cols
-    for (let f = 0; f < cols.length; f++) (cols[f] as NumericColumn)[i] = 0
-    if (values === undefined) return
-    for (const key in values) {
-      // biome-ignore lint/suspicious/noPrototypeBuiltins: V8 11.3 folds this form in a for...in, not Object.hasOwn
-      if (!Object.prototype.hasOwnProperty.call(values, key)) continue
-      const f = this.field(key)
-      const v = (values as Record<string, unknown>)[key]
-      if (v !== undefined) (cols[f] as NumericColumn)[i] = this.encode(f, v) as number
+    // Fields given a value are marked in `seen`; only the others are zeroed, afterwards, so a row
+    // whose values name every field is written once (not zeroed first).
+    let seen = 0
+    if (values !== undefined) {
+      for (const key in values) {
+        // biome-ignore lint/suspicious/noPrototypeBuiltins: V8 11.3 folds this form in a for...in, not Object.hasOwn
+        if (!Object.prototype.hasOwnProperty.call(values, key)) continue
+        const f = this.field(key)
+        const v = (values as Record<string, unknown>)[key]
+        if (v !== undefined) {
+          ;(cols[f] as NumericColumn)[i] = this.encode(f, v) as number
+          seen |= 1 << f
+        }
+      }
     }
+    if (seen !== this.allFields) this.zeroUnseen(i, seen)
+  }
+
+  /** Writes 0 into the fields of row `i` whose bit is not in `seen`. */
+  private zeroUnseen(i: number, seen: number): void {
+    const cols = this.cols
+    for (let f = 0; f < cols.length; f++) if ((seen & (1 << f)) === 0) (cols[f] as NumericColumn)[i] = 0
   }
 
   /** Throws when writing `stored` into field `f` of row `i` would break a unique index. */
