@@ -3,7 +3,7 @@ import type { ClientView } from './client-view.js'
 import { SyncError } from './sync-error.js'
 
 /** The version of {@link ClientState}'s layout; a state of another version is refused. */
-export const CLIENT_STATE_VERSION = 1
+export const CLIENT_STATE_VERSION = 2
 
 /**
  * Everything the replicator holds for one client, copied: its subscriptions and areas, its handle table (the

@@ -1,5 +1,6 @@
 import { type Entity, entityIndex } from '@orrery/ecs'
 import { grown } from './typed-growth.js'
+import { type EntityHash, entityHash, hashDelete, hashGet, hashSet } from './entity-hash.js'
 import type { Sink } from './scratch-list.js'
 import { empty } from './update-draft.js'
 
@@ -58,7 +59,8 @@ export class HandleTable {
   private moverBits: Uint32Array = new Uint32Array(1024)
   /** One bit per entity index: an entity of that index has a handle (a hint that saves most map lookups). */
   private boundBits: Uint32Array = new Uint32Array(1024)
-  private readonly byEntity = new Map<Entity, number>()
+  /** Each bound entity's handle. */
+  private byEntity: EntityHash = entityHash()
   private readonly free: number[] = []
   /** Free handles of the frequent range (1…{@link FREQUENT_HANDLES}), when the range is kept. */
   private readonly freeFrequent: number[] = []
@@ -102,7 +104,7 @@ export class HandleTable {
   handleOf(e: Entity): number | undefined {
     const i = entityIndex(e)
     if (i >>> 5 >= this.boundBits.length || ((this.boundBits[i >>> 5] as number) & (1 << (i & 31))) === 0) return undefined
-    return this.byEntity.get(e)
+    return hashGet(this.byEntity, e)
   }
 
   /** The entity a handle is bound to. */
@@ -173,7 +175,7 @@ export class HandleTable {
     this.rows[h] = 0
     this.inArea[h] = 0
     this.priority[h] = 0
-    this.byEntity.set(e, h)
+    hashSet(this.byEntity, e, h)
     this.boundBits = setBit(this.boundBits, entityIndex(e), true)
     this.maybeEmpty.push(h)
     binds.push(h)
@@ -234,9 +236,9 @@ export class HandleTable {
     for (const h of this.maybeEmpty) {
       if (this.rows[h] !== 0) continue
       const e = this.entities[h] as Entity
-      if (this.byEntity.get(e) !== h) continue
+      if (hashGet(this.byEntity, e) !== h) continue
       if (this.inArea[h] === 1) this.setInArea(h, false)
-      this.byEntity.delete(e)
+      hashDelete(this.byEntity, e)
       this.boundBits = setBit(this.boundBits, entityIndex(e), false)
       this.entities[h] = 0
       if (this.keepFrequent && h <= FREQUENT_HANDLES) this.freeFrequent.push(h)
