@@ -8,8 +8,12 @@ export interface CodecCase {
   readonly bytesPerFrame: number
 }
 
-/** Which path a case measures (`transaction`: Orrery's world writes alone, a part of its encode path). */
-export type CodecPath = 'encode' | 'decode' | 'transaction'
+/**
+ * Which path a case measures (`transaction`: Orrery's world writes alone, a part of its encode path;
+ * `viewEncode` / `viewDecode`: a client's view jumping between two groups of entities at rest, for Orrery
+ * and @colyseus/schema's StateView only).
+ */
+export type CodecPath = 'encode' | 'decode' | 'transaction' | 'viewEncode' | 'viewDecode'
 
 /** The libraries compared (`colyseusView`: @colyseus/schema filtering per client through a StateView). */
 export const LIBS = ['orrery', 'colyseus', 'msgpackr', 'colyseusView'] as const

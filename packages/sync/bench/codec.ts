@@ -2,8 +2,10 @@
  * `pnpm bench:codec`: the wire alone, in one process run. For updates of 10 and 100 moving entities
  * (x, y change every tick, a u32 mass does not), the server's path from a committed change set to
  * one client's encoded frame and the client's path from that frame to an applied replica, for
- * @orrery/sync, @colyseus/schema and raw msgpackr (the floor). Each cell runs in its own worker
- * thread; rounds interleave the cells and the median of every sample of every round is reported.
+ * @orrery/sync, @colyseus/schema and raw msgpackr (the floor); and a view change (a client's area
+ * jumping between two groups of 10 or 100 entities at rest) for @orrery/sync and @colyseus/schema's
+ * StateView. Each cell runs in its own worker thread; rounds interleave the cells and the median of
+ * every sample of every round is reported.
  */
 import { Worker } from 'node:worker_threads'
 import { jsonLine, ratio, table } from '@orrery/tooling-bench'
@@ -14,6 +16,8 @@ const opts = quick ? { warmupMs: 200, samples: 3, sampleMs: 60 } : { warmupMs: 5
 const rounds = quick ? 1 : 3
 const sizes = [10, 100] as const
 const paths: readonly CodecPath[] = ['encode', 'decode']
+const viewPaths: readonly CodecPath[] = ['viewEncode', 'viewDecode']
+const VIEW_LIBS: readonly Lib[] = ['orrery', 'colyseusView']
 
 function run(job: CodecJob): Promise<CodecResult> {
   return new Promise((resolve, reject) => {
@@ -48,6 +52,9 @@ for (let r = 0; r < rounds; r++) {
       for (const lib of order) await cell(lib, n, path)
     }
     await cell('orrery', n, 'transaction')
+    for (const path of viewPaths) {
+      for (const lib of r % 2 === 0 ? VIEW_LIBS : [...VIEW_LIBS].reverse()) await cell(lib, n, path)
+    }
   }
 }
 
@@ -112,4 +119,26 @@ console.log('        colyseus = setters on a MapSchema entry + encoder.encode() 
 console.log('        colyseus StateView = the same with the map filtered per client (.view()): encode() then encodeView() of one client whose view holds every entity.')
 console.log('decode: orrery = decodeServerMessage + replica.apply; colyseus = decoder.decode into a Reflection-built state; msgpackr = unpack.')
 console.log('Each entity moves 2–10 world units per tick; x, y are f32 quantized at 1/16 on Orrery\'s wire, float32 on the others.\n')
-console.log(jsonLine('codec', { ratios, ratiosVsStateView, opsPerSec, bytesPerFrame, bytesPerMovedEntity, encodeSplitUs, node: process.version }))
+const viewRows: (string | number)[][] = []
+const viewChange: Record<string, { orrery: number; colyseusStateView: number; ratio: number }> = {}
+const viewBytes: Record<string, { orrery: number; colyseusStateView: number }> = {}
+for (const n of sizes) {
+  for (const path of viewPaths) {
+    const [o, v] = VIEW_LIBS.map((lib) => ops(lib, n, path)) as [number, number]
+    const label = `${path === 'viewEncode' ? 'encode (server)' : 'decode+apply (client)'} ${n} + ${n}`
+    viewRows.push([label, o, v, ratio(o, v)])
+    viewChange[`${path === 'viewEncode' ? 'encode' : 'decode'}${n}`] = { orrery: Math.round(o), colyseusStateView: Math.round(v), ratio: ratio(o, v) }
+  }
+  const [ob, vb] = VIEW_LIBS.map((lib) => bytes.get(key(lib, n, 'viewEncode')) ?? Number.NaN) as [number, number]
+  viewRows.push([`bytes per frame, ${n} + ${n}`, round1(ob), round1(vb), ratio(ob, vb)])
+  viewBytes[n] = { orrery: round1(ob), colyseusStateView: round1(vb) }
+}
+console.log(table(['view change: entities leaving + entering per frame', 'orrery', 'colyseus StateView', 'orrery/colyseus StateView'], viewRows))
+console.log(
+  '\nview change: a client\'s area jumps between two groups of entities at rest (a camera jump, a respawn): every frame deletes one group and',
+)
+console.log("             inserts the other with all fields. orrery = setArea + flush / decode + replica.apply (entities destroyed and created);")
+console.log('             colyseus StateView = view.remove + view.add, encode() + encodeView() / decoder.decode. Rows: ops/s; bytes: B/frame.\n')
+console.log(
+  jsonLine('codec', { ratios, ratiosVsStateView, opsPerSec, bytesPerFrame, bytesPerMovedEntity, encodeSplitUs, viewChange, viewChangeBytes: viewBytes, node: process.version }),
+)
