@@ -11,6 +11,17 @@ export class BaselineStore {
     this.data = new Float64Array(64 * width)
   }
 
+  /** The numbers of every handle, `width` per handle from `h × width` (valid until the next write). */
+  get values(): Float64Array {
+    return this.data
+  }
+
+  /** Where handle `h`'s baseline starts in {@link BaselineStore.values}, or -1 when it has none yet (zeros). */
+  offsetOf(h: number): number {
+    const base = h * this.width
+    return base + this.width > this.data.length ? -1 : base
+  }
+
   /** Copies the baseline of handle `h` into `out` at `at`. */
   read(h: number, out: Float64Array, at: number): void {
     const w = this.width

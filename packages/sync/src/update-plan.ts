@@ -182,6 +182,12 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     const steps = table.steps
     const qSlots = table.qSlots
     const baseline = width > 0 ? state.baselineOf(table) : null
+    // When every quantized field is predicted, a row rewrites all its baseline numbers: they are read from
+    // the store in place instead of copied into the scratch first.
+    let predictedCount = 0
+    for (let b = predictedMask; b !== 0; b &= b - 1) predictedCount++
+    const inPlace = baseline !== null && predictedCount === width
+    const stored = inPlace ? (baseline as BaselineStore).values : NO_VALUES
     // A run of mask 0 moves predicted fields by their last step alone: only tables that have some.
     const lowest = predictedMask === 0 ? 1 : 0
     let at = 0
@@ -212,7 +218,8 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
         if (!v.claim(table, h)) fail(`${where('updates', table, at)}: row of handle ${h} appears twice`)
         const qAt = baseline === null ? -1 : scratch.take(2 * width, false)
         const qs = scratch.data
-        if (baseline !== null) baseline.read(h, qs, qAt)
+        const from = inPlace ? (baseline as BaselineStore).offsetOf(h) : -1
+        if (baseline !== null && !inPlace) baseline.read(h, qs, qAt)
         const start = updates.valueCount
         let changed = 0
         let vi = at + 1
@@ -224,10 +231,10 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
           if ((steps[i] as number) > 0) {
             if (!isInteger(raw)) fail(`${where('updates', table, at)}: quantized delta is not an integer`)
             const slot = qAt + (qSlots[i] as number)
-            const last = qs[slot] as number
+            const last = inPlace ? (from < 0 ? 0 : (stored[from + (qSlots[i] as number)] as number)) : (qs[slot] as number)
             let next = last + raw
             if ((predictedMask & (1 << i)) !== 0) {
-              next += qs[slot + width] as number
+              next += inPlace ? (from < 0 ? 0 : (stored[from + (qSlots[i] as number) + width] as number)) : (qs[slot + width] as number)
               qs[slot + width] = next - last
             }
             qs[slot] = next
@@ -280,6 +287,7 @@ function rowMarksOf(t: number): PlanMarks {
 /** Marks of the rows an update wrote, by table: the stamp of the plan that last claimed each handle. */
 const claims = new WeakMap<ReplicaTable, Int32Array>()
 const NO_MARKS = new Int32Array(0)
+const NO_VALUES = new Float64Array(0)
 let planStamp = 0
 
 /**
