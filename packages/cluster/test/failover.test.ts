@@ -8,9 +8,28 @@ import { describeWithRedis } from '../src/test-utils/redis.js'
 import { Counter, counterValue, reducers } from './counter-module.js'
 import { startHostProcess } from './spawn-host.js'
 
+type CounterClient = OrreryClient<readonly [typeof Counter], typeof reducers>
+
+/** Resolves once the client's replica holds `value` (at once when it does); rejects after 5 s with what it holds. */
+function sees(client: CounterClient, value: number): Promise<void> {
+  if (counterValue(client) === value) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off()
+      reject(new Error(`the client sees ${counterValue(client)}, not ${value}`))
+    }, 5_000)
+    const off = client.replica.onApplied(() => {
+      if (counterValue(client) !== value) return
+      clearTimeout(timer)
+      off()
+      resolve()
+    })
+  })
+}
+
 describeWithRedis('failover with real processes', (redis) => {
   const children: ChildProcess[] = []
-  const clients: OrreryClient<readonly [typeof Counter], typeof reducers>[] = []
+  const clients: CounterClient[] = []
   const dataDir = mkdtempSync(join(tmpdir(), 'orrery-failover-'))
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect()))
@@ -46,7 +65,9 @@ describeWithRedis('failover with real processes', (redis) => {
     expect(recoveryMs).toBeLessThan(5_000)
     for (const client of clients) {
       const id = worldOf.get(client)!
-      // Everything acknowledged before the kill is in the recovered world, and it goes on counting.
+      // Everything acknowledged before the kill is in the recovered world, and it goes on counting. A client
+      // of a world another client just added to sees that update when its own socket delivers it.
+      await sees(client, acked.get(id)!)
       expect(counterValue(client)).toBe(acked.get(id))
       const next = await client.reducers.add({ by: 100 })
       acked.set(id, next as number)
