@@ -86,7 +86,7 @@ async function quit(proc: ChildProcess, graceMs: number): Promise<void> {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** One size: the figures of the JSON line. */
-type Result = Record<string, number | string | readonly string[] | Record<string, number>>
+type Result = Record<string, number | string | boolean | readonly string[] | Record<string, number>>
 
 async function runSize(size: BenchSize): Promise<Result> {
   const server = child('./server-process.ts', [size.clients, size.entities, SEED], 0, 2048)
@@ -116,9 +116,19 @@ async function runSize(size: BenchSize): Promise<Result> {
   }
 }
 
+/** CPU share of the clients' process (%) from which its clients fall behind the server's stream. */
+const CLIENTS_SATURATED_PCT = 95
+
 function figures(size: BenchSize, s: ServerReport, c: ClientReport): Result {
   const connected = c.clientsConnected
   for (const sample of c.errorSamples) log(`client error: ${sample}`)
+  const saturated = c.cpuPct >= CLIENTS_SATURATED_PCT
+  if (saturated) {
+    log(
+      `the clients' process was saturated (CPU ${c.cpuPct}%): its clients fell behind the server's stream, so the server ` +
+        'collapsed their updates and their figures describe backlogged clients, not the wire at this size',
+    )
+  }
   return {
     clients: size.clients,
     clientsConnected: connected,
@@ -156,6 +166,7 @@ function figures(size: BenchSize, s: ServerReport, c: ClientReport): Result {
     skippedTicks: s.skippedTicks,
     serverCpuPct: s.cpuPct,
     clientCpuPct: c.cpuPct,
+    clientsSaturated: saturated,
     clientRssMB: c.rssMB,
     movingUpdatesPerClientPerSec: round(c.movingUpdates / Math.max(1, connected) / c.windowS, 1),
     sampledClients: c.sampledClients,
