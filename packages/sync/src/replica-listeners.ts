@@ -53,29 +53,67 @@ export type RowNotice =
     }
   | { readonly kind: 'delete'; readonly component: Component; readonly e: Entity; readonly row: Row<Schema> }
 
-function addTo<F>(map: Map<string, Set<F>>, key: string, fn: F): () => void {
-  let set = map.get(key)
-  if (set === undefined) {
-    set = new Set()
-    map.set(key, set)
+/**
+ * The listeners of one component and kind: a set for registration, read through an array rebuilt after a
+ * change (a dispatch walks an array, with no iterator per row; listeners added or removed during a dispatch
+ * take effect from the next message's).
+ */
+class ListenerList<F> {
+  private readonly set = new Set<F>()
+  private snapshot: readonly F[] = []
+  private stale = false
+
+  get size(): number {
+    return this.set.size
   }
-  const listeners = set
+
+  add(fn: F): void {
+    this.set.add(fn)
+    this.stale = true
+  }
+
+  delete(fn: F): void {
+    if (this.set.delete(fn)) this.stale = true
+  }
+
+  list(): readonly F[] {
+    if (this.stale) {
+      this.snapshot = [...this.set]
+      this.stale = false
+    }
+    return this.snapshot
+  }
+}
+
+const NO_LISTENERS: readonly never[] = []
+
+function addTo<F>(map: Map<string, ListenerList<F>>, key: string, fn: F): () => void {
+  let list = map.get(key)
+  if (list === undefined) {
+    list = new ListenerList()
+    map.set(key, list)
+  }
+  const listeners = list
   listeners.add(fn)
   return () => {
     listeners.delete(fn)
   }
 }
 
-function hasAny<F>(map: Map<string, Set<F>>, key: string): boolean {
-  const set = map.get(key)
-  return set !== undefined && set.size > 0
+function hasAny<F>(map: Map<string, ListenerList<F>>, key: string): boolean {
+  const list = map.get(key)
+  return list !== undefined && list.size > 0
+}
+
+function listOf<F>(map: Map<string, ListenerList<F>>, key: string): readonly F[] {
+  return map.get(key)?.list() ?? NO_LISTENERS
 }
 
 /** The per-component row listeners of a replica, keyed by component name. */
 export class RowListeners {
-  private readonly inserts = new Map<string, Set<InsertListener>>()
-  private readonly updates = new Map<string, Set<UpdateListener>>()
-  private readonly deletes = new Map<string, Set<DeleteListener>>()
+  private readonly inserts = new Map<string, ListenerList<InsertListener>>()
+  private readonly updates = new Map<string, ListenerList<UpdateListener>>()
+  private readonly deletes = new Map<string, ListenerList<DeleteListener>>()
 
   /** Registers an insert listener; returns its removal. */
   onInsert(component: Component, fn: InsertListener): () => void {
@@ -110,14 +148,18 @@ export class RowListeners {
   /** Calls the listeners of each notice, in order. */
   dispatch(notices: readonly RowNotice[]): void {
     if (notices.length === 0) return
-    for (const notice of notices) {
+    for (let k = 0; k < notices.length; k++) {
+      const notice = notices[k] as RowNotice
       const name = notice.component.name
       if (notice.kind === 'insert') {
-        for (const fn of this.inserts.get(name) ?? []) fn(notice.e, notice.row)
+        const fns = listOf(this.inserts, name)
+        for (let j = 0; j < fns.length; j++) (fns[j] as InsertListener)(notice.e, notice.row)
       } else if (notice.kind === 'update') {
-        for (const fn of this.updates.get(name) ?? []) fn(notice.e, notice.row, notice.previous, notice.mask)
+        const fns = listOf(this.updates, name)
+        for (let j = 0; j < fns.length; j++) (fns[j] as UpdateListener)(notice.e, notice.row, notice.previous, notice.mask)
       } else {
-        for (const fn of this.deletes.get(name) ?? []) fn(notice.e, notice.row)
+        const fns = listOf(this.deletes, name)
+        for (let j = 0; j < fns.length; j++) (fns[j] as DeleteListener)(notice.e, notice.row)
       }
     }
   }

@@ -92,7 +92,13 @@ export class ReplicaStore {
     for (let i = 0; i < fields.length; i++) row[fields[i] as string] = values[i]
     world.add(e, component, row as Partial<Row<Schema>>)
     if (this.listeners.wantsInsert(component)) {
-      this.notices.push({ kind: 'insert', component, e, row: world.get(e, component) as Row<Schema> })
+      // The row as stored (what `world.get` would build): only an f32 differs, rounded to float32.
+      const types = component.schema as Readonly<Record<string, FieldType>>
+      for (let i = 0; i < fields.length; i++) {
+        const field = fields[i] as string
+        if (types[field] === 'f32') row[field] = Math.fround(row[field] as number)
+      }
+      this.notices.push({ kind: 'insert', component, e, row: row as Row<Schema> })
     }
   }
 
