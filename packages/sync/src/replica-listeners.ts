@@ -55,8 +55,8 @@ export type RowNotice =
 
 /**
  * The listeners of one component and kind: a set for registration, read through an array rebuilt after a
- * change (a dispatch walks an array, with no iterator per row; listeners added or removed during a dispatch
- * take effect from the next message's).
+ * change, so a dispatch walks an array with no iterator per row. As with DOM events, a listener removed
+ * while a row is announced is not called for it if it was not yet, and one added is called from the next row.
  */
 class ListenerList<F> {
   private readonly set = new Set<F>()
@@ -65,6 +65,15 @@ class ListenerList<F> {
 
   get size(): number {
     return this.set.size
+  }
+
+  /** Whether the registrations changed since the last {@link ListenerList.list}. */
+  get changed(): boolean {
+    return this.stale
+  }
+
+  has(fn: F): boolean {
+    return this.set.has(fn)
   }
 
   add(fn: F): void {
@@ -85,8 +94,6 @@ class ListenerList<F> {
   }
 }
 
-const NO_LISTENERS: readonly never[] = []
-
 function addTo<F>(map: Map<string, ListenerList<F>>, key: string, fn: F): () => void {
   let list = map.get(key)
   if (list === undefined) {
@@ -105,9 +112,6 @@ function hasAny<F>(map: Map<string, ListenerList<F>>, key: string): boolean {
   return list !== undefined && list.size > 0
 }
 
-function listOf<F>(map: Map<string, ListenerList<F>>, key: string): readonly F[] {
-  return map.get(key)?.list() ?? NO_LISTENERS
-}
 
 /** The per-component row listeners of a replica, keyed by component name. */
 export class RowListeners {
@@ -152,14 +156,29 @@ export class RowListeners {
       const notice = notices[k] as RowNotice
       const name = notice.component.name
       if (notice.kind === 'insert') {
-        const fns = listOf(this.inserts, name)
-        for (let j = 0; j < fns.length; j++) (fns[j] as InsertListener)(notice.e, notice.row)
+        const list = this.inserts.get(name)
+        if (list === undefined) continue
+        const fns = list.list()
+        for (let j = 0; j < fns.length; j++) {
+          const fn = fns[j] as InsertListener
+          if (!list.changed || list.has(fn)) fn(notice.e, notice.row)
+        }
       } else if (notice.kind === 'update') {
-        const fns = listOf(this.updates, name)
-        for (let j = 0; j < fns.length; j++) (fns[j] as UpdateListener)(notice.e, notice.row, notice.previous, notice.mask)
+        const list = this.updates.get(name)
+        if (list === undefined) continue
+        const fns = list.list()
+        for (let j = 0; j < fns.length; j++) {
+          const fn = fns[j] as UpdateListener
+          if (!list.changed || list.has(fn)) fn(notice.e, notice.row, notice.previous, notice.mask)
+        }
       } else {
-        const fns = listOf(this.deletes, name)
-        for (let j = 0; j < fns.length; j++) (fns[j] as DeleteListener)(notice.e, notice.row)
+        const list = this.deletes.get(name)
+        if (list === undefined) continue
+        const fns = list.list()
+        for (let j = 0; j < fns.length; j++) {
+          const fn = fns[j] as DeleteListener
+          if (!list.changed || list.has(fn)) fn(notice.e, notice.row)
+        }
       }
     }
   }

@@ -353,4 +353,21 @@ describe('createReplica', () => {
     expect(seen).toEqual([id(1)])
     expect(replica.world.read(id(1), Mover, 'hp')).toBe(6)
   })
+
+  it('within one update, a listener removed by another is not called again, and one added is called from the next row on', () => {
+    const replica = seeded()
+    const seen: string[] = []
+    let offSecond: () => void = () => {}
+    replica.onUpdate(Mover, (e) => {
+      seen.push(`first ${e}`)
+      if (e === id(1)) {
+        offSecond()
+        replica.onUpdate(Mover, (later) => seen.push(`added ${later}`))
+      }
+    })
+    offSecond = replica.onUpdate(Mover, (e) => seen.push(`second ${e}`))
+    // Both Movers' hp change in one update: handle 1, then handle 2 (a gap of 1).
+    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [run(0b1000, 2, 4), 1, 5, 1, 6] }] }))
+    expect(seen).toEqual([`first ${id(1)}`, `first ${id(2)}`, `added ${id(2)}`])
+  })
 })
