@@ -70,9 +70,9 @@ export class ReplicaStore {
    * Writes a whole row: an insert, or (when the row is held, e.g. re-sent after a new session) an overwrite
    * of the fields that differ, announced as an update.
    *
-   * @param values - one value per field, in field order
+   * @param values - one value per field, in field order, from `start`
    */
-  putRow(component: Component, e: Entity, values: readonly unknown[]): void {
+  putRow(component: Component, e: Entity, values: readonly unknown[], start: number): void {
     const { world } = this
     const fields = component.fields
     if (world.isAlive(e) && world.has(e, component)) {
@@ -80,16 +80,16 @@ export class ReplicaStore {
       let mask = 0
       for (let i = 0; i < fields.length; i++) {
         const field = fields[i] as string
-        if (!fieldValuesEqual(types[field] as FieldType, world.read(e, component, field), values[i])) {
+        if (!fieldValuesEqual(types[field] as FieldType, world.read(e, component, field), values[start + i])) {
           mask = (mask | (1 << i)) >>> 0
         }
       }
-      if (mask !== 0) this.writeFields(e, component, mask, values, true)
+      if (mask !== 0) this.writeFields(e, component, mask, values, start)
       return
     }
     this.ensureEntity(e)
     const row: Record<string, unknown> = {}
-    for (let i = 0; i < fields.length; i++) row[fields[i] as string] = values[i]
+    for (let i = 0; i < fields.length; i++) row[fields[i] as string] = values[start + i]
     world.add(e, component, row as Partial<Row<Schema>>)
     if (this.listeners.wantsInsert(component)) {
       // The row as stored (what `world.get` would build): only an f32 differs, rounded to float32.
@@ -170,18 +170,16 @@ export class ReplicaStore {
   }
 
   /**
-   * Writes the fields of `mask`, queuing an update notice. `values` holds one value per field when
-   * `fullRow` (an insert row), else one per set bit of `mask`, in field order (an update).
+   * Writes the fields of `mask` of a whole row re-sent (one value per field, in field order, from `start`),
+   * queuing an update notice.
    */
-  private writeFields(e: Entity, component: Component, mask: number, values: readonly unknown[], fullRow: boolean): void {
+  private writeFields(e: Entity, component: Component, mask: number, values: readonly unknown[], start: number): void {
     const { world } = this
     const previous = this.listeners.wantsUpdate(component) ? (world.get(e, component) as Row<Schema>) : undefined
     const fields = component.fields
-    let at = 0
     for (let i = 0; i < fields.length; i++) {
       if (((mask >>> i) & 1) === 0) continue
-      world.set(e, component, fields[i] as string, values[fullRow ? i : at] as never)
-      at++
+      world.set(e, component, fields[i] as string, values[start + i] as never)
     }
     if (previous !== undefined) {
       this.notices.push({ kind: 'update', component, e, row: world.get(e, component) as Row<Schema>, previous, mask })

@@ -206,10 +206,11 @@ export function createReplica(options: ReplicaOptions): Replica {
   }
 
   const commit = (plan: UpdatePlan): void => {
-    for (const { table, e } of plan.deletes) {
-      store.removeRow(e, table.component)
-      const h = handleEntity.handleOf(e)
-      if (h !== undefined) baselines.get(table.component)?.clear(h)
+    const d = plan.deletes
+    for (let k = 0; k < d.count; k++) {
+      const component = (d.tables[k] as ReplicaTable).component
+      store.removeRow(d.entities[k] as Entity, component)
+      baselines.get(component)?.clear(d.handles[k] as number)
     }
     for (const h of plan.releases) {
       handleEntity.delete(h)
@@ -219,10 +220,14 @@ export function createReplica(options: ReplicaOptions): Replica {
     for (let k = 0; k < plan.binds.length; k += 2) {
       handleEntity.set(plan.binds[k] as number, plan.binds[k + 1] as Entity)
     }
-    for (const row of plan.inserts) {
-      stale?.get(row.table.component)?.delete(row.e)
-      store.putRow(row.table.component, row.e, row.values)
-      if (row.qAt >= 0) baselineOf(row.table).write(row.h, plan.qs, row.qAt)
+    const ins = plan.inserts
+    for (let k = 0; k < ins.count; k++) {
+      const table = ins.tables[k] as ReplicaTable
+      const e = ins.entities[k] as Entity
+      stale?.get(table.component)?.delete(e)
+      store.putRow(table.component, e, ins.values, ins.starts[k] as number)
+      const qAt = ins.qAts[k] as number
+      if (qAt >= 0) baselineOf(table).write(ins.handles[k] as number, plan.qs, qAt)
     }
     const u = plan.updates
     let k = 0

@@ -6,24 +6,16 @@ import { entitySlot, PlanMarks } from './plan-marks.js'
 import { PlannedUpdates, QuantizedScratch } from './plan-scratch.js'
 import type { ReplicaTable } from './replica-tables.js'
 import { SyncError } from './sync-error.js'
-import { empty } from './update-draft.js'
 
 /** One row an insert writes: every field, values already dequantized. */
-export interface PlannedRow {
-  readonly table: ReplicaTable
-  readonly h: number
-  readonly e: Entity
-  readonly values: unknown[]
-  /** Where the row's quantized state starts in {@link UpdatePlan.qs}, or -1 when the table has none. */
-  readonly qAt: number
-}
-
 /** A validated update, ready to apply. */
 export interface UpdatePlan {
-  readonly deletes: { readonly table: ReplicaTable; readonly e: Entity }[]
+  /** The deleted rows (their tables, handles and entities; no values). */
+  readonly deletes: PlannedUpdates
   readonly releases: readonly number[]
   readonly binds: readonly number[]
-  readonly inserts: PlannedRow[]
+  /** The inserted rows, every field of each in field order (their masks have every field's bit). */
+  readonly inserts: PlannedUpdates
   readonly updates: PlannedUpdates
   /**
    * The quantized state after the update of each inserted or updated row of a table with quantized fields:
@@ -114,8 +106,8 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
   scratch.reset()
   const deletes = scratchDeletes
   const inserts = scratchInserts
-  empty(deletes)
-  empty(inserts)
+  deletes.reset()
+  inserts.reset()
   for (let k = 0; k < m.tables.length; k++) {
     const table = tables[k] as ReplicaTable
     const update = m.tables[k] as TransactionUpdate['tables'][number]
@@ -125,7 +117,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
       if (e === undefined) fail(`delete of ${table.component.name}: handle ${h} is not bound`)
       if (!v.held(e, table, t)) fail(`delete of ${table.component.name}: row of handle ${h} is not held`)
       v.setRow(e, t, false)
-      deletes.push({ table, e })
+      deletes.push(table, h, e, 0, 0, -1)
     }
   }
   for (const h of m.releases) {
@@ -156,19 +148,19 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
       const e = typeof h === 'number' ? v.entityOf(h) : undefined
       if (e === undefined) fail(`${where('insert', table, at)}: handle is not bound`)
       if (v.held(e, table, t) && !state.isStale(e, table)) fail(`${where('insert', table, at)}: row is already held`)
-      const values = new Array<unknown>(n)
+      const start = inserts.valueCount
       // Values by slot, then last steps of 0.
       const qAt = width > 0 ? scratch.take(2 * width, true) : -1
       for (let i = 0; i < n; i++) {
         const raw = flat[at + 1 + i]
         if ((table.steps[i] as number) > 0) {
-          values[i] = dequantized(table, i, raw, 'insert', at)
+          inserts.value(dequantized(table, i, raw, 'insert', at))
           scratch.data[qAt + (table.qSlots[i] as number)] = raw as number
-        } else values[i] = plainValue(table, i, raw, 'insert', at)
+        } else inserts.value(plainValue(table, i, raw, 'insert', at))
       }
       v.setRow(e, t, true)
       v.claim(table, h as number)
-      inserts.push({ table, h: h as number, e, values, qAt })
+      inserts.push(table, h as number, e, table.allowedMask, start, qAt)
     }
   }
   for (let k = 0; k < m.tables.length; k++) {
@@ -258,8 +250,8 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
 
 /** What a plan is built in, reused from one update to the next (a plan is committed before the next is made). */
 const planTables: ReplicaTable[] = []
-const scratchDeletes: { readonly table: ReplicaTable; readonly e: Entity }[] = []
-const scratchInserts: PlannedRow[] = []
+const scratchDeletes = new PlannedUpdates()
+const scratchInserts = new PlannedUpdates()
 const scratchUpdates = new PlannedUpdates()
 const scratchPlan: { -readonly [K in keyof UpdatePlan]: UpdatePlan[K] } = {
   deletes: scratchDeletes,
