@@ -1,6 +1,7 @@
 import { Encoder, Reflection, type SchemaType, StateView, schema, t } from '@colyseus/schema'
 import { type CodecCase, type CodecPath, copy, meanBytes } from './codec-case.js'
 import { CYCLE, type Motion } from './motion.js'
+import { cycleOp } from './replay.js'
 
 const Entity = schema({ x: t.float32(), y: t.float32(), mass: t.uint32() }, 'Entity')
 type Entity = SchemaType<typeof Entity>
@@ -81,12 +82,5 @@ export function colyseusCase(m: Motion, path: CodecPath, perClient = false): Cod
     const got = client.entities.get(String(i + 1))
     if (got === undefined || got.x !== e.x || got.y !== e.y || got.mass !== e.mass) throw new Error(`decoded state differs at ${i}`)
   })
-  let k = 0
-  return {
-    op: () => {
-      decoder.decode(frames[k] as Uint8Array)
-      if (++k === CYCLE) k = 0
-    },
-    bytesPerFrame,
-  }
+  return { op: cycleOp(frames, (frame) => decoder.decode(frame)), bytesPerFrame }
 }

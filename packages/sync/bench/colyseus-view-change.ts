@@ -1,5 +1,6 @@
 import { Encoder, Reflection, type SchemaType, StateView, schema, t } from '@colyseus/schema'
 import { type CodecCase, copy, meanBytes } from './codec-case.js'
+import { cycleOp } from './replay.js'
 import { VIEW_CYCLE, type ViewGroups } from './view-change.js'
 
 const Entity = schema({ x: t.float32(), y: t.float32(), mass: t.uint32() }, 'Entity')
@@ -65,12 +66,5 @@ export function colyseusViewCase(g: ViewGroups, path: 'encode' | 'decode'): Code
     const got = client.entities.get(String(k + 1))
     if (got === undefined || got.x !== g.x[k] || got.mass !== g.mass[k]) throw new Error(`decoded view differs at ${k}`)
   }
-  let k = 0
-  return {
-    op: () => {
-      decoder.decode(frames[k] as Uint8Array)
-      if (++k === VIEW_CYCLE) k = 0
-    },
-    bytesPerFrame,
-  }
+  return { op: cycleOp(frames, (frame) => decoder.decode(frame)), bytesPerFrame }
 }

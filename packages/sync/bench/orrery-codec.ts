@@ -1,9 +1,8 @@
 import { type ChangeSet, type Component, createWorld, defineComponent, type Entity, type Field, type World } from '@orrery/ecs'
-import { decodeServerMessage } from '@orrery/protocol'
-import { createReplica } from '../src/replica.js'
 import { createReplicator } from '../src/replicator.js'
 import { type CodecCase, type CodecPath, meanBytes } from './codec-case.js'
 import { CYCLE, MOTION_BOX, type Motion } from './motion.js'
+import { replayOp } from './replay.js'
 
 /** The demo's Body, with positions quantized to 1/16 of a world unit on the wire. */
 const Body = defineComponent(
@@ -92,27 +91,8 @@ export function orreryCase(m: Motion, path: CodecPath): CodecCase {
   for (let k = CYCLE; k < REPLAY; k++) step()
   const input = [...frames, ...sent.splice(0)]
   if (input.length !== REPLAY) throw new Error(`expected one frame per tick, got ${input.length} for ${REPLAY}`)
-  const replica = createReplica({ components, schema: { components: replicator.schema, reducers: [] } })
-  const resync = (): void => {
-    replica.startSession(welcome, false)
-    for (const frame of setup) replica.apply(decodeServerMessage(frame))
-    replica.endResync()
-  }
-  resync()
-  for (const frame of input) replica.apply(decodeServerMessage(frame))
-  checkReplica(replica.world, entities, fx, fy, m)
-  resync()
-  let k = 0
-  return {
-    op: () => {
-      replica.apply(decodeServerMessage(input[k] as Uint8Array))
-      if (++k === REPLAY) {
-        k = 0
-        resync()
-      }
-    },
-    bytesPerFrame,
-  }
+  const op = replayOp(components, replicator.schema, welcome, setup, input, (replica) => checkReplica(replica.world, entities, fx, fy, m))
+  return { op, bytesPerFrame }
 }
 
 function checkReplica(

@@ -1,8 +1,8 @@
 import { type Component, createWorld, defineComponent, type Entity, type Field } from '@orrery/ecs'
-import { type Area, decodeServerMessage } from '@orrery/protocol'
-import { createReplica } from '../src/replica.js'
+import type { Area } from '@orrery/protocol'
 import { createReplicator } from '../src/replicator.js'
 import { type CodecCase, meanBytes } from './codec-case.js'
+import { replayOp } from './replay.js'
 import { GROUP_BOX, GROUP_OFFSET, VIEW_CYCLE, type ViewGroups } from './view-change.js'
 
 /** The demo's Body, with positions quantized to 1/16 of a world unit on the wire (as in the moving cases). */
@@ -74,27 +74,8 @@ export function orreryViewCase(g: ViewGroups, path: 'encode' | 'decode'): CodecC
 
   for (let k = VIEW_CYCLE; k < REPLAY; k++) step()
   const input = [...frames, ...sent.splice(0)]
-  const replica = createReplica({ components, schema: { components: replicator.schema, reducers: [] } })
-  const resync = (): void => {
-    replica.startSession(welcome, false)
-    for (const frame of setup) replica.apply(decodeServerMessage(frame))
-    replica.endResync()
-  }
-  resync()
-  for (const frame of input) replica.apply(decodeServerMessage(frame))
-  checkView(replica.world, entities, jumps % 2, g)
-  resync()
-  let k = 0
-  return {
-    op: () => {
-      replica.apply(decodeServerMessage(input[k] as Uint8Array))
-      if (++k === REPLAY) {
-        k = 0
-        resync()
-      }
-    },
-    bytesPerFrame,
-  }
+  const op = replayOp(components, replicator.schema, welcome, setup, input, (replica) => checkView(replica.world, entities, jumps % 2, g))
+  return { op, bytesPerFrame }
 }
 
 /** Throws unless the replica holds exactly group `at`, at its positions (within a quantization step). */
