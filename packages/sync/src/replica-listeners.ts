@@ -1,4 +1,5 @@
 import type { Component, Entity, Row, Schema } from '@orrery/ecs'
+import { INSERTED, type RowNotices, UPDATED } from './row-notices.js'
 
 /**
  * Called when a row enters the replica.
@@ -39,19 +40,6 @@ export type UpdateListener<S extends Schema = Schema> = (e: Entity, row: Row<S>,
  * ```
  */
 export type DeleteListener<S extends Schema = Schema> = (e: Entity, row: Row<S>) => void
-
-/** A row change waiting to be announced once the whole message is applied. */
-export type RowNotice =
-  | { readonly kind: 'insert'; readonly component: Component; readonly e: Entity; readonly row: Row<Schema> }
-  | {
-      readonly kind: 'update'
-      readonly component: Component
-      readonly e: Entity
-      readonly row: Row<Schema>
-      readonly previous: Row<Schema>
-      readonly mask: number
-    }
-  | { readonly kind: 'delete'; readonly component: Component; readonly e: Entity; readonly row: Row<Schema> }
 
 /**
  * The listeners of one component and kind: a set for registration, read through an array rebuilt after a
@@ -150,26 +138,29 @@ export class RowListeners {
   }
 
   /** Calls the listeners of each notice, in order. */
-  dispatch(notices: readonly RowNotice[]): void {
-    if (notices.length === 0) return
+  dispatch(notices: RowNotices): void {
     for (let k = 0; k < notices.length; k++) {
-      const notice = notices[k] as RowNotice
-      const name = notice.component.name
-      if (notice.kind === 'insert') {
+      const kind = notices.kinds[k] as number
+      const name = (notices.components[k] as Component).name
+      const e = notices.entities[k] as Entity
+      const row = notices.rows[k] as Row<Schema>
+      if (kind === INSERTED) {
         const list = this.inserts.get(name)
         if (list === undefined) continue
         const fns = list.list()
         for (let j = 0; j < fns.length; j++) {
           const fn = fns[j] as InsertListener
-          if (!list.changed || list.has(fn)) fn(notice.e, notice.row)
+          if (!list.changed || list.has(fn)) fn(e, row)
         }
-      } else if (notice.kind === 'update') {
+      } else if (kind === UPDATED) {
         const list = this.updates.get(name)
         if (list === undefined) continue
         const fns = list.list()
+        const previous = notices.previous[k] as Row<Schema>
+        const mask = notices.masks[k] as number
         for (let j = 0; j < fns.length; j++) {
           const fn = fns[j] as UpdateListener
-          if (!list.changed || list.has(fn)) fn(notice.e, notice.row, notice.previous, notice.mask)
+          if (!list.changed || list.has(fn)) fn(e, row, previous, mask)
         }
       } else {
         const list = this.deletes.get(name)
@@ -177,7 +168,7 @@ export class RowListeners {
         const fns = list.list()
         for (let j = 0; j < fns.length; j++) {
           const fn = fns[j] as DeleteListener
-          if (!list.changed || list.has(fn)) fn(notice.e, notice.row)
+          if (!list.changed || list.has(fn)) fn(e, row)
         }
       }
     }

@@ -2,9 +2,9 @@ import { type Component, type Entity, entityIndex, type Field, type FieldType, t
 import { fieldValuesEqual } from './field-values.js'
 import { IndexSlots } from './index-slots.js'
 import type { PlannedUpdates } from './plan-scratch.js'
-import type { RowListeners, RowNotice } from './replica-listeners.js'
+import type { RowListeners } from './replica-listeners.js'
+import { DELETED, INSERTED, RowNotices, UPDATED } from './row-notices.js'
 
-const NO_NOTICES: readonly RowNotice[] = Object.freeze([])
 
 /**
  * The mutation engine of a replica: writes validated wire rows into its world with the server's entity ids,
@@ -20,7 +20,9 @@ export class ReplicaStore {
   /** The last component asked for and its accessors (updates come in runs of one table). */
   private lastComponent: Component | null = null
   private lastAccessors: readonly Field<unknown>[] = []
-  private notices: RowNotice[] = []
+  private notices = new RowNotices()
+  /** Notice lists announced and given back, for the next messages. */
+  private readonly spare: RowNotices[] = []
 
   constructor(
     readonly world: World,
@@ -34,7 +36,7 @@ export class ReplicaStore {
     // A row's owner is its entity while it lives: `has` is false for a dead entity.
     if (!world.has(e, component)) return
     if (this.listeners.wantsDelete(component)) {
-      this.notices.push({ kind: 'delete', component, e, row: world.get(e, component) as Row<Schema> })
+      this.notices.push(DELETED, component, e, world.get(e, component) as Row<Schema>, null, 0)
     }
     world.remove(e, component)
     this.orphans.push(e)
@@ -98,7 +100,7 @@ export class ReplicaStore {
         const field = fields[i] as string
         if (types[field] === 'f32') row[field] = Math.fround(row[field] as number)
       }
-      this.notices.push({ kind: 'insert', component, e, row: row as Row<Schema> })
+      this.notices.push(INSERTED, component, e, row as Row<Schema>, null, 0)
     }
   }
 
@@ -121,7 +123,7 @@ export class ReplicaStore {
         ;(fields[i] as Field<unknown>).set(e, values[at++])
       }
       if (previous !== undefined) {
-        this.notices.push({ kind: 'update', component, e, row: this.world.get(e, component) as Row<Schema>, previous, mask: mask >>> 0 })
+        this.notices.push(UPDATED, component, e, this.world.get(e, component) as Row<Schema>, previous, mask >>> 0)
       }
     }
   }
@@ -138,12 +140,25 @@ export class ReplicaStore {
     return fields
   }
 
-  /** Hands over the queued notices. */
-  takeNotices(): readonly RowNotice[] {
+  /** Whether changes wait to be announced. */
+  get hasNotices(): boolean {
+    return this.notices.length > 0
+  }
+
+  /**
+   * Hands over the queued notices (a new list takes their place, so a message applied by a listener meanwhile
+   * queues its own); give the list back with {@link ReplicaStore.recycle} once it is announced.
+   */
+  takeNotices(): RowNotices {
     const notices = this.notices
-    if (notices.length === 0) return NO_NOTICES
-    this.notices = []
+    this.notices = this.spare.pop() ?? new RowNotices()
     return notices
+  }
+
+  /** Takes back a list {@link ReplicaStore.takeNotices} handed over, once its notices are announced. */
+  recycle(notices: RowNotices): void {
+    notices.clear()
+    this.spare.push(notices)
   }
 
   private destroy(e: Entity): void {
@@ -182,7 +197,7 @@ export class ReplicaStore {
       world.set(e, component, fields[i] as string, values[start + i] as never)
     }
     if (previous !== undefined) {
-      this.notices.push({ kind: 'update', component, e, row: world.get(e, component) as Row<Schema>, previous, mask })
+      this.notices.push(UPDATED, component, e, world.get(e, component) as Row<Schema>, previous, mask)
     }
   }
 }

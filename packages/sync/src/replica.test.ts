@@ -370,4 +370,19 @@ describe('createReplica', () => {
     replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [run(0b1000, 2, 4), 1, 5, 1, 6] }] }))
     expect(seen).toEqual([`first ${id(1)}`, `first ${id(2)}`, `added ${id(2)}`])
   })
+
+  it('announces the rows of an update a listener applies while another update is announced, and then the rest of that one', () => {
+    const replica = seeded()
+    const seen: string[] = []
+    replica.onUpdate(Mover, (e, row) => {
+      seen.push(`${e}: hp ${row.hp}`)
+      if (replica.seq === 3 && seen.length === 1) {
+        replica.applyUpdate(update(3, 4, { tables: [{ tableId: 0, updates: [run(0b1000, 1, 4), 1, 7] }] }))
+      }
+    })
+    replica.applyUpdate(update(2, 3, { tables: [{ tableId: 0, updates: [run(0b1000, 2, 4), 1, 5, 1, 6] }] }))
+    // The rows are read when the update is applied: the nested update's row, then the outer one's second row.
+    expect(seen).toEqual([`${id(1)}: hp 5`, `${id(1)}: hp 7`, `${id(2)}: hp 6`])
+    expect(replica.seq).toBe(4)
+  })
 })

@@ -248,6 +248,14 @@ export function createReplica(options: ReplicaOptions): Replica {
   // The last table asked for and its store (an update's rows come in runs of one table).
   let lastTable: ReplicaTable | null = null
   let lastBaseline: BaselineStore | null = null
+  /** Calls the row listeners of what the store changed. */
+  const announce = (): void => {
+    if (!store.hasNotices) return
+    const notices = store.takeNotices()
+    listeners.dispatch(notices)
+    store.recycle(notices)
+  }
+
   const baselineOf = (table: ReplicaTable): BaselineStore => {
     if (table === lastTable) return lastBaseline as BaselineStore
     let store = baselines.get(table.component)
@@ -295,7 +303,7 @@ export function createReplica(options: ReplicaOptions): Replica {
       stale = null
       for (const [component, entities] of left) for (const e of entities) store.removeRow(e, component)
       store.destroyOrphans()
-      listeners.dispatch(store.takeNotices())
+      announce()
     },
     applyUpdate(m) {
       if (m.prevSeq !== seq) {
@@ -308,7 +316,7 @@ export function createReplica(options: ReplicaOptions): Replica {
       tick += m.tickDelta
       serverTime += m.timeDelta
       if (m.ack !== null) ack = m.ack
-      listeners.dispatch(store.takeNotices())
+      announce()
       for (const event of m.events) for (const fn of eventListeners) fn(event.name, event.payload)
       for (const fn of appliedListeners) fn(seq)
       if (m.ack !== null) for (const fn of ackListeners) fn(m.ack)
