@@ -20,10 +20,17 @@ interface Rect {
  * the view (no entering was deferred by the byte budget).
  */
 export interface PassedArea {
-  readonly area: Area
+  /** False when the next area move must walk the view whole (no area, several areas, entering cut short). */
+  valid: boolean
+  area: Area | null
   /** The hysteresis its leave rectangle was grown by, world units. */
-  readonly hysteresis: number
-  readonly positionTable: number
+  hysteresis: number
+  positionTable: number
+}
+
+/** A {@link PassedArea} that holds nothing yet. */
+export function noPassedArea(): PassedArea {
+  return { valid: false, area: null, hysteresis: 0, positionTable: -1 }
 }
 
 /**
@@ -86,17 +93,21 @@ function surface(strips: readonly Rect[], n: number): number {
 }
 
 /**
- * The area as a client's view now stands, or null when the next area move must walk the view whole (no
- * area, several areas, or entering cut short by the byte budget).
+ * Records the area as a client's view now stands (invalid when the next area move must walk the view whole:
+ * no area, several areas, or entering cut short by the byte budget).
  *
  * @param view - the client, after its update was collected
  * @param ctx - the flush
+ * @param out - where it is recorded (one per client, reused)
  */
-export function passedArea(view: AreaView, ctx: FlushContext): PassedArea | null {
-  if (view.deferred || view.areaSubs.length !== 1) return null
+export function recordPassedArea(view: AreaView, ctx: FlushContext, out: PassedArea): void {
+  out.valid = !view.deferred && view.areaSubs.length === 1
+  if (!out.valid) return
   const sub = view.areaSubs[0] as ServedSubscription
   const area = sub.area as Area
-  return { area, hysteresis: ctx.hysteresis ?? defaultHysteresis(area), positionTable: sub.positionTable }
+  out.area = area
+  out.hysteresis = ctx.hysteresis ?? defaultHysteresis(area)
+  out.positionTable = sub.positionTable
 }
 
 /**
@@ -109,19 +120,20 @@ export function passedArea(view: AreaView, ctx: FlushContext): PassedArea | null
  * @param view - the client, after {@link scanTouched} with the new area
  * @param ctx - the flush
  * @param draft - the update
- * @param from - the area the view was level with (see {@link passedArea})
+ * @param from - the area the view was level with (see {@link recordPassedArea})
  * @returns false (nothing done) when the move is too large or the area changed otherwise: walk it whole
  */
 export function movedAreaPass(view: AreaView, ctx: FlushContext, draft: UpdateDraft, from: PassedArea): boolean {
-  if (view.areaSubs.length !== 1) return false
+  if (!from.valid || from.area === null || view.areaSubs.length !== 1) return false
   const sub = view.areaSubs[0] as ServedSubscription
   if (sub.positionTable !== from.positionTable) return false
   const to = sub.area as Area
   const hysteresis = ctx.hysteresis ?? defaultHysteresis(to)
   const { fromLeave, toLeave, fromEnter, toEnter } = scratch
-  grownBy(from.area, from.area.margin + from.hysteresis, fromLeave)
+  const before = from.area
+  grownBy(before, before.margin + from.hysteresis, fromLeave)
   grownBy(to, to.margin + hysteresis, toLeave)
-  grownBy(from.area, from.area.margin, fromEnter)
+  grownBy(before, before.margin, fromEnter)
   grownBy(to, to.margin, toEnter)
   const leaving = difference(fromLeave, toLeave, leaveStrips)
   const entering = difference(toEnter, fromEnter, enterStrips)

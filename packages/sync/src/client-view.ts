@@ -10,7 +10,7 @@ import {
   scanTouched,
   touchedNearby,
 } from './area-pass.js'
-import { movedAreaPass, type PassedArea, passedArea } from './area-move.js'
+import { movedAreaPass, noPassedArea, type PassedArea, recordPassedArea } from './area-move.js'
 import type { ServedSubscription } from './area-subscription.js'
 import type { FlushContext } from './flush-context.js'
 import { HandleTable } from './handle-table.js'
@@ -62,7 +62,7 @@ export class ClientView implements AreaView {
   /** True when flushes were folded since the last collect (rows added to visible entities meanwhile are looked up again). */
   private folded = false
   /** The area the view was last brought level with, so a small move looks only at the strips it changed. */
-  private passed: PassedArea | null = null
+  private readonly passed: PassedArea = noPassedArea()
 
   /**
    * @param send - the client's frame sink
@@ -163,9 +163,8 @@ export class ClientView implements AreaView {
       fullAreaPass(this, ctx, draft)
     } else if (this.areaSubs.length > 0) {
       scanTouched(this, ctx, draft)
-      const from = this.passed
       if (areaMoved) {
-        if (from === null || !movedAreaPass(this, ctx, draft, from)) fullAreaPass(this, ctx, draft)
+        if (!movedAreaPass(this, ctx, draft, this.passed)) fullAreaPass(this, ctx, draft)
       } else {
         checkMovers(this, ctx, draft)
         h.releaseEmpty(draft.releases)
@@ -178,7 +177,7 @@ export class ClientView implements AreaView {
     this.collectAreaRowInserts(ctx, draft, refill)
     selectUpdates(this, ctx, draft)
     h.clearFresh()
-    this.passed = passedArea(this, ctx)
+    recordPassedArea(this, ctx, this.passed)
   }
 
   /**
