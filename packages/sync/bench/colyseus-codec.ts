@@ -58,12 +58,8 @@ export function colyseusCase(m: Motion, path: CodecPath, perClient = false): Cod
       e.x = m.x[base + i] as number
       e.y = m.y[base + i] as number
     }
-    let patch: Uint8Array
-    if (perClient) {
-      const it = { offset: 0 }
-      encoder.encode(it)
-      patch = encoder.encodeView(view, it.offset, it)
-    } else patch = encoder.encode()
+    if (perClient) return viewPatch(encoder, view)
+    const patch = encoder.encode()
     encoder.discardChanges()
     return patch
   }
@@ -83,4 +79,20 @@ export function colyseusCase(m: Motion, path: CodecPath, perClient = false): Cod
     if (got === undefined || got.x !== e.x || got.y !== e.y || got.mass !== e.mass) throw new Error(`decoded state differs at ${i}`)
   })
   return { op: cycleOp(frames, (frame) => decoder.decode(frame)), bytesPerFrame }
+}
+
+/**
+ * One client's patch as a room with interest management makes it: the shared `encode()`, then the client's
+ * `encodeView()`, then `discardChanges()`.
+ *
+ * @param encoder - the state's encoder
+ * @param view - the client's StateView
+ * @returns the patch (a view of the encoder's buffer)
+ */
+export function viewPatch(encoder: Encoder, view: StateView): Uint8Array {
+  const it = { offset: 0 }
+  encoder.encode(it)
+  const patch = encoder.encodeView(view, it.offset, it)
+  encoder.discardChanges()
+  return patch
 }

@@ -1,5 +1,6 @@
 import { Encoder, Reflection, type SchemaType, StateView, schema, t } from '@colyseus/schema'
 import { type CodecCase, copy, meanBytes } from './codec-case.js'
+import { viewPatch } from './colyseus-codec.js'
 import { cycleOp } from './replay.js'
 import { VIEW_CYCLE, type ViewGroups } from './view-change.js'
 
@@ -44,11 +45,7 @@ export function colyseusViewCase(g: ViewGroups, path: 'encode' | 'decode'): Code
     for (const e of groups[at] as Entity[]) view.remove(e)
     for (const e of groups[next] as Entity[]) view.add(e)
     at = next
-    const it = { offset: 0 }
-    encoder.encode(it)
-    const patch = encoder.encodeView(view, it.offset, it)
-    encoder.discardChanges()
-    return patch
+    return viewPatch(encoder, view)
   }
 
   const frames: Uint8Array[] = []

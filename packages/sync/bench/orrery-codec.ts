@@ -2,7 +2,7 @@ import { type ChangeSet, type Component, createWorld, defineComponent, type Enti
 import { createReplicator } from '../src/replicator.js'
 import { type CodecCase, type CodecPath, meanBytes } from './codec-case.js'
 import { CYCLE, MOTION_BOX, type Motion } from './motion.js'
-import { replayOp } from './replay.js'
+import { encodeOp, recordFrames, replayOp } from './replay.js'
 
 /** The demo's Body, with positions quantized to 1/16 of a world unit on the wire. */
 const Body = defineComponent(
@@ -68,29 +68,17 @@ export function orreryCase(m: Motion, path: CodecPath): CodecCase {
   }
 
   // One recorded cycle: its frames are the client's input, and the server is back at its start.
-  for (let k = 0; k < CYCLE; k++) step()
-  const frames = sent.splice(0)
-  if (frames.length !== CYCLE) throw new Error(`expected one frame per tick, got ${frames.length} for ${CYCLE}`)
+  const frames = recordFrames(step, sent, CYCLE)
   const bytesPerFrame = meanBytes(frames)
 
   // The ECS half of the server path alone: the same writes in a tracked transaction, not replicated.
   if (path === 'transaction') return { op: () => void move(), bytesPerFrame }
-  if (path === 'encode') {
-    return {
-      op: () => {
-        step()
-        sent.length = 0
-      },
-      bytesPerFrame,
-    }
-  }
+  if (path === 'encode') return { op: encodeOp(step, sent), bytesPerFrame }
 
   // The client's input: a long run of frames after the setup (the recorded cycle, then more of the same motion),
   // applied in order; when it runs out the replica starts a fresh session (the setup again) and replays it,
   // once every REPLAY frames, so the re-sync is a sliver of the measured time.
-  for (let k = CYCLE; k < REPLAY; k++) step()
-  const input = [...frames, ...sent.splice(0)]
-  if (input.length !== REPLAY) throw new Error(`expected one frame per tick, got ${input.length} for ${REPLAY}`)
+  const input = [...frames, ...recordFrames(step, sent, REPLAY - CYCLE)]
   const op = replayOp(components, replicator.schema, welcome, setup, input, (replica) => checkReplica(replica.world, entities, fx, fy, m))
   return { op, bytesPerFrame }
 }

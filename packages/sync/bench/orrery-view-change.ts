@@ -2,7 +2,7 @@ import { type Component, createWorld, defineComponent, type Entity, type Field }
 import type { Area } from '@orrery/protocol'
 import { createReplicator } from '../src/replicator.js'
 import { type CodecCase, meanBytes } from './codec-case.js'
-import { replayOp } from './replay.js'
+import { encodeOp, recordFrames, replayOp } from './replay.js'
 import { GROUP_BOX, GROUP_OFFSET, VIEW_CYCLE, type ViewGroups } from './view-change.js'
 
 /** The demo's Body, with positions quantized to 1/16 of a world unit on the wire (as in the moving cases). */
@@ -58,22 +58,11 @@ export function orreryViewCase(g: ViewGroups, path: 'encode' | 'decode'): CodecC
     replicator.flush(++tick, (time += TICK_MS))
   }
 
-  for (let k = 0; k < VIEW_CYCLE; k++) step()
-  const frames = sent.splice(0)
-  if (frames.length !== VIEW_CYCLE) throw new Error(`expected one frame per jump, got ${frames.length}`)
+  const frames = recordFrames(step, sent, VIEW_CYCLE)
   const bytesPerFrame = meanBytes(frames)
-  if (path === 'encode') {
-    return {
-      op: () => {
-        step()
-        sent.length = 0
-      },
-      bytesPerFrame,
-    }
-  }
+  if (path === 'encode') return { op: encodeOp(step, sent), bytesPerFrame }
 
-  for (let k = VIEW_CYCLE; k < REPLAY; k++) step()
-  const input = [...frames, ...sent.splice(0)]
+  const input = [...frames, ...recordFrames(step, sent, REPLAY - VIEW_CYCLE)]
   const op = replayOp(components, replicator.schema, welcome, setup, input, (replica) => checkView(replica.world, entities, jumps % 2, g))
   return { op, bytesPerFrame }
 }

@@ -56,3 +56,27 @@ export function cycleOp(frames: readonly Uint8Array[], fn: (frame: Uint8Array) =
     if (++k === frames.length) k = 0
   }
 }
+
+/**
+ * Runs `step` `count` times and takes the frames it sent, one per step.
+ *
+ * @param step - one server tick (it sends its frames into `sent`)
+ * @param sent - where the client's frames arrive
+ * @param count - steps to run
+ * @returns the frames
+ * @throws Error when a step did not send exactly one frame
+ */
+export function recordFrames(step: () => void, sent: Uint8Array[], count: number): Uint8Array[] {
+  for (let k = 0; k < count; k++) step()
+  const frames = sent.splice(0)
+  if (frames.length !== count) throw new Error(`expected one frame per step, got ${frames.length} for ${count}`)
+  return frames
+}
+
+/** The server path of an Orrery case: one step, its frames dropped. */
+export function encodeOp(step: () => void, sent: Uint8Array[]): () => void {
+  return () => {
+    step()
+    sent.length = 0
+  }
+}
