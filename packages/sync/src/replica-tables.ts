@@ -12,6 +12,8 @@ export interface ReplicaTable {
   readonly quantized: number
   /** Mask of the predicted fields (quantized positions whose updates are coded against a linear prediction). */
   readonly predictedMask: number
+  /** Whether the table has quantized fields and every one is predicted (an update then rewrites all of a row's baseline). */
+  readonly allPredicted: boolean
   /** Mask with one bit per field. */
   readonly allowedMask: number
   /** `2^fields`: a run head is `count × span + mask`. */
@@ -54,5 +56,16 @@ function tableOf(component: Component, described: readonly FieldDescription[] | 
   let quantized = 0
   const qSlots = steps.map((step) => (step > 0 ? quantized++ : -1))
   const n = component.fields.length
-  return { component, types, steps, qSlots, quantized, predictedMask, allowedMask: n >= 32 ? 0xffffffff : ((1 << n) - 1) >>> 0, span: 2 ** n }
+  const allPredicted = quantized > 0 && steps.every((step, i) => step === 0 || ((predictedMask >>> i) & 1) === 1)
+  return {
+    component,
+    types,
+    steps,
+    qSlots,
+    quantized,
+    predictedMask,
+    allPredicted,
+    allowedMask: n >= 32 ? 0xffffffff : ((1 << n) - 1) >>> 0,
+    span: 2 ** n,
+  }
 }

@@ -176,9 +176,7 @@ export function planUpdate(m: TransactionUpdate, resolve: readonly (ReplicaTable
     const baseline = width > 0 ? state.baselineOf(table) : null
     // When every quantized field is predicted, a row rewrites all its baseline numbers: they are read from
     // the store in place instead of copied into the scratch first.
-    let predictedCount = 0
-    for (let b = predictedMask; b !== 0; b &= b - 1) predictedCount++
-    const inPlace = baseline !== null && predictedCount === width
+    const inPlace = baseline !== null && table.allPredicted
     const stored = inPlace ? (baseline as BaselineStore).values : NO_VALUES
     // A run of mask 0 moves predicted fields by their last step alone: only tables that have some.
     const lowest = predictedMask === 0 ? 1 : 0
