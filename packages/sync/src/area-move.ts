@@ -62,25 +62,25 @@ const scratch = { fromLeave: rect(), toLeave: rect(), fromEnter: rect(), toEnter
  * `a` not in `b` lies in one of them) and returns their count.
  */
 function difference(a: Rect, b: Rect, out: Rect[]): number {
-  const set = (k: number, minX: number, minY: number, maxX: number, maxY: number): void => {
-    const r = out[k] as Rect
-    r.minX = minX
-    r.minY = minY
-    r.maxX = maxX
-    r.maxY = maxY
-  }
   if (b.maxX < a.minX || b.minX > a.maxX || b.maxY < a.minY || b.minY > a.maxY) {
-    set(0, a.minX, a.minY, a.maxX, a.maxY)
+    setRect(out[0] as Rect, a.minX, a.minY, a.maxX, a.maxY)
     return 1
   }
   let n = 0
-  if (a.minY < b.minY) set(n++, a.minX, a.minY, a.maxX, b.minY)
-  if (a.maxY > b.maxY) set(n++, a.minX, b.maxY, a.maxX, a.maxY)
+  if (a.minY < b.minY) setRect(out[n++] as Rect, a.minX, a.minY, a.maxX, b.minY)
+  if (a.maxY > b.maxY) setRect(out[n++] as Rect, a.minX, b.maxY, a.maxX, a.maxY)
   const y0 = Math.max(a.minY, b.minY)
   const y1 = Math.min(a.maxY, b.maxY)
-  if (a.minX < b.minX) set(n++, a.minX, y0, b.minX, y1)
-  if (a.maxX > b.maxX) set(n++, b.maxX, y0, a.maxX, y1)
+  if (a.minX < b.minX) setRect(out[n++] as Rect, a.minX, y0, b.minX, y1)
+  if (a.maxX > b.maxX) setRect(out[n++] as Rect, b.maxX, y0, a.maxX, y1)
   return n
+}
+
+function setRect(r: Rect, minX: number, minY: number, maxX: number, maxY: number): void {
+  r.minX = minX
+  r.minY = minY
+  r.maxX = maxX
+  r.maxY = maxY
 }
 
 function surface(strips: readonly Rect[], n: number): number {
