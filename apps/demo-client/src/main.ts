@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     last = now
     g.frame(now, dt)
     recordFrame(frames, g, now)
-    drawFrame(ctx, window.innerWidth, window.innerHeight, g.camera, g.state, g.names())
+    drawFrame(ctx, window.innerWidth, window.innerHeight, g.camera, g.state, g.names(), g.worldSize())
     prompt.hidden = g.ownCircles().length > 0
     if (now - hudAt >= 250) {
       hudAt = now

@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   const blackholio = createBlackholioModule({
     stats: game,
     ...(loggedOutExpiryMs === undefined ? {} : { loggedOutExpiryMs }),
+    ...(values.worldSize === undefined ? {} : { worldSize: values.worldSize }),
     ...(agents === null ? {} : { agents: agents.host }),
   })
   const server: OrreryServer = createServer({

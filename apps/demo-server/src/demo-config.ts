@@ -38,6 +38,10 @@ export const DEMO_CONFIG_KEYS = {
     flag: 'name',
   }),
   build: configKey({ schema: v.optional(v.boolean(), true), description: 'build the web client when stale (--no-build: serve the existing build)', flag: 'no-build', negatedFlag: true }),
+  worldSize: configKey({
+    schema: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(1_000_000))),
+    description: 'side of the square world, world units (default 1000, as in the reference game)',
+  }),
   loggedOutExpiry: configKey({ schema: v.optional(ms), description: 'keep a player who left for S seconds for its return (default 1800)' }),
 } as const
 

@@ -6,6 +6,7 @@ import {
   CONSUME_EVENT,
   DECAY_INTERVAL_MS,
   Circle,
+  Config,
   isConsumeEvent,
   LoggedOutPlayer,
   liveComponents,
@@ -14,6 +15,7 @@ import {
   Player,
   reducers,
   SPAWN_FOOD_INTERVAL_MS,
+  WORLD_SIZE,
 } from '@orrery/demo-shared'
 import type { BehaviorReducers } from '@orrery/demo-shared'
 import { Agent, behaviorComponents } from './agents/behavior-components.js'
@@ -57,6 +59,12 @@ export interface BlackholioModuleOptions {
   readonly agents?: { onTick(ctx: ReducerContext): void }
   /** Identities with the operator role: they may change, assign and remove any behaviour or agent. */
   readonly operators?: readonly string[]
+  /**
+   * Side of the square world, world units: an integer in [100, 1 000 000]. Default 1000, the reference's
+   * `config.world_size`. Written to the replicated {@link Config} row at start (and after a restart), where
+   * the rules and the clients read it.
+   */
+  readonly worldSize?: number
 }
 
 /** The reducers of the Blackholio module: the game's and those of behaviours and agents. */
@@ -64,6 +72,10 @@ export type BlackholioModuleReducers = BlackholioReducers & BehaviorReducers
 
 /** Mixed into the world seed so the food stream differs from `ctx.rng` but follows the same seed. */
 const FOOD_STREAM_SALT = 0x5eedf00d
+
+/** Bounds of the `worldSize` option, world units: a few cameras wide at least, positions exact in f32 at most. */
+const MIN_WORLD_SIZE = 100
+const MAX_WORLD_SIZE = 1_000_000
 
 /** How often the leaderboard rows are recomputed, ms. */
 const LEADERBOARD_INTERVAL_MS = 500
@@ -91,6 +103,13 @@ function ensureFoodSpawner(ctx: ReducerContext): void {
   ctx.world.add(ctx.world.create(), FoodSpawner, { rngState: createRng(seed).getState() })
 }
 
+/** Writes the world's size into its {@link Config} row, creating the row the first time. */
+function ensureConfig(world: World, worldSize: number): void {
+  const row = world.query([Config]).toArray()[0]
+  if (row === undefined) world.add(world.create(), Config, { worldSize })
+  else if (world.read(row, Config, 'worldSize') !== worldSize) world.set(row, Config, 'worldSize', worldSize)
+}
+
 function runSpawnFood(ctx: ReducerContext): void {
   ensureFoodSpawner(ctx)
   const spawner = ctx.world.query([FoodSpawner]).toArray()[0]
@@ -105,9 +124,10 @@ function runSpawnFood(ctx: ReducerContext): void {
  * (move every 50 ms, recombine timers every tick, food every 500 ms, decay every 5 s) and the
  * connect/disconnect hooks that keep a player for its return.
  *
- * @param options - `stats`: counters the module adds to; `loggedOutExpiryMs`: how long a logged-out player is kept
+ * @param options - `stats`: counters the module adds to; `loggedOutExpiryMs`: how long a logged-out player is kept;
+ *   `worldSize`: the side of the world (see {@link BlackholioModuleOptions})
  * @returns a module for `createServer({ module })`
- * @throws RangeError when `loggedOutExpiryMs` is negative or not a number
+ * @throws RangeError when `loggedOutExpiryMs` is negative or not a number, or `worldSize` is not an integer in [100, 1 000 000]
  * @example
  * const stats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
  * const server = createServer({ module: createBlackholioModule({ stats }), port: 3000 })
@@ -117,6 +137,10 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
   const stats = options.stats ?? { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
   const expiryMs = options.loggedOutExpiryMs ?? DEFAULT_LOGGED_OUT_EXPIRY_MS
   if (!(expiryMs >= 0)) throw new RangeError(`loggedOutExpiryMs must be a number ≥ 0, got ${expiryMs}`)
+  const worldSize = options.worldSize ?? WORLD_SIZE
+  if (!Number.isInteger(worldSize) || worldSize < MIN_WORLD_SIZE || worldSize > MAX_WORLD_SIZE) {
+    throw new RangeError(`worldSize must be an integer in [${MIN_WORLD_SIZE}, ${MAX_WORLD_SIZE}], got ${worldSize}`)
+  }
   const systems: SystemDef[] = [
     {
       name: 'moveAllPlayers',
@@ -179,12 +203,14 @@ export function createBlackholioModule(options: BlackholioModuleOptions = {}): M
       return [event.payload.consumed as Entity, event.payload.consumer as Entity]
     },
     init(ctx) {
+      ensureConfig(ctx.world, worldSize)
       ensureFoodSpawner(ctx)
     },
     onRecover(ctx) {
       // Nobody is connected after a restart: the players who were are kept logged out until they return.
       // Agents need no connection: they play on.
       for (const e of ctx.world.query([Player]).toArray()) if (!ctx.world.has(e, Agent)) playerDisconnected(ctx.world, ctx.world.read(e, Player, 'identity'), ctx.timestamp)
+      ensureConfig(ctx.world, worldSize)
       ensureFoodSpawner(ctx)
     },
     onConnect(ctx) {

@@ -1,12 +1,13 @@
-import { Body, Food, Player, TARGET_FOOD_COUNT } from '@orrery/demo-shared'
+import { Body, Config, Food, Player, TARGET_FOOD_COUNT, WORLD_SIZE, worldSizeOf } from '@orrery/demo-shared'
 import { createServer } from '@orrery/server'
 import { describe, expect, it } from 'vitest'
 import { createBlackholioModule } from '../src/module.js'
 import { playerConnected } from '../src/rules/session.js'
 
 /** Runs a server without a network for `ticks` ticks and returns its food layout, sorted. */
-async function foodLayout(seed: number, options: { enterFirst: boolean; ticks: number }): Promise<number[][]> {
-  const server = createServer({ module: createBlackholioModule(), seed, autoStart: false, logger: false })
+async function foodLayout(seed: number, options: { enterFirst: boolean; ticks: number; worldSize?: number }): Promise<number[][]> {
+  const module = createBlackholioModule(options.worldSize === undefined ? {} : { worldSize: options.worldSize })
+  const server = createServer({ module, seed, autoStart: false, logger: false })
   try {
     server.world.transaction(() => playerConnected(server.world, 'a'.repeat(64)))
     if (options.enterFirst) server.call('enterGame', { name: 'early' }, 'a'.repeat(64))
@@ -44,6 +45,28 @@ describe('the Blackholio module', () => {
       expect(server.world.count(Food)).toBe(0)
     } finally {
       await server.close()
+    }
+  })
+
+  it('writes the world size into its Config row, and the rules spread food over that world', async () => {
+    const server = createServer({ module: createBlackholioModule(), seed: 1, autoStart: false, logger: false })
+    try {
+      expect(server.world.count(Config)).toBe(1)
+      expect(worldSizeOf(server.world)).toBe(WORLD_SIZE)
+    } finally {
+      await server.close()
+    }
+    const layout = await foodLayout(5, { enterFirst: false, ticks: 10, worldSize: 4000 })
+    expect(layout).toHaveLength(TARGET_FOOD_COUNT)
+    const xs = layout.map((p) => p[0] as number)
+    const ys = layout.map((p) => p[1] as number)
+    expect(Math.max(...xs, ...ys)).toBeGreaterThan(WORLD_SIZE)
+    expect(Math.max(...xs, ...ys)).toBeLessThan(4000)
+  })
+
+  it('rejects a world size that is not an integer in [100, 1 000 000]', () => {
+    for (const worldSize of [99, 1_000_001, 1000.5, Number.NaN]) {
+      expect(() => createBlackholioModule({ worldSize })).toThrow(RangeError)
     }
   })
 })

@@ -3,6 +3,7 @@ import {
   Body,
   CONSUME_EVENT,
   Circle,
+  Config,
   Food,
   LoggedOutCircle,
   LoggedOutPlayer,
@@ -69,6 +70,17 @@ describe('move', () => {
     // Positions stay on the wire's 1/16 grid.
     expect(body(world, big).y).toBe(snapPosition(500 + 0.5 * (20 / 3)))
     expect(body(world, big).y).toBe(503.3125)
+  })
+
+  it("clamps positions to the size in the world's Config row", () => {
+    const world = makeWorld()
+    tx(world, () => world.add(world.create(), Config, { worldSize: 2000 }))
+    const p = addPlayer(world, 'a')
+    const c = addCircle(world, p, { x: 1995, y: 1500, mass: 100 }, { dirX: 1, dirY: 0, speed: 1 })
+    const inside = addCircle(world, addPlayer(world, 'b'), { x: 1500, y: 1500, mass: 15 }, { dirX: 1, dirY: 0, speed: 1 })
+    tx(world, () => moveAllPlayers(world, NOW))
+    expect(body(world, c).x).toBeCloseTo(2000 - 10, 4)
+    expect(body(world, inside).x).toBeGreaterThan(WORLD_SIZE)
   })
 
   it('clamps positions to [r, world − r]', () => {

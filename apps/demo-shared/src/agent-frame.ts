@@ -1,6 +1,7 @@
 import type { World } from '@orrery/ecs'
 import { Body, Circle, Food } from './components.js'
-import { MIN_MASS_TO_SPLIT, WORLD_SIZE } from './constants.js'
+import { MIN_MASS_TO_SPLIT } from './constants.js'
+import { worldSizeOf } from './world-size.js'
 
 /** How far an agent sees from the centre of its circles, world units. */
 export const VIEW_RADIUS = 160
@@ -39,7 +40,7 @@ export function captureFrame(world: World, tick: number): Float64Array {
     n++
   })
   buffer[0] = tick
-  buffer[1] = WORLD_SIZE
+  buffer[1] = worldSizeOf(world)
   buffer[2] = MIN_MASS_TO_SPLIT
   buffer[3] = VIEW_RADIUS
   buffer[4] = n

@@ -141,12 +141,25 @@ export const LeaderboardEntry = defineComponent('LeaderboardEntry', { rank: 'u8'
 export const LEADERBOARD_SIZE = 10
 
 /**
+ * The game's settings, on one entity: the reference's `config` table. The server writes it at start, so
+ * clients read the world's size from their replica instead of assuming the default (see `worldSizeOf`).
+ *
+ * Fields: `worldSize`, the side of the square world in world units (u32; the world spans [0, worldSize) on
+ * both axes).
+ *
+ * @example
+ * world.add(world.create(), Config, { worldSize: 1000 })
+ * @see reference `Config { id, world_size }`
+ */
+export const Config = defineComponent('Config', { worldSize: 'u32' })
+
+/**
  * The components clients replicate, in table-id order.
  *
  * @example
  * await connect({ url, components: liveComponents, reducers })
  */
-export const liveComponents = [Body, Circle, Food, Player, LeaderboardEntry] as const
+export const liveComponents = [Body, Circle, Food, Player, LeaderboardEntry, Config] as const
 
 /**
  * Components that hold disconnected players; the server keeps them out of replication.

@@ -24,6 +24,7 @@ export {
   BODY_GRID_CELL_SIZE,
   Body,
   Circle,
+  Config,
   DIRECTION_STEP,
   Food,
   LEADERBOARD_SIZE,
@@ -38,6 +39,7 @@ export {
   snapPosition,
 } from './components.js'
 export { VIEW_ASPECT, VIEW_MARGIN, viewArea } from './view-area.js'
+export { worldSizeOf } from './world-size.js'
 export {
   cameraSize,
   canConsume,

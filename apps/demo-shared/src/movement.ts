@@ -5,9 +5,9 @@ import {
   SELF_COLLISION_SPEED,
   SPLIT_GRAV_PULL_BEFORE_RECOMBINE_SEC,
   SPLIT_RECOMBINE_DELAY_SEC,
-  WORLD_SIZE,
 } from './constants.js'
 import { massToMaxMoveSpeed, massToRadius } from './formulas.js'
+import { worldSizeOf } from './world-size.js'
 
 /** Buffers reused across steps so a step allocates nothing per circle. */
 interface MoveScratch {
@@ -176,6 +176,7 @@ export function moveCircles(world: World, timestamp: number): void {
     if (own.length > 1) applySelfForces(world, s, own, timestamp)
   })
   // 3. Move and clamp.
+  const side = worldSizeOf(world)
   for (const e of circles) {
     const i = entityIndex(e)
     const mass = world.read(e, Body, 'mass')
@@ -183,7 +184,7 @@ export function moveCircles(world: World, timestamp: number): void {
     const speed = massToMaxMoveSpeed(mass)
     // On the wire's grid, inside the world (see snapPosition).
     const lo = Math.ceil(r / POSITION_STEP) * POSITION_STEP
-    const hi = Math.floor((WORLD_SIZE - r) / POSITION_STEP) * POSITION_STEP
+    const hi = Math.floor((side - r) / POSITION_STEP) * POSITION_STEP
     const x = Math.min(hi, Math.max(lo, snapPosition(world.read(e, Body, 'x') + (s.dirX[i] as number) * speed)))
     const y = Math.min(hi, Math.max(lo, snapPosition(world.read(e, Body, 'y') + (s.dirY[i] as number) * speed)))
     world.set(e, Body, 'x', x)

@@ -7,7 +7,7 @@ import {
   Food,
   massToRadius,
   SPAWN_FOOD_INTERVAL_MS,
-  WORLD_SIZE,
+  worldSizeOf,
 } from '@orrery/demo-shared'
 import { createRng, type Rng, type World } from '@orrery/ecs'
 import { defineModule, type ModuleDef, type SystemDef } from '@orrery/server'
@@ -19,11 +19,12 @@ export interface SimulationTime {
 
 /** Adds food (mass 2–3 at a uniform position, as the demo spawns it) until there are `target`. */
 function topUpFood(world: World, rng: Rng, target: number): void {
+  const side = worldSizeOf(world)
   for (let count = world.count(Food); count < target; count++) {
     const mass = rng.int(FOOD_MASS_MIN, FOOD_MASS_MAX)
     const r = massToRadius(mass)
     const e = world.create()
-    world.add(e, Body, { x: rng.range(r, WORLD_SIZE - r), y: rng.range(r, WORLD_SIZE - r), mass })
+    world.add(e, Body, { x: rng.range(r, side - r), y: rng.range(r, side - r), mass })
     world.add(e, Food)
   }
 }
@@ -36,10 +37,11 @@ function topUpFood(world: World, rng: Rng, target: number): void {
  * @param food - food entities the world holds
  * @param seed - seed of the food layout
  * @param simulation - where the systems' run time is added
+ * @param worldSize - side of the world, world units
  * @returns a module for `createServer`
  */
-export function benchModule(food: number, seed: number, simulation: SimulationTime): ModuleDef<BlackholioReducers> {
-  const base = createBlackholioModule()
+export function benchModule(food: number, seed: number, simulation: SimulationTime, worldSize: number): ModuleDef<BlackholioReducers> {
+  const base = createBlackholioModule({ worldSize })
   const rng = createRng(seed)
   const refill: SystemDef = {
     name: 'topUpFood',

@@ -4,7 +4,8 @@
  * area of interest like a player). With `taskset` on a machine of 2+ cores the server runs on core 0
  * and the clients on core 1.
  *
- * Flags: `--clients N --entities M --duration S`; without `--clients`: 100, 500 and 2,000 clients.
+ * Flags: `--clients N --entities M --duration S --world-size W`; without `--clients`: 100, 500 and 2,000
+ * clients; without `--world-size`, a world of the reference game's density (args.ts `referenceWorldSize`).
  * `--no-pin` leaves both processes to the scheduler; `--cpu-prof=DIR` has both write CPU profiles to DIR.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
@@ -89,11 +90,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 type Result = Record<string, number | string | boolean | readonly string[] | Record<string, number>>
 
 async function runSize(size: BenchSize): Promise<Result> {
-  const server = child('./server-process.ts', [size.clients, size.entities, SEED], 0, 2048)
+  const server = child('./server-process.ts', [size.clients, size.entities, SEED, size.worldSize], 0, 2048)
   let clients: ChildProcess | null = null
   try {
     const ready = await next<ServerEvent, 'ready'>(server, 'ready', 120_000)
-    log(`server on 127.0.0.1:${ready.port} with ${ready.entities} bodies; connecting ${size.clients} clients`)
+    log(`server on 127.0.0.1:${ready.port} with ${ready.entities} bodies in a ${size.worldSize} × ${size.worldSize} world; connecting ${size.clients} clients`)
     clients = child('./client-process.ts', [`ws://127.0.0.1:${ready.port}`, size.clients, SEED], 1, 6144)
     const joined = await next<ClientEvent, 'connected'>(clients, 'connected', 120_000 + size.clients * 1000)
     log(
@@ -133,6 +134,7 @@ function figures(size: BenchSize, s: ServerReport, c: ClientReport): Result {
     clients: size.clients,
     clientsConnected: connected,
     entities: s.entities,
+    worldSize: size.worldSize,
     movingEntities: s.movingEntities,
     bytesPerClientPerSec: Math.round(c.bytesReceived / Math.max(1, connected) / c.windowS),
     bytesPerMovingEntityUpdate: round(c.movingTableUpdateBytes / c.movingTableUpdateRows),

@@ -3,7 +3,7 @@
  * bodies served on 127.0.0.1 (port 0, reported to the parent), ticked at 20 Hz by a loop that times
  * each tick and splits it into simulation, replication (collecting views) and encoding.
  *
- * argv: clients entities seed
+ * argv: clients entities seed worldSize
  */
 import { Body, Circle } from '@orrery/demo-shared'
 import { createServer, type ServerMetrics, systemClock } from '@orrery/server'
@@ -12,7 +12,7 @@ import { benchModule, type SimulationTime } from './bench-module.js'
 import type { Command, ServerEvent, ServerReport, TimeSplit } from './messages.js'
 import { mean, quantile, round } from './stats.js'
 
-const [clients, entities, seed] = process.argv.slice(2).map(Number) as [number, number, number]
+const [clients, entities, seed, worldSize] = process.argv.slice(2).map(Number) as [number, number, number, number]
 const TICK_MS = 50
 
 function send(event: ServerEvent): void {
@@ -26,7 +26,7 @@ function rssMB(): number {
 
 const simulation: SimulationTime = { ms: 0 }
 const server = createServer({
-  module: benchModule(Math.max(0, entities - clients), seed, simulation),
+  module: benchModule(Math.max(0, entities - clients), seed, simulation, worldSize),
   host: '127.0.0.1',
   port: 0,
   seed,

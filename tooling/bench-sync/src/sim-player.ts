@@ -1,6 +1,6 @@
 import { connect, type OrreryClient } from '@orrery/client'
 import type { Entity } from '@orrery/ecs'
-import { Body, Circle, cameraSize, liveComponents, Player, reducers, VIEW_MARGIN, viewArea, WORLD_SIZE } from '@orrery/demo-shared'
+import { Body, Circle, cameraSize, liveComponents, Player, reducers, VIEW_MARGIN, viewArea, WORLD_SIZE, worldSizeOf } from '@orrery/demo-shared'
 import { FrameMeter, meteredSocket } from './metered-socket.js'
 import { SectionMeter } from './section-meter.js'
 
@@ -64,7 +64,7 @@ export class SimPlayer {
       reducers,
       subscribe: [
         { components: ['Body', 'Circle', 'Food'], area: viewArea(this.centre.x, this.centre.y, cameraSize(0, 0)) },
-        { components: ['Player'] },
+        { components: ['Player', 'Config'] },
       ],
       WebSocket: meteredSocket(meter),
       // Bounded: a player that cannot (re)join in a few attempts fails instead of retrying forever.
@@ -163,8 +163,9 @@ export class SimPlayer {
     let dx = t.x - this.centre.x
     let dy = t.y - this.centre.y
     if (now >= t.until || dx * dx + dy * dy < 400) {
-      t.x = 50 + this.random() * (WORLD_SIZE - 100)
-      t.y = 50 + this.random() * (WORLD_SIZE - 100)
+      const side = this.client === null ? WORLD_SIZE : worldSizeOf(this.client.replica.world)
+      t.x = 50 + this.random() * (side - 100)
+      t.y = 50 + this.random() * (side - 100)
       t.until = now + 3000 + this.random() * 5000
       dx = t.x - this.centre.x
       dy = t.y - this.centre.y

@@ -1,5 +1,5 @@
 import type { Entity, World } from '@orrery/ecs'
-import { Body, Circle, Food, WORLD_SIZE } from '@orrery/demo-shared'
+import { Body, Circle, Food, WORLD_SIZE, worldSizeOf } from '@orrery/demo-shared'
 import type { SeenBody } from './steering.js'
 
 /** How long a bot heads for one wander point when it sees nothing, ms. */
@@ -58,7 +58,8 @@ export class BotSight {
       // Nothing in sight: wander toward a point that changes now and then, so the bot finds food elsewhere.
       const now = Date.now()
       if (now >= this.wander.until || Math.hypot(this.wander.x - cx, this.wander.y - cy) < 10) {
-        this.wander = { x: Math.random() * WORLD_SIZE, y: Math.random() * WORLD_SIZE, until: now + WANDER_MS }
+        const side = worldSizeOf(world)
+        this.wander = { x: Math.random() * side, y: Math.random() * side, until: now + WANDER_MS }
       }
       this.food.push({ x: this.wander.x, y: this.wander.y, mass: 1 })
     }

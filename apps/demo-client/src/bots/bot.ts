@@ -15,6 +15,7 @@ import {
   VIEW_MARGIN,
   viewArea,
   WORLD_SIZE,
+  worldSizeOf,
 } from '@orrery/demo-shared'
 import { RenderState } from '../game/render-state.js'
 import { OwnCirclePrediction, PREDICTION_PING_INTERVAL_MS } from '../prediction/own-prediction.js'
@@ -109,7 +110,7 @@ export class Bot {
       // respawn while they are merely out of view (see mayRespawn).
       subscribe: [
         { components: ['Body', 'Circle', 'Food'], area: this.subscribedArea },
-        { components: ['Player', 'LeaderboardEntry'] },
+        { components: ['Player', 'LeaderboardEntry', 'Config'] },
       ],
       ...(this.options.WebSocket === undefined
         ? {}
@@ -293,7 +294,8 @@ export class Bot {
     if (client === null || this.searching) return
     this.searching = true
     this.area = { ...this.area, at: now }
-    this.subscribedArea = viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, WORLD_SIZE / 2, 1)
+    const side = worldSizeOf(client.replica.world)
+    this.subscribedArea = viewArea(side / 2, side / 2, side / 2, 1)
     client.setArea(this.subscribedArea)
   }
 
@@ -363,7 +365,10 @@ export class Bot {
       biggest = Math.max(biggest, c.mass)
     }
     this.counts.maxMass = Math.max(this.counts.maxMass, total)
-    const steering = chooseDirection({ own: this.sight.own, others: this.sight.others, food: this.sight.food })
+    const steering = chooseDirection(
+      { own: this.sight.own, others: this.sight.others, food: this.sight.food },
+      { worldSize: worldSizeOf(world) },
+    )
     if (this.inFlight >= MAX_IN_FLIGHT) return
     const changed =
       steering.goal !== this.last.goal ||

@@ -28,6 +28,8 @@ export interface SteeringOptions {
   readonly chaseRadius?: number
   /** Distance from the world's edge at which the bot steers back inward. Default 40. */
   readonly wallMargin?: number
+  /** Side of the world, world units (the replica's `worldSizeOf`). Default 1000, the reference's. */
+  readonly worldSize?: number
 }
 
 /** The direction a bot steers: a unit vector, or (0, 0) when it has nothing to do. */
@@ -55,6 +57,7 @@ export function chooseDirection(view: SteeringView, options: SteeringOptions = {
   const dangerRadius = options.dangerRadius ?? 90
   const chaseRadius = options.chaseRadius ?? 40
   const wallMargin = options.wallMargin ?? 40
+  const side = options.worldSize ?? WORLD_SIZE
   let total = 0
   let cx = 0
   let cy = 0
@@ -126,9 +129,9 @@ export function chooseDirection(view: SteeringView, options: SteeringOptions = {
   }
   if (goal !== 'idle') {
     if (cx < wallMargin) x += (wallMargin - cx) / wallMargin
-    if (cx > WORLD_SIZE - wallMargin) x -= (cx - (WORLD_SIZE - wallMargin)) / wallMargin
+    if (cx > side - wallMargin) x -= (cx - (side - wallMargin)) / wallMargin
     if (cy < wallMargin) y += (wallMargin - cy) / wallMargin
-    if (cy > WORLD_SIZE - wallMargin) y -= (cy - (WORLD_SIZE - wallMargin)) / wallMargin
+    if (cy > side - wallMargin) y -= (cy - (side - wallMargin)) / wallMargin
   }
   const length = Math.hypot(x, y)
   if (length === 0) return { dirX: 0, dirY: 0, goal: 'idle' }

@@ -27,12 +27,13 @@ export interface FollowedCircle {
  * @param camera - the camera to update in place
  * @param circles - the local player's circles as drawn
  * @param dtMs - time since the previous frame, ms
+ * @param worldSize - side of the world, world units: the camera looks at its centre while the player has no circle
  * @returns the same camera
  * @example
  * followCamera({ x: 0, y: 0, size: 50 }, [{ x: 10, y: 20, mass: 15 }], 16)
  * @see reference client `CameraController`
  */
-export function followCamera(camera: Camera, circles: readonly FollowedCircle[], dtMs: number): Camera {
+export function followCamera(camera: Camera, circles: readonly FollowedCircle[], dtMs: number, worldSize: number = WORLD_SIZE): Camera {
   let total = 0
   let cx = 0
   let cy = 0
@@ -45,8 +46,8 @@ export function followCamera(camera: Camera, circles: readonly FollowedCircle[],
     camera.x = cx / total
     camera.y = cy / total
   } else {
-    camera.x = WORLD_SIZE / 2
-    camera.y = WORLD_SIZE / 2
+    camera.x = worldSize / 2
+    camera.y = worldSize / 2
   }
   const target = cameraSize(total, circles.length)
   camera.size += (target - camera.size) * Math.min(1, (dtMs / 1000) * 2)

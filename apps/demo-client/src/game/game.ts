@@ -17,6 +17,7 @@ import {
   VIEW_MARGIN,
   viewArea,
   WORLD_SIZE,
+  worldSizeOf,
 } from '@orrery/demo-shared'
 import type { BlackholioClient } from '../bots/bot-types.js'
 import type { WebSocketClass } from '../bots/lagged-socket.js'
@@ -114,7 +115,7 @@ export class Game {
       // players and leaderboard whole.
       subscribe: [
         { components: ['Body', 'Circle', 'Food'], area: viewArea(WORLD_SIZE / 2, WORLD_SIZE / 2, cameraSize(0, 0)) },
-        { components: ['Player', 'LeaderboardEntry'] },
+        { components: ['Player', 'LeaderboardEntry', 'Config'] },
       ],
       ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
       pingIntervalMs: PREDICTION_PING_INTERVAL_MS,
@@ -281,7 +282,7 @@ export class Game {
       const mass = world.get(e, Body)?.mass ?? 0
       if (drawn !== undefined) this.followed.push({ x: drawn.x, y: drawn.y, mass })
     }
-    followCamera(this.camera, this.followed, dtMs)
+    followCamera(this.camera, this.followed, dtMs, this.worldSize())
     this.moveArea(now)
   }
 
@@ -299,6 +300,11 @@ export class Game {
         extras.push({ x: body.x, y: body.y, radius: body.size, owner, opacity: body.opacity })
       }
     }
+  }
+
+  /** Side of the world, world units: the replica's Config row (the reference's 1000 until it arrives). */
+  worldSize(): number {
+    return worldSizeOf(this.world)
   }
 
   /** Display name by player entity. */

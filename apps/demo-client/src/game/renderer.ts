@@ -16,6 +16,7 @@ const GRID_STEP = 50
  * @param camera - the camera
  * @param state - the drawn bodies
  * @param names - display name by player entity
+ * @param worldSize - side of the world, world units (the replica's `worldSizeOf`)
  * @example
  * drawFrame(ctx, innerWidth, innerHeight, camera, state, names)
  */
@@ -26,6 +27,7 @@ export function drawFrame(
   camera: Camera,
   state: RenderState,
   names: ReadonlyMap<number, string>,
+  worldSize: number = WORLD_SIZE,
 ): void {
   ctx.fillStyle = '#0b0e17'
   ctx.fillRect(0, 0, width, height)
@@ -35,18 +37,21 @@ export function drawFrame(
   ctx.strokeStyle = '#1a2033'
   ctx.lineWidth = 1
   ctx.beginPath()
-  for (let g = 0; g <= WORLD_SIZE; g += GRID_STEP) {
+  // Only the grid lines on screen: a large world has thousands.
+  const first = Math.max(0, Math.floor(Math.min(-origin.sx, -origin.sy) / scale / GRID_STEP) * GRID_STEP)
+  const last = Math.min(worldSize, Math.max(width - origin.sx, height - origin.sy) / scale)
+  for (let g = first; g <= last; g += GRID_STEP) {
     const p = origin.sx + g * scale
     const q = origin.sy + g * scale
     ctx.moveTo(p, origin.sy)
-    ctx.lineTo(p, origin.sy + WORLD_SIZE * scale)
+    ctx.lineTo(p, origin.sy + worldSize * scale)
     ctx.moveTo(origin.sx, q)
-    ctx.lineTo(origin.sx + WORLD_SIZE * scale, q)
+    ctx.lineTo(origin.sx + worldSize * scale, q)
   }
   ctx.stroke()
   ctx.strokeStyle = '#5b6aa0'
   ctx.lineWidth = 2
-  ctx.strokeRect(origin.sx, origin.sy, WORLD_SIZE * scale, WORLD_SIZE * scale)
+  ctx.strokeRect(origin.sx, origin.sy, worldSize * scale, worldSize * scale)
 
   const visible = (sx: number, sy: number, r: number): boolean =>
     sx + r >= 0 && sy + r >= 0 && sx - r <= width && sy - r <= height

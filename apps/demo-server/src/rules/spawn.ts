@@ -1,10 +1,11 @@
 import type { Entity, World } from '@orrery/ecs'
-import { Circle, massToRadius, START_PLAYER_MASS, spawnCircleAt, WORLD_SIZE } from '@orrery/demo-shared'
+import { Circle, massToRadius, START_PLAYER_MASS, spawnCircleAt, worldSizeOf } from '@orrery/demo-shared'
 
 export { spawnCircleAt }
 
 /**
- * Spawns a player's first circle (mass 15) at a uniform random position in [r, 1000 − r) from `world.rng`.
+ * Spawns a player's first circle (mass 15) at a uniform random position in [r, side − r) from `world.rng`
+ * (side: the world's size, see `worldSizeOf`).
  *
  * @param world - the server world, inside a transaction
  * @param playerId - the owning player's entity
@@ -17,8 +18,9 @@ export { spawnCircleAt }
  */
 export function spawnInitialCircle(world: World, playerId: Entity, timestamp: number): Entity {
   const r = massToRadius(START_PLAYER_MASS)
-  const x = world.rng.range(r, WORLD_SIZE - r)
-  const y = world.rng.range(r, WORLD_SIZE - r)
+  const side = worldSizeOf(world)
+  const x = world.rng.range(r, side - r)
+  const y = world.rng.range(r, side - r)
   return spawnCircleAt(world, playerId, START_PLAYER_MASS, x, y, timestamp)
 }
 
