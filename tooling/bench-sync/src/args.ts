@@ -21,10 +21,10 @@ const DEFAULT_DURATION_S = 20
  * operator would size the world for more players. 20,000 bodies: 5,774.
  *
  * @param entities - bodies in the world
- * @returns the side, world units (at least the reference's 1000)
+ * @returns the side, world units (at least the reference's 1000, at most the module's 1,000,000)
  */
 export function referenceWorldSize(entities: number): number {
-  return Math.max(WORLD_SIZE, Math.round(WORLD_SIZE * Math.sqrt(entities / TARGET_FOOD_COUNT)))
+  return Math.min(1_000_000, Math.max(WORLD_SIZE, Math.round(WORLD_SIZE * Math.sqrt(entities / TARGET_FOOD_COUNT))))
 }
 
 function flag(argv: readonly string[], name: string): number | undefined {
@@ -44,7 +44,7 @@ function flag(argv: readonly string[], name: string): number | undefined {
  *
  * @param argv - the command-line arguments after the script
  * @returns the sizes to run, in order
- * @throws Error when a flag's value is not a positive integer
+ * @throws Error when a flag's value is not a positive integer, or `--world-size` is outside [100, 1,000,000]
  */
 export function parseSizes(argv: readonly string[]): BenchSize[] {
   const clients = flag(argv, '--clients')
