@@ -3,15 +3,35 @@ import { type CodecCase, type CodecPath, copy, meanBytes } from './codec-case.js
 import { CYCLE, type Motion } from './motion.js'
 import { cycleOp } from './replay.js'
 
-const Entity = schema({ x: t.float32(), y: t.float32(), mass: t.uint32() }, 'Entity')
-type Entity = SchemaType<typeof Entity>
+/** One entity of the Colyseus cases: the demo's Body, positions as float32. */
+export const Entity = schema({ x: t.float32(), y: t.float32(), mass: t.uint32() }, 'Entity')
+export type Entity = SchemaType<typeof Entity>
 const State = schema({ entities: t.map(Entity) }, 'State')
 /** The same state with the entities filtered per client: each client's StateView holds the ones it may see. */
-const ViewState = schema({ entities: t.map(Entity).view() }, 'ViewState')
+export const ViewState = schema({ entities: t.map(Entity).view() }, 'ViewState')
 
 /** What a reflected (definition-less) client state holds. */
-interface ReflectedState {
-  readonly entities: { get(key: string): { x: number; y: number; mass: number } | undefined }
+export interface ReflectedState {
+  readonly entities: { get(key: string): { x: number; y: number; mass: number } | undefined; readonly size: number }
+}
+
+/**
+ * A client decoder built by `Reflection` (no schema classes), fed the full state and then `frames`.
+ *
+ * @param reflection - the encoder's reflection
+ * @param full - the full state a joining client receives
+ * @param frames - patches to decode after it, in order
+ * @returns the decoder and the state it holds
+ */
+export function reflectedClient(
+  reflection: Uint8Array,
+  full: Uint8Array,
+  frames: readonly Uint8Array[],
+): { decoder: ReturnType<typeof Reflection.decode>; client: ReflectedState } {
+  const decoder = Reflection.decode(reflection)
+  decoder.decode(full)
+  for (const frame of frames) decoder.decode(frame)
+  return { decoder, client: decoder.state as unknown as ReflectedState }
 }
 
 /**
@@ -70,10 +90,7 @@ export function colyseusCase(m: Motion, path: CodecPath, perClient = false): Cod
 
   if (path === 'encode') return { op: () => void step(), bytesPerFrame }
 
-  const decoder = Reflection.decode(reflection)
-  decoder.decode(full)
-  for (const frame of frames) decoder.decode(frame)
-  const client = decoder.state as unknown as ReflectedState
+  const { decoder, client } = reflectedClient(reflection, full, frames)
   entities.forEach((e, i) => {
     const got = client.entities.get(String(i + 1))
     if (got === undefined || got.x !== e.x || got.y !== e.y || got.mass !== e.mass) throw new Error(`decoded state differs at ${i}`)

@@ -1,17 +1,8 @@
-import { Encoder, Reflection, type SchemaType, StateView, schema, t } from '@colyseus/schema'
+import { Encoder, Reflection, StateView } from '@colyseus/schema'
 import { type CodecCase, copy, meanBytes } from './codec-case.js'
-import { viewPatch } from './colyseus-codec.js'
+import { Entity, reflectedClient, ViewState, viewPatch } from './colyseus-codec.js'
 import { cycleOp } from './replay.js'
 import { VIEW_CYCLE, type ViewGroups } from './view-change.js'
-
-const Entity = schema({ x: t.float32(), y: t.float32(), mass: t.uint32() }, 'Entity')
-type Entity = SchemaType<typeof Entity>
-const ViewState = schema({ entities: t.map(Entity).view() }, 'ViewState')
-
-/** What a reflected (definition-less) client state holds. */
-interface ReflectedState {
-  readonly entities: { get(key: string): { x: number; y: number; mass: number } | undefined; readonly size: number }
-}
 
 /**
  * @colyseus/schema's view change: the server removes one group's entities from the client's `StateView`
@@ -53,10 +44,7 @@ export function colyseusViewCase(g: ViewGroups, path: 'encode' | 'decode'): Code
   const bytesPerFrame = meanBytes(frames)
   if (path === 'encode') return { op: () => void step(), bytesPerFrame }
 
-  const decoder = Reflection.decode(reflection)
-  decoder.decode(full)
-  for (const frame of frames) decoder.decode(frame)
-  const client = decoder.state as unknown as ReflectedState
+  const { decoder, client } = reflectedClient(reflection, full, frames)
   // Back at group 0 after a whole cycle: the client holds exactly it.
   if (client.entities.size !== g.n) throw new Error(`decoded view holds ${client.entities.size} entities, not ${g.n}`)
   for (let k = 0; k < g.n; k++) {

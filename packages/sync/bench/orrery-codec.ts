@@ -1,17 +1,9 @@
-import { type ChangeSet, type Component, createWorld, defineComponent, type Entity, type Field, type World } from '@orrery/ecs'
+import { type ChangeSet, createWorld, type Entity, type Field, type World } from '@orrery/ecs'
 import { createReplicator } from '../src/replicator.js'
 import { type CodecCase, type CodecPath, meanBytes } from './codec-case.js'
 import { CYCLE, MOTION_BOX, type Motion } from './motion.js'
-import { encodeOp, recordFrames, replayOp } from './replay.js'
+import { Body, components, encodeOp, recordFrames, replayOp, TICK_MS } from './replay.js'
 
-/** The demo's Body, with positions quantized to 1/16 of a world unit on the wire. */
-const Body = defineComponent(
-  'Body',
-  { x: 'f32', y: 'f32', mass: 'u32' },
-  { spatial: { x: 'x', y: 'y', cellSize: 32 }, quantize: { x: 1 / 16, y: 1 / 16 } },
-)
-const components: readonly Component[] = [Body]
-const TICK_MS = 50
 /** Frames the client path applies before it starts a fresh session and replays them (a multiple of the motion's cycle). */
 const REPLAY = 50 * CYCLE
 

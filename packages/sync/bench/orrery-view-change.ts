@@ -1,18 +1,10 @@
-import { type Component, createWorld, defineComponent, type Entity, type Field } from '@orrery/ecs'
+import { createWorld, type Entity, type Field } from '@orrery/ecs'
 import type { Area } from '@orrery/protocol'
 import { createReplicator } from '../src/replicator.js'
 import { type CodecCase, meanBytes } from './codec-case.js'
-import { encodeOp, recordFrames, replayOp } from './replay.js'
+import { Body, components, encodeOp, recordFrames, replayOp, TICK_MS } from './replay.js'
 import { GROUP_BOX, GROUP_OFFSET, VIEW_CYCLE, type ViewGroups } from './view-change.js'
 
-/** The demo's Body, with positions quantized to 1/16 of a world unit on the wire (as in the moving cases). */
-const Body = defineComponent(
-  'Body',
-  { x: 'f32', y: 'f32', mass: 'u32' },
-  { spatial: { x: 'x', y: 'y', cellSize: 32 }, quantize: { x: 1 / 16, y: 1 / 16 } },
-)
-const components: readonly Component[] = [Body]
-const TICK_MS = 50
 /** Frames the client path applies before it starts a fresh session and replays them. */
 const REPLAY = 100 * VIEW_CYCLE
 

@@ -1,6 +1,17 @@
-import type { Component } from '@orrery/ecs'
+import { type Component, defineComponent } from '@orrery/ecs'
 import { decodeServerMessage, type SchemaDescription } from '@orrery/protocol'
 import { createReplica, type Replica, type SessionStart } from '../src/replica.js'
+
+/** The demo's Body, with positions quantized to 1/16 of a world unit on the wire. */
+export const Body = defineComponent(
+  'Body',
+  { x: 'f32', y: 'f32', mass: 'u32' },
+  { spatial: { x: 'x', y: 'y', cellSize: 32 }, quantize: { x: 1 / 16, y: 1 / 16 } },
+)
+/** The components of the Orrery cases. */
+export const components: readonly Component[] = [Body]
+/** Time between two ticks of the Orrery cases, ms (20 Hz). */
+export const TICK_MS = 50
 
 /**
  * The client path of an Orrery case: a replica fed the setup frames of a fresh session, then `input` in
