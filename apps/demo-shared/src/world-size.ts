@@ -1,6 +1,9 @@
-import type { World } from '@orrery/ecs'
+import type { Query, World } from '@orrery/ecs'
 import { Config } from './components.js'
 import { WORLD_SIZE } from './constants.js'
+
+/** Each world's query over {@link Config}, made once (the movement step reads the size every tick). */
+const configQueries = new WeakMap<World, Query>()
 
 /**
  * The side of `world`'s square arena: the `worldSize` of its {@link Config} row, or {@link WORLD_SIZE} (the
@@ -13,7 +16,11 @@ import { WORLD_SIZE } from './constants.js'
  * @see reference `config.world_size`
  */
 export function worldSizeOf(world: World): number {
-  if (world.count(Config) === 0) return WORLD_SIZE
-  const row = world.query([Config]).snapshot()[0]
+  let query = configQueries.get(world)
+  if (query === undefined) {
+    query = world.query([Config])
+    configQueries.set(world, query)
+  }
+  const row = query.count === 0 ? undefined : query.snapshot()[0]
   return row === undefined ? WORLD_SIZE : world.read(row, Config, 'worldSize')
 }
