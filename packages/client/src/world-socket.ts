@@ -90,7 +90,9 @@ export function worldWebSocket(options: WorldSocketOptions): WebSocketConstructo
 
     set binaryType(value: string) {
       this.type = value
-      if (this.inner !== null) this.inner.binaryType = value
+      if (this.inner === null) return
+      this.inner.binaryType = value
+      this.type = this.inner.binaryType
     }
 
     get readyState(): number {
@@ -118,6 +120,12 @@ export function worldWebSocket(options: WorldSocketOptions): WebSocketConstructo
       if (url === null) throw new Error(`no live process holds world '${options.worldId}'`)
       const inner = new Base(url)
       inner.binaryType = this.type
+      // A WHATWG WebSocket (browsers, Node 22's global one) keeps its binaryType on a value it does not know,
+      // such as ws's 'nodebuffer' that the connection asks for first: frames would then arrive as Blobs.
+      if (inner.binaryType !== this.type) {
+        inner.binaryType = 'arraybuffer'
+        this.type = 'arraybuffer'
+      }
       inner.onopen = (event: unknown) => this.onopen?.(event)
       inner.onmessage = (event: MessageEventLike) => this.onmessage?.(event)
       inner.onerror = (event: unknown) => this.onerror?.(event)
