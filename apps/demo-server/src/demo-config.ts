@@ -10,6 +10,7 @@ import {
   SERVER_CONFIG_KEYS,
   valueKind,
 } from '@orrery/server'
+import { MAX_WORLD_SIZE, MIN_WORLD_SIZE } from '@orrery/demo-shared'
 import * as v from 'valibot'
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0))
@@ -39,7 +40,7 @@ export const DEMO_CONFIG_KEYS = {
   }),
   build: configKey({ schema: v.optional(v.boolean(), true), description: 'build the web client when stale (--no-build: serve the existing build)', flag: 'no-build', negatedFlag: true }),
   worldSize: configKey({
-    schema: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(1_000_000))),
+    schema: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_WORLD_SIZE), v.maxValue(MAX_WORLD_SIZE))),
     description: 'side of the square world, world units (default 1000, as in the reference game)',
   }),
   loggedOutExpiry: configKey({ schema: v.optional(ms), description: 'keep a player who left for S seconds for its return (default 1800)' }),

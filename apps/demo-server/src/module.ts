@@ -10,6 +10,8 @@ import {
   isConsumeEvent,
   LoggedOutPlayer,
   liveComponents,
+  MAX_WORLD_SIZE,
+  MIN_WORLD_SIZE,
   loggedOutComponents,
   MOVE_INTERVAL_MS,
   Player,
@@ -72,10 +74,6 @@ export type BlackholioModuleReducers = BlackholioReducers & BehaviorReducers
 
 /** Mixed into the world seed so the food stream differs from `ctx.rng` but follows the same seed. */
 const FOOD_STREAM_SALT = 0x5eedf00d
-
-/** Bounds of the `worldSize` option, world units: a few cameras wide at least, positions exact in f32 at most. */
-const MIN_WORLD_SIZE = 100
-const MAX_WORLD_SIZE = 1_000_000
 
 /** How often the leaderboard rows are recomputed, ms. */
 const LEADERBOARD_INTERVAL_MS = 500

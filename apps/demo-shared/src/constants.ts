@@ -11,6 +11,14 @@
 export const WORLD_SIZE = 1000
 
 /**
+ * Bounds of a world's side a server may be given (see `Config`), in world units: a few cameras wide at least;
+ * at most where positions on the wire's 1/16 grid stay exact in an `f32` column (below 2^20).
+ */
+export const MIN_WORLD_SIZE = 100
+/** @see {@link MIN_WORLD_SIZE} */
+export const MAX_WORLD_SIZE = 1_000_000
+
+/**
  * Mass of a freshly spawned circle (and the floor below which decay stops).
  * @see reference `START_PLAYER_MASS`
  */

@@ -1,4 +1,4 @@
-import { TARGET_FOOD_COUNT, WORLD_SIZE } from '@orrery/demo-shared'
+import { MAX_WORLD_SIZE, MIN_WORLD_SIZE, TARGET_FOOD_COUNT, WORLD_SIZE } from '@orrery/demo-shared'
 
 /** One run of the bench: how many clients in how big a world, for how long. */
 export interface BenchSize {
@@ -24,7 +24,7 @@ const DEFAULT_DURATION_S = 20
  * @returns the side, world units (at least the reference's 1000, at most the module's 1,000,000)
  */
 export function referenceWorldSize(entities: number): number {
-  return Math.min(1_000_000, Math.max(WORLD_SIZE, Math.round(WORLD_SIZE * Math.sqrt(entities / TARGET_FOOD_COUNT))))
+  return Math.min(MAX_WORLD_SIZE, Math.max(WORLD_SIZE, Math.round(WORLD_SIZE * Math.sqrt(entities / TARGET_FOOD_COUNT))))
 }
 
 function flag(argv: readonly string[], name: string): number | undefined {
@@ -51,7 +51,9 @@ export function parseSizes(argv: readonly string[]): BenchSize[] {
   const entities = flag(argv, '--entities') ?? DEFAULT_ENTITIES
   const durationS = flag(argv, '--duration') ?? DEFAULT_DURATION_S
   const worldSize = flag(argv, '--world-size') ?? referenceWorldSize(entities)
-  if (worldSize < 100 || worldSize > 1_000_000) throw new Error(`--world-size needs an integer in [100, 1000000], got ${worldSize}`)
+  if (worldSize < MIN_WORLD_SIZE || worldSize > MAX_WORLD_SIZE) {
+    throw new Error(`--world-size needs an integer in [${MIN_WORLD_SIZE}, ${MAX_WORLD_SIZE}], got ${worldSize}`)
+  }
   const counts = clients === undefined ? DEFAULT_CLIENTS : [clients]
   return counts.map((n) => ({ clients: n, entities, worldSize, durationS }))
 }
