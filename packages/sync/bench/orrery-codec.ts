@@ -1,8 +1,7 @@
-import { type ChangeSet, createWorld, type Entity, type Field, type World } from '@orrery/ecs'
-import { createReplicator } from '../src/replicator.js'
+import type { ChangeSet, Entity, Field, World } from '@orrery/ecs'
 import { type CodecCase, type CodecPath, meanBytes } from './codec-case.js'
 import { CYCLE, MOTION_BOX, type Motion } from './motion.js'
-import { Body, components, encodeOp, recordFrames, replayOp, TICK_MS } from './replay.js'
+import { Body, components, encodeOp, orreryServer, recordFrames, replayOp } from './replay.js'
 
 /** Frames the client path applies before it starts a fresh session and replays them (a multiple of the motion's cycle). */
 const REPLAY = 50 * CYCLE
@@ -18,28 +17,12 @@ const REPLAY = 50 * CYCLE
  */
 export function orreryCase(m: Motion, path: CodecPath): CodecCase {
   const n = m.n
-  const world = createWorld({ components, seed: 1 })
+  const { world, replicator, entities, sent, welcome, setup, flush } = orreryServer(m.x.subarray(0, n), m.y.subarray(0, n), m.mass, {
+    ...MOTION_BOX,
+    margin: 16,
+  })
   const fx = world.field(Body, 'x') as Field<number>
   const fy = world.field(Body, 'y') as Field<number>
-  const entities: Entity[] = []
-  const replicator = createReplicator({ world, components })
-  replicator.commit(
-    world.transaction(() => {
-      for (let i = 0; i < n; i++) {
-        const e = world.create()
-        world.add(e, Body, { x: m.x[i] as number, y: m.y[i] as number, mass: m.mass[i] as number })
-        entities.push(e)
-      }
-    }).changes,
-  )
-  const sent: Uint8Array[] = []
-  replicator.addClient('c', { send: (frame) => sent.push(frame) })
-  const welcome = { seq: replicator.seq, tick: replicator.flushedTick, serverTime: replicator.flushedTime }
-  replicator.subscribe('c', 1, 1, ['Body'], { ...MOTION_BOX, margin: 16 })
-  let tick = 1
-  let time = welcome.serverTime
-  replicator.flush(tick, time)
-  const setup = sent.splice(0)
 
   let moves = 0
   const move = (): ChangeSet => {
@@ -54,9 +37,7 @@ export function orreryCase(m: Motion, path: CodecPath): CodecCase {
   }
   const step = (): void => {
     replicator.commit(move())
-    tick++
-    time += TICK_MS
-    replicator.flush(tick, time)
+    flush()
   }
 
   // One recorded cycle: its frames are the client's input, and the server is back at its start.

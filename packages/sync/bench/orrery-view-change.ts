@@ -1,8 +1,7 @@
-import { createWorld, type Entity, type Field } from '@orrery/ecs'
+import type { Entity, Field, World } from '@orrery/ecs'
 import type { Area } from '@orrery/protocol'
-import { createReplicator } from '../src/replicator.js'
 import { type CodecCase, meanBytes } from './codec-case.js'
-import { Body, components, encodeOp, recordFrames, replayOp, TICK_MS } from './replay.js'
+import { Body, components, encodeOp, orreryServer, recordFrames, replayOp } from './replay.js'
 import { GROUP_BOX, GROUP_OFFSET, VIEW_CYCLE, type ViewGroups } from './view-change.js'
 
 /** Frames the client path applies before it starts a fresh session and replays them. */
@@ -24,30 +23,11 @@ function groupArea(g: number): Area {
  * @returns the operation and the mean frame size
  */
 export function orreryViewCase(g: ViewGroups, path: 'encode' | 'decode'): CodecCase {
-  const world = createWorld({ components, seed: 1 })
-  const replicator = createReplicator({ world, components })
-  const entities: Entity[] = []
-  replicator.commit(
-    world.transaction(() => {
-      for (let k = 0; k < 2 * g.n; k++) {
-        const e = world.create()
-        world.add(e, Body, { x: g.x[k] as number, y: g.y[k] as number, mass: g.mass[k] as number })
-        entities.push(e)
-      }
-    }).changes,
-  )
-  const sent: Uint8Array[] = []
-  replicator.addClient('c', { send: (frame) => sent.push(frame) })
-  const welcome = { seq: replicator.seq, tick: replicator.flushedTick, serverTime: replicator.flushedTime }
-  replicator.subscribe('c', 1, 1, ['Body'], groupArea(0))
-  let tick = 1
-  let time = welcome.serverTime
-  replicator.flush(tick, time)
-  const setup = sent.splice(0)
+  const { replicator, entities, sent, welcome, setup, flush } = orreryServer(g.x, g.y, g.mass, groupArea(0))
   let jumps = 0
   const step = (): void => {
     replicator.setArea('c', 1, groupArea(++jumps % 2))
-    replicator.flush(++tick, (time += TICK_MS))
+    flush()
   }
 
   const frames = recordFrames(step, sent, VIEW_CYCLE)
@@ -60,7 +40,7 @@ export function orreryViewCase(g: ViewGroups, path: 'encode' | 'decode'): CodecC
 }
 
 /** Throws unless the replica holds exactly group `at`, at its positions (within a quantization step). */
-function checkView(world: ReturnType<typeof createWorld>, entities: readonly Entity[], at: number, g: ViewGroups): void {
+function checkView(world: World, entities: readonly Entity[], at: number, g: ViewGroups): void {
   const x = world.field(Body, 'x') as Field<number>
   entities.forEach((e, k) => {
     const inGroup = (k < g.n ? 0 : 1) === at

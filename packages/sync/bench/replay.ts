@@ -1,6 +1,7 @@
-import { type Component, defineComponent } from '@orrery/ecs'
-import { decodeServerMessage, type SchemaDescription } from '@orrery/protocol'
+import { type Component, createWorld, defineComponent, type Entity, type World } from '@orrery/ecs'
+import { type Area, decodeServerMessage, type SchemaDescription } from '@orrery/protocol'
 import { createReplica, type Replica, type SessionStart } from '../src/replica.js'
+import { createReplicator, type Replicator } from '../src/replicator.js'
 
 /** The demo's Body, with positions quantized to 1/16 of a world unit on the wire. */
 export const Body = defineComponent(
@@ -11,7 +12,57 @@ export const Body = defineComponent(
 /** The components of the Orrery cases. */
 export const components: readonly Component[] = [Body]
 /** Time between two ticks of the Orrery cases, ms (20 Hz). */
-export const TICK_MS = 50
+const TICK_MS = 50
+
+/** The server side of an Orrery case after its first flush (see {@link orreryServer}). */
+export interface OrreryServer {
+  readonly world: World
+  readonly replicator: Replicator
+  /** The bodies, in the order of the positions given. */
+  readonly entities: readonly Entity[]
+  /** Frames sent to client `c` and not yet taken. */
+  readonly sent: Uint8Array[]
+  /** Where client `c`'s session starts. */
+  readonly welcome: SessionStart
+  /** The frames of that session's start (its subscription applied). */
+  readonly setup: readonly Uint8Array[]
+  /** Flushes the next tick (50 ms later). */
+  flush(): void
+}
+
+/**
+ * A world of `x.length` bodies at rest, committed to a replicator with one client `c` subscribed to `Body` in
+ * `area`, flushed once.
+ *
+ * @param x - positions, world units
+ * @param y - positions, world units
+ * @param mass - masses
+ * @param area - the client's area of interest
+ * @returns the server, its client's frames and a flush of the next tick
+ */
+export function orreryServer(x: ArrayLike<number>, y: ArrayLike<number>, mass: ArrayLike<number>, area: Area): OrreryServer {
+  const world = createWorld({ components, seed: 1 })
+  const replicator = createReplicator({ world, components })
+  const entities: Entity[] = []
+  replicator.commit(
+    world.transaction(() => {
+      for (let k = 0; k < x.length; k++) {
+        const e = world.create()
+        world.add(e, Body, { x: x[k] as number, y: y[k] as number, mass: mass[k] as number })
+        entities.push(e)
+      }
+    }).changes,
+  )
+  const sent: Uint8Array[] = []
+  replicator.addClient('c', { send: (frame) => sent.push(frame) })
+  const welcome = { seq: replicator.seq, tick: replicator.flushedTick, serverTime: replicator.flushedTime }
+  replicator.subscribe('c', 1, 1, ['Body'], area)
+  let tick = 1
+  let time = welcome.serverTime
+  replicator.flush(tick, time)
+  const setup = sent.splice(0)
+  return { world, replicator, entities, sent, welcome, setup, flush: () => replicator.flush(++tick, (time += TICK_MS)) }
+}
 
 /**
  * The client path of an Orrery case: a replica fed the setup frames of a fresh session, then `input` in
