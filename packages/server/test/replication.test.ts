@@ -107,6 +107,9 @@ describe('replication', () => {
     // over the default 60 messages/s, whose enforcement has its own tests (lifecycle.test.ts).
     const { server: s, clients: [client, other] } = await setup(2, { limits: { messagesPerSecond: 100_000, messageBurst: 100_000 } })
     if (client === undefined || other === undefined) throw new Error('setup')
+    // A replica that refuses an update (and re-syncs) must fail the run by name, not by a timeout.
+    const errors: string[] = []
+    for (const c of [client, other]) c.onError((error) => errors.push(`${error.code}: ${error.message}`))
     const command = fc.oneof(
       fc.record({ kind: fc.constant('spawn' as const), x: fc.double({ noNaN: true, noDefaultInfinity: true }), y: fc.integer() }),
       fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), dx: fc.integer({ min: -100, max: 100 }) }),
@@ -128,6 +131,7 @@ describe('replication', () => {
             await stepUntil(s, caller.reducers.label({ e: pick(c.pick) as Entity, label: c.label }))
           else if (c.kind === 'fail') await expect(stepUntil(s, caller.reducers.spawnThenFail({ x: 0 }))).rejects.toMatchObject({ code: 'ERR_REDUCER_FAILED' })
           else if (c.kind === 'tick') for (let i = 0; i < c.n; i++) s.step()
+          expect(errors).toEqual([])
         }
         await caughtUp(s, client)
         expect(dump(client.replica.world, [Position, Tag])).toEqual(dump(s.world, [Position, Tag]))

@@ -34,6 +34,14 @@ describe('entity hash', () => {
     )
   })
 
+  it('never finds 0 (no entity), even in a slot a deleted entry left its value in', () => {
+    const map = entityHash(4)
+    for (let e = 1; e <= 64; e++) hashSet(map, e as Entity, 1)
+    for (let e = 1; e <= 64; e++) hashDelete(map, e as Entity)
+    expect(map.values).toContain(1)
+    expect(hashGet(map, 0 as Entity)).toBeUndefined()
+  })
+
   it('survives the structured-clone algorithm (a saved client state)', () => {
     const map = entityHash()
     for (let e = 1; e <= 100; e++) hashSet(map, (e * 7919) as Entity, e)

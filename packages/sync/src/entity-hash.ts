@@ -27,14 +27,17 @@ function slotOf(e: number, mask: number): number {
   return Math.imul(e, 0x9e3779b1) >>> Math.clz32(mask)
 }
 
-/** The value of `e`, or undefined. */
+/**
+ * The value of `e`, or undefined. The empty-slot test comes first: 0 (no entity, as in a released handle's
+ * entry) is never found, even where an empty slot keeps the value of a deleted entry.
+ */
 export function hashGet(map: EntityHash, e: Entity): number | undefined {
   const keys = map.keys
   const mask = keys.length - 1
   for (let s = slotOf(e, mask); ; s = (s + 1) & mask) {
     const k = keys[s] as number
-    if (k === e) return map.values[s] as number
     if (k === 0) return undefined
+    if (k === e) return map.values[s] as number
   }
 }
 
