@@ -12,6 +12,7 @@ const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '1' },
     'logged-out-expiry-ms': { type: 'string' },
+    'resume-grace-ms': { type: 'string' },
     'log-entries': { type: 'string', default: '5000' },
   },
 })
@@ -27,6 +28,7 @@ process.on('uncaughtException', (error) => {
 })
 
 const expiry = values['logged-out-expiry-ms']
+const grace = values['resume-grace-ms']
 const stats = { foodEaten: 0, circlesEaten: 0, splits: 0, restoredPlayers: 0, restoredMass: 0 }
 const server = createServer({
   module: createBlackholioModule({ stats, ...(expiry === undefined ? {} : { loggedOutExpiryMs: Number(expiry) }) }),
@@ -35,6 +37,7 @@ const server = createServer({
   seed: Number(values.seed),
   logger: false,
   authenticator: createKeyAuthenticator(),
+  ...(grace === undefined ? {} : { resume: { graceMs: Number(grace) } }),
   // The in-memory commit log keeps its last entries (100 000 by default, a few hundred MB of change sets at
   // this load): a small ring fills within seconds, so memory measured later is the server's own.
   commitLog: createMemoryCommitLog({ maxEntries: Number(values['log-entries']) }),
@@ -60,6 +63,7 @@ process.on('message', (message: unknown) => {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       handles: process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length,
+      detachedSessions: metrics.resume.detachedSessions,
       unhandled,
       errors: metrics.errors,
       foodEaten: stats.foodEaten,

@@ -14,6 +14,8 @@ export interface ServerSnapshot {
   readonly rssBytes: number
   readonly heapUsedBytes: number
   readonly handles: number
+  /** Sessions whose socket dropped, waiting for a resume (each holds a timer until its grace period ends). */
+  readonly detachedSessions: number
   readonly unhandled: number
   readonly errors: number
   readonly foodEaten: number
@@ -36,14 +38,23 @@ export interface ServerHost {
 /**
  * Starts the gauntlet server process.
  *
- * @param options - world seed, logged-out expiry, extra Node flags (e.g. `--expose-gc`)
+ * @param options - world seed, logged-out expiry (ms), resume grace period (ms; the server's default when
+ *   absent), extra Node flags (e.g. `--expose-gc`)
  * @returns the running server once it listens
  * @throws Error when the process exits before it listens
  */
-export async function startServerProcess(options: { seed: number; loggedOutExpiryMs?: number; execArgv?: string[] }): Promise<ServerHost> {
+export async function startServerProcess(options: {
+  seed: number
+  loggedOutExpiryMs?: number
+  resumeGraceMs?: number
+  execArgv?: string[]
+}): Promise<ServerHost> {
+  const args = ['--seed', String(options.seed)]
+  if (options.loggedOutExpiryMs !== undefined) args.push('--logged-out-expiry-ms', String(options.loggedOutExpiryMs))
+  if (options.resumeGraceMs !== undefined) args.push('--resume-grace-ms', String(options.resumeGraceMs))
   const child = fork(
     join(HERE, 'server-child.ts'),
-    ['--seed', String(options.seed), ...(options.loggedOutExpiryMs === undefined ? [] : ['--logged-out-expiry-ms', String(options.loggedOutExpiryMs)])],
+    args,
     { cwd: resolve(HERE, '../..'), execArgv: ['--conditions=@orrery/source', '--import', 'tsx', ...(options.execArgv ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   )
   const faults = { unhandled: [] as string[], crashes: [] as string[] }
