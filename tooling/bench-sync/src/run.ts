@@ -6,23 +6,37 @@
  *
  * Flags: `--clients N --entities M --duration S --world-size W`; without `--clients`: 100, 500 and 2,000
  * clients; without `--world-size`, a world of the reference game's density (args.ts `referenceWorldSize`).
- * `--no-pin` leaves both processes to the scheduler; `--cpu-prof=DIR` has both write CPU profiles to DIR.
+ * `--no-pin` leaves both processes to the scheduler; `--cpu-prof=DIR` has both write CPU profiles to DIR;
+ * `--help` lists the flags. An unknown flag or a bad value exits 2 with the usage.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { jsonLine, table } from '@orrery/tooling-bench'
-import { type BenchSize, parseSizes } from './args.js'
+import { BENCH_USAGE, type BenchArgs, type BenchSize, parseBenchArgs } from './args.js'
 import type { ClientEvent, ClientReport, ServerEvent, ServerReport } from './messages.js'
 import { round } from './stats.js'
 
 /** Time between every client having joined and the measured window, ms. */
 const WARMUP_MS = 3000
 const SEED = 42
-const pin = !process.argv.includes('--no-pin') && availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0
+
+function argsOrExit(): BenchArgs {
+  try {
+    const args = parseBenchArgs(process.argv.slice(2))
+    if (!args.help) return args
+    process.stdout.write(`${BENCH_USAGE}\n`)
+    process.exit(0)
+  } catch (error) {
+    process.stderr.write(`bench:sync: ${(error as Error).message}\n${BENCH_USAGE}\n`)
+    process.exit(2)
+  }
+}
+
+const args = argsOrExit()
+const pin = !args.noPin && availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0
 const children = new Set<ChildProcess>()
-/** `--cpu-prof=DIR`: both children write V8 CPU profiles there. */
-const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length)
+const profileDir = args.cpuProfDir
 
 function log(message: string): void {
   process.stderr.write(`[bench:sync] ${message}\n`)
@@ -234,7 +248,7 @@ process.once('SIGINT', () => {
 })
 process.once('exit', shutdown)
 
-const sizes = parseSizes(process.argv.slice(2))
+const sizes = args.sizes
 log(
   `node ${process.version}; ${pin ? 'server pinned to core 0, clients to core 1' : 'no CPU pinning'}; 20 Hz ticks; ` +
     `load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,

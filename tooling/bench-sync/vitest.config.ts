@@ -1,0 +1,3 @@
+import { definePackageConfig } from '@orrery/tooling-vitest'
+
+export default definePackageConfig({ name: 'bench-sync' })
