@@ -144,15 +144,7 @@ export class RowListeners {
       const name = (notices.components[k] as Component).name
       const e = notices.entities[k] as Entity
       const row = notices.rows[k] as Row<Schema>
-      if (kind === INSERTED) {
-        const list = this.inserts.get(name)
-        if (list === undefined) continue
-        const fns = list.list()
-        for (let j = 0; j < fns.length; j++) {
-          const fn = fns[j] as InsertListener
-          if (!list.changed || list.has(fn)) fn(e, row)
-        }
-      } else if (kind === UPDATED) {
+      if (kind === UPDATED) {
         const list = this.updates.get(name)
         if (list === undefined) continue
         const fns = list.list()
@@ -163,11 +155,12 @@ export class RowListeners {
           if (!list.changed || list.has(fn)) fn(e, row, previous, mask)
         }
       } else {
-        const list = this.deletes.get(name)
+        // Insert and delete listeners take the same (entity, row).
+        const list: ListenerList<InsertListener | DeleteListener> | undefined = (kind === INSERTED ? this.inserts : this.deletes).get(name)
         if (list === undefined) continue
         const fns = list.list()
         for (let j = 0; j < fns.length; j++) {
-          const fn = fns[j] as DeleteListener
+          const fn = fns[j] as InsertListener | DeleteListener
           if (!list.changed || list.has(fn)) fn(e, row)
         }
       }
